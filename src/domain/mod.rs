@@ -1,0 +1,12 @@
+//! Pure types and rules of certification: no I/O, no clock, no database.
+
+pub mod aggregate;
+pub mod eligibility;
+pub mod grade;
+pub mod ids;
+pub mod rules;
+pub mod stage;
+pub mod workdays;
+
+pub use grade::{Assessment, Category, Grade};
+pub use stage::{Stage, Status};

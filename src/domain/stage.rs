@@ -1,0 +1,516 @@
+//! The six-stage certification procedure as an explicit state machine.
+//!
+//! declaration -> review -> test -> site visit -> evaluation -> notice -> certified.
+//! Besides advancing, an application can be returned for correction (back to the
+//! declaration, reason required), rejected (reason required, final for the cycle),
+//! failed (the training test, final for the cycle), withdrawn by the applicant, or not
+//! certified after the notice. Every refusal is a value naming the rule.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Declaration,
+    Review,
+    Test,
+    SiteVisit,
+    Evaluation,
+    Notice,
+    Certified,
+}
+
+impl Stage {
+    /// The six working stages, in order (Certified is the outcome, not a stage).
+    pub const SIX: [Stage; 6] = [
+        Stage::Declaration,
+        Stage::Review,
+        Stage::Test,
+        Stage::SiteVisit,
+        Stage::Evaluation,
+        Stage::Notice,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Declaration => "declaration",
+            Stage::Review => "review",
+            Stage::Test => "test",
+            Stage::SiteVisit => "site_visit",
+            Stage::Evaluation => "evaluation",
+            Stage::Notice => "notice",
+            Stage::Certified => "certified",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::Declaration => "个人申报",
+            Stage::Review => "组织审核",
+            Stage::Test => "培训测试",
+            Stage::SiteVisit => "实地走访",
+            Stage::Evaluation => "综合评定",
+            Stage::Notice => "结果公示",
+            Stage::Certified => "已认证",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Stage::Declaration => "Declaration",
+            Stage::Review => "Review",
+            Stage::Test => "Training test",
+            Stage::SiteVisit => "Site visit",
+            Stage::Evaluation => "Overall evaluation",
+            Stage::Notice => "Public notice",
+            Stage::Certified => "Certified",
+        }
+    }
+
+    /// 1-based number of the stage (Certified is 7).
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    pub fn parse(text: &str) -> Option<Stage> {
+        let t = text.trim();
+        [
+            Stage::Declaration,
+            Stage::Review,
+            Stage::Test,
+            Stage::SiteVisit,
+            Stage::Evaluation,
+            Stage::Notice,
+            Stage::Certified,
+        ]
+        .into_iter()
+        .find(|s| t.eq_ignore_ascii_case(s.code()) || t == s.zh() || t == s.number().to_string())
+    }
+
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Stage::Declaration => Some(Stage::Review),
+            Stage::Review => Some(Stage::Test),
+            Stage::Test => Some(Stage::SiteVisit),
+            Stage::SiteVisit => Some(Stage::Evaluation),
+            Stage::Evaluation => Some(Stage::Notice),
+            Stage::Notice => Some(Stage::Certified),
+            Stage::Certified => None,
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+/// Where an application stands at its stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// In progress at its stage.
+    Active,
+    /// Sent back to the declaration for correction; resubmitting moves it on.
+    Returned,
+    /// Refused at review; final for the cycle.
+    Rejected,
+    /// Failed the training test; final for the cycle.
+    Failed,
+    /// Withdrawn by the applicant.
+    Withdrawn,
+    /// Not certified after the committee's result or the notice.
+    NotCertified,
+    /// Certified: the procedure is complete.
+    Done,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Returned => "returned",
+            Status::Rejected => "rejected",
+            Status::Failed => "failed",
+            Status::Withdrawn => "withdrawn",
+            Status::NotCertified => "not_certified",
+            Status::Done => "done",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Active => "进行中",
+            Status::Returned => "退回补正",
+            Status::Rejected => "不予通过",
+            Status::Failed => "测试未通过",
+            Status::Withdrawn => "已撤回",
+            Status::NotCertified => "未予认证",
+            Status::Done => "已认证",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::Active,
+            Status::Returned,
+            Status::Rejected,
+            Status::Failed,
+            Status::Withdrawn,
+            Status::NotCertified,
+            Status::Done,
+        ]
+        .into_iter()
+        .find(|s| text == s.code() || text == s.zh())
+    }
+
+    /// No further transition is possible in this cycle.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Status::Active | Status::Returned)
+    }
+}
+
+/// The position of an application in the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub stage: Stage,
+    pub status: Status,
+}
+
+impl Position {
+    pub const START: Position = Position {
+        stage: Stage::Declaration,
+        status: Status::Active,
+    };
+}
+
+/// What may be done to an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// Move to the next stage (or resubmit a returned declaration).
+    Advance,
+    /// Back to the declaration for correction.
+    Return { reason: String },
+    /// Refuse at review, final for the cycle.
+    Reject { reason: String },
+    /// The training test was failed, final for the cycle.
+    Fail { reason: String },
+    /// The committee's result or the notice does not certify.
+    NotCertify { reason: String },
+    /// The applicant withdraws.
+    Withdraw { reason: String },
+}
+
+impl Transition {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Transition::Advance => "advance",
+            Transition::Return { .. } => "return",
+            Transition::Reject { .. } => "reject",
+            Transition::Fail { .. } => "fail",
+            Transition::NotCertify { .. } => "not_certify",
+            Transition::Withdraw { .. } => "withdraw",
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Transition::Advance => None,
+            Transition::Return { reason }
+            | Transition::Reject { reason }
+            | Transition::Fail { reason }
+            | Transition::NotCertify { reason }
+            | Transition::Withdraw { reason } => Some(reason),
+        }
+    }
+}
+
+/// Facts about an application that decide whether it may advance; the service layer
+/// gathers them from the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Declaration fields still missing (empty = complete).
+    pub missing_fields: Vec<String>,
+    /// Names of failing eligibility checks.
+    pub failing_checks: Vec<String>,
+    /// A written override of failing checks exists.
+    pub override_reason: Option<String>,
+    /// Training-test score and whether it reaches the pass mark.
+    pub test_passed: Option<bool>,
+    /// A site visit has been recorded.
+    pub visit_recorded: bool,
+    /// The committee's result is final and reaches the target grade's threshold.
+    pub result_passed: Option<bool>,
+    /// Objections still open, and upheld ones.
+    pub open_objections: usize,
+    pub upheld_objections: usize,
+    /// The notice period has ended.
+    pub notice_ended: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TransitionError {
+    #[error("the application is {} ({}); no further step is possible this cycle", .0.zh(), .0.code())]
+    Final(Status),
+    #[error("a reason is required to {0}")]
+    ReasonRequired(&'static str),
+    #[error("the declaration is incomplete; missing: {}", .0.join(", "))]
+    Incomplete(Vec<String>),
+    #[error("eligibility checks fail ({}); passing needs a written override", .0.join(", "))]
+    Ineligible(Vec<String>),
+    #[error("no training-test score has been recorded")]
+    NoTestScore,
+    #[error("the training-test score is below the pass mark; record a fail instead")]
+    TestNotPassed,
+    #[error("no site visit has been recorded")]
+    NoVisit,
+    #[error("the committee's result is not final")]
+    NoResult,
+    #[error("the committee's result does not reach the threshold of the target grade")]
+    ResultNotPassed,
+    #[error("the notice period has not ended")]
+    NoticeOpen,
+    #[error("{0} objection(s) are still open")]
+    OpenObjections(usize),
+    #[error("{0} objection(s) were upheld; the chair must decide (not certified or a lower grade)")]
+    UpheldObjections(usize),
+    #[error("{action} is not possible at the {} stage", .stage.en())]
+    WrongStage { action: &'static str, stage: Stage },
+}
+
+/// Applies a transition, or says which rule refuses it.
+pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, TransitionError> {
+    if pos.status.is_final() {
+        return Err(TransitionError::Final(pos.status));
+    }
+    if let Some(reason) = t.reason() {
+        if reason.trim().is_empty() {
+            let what = match t {
+                Transition::Return { .. } => "return for correction",
+                Transition::Reject { .. } => "reject",
+                Transition::Fail { .. } => "record a fail",
+                Transition::NotCertify { .. } => "refuse certification",
+                _ => "withdraw",
+            };
+            return Err(TransitionError::ReasonRequired(what));
+        }
+    }
+    let at = |status| Position { stage: pos.stage, status };
+    match t {
+        Transition::Withdraw { .. } => Ok(at(Status::Withdrawn)),
+        Transition::Return { .. } => match pos.stage {
+            Stage::Review | Stage::Test | Stage::SiteVisit if pos.status == Status::Active => Ok(Position {
+                stage: Stage::Declaration,
+                status: Status::Returned,
+            }),
+            Stage::Declaration if pos.status == Status::Active => Ok(at(Status::Returned)),
+            _ => Err(TransitionError::WrongStage {
+                action: "return for correction",
+                stage: pos.stage,
+            }),
+        },
+        Transition::Reject { .. } => match pos.stage {
+            Stage::Declaration | Stage::Review => Ok(at(Status::Rejected)),
+            _ => Err(TransitionError::WrongStage {
+                action: "reject",
+                stage: pos.stage,
+            }),
+        },
+        Transition::Fail { .. } => match pos.stage {
+            Stage::Test => Ok(at(Status::Failed)),
+            _ => Err(TransitionError::WrongStage {
+                action: "fail",
+                stage: pos.stage,
+            }),
+        },
+        Transition::NotCertify { .. } => match pos.stage {
+            Stage::Evaluation | Stage::Notice => Ok(at(Status::NotCertified)),
+            _ => Err(TransitionError::WrongStage {
+                action: "not certify",
+                stage: pos.stage,
+            }),
+        },
+        Transition::Advance => {
+            check_advance(pos.stage, facts)?;
+            let stage = pos.stage.next().ok_or(TransitionError::WrongStage {
+                action: "advance",
+                stage: pos.stage,
+            })?;
+            let status = if stage == Stage::Certified {
+                Status::Done
+            } else {
+                Status::Active
+            };
+            Ok(Position { stage, status })
+        }
+    }
+}
+
+/// The requirement of each stage before it may be left forwards.
+fn check_advance(stage: Stage, f: &Facts) -> Result<(), TransitionError> {
+    match stage {
+        Stage::Declaration if !f.missing_fields.is_empty() => {
+            Err(TransitionError::Incomplete(f.missing_fields.clone()))
+        }
+        Stage::Review
+            if !f.failing_checks.is_empty()
+                && f.override_reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
+        {
+            Err(TransitionError::Ineligible(f.failing_checks.clone()))
+        }
+        Stage::Test => match f.test_passed {
+            None => Err(TransitionError::NoTestScore),
+            Some(false) => Err(TransitionError::TestNotPassed),
+            Some(true) => Ok(()),
+        },
+        Stage::SiteVisit if !f.visit_recorded => Err(TransitionError::NoVisit),
+        Stage::Evaluation => match f.result_passed {
+            None => Err(TransitionError::NoResult),
+            Some(false) => Err(TransitionError::ResultNotPassed),
+            Some(true) => Ok(()),
+        },
+        Stage::Notice if !f.notice_ended => Err(TransitionError::NoticeOpen),
+        Stage::Notice if f.open_objections > 0 => Err(TransitionError::OpenObjections(f.open_objections)),
+        Stage::Notice if f.upheld_objections > 0 => {
+            Err(TransitionError::UpheldObjections(f.upheld_objections))
+        }
+        Stage::Certified => Err(TransitionError::WrongStage {
+            action: "advance",
+            stage,
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(stage: Stage) -> Position {
+        Position {
+            stage,
+            status: Status::Active,
+        }
+    }
+    fn all_met() -> Facts {
+        Facts {
+            test_passed: Some(true),
+            visit_recorded: true,
+            result_passed: Some(true),
+            notice_ended: true,
+            ..Facts::default()
+        }
+    }
+    fn reason(s: &str) -> String {
+        s.to_string()
+    }
+
+    #[test]
+    fn happy_path_walks_all_six_stages_to_certified() {
+        let mut p = Position::START;
+        let mut seen = vec![p.stage];
+        while p.stage != Stage::Certified {
+            p = apply(p, &Transition::Advance, &all_met()).unwrap();
+            seen.push(p.stage);
+        }
+        assert_eq!(seen.len(), 7);
+        assert_eq!(p.status, Status::Done);
+        assert_eq!(
+            apply(p, &Transition::Advance, &all_met()),
+            Err(TransitionError::Final(Status::Done))
+        );
+    }
+
+    #[test]
+    fn each_stage_requirement_refuses_advance() {
+        let f = Facts {
+            missing_fields: vec!["职务".into()],
+            ..all_met()
+        };
+        assert_eq!(
+            apply(pos(Stage::Declaration), &Transition::Advance, &f),
+            Err(TransitionError::Incomplete(vec!["职务".into()]))
+        );
+        let f = Facts {
+            failing_checks: vec!["years_in_post".into()],
+            ..all_met()
+        };
+        assert!(matches!(
+            apply(pos(Stage::Review), &Transition::Advance, &f),
+            Err(TransitionError::Ineligible(_))
+        ));
+        let f = Facts {
+            override_reason: Some("市委组织部特批".into()),
+            failing_checks: vec!["years_in_post".into()],
+            ..all_met()
+        };
+        assert_eq!(apply(pos(Stage::Review), &Transition::Advance, &f), Ok(pos(Stage::Test)));
+        let f = Facts { test_passed: None, ..all_met() };
+        assert_eq!(apply(pos(Stage::Test), &Transition::Advance, &f), Err(TransitionError::NoTestScore));
+        let f = Facts { test_passed: Some(false), ..all_met() };
+        assert_eq!(apply(pos(Stage::Test), &Transition::Advance, &f), Err(TransitionError::TestNotPassed));
+        let f = Facts { visit_recorded: false, ..all_met() };
+        assert_eq!(apply(pos(Stage::SiteVisit), &Transition::Advance, &f), Err(TransitionError::NoVisit));
+        let f = Facts { result_passed: Some(false), ..all_met() };
+        assert_eq!(
+            apply(pos(Stage::Evaluation), &Transition::Advance, &f),
+            Err(TransitionError::ResultNotPassed)
+        );
+        let f = Facts { notice_ended: false, ..all_met() };
+        assert_eq!(apply(pos(Stage::Notice), &Transition::Advance, &f), Err(TransitionError::NoticeOpen));
+        let f = Facts { open_objections: 2, ..all_met() };
+        assert_eq!(
+            apply(pos(Stage::Notice), &Transition::Advance, &f),
+            Err(TransitionError::OpenObjections(2))
+        );
+    }
+
+    #[test]
+    fn return_goes_back_to_declaration_and_resubmission_continues() {
+        let p = apply(pos(Stage::Review), &Transition::Return { reason: reason("缺少培训证明") }, &all_met()).unwrap();
+        assert_eq!(p, Position { stage: Stage::Declaration, status: Status::Returned });
+        let p = apply(p, &Transition::Advance, &all_met()).unwrap();
+        assert_eq!(p, pos(Stage::Review));
+    }
+
+    #[test]
+    fn reasons_are_required() {
+        for t in [
+            Transition::Return { reason: reason(" ") },
+            Transition::Reject { reason: reason("") },
+        ] {
+            assert!(matches!(apply(pos(Stage::Review), &t, &all_met()), Err(TransitionError::ReasonRequired(_))));
+        }
+    }
+
+    #[test]
+    fn reject_fail_and_withdraw_are_final() {
+        let r = apply(pos(Stage::Review), &Transition::Reject { reason: reason("不符合条件") }, &all_met()).unwrap();
+        assert_eq!(r.status, Status::Rejected);
+        assert_eq!(apply(r, &Transition::Advance, &all_met()), Err(TransitionError::Final(Status::Rejected)));
+        let f = apply(pos(Stage::Test), &Transition::Fail { reason: reason("52分") }, &all_met()).unwrap();
+        assert_eq!(f.status, Status::Failed);
+        let w = apply(pos(Stage::SiteVisit), &Transition::Withdraw { reason: reason("本人申请") }, &all_met()).unwrap();
+        assert_eq!(w, Position { stage: Stage::SiteVisit, status: Status::Withdrawn });
+    }
+
+    #[test]
+    fn actions_in_the_wrong_stage_name_the_stage() {
+        let e = apply(pos(Stage::Evaluation), &Transition::Reject { reason: reason("x") }, &all_met()).unwrap_err();
+        assert_eq!(e.to_string(), "reject is not possible at the Overall evaluation stage");
+        assert!(apply(pos(Stage::Review), &Transition::Fail { reason: reason("x") }, &all_met()).is_err());
+        assert!(apply(pos(Stage::Notice), &Transition::Return { reason: reason("x") }, &all_met()).is_err());
+    }
+
+    #[test]
+    fn stage_parse_and_labels() {
+        assert_eq!(Stage::parse("site_visit"), Some(Stage::SiteVisit));
+        assert_eq!(Stage::parse("组织审核"), Some(Stage::Review));
+        assert_eq!(Stage::parse("6"), Some(Stage::Notice));
+        assert_eq!(Stage::Notice.number(), 6);
+        assert_eq!(Status::parse("returned"), Some(Status::Returned));
+    }
+}

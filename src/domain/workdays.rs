@@ -1,0 +1,124 @@
+//! Working-day arithmetic over the rules' calendar: weekends and public holidays are
+//! skipped, swapped weekend working days (调休) count as working days.
+
+use super::rules::Calendar;
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CalendarError {
+    #[error("the rules have no holiday calendar for {0}: add [calendar.{0}] to the rules file")]
+    MissingYear(i32),
+}
+
+impl Calendar {
+    /// Whether `date` is a working day. Refuses a year the rules do not cover, since
+    /// its holidays are unknown.
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        if !self.years.contains(&date.year()) {
+            return Err(CalendarError::MissingYear(date.year()));
+        }
+        if self.workdays.contains(&date) {
+            return Ok(true);
+        }
+        if self.holidays.contains(&date) {
+            return Ok(false);
+        }
+        Ok(!matches!(date.weekday(), Weekday::Sat | Weekday::Sun))
+    }
+
+    /// The first working day on or after `date`.
+    pub fn next_working_day(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        let mut d = date;
+        while !self.is_working_day(d)? {
+            d = d + Days::new(1);
+        }
+        Ok(d)
+    }
+
+    /// The period of `n` working days starting on `start` (or on the next working day
+    /// if `start` is not one): returns its first and last working day, both included.
+    pub fn period(&self, start: NaiveDate, n: u32) -> Result<(NaiveDate, NaiveDate), CalendarError> {
+        let first = self.next_working_day(start)?;
+        Ok((first, self.add_working_days(first, n.saturating_sub(1))?))
+    }
+
+    /// The date `n` working days after `date` (`date` itself not counted).
+    pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let mut d = date;
+        let mut left = n;
+        while left > 0 {
+            d = d + Days::new(1);
+            if self.is_working_day(d)? {
+                left -= 1;
+            }
+        }
+        Ok(d)
+    }
+
+    /// Working days from `from` to `to`, both included (0 when `to` is before `from`).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
+        let mut n = 0;
+        for d in from.iter_days().take_while(|d| *d <= to) {
+            if self.is_working_day(d)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rules::{Rules, DEMO_RULES};
+
+    fn cal() -> Calendar {
+        Rules::from_toml(DEMO_RULES).unwrap().calendar()
+    }
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn ordinary_week_skips_the_weekend() {
+        // Wed 2026-11-18 + 5 working days: Thu, Fri, (Sat, Sun), Mon, Tue, Wed -> 11-25
+        assert_eq!(cal().add_working_days(d(11, 18), 5), Ok(d(11, 25)));
+        // A 5-day period starting Wed 11-18 ends Tue 11-24.
+        assert_eq!(cal().period(d(11, 18), 5), Ok((d(11, 18), d(11, 24))));
+    }
+
+    #[test]
+    fn national_day_holiday_and_swapped_saturday() {
+        // Period of 5 starting Mon 2026-09-28: 28, 29, 30 Sep (Oct 1-7 off), Thu 10-08,
+        // Fri 10-09 -> ends 10-09.
+        assert_eq!(cal().period(d(9, 28), 5), Ok((d(9, 28), d(10, 9))));
+        // Starting Tue 09-29: 29, 30, 10-08, 10-09, Sat 10-10 is a swapped working day.
+        assert_eq!(cal().period(d(9, 29), 5), Ok((d(9, 29), d(10, 10))));
+        assert_eq!(cal().is_working_day(d(10, 10)), Ok(true));
+        assert_eq!(cal().is_working_day(d(10, 11)), Ok(false));
+    }
+
+    #[test]
+    fn start_on_a_holiday_moves_to_the_next_working_day() {
+        // Spring festival 02-15..02-23 (Sun..Mon): first working day Tue 02-24.
+        assert_eq!(cal().next_working_day(d(2, 15)), Ok(d(2, 24)));
+        assert_eq!(cal().period(d(2, 20), 1), Ok((d(2, 24), d(2, 24))));
+        // Sat 02-14 is a swapped working day.
+        assert_eq!(cal().next_working_day(d(2, 14)), Ok(d(2, 14)));
+    }
+
+    #[test]
+    fn counting_working_days() {
+        // 2026-05-01..05-10: 1-5 off, Sat 9 is worked, 6 7 8 worked, Sun 10 off -> 4
+        assert_eq!(cal().working_days_between(d(5, 1), d(5, 10)), Ok(4));
+        assert_eq!(cal().working_days_between(d(5, 10), d(5, 1)), Ok(0));
+    }
+
+    #[test]
+    fn a_year_without_a_calendar_is_refused() {
+        let err = cal().add_working_days(d(12, 28), 5).unwrap_err();
+        assert_eq!(err, CalendarError::MissingYear(2027));
+        assert!(err.to_string().contains("[calendar.2027]"));
+    }
+}
