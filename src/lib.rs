@@ -1,4 +1,10 @@
-//! pingshen (评审): certification review for party-affairs workers.
+//! pingshen (评审): certification review for party-affairs workers of non-public
+//! enterprises and social organisations.
+//!
+//! Layers, data flowing down only: `cli` on top of `service`, which uses `domain`
+//! (pure rules), `store` (SQLite) and `table` (rows in and out).
+
 pub mod domain;
 pub mod gen;
+pub mod store;
 pub mod table;

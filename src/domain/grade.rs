@@ -91,6 +91,22 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// A committee member's role.
+    Role {
+        Chair = "chair", "主任委员", ["主任"];
+        Member = "member", "委员", ["评委"];
+        Secretary = "secretary", "秘书", [];
+    }
+);
+
+impl Role {
+    /// Chair and members decide (pass, return, reject); the secretary records data.
+    pub fn decides(self) -> bool {
+        matches!(self, Role::Chair | Role::Member)
+    }
+}
+
 impl Grade {
     /// The next grade up, if any.
     pub fn next(self) -> Option<Grade> {

@@ -8,5 +8,5 @@ pub mod rules;
 pub mod stage;
 pub mod workdays;
 
-pub use grade::{Assessment, Category, Grade};
+pub use grade::{Assessment, Category, Grade, Role, Sex};
 pub use stage::{Stage, Status};

@@ -1,0 +1,255 @@
+//! The tamper-evident audit log. Each row carries a SHA-256 hash over its own content
+//! and the previous row's hash, so editing, inserting or deleting a row breaks the chain
+//! from that row on.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The hash before the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did something: a committee member, or the operator of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub member_id: Option<i64>,
+    pub name: String,
+}
+
+impl Actor {
+    /// A command run without logging in (import, demo set-up...).
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            member_id: None,
+            name: what.to_string(),
+        }
+    }
+}
+
+/// One audit entry before it is written.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn digest(
+    prev: &str,
+    id: i64,
+    at: &str,
+    actor_id: Option<i64>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    let actor_id = actor_id.map(|i| i.to_string()).unwrap_or_default();
+    for part in [
+        prev,
+        &id.to_string(),
+        at,
+        &actor_id,
+        actor,
+        action,
+        entity,
+        entity_id,
+        before.unwrap_or("\u{0}"),
+        after.unwrap_or("\u{0}"),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Appends an audit row inside the caller's transaction; returns its id.
+pub fn append(conn: &Connection, actor: &Actor, entry: Entry<'_>) -> rusqlite::Result<i64> {
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (id, prev) = match last {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let at = super::now();
+    let before = entry.before.map(|v| v.to_string());
+    let after = entry.after.map(|v| v.to_string());
+    let hash = digest(
+        &prev,
+        id,
+        &at,
+        actor.member_id,
+        &actor.name,
+        entry.action,
+        entry.entity,
+        &entry.entity_id,
+        before.as_deref(),
+        after.as_deref(),
+    );
+    conn.execute(
+        "INSERT INTO audit (id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            at,
+            actor.member_id,
+            actor.name,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            before,
+            after,
+            prev,
+            hash
+        ],
+    )?;
+    Ok(id)
+}
+
+/// A break in the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub id: i64,
+    pub problem: String,
+}
+
+/// Walks the chain; returns the number of rows checked and every fault found.
+pub fn verify(conn: &Connection) -> rusqlite::Result<(usize, Vec<Fault>)> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash
+         FROM audit ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut expected_id = 1;
+    let mut n = 0;
+    let mut faults = Vec::new();
+    while let Some(r) = rows.next()? {
+        n += 1;
+        let id: i64 = r.get(0)?;
+        let stored_prev: String = r.get(9)?;
+        let stored_hash: String = r.get(10)?;
+        if id != expected_id {
+            faults.push(Fault {
+                id,
+                problem: format!("row {expected_id} is missing (found {id})"),
+            });
+        }
+        if stored_prev != prev {
+            faults.push(Fault {
+                id,
+                problem: "does not follow the previous row's hash (a row before it was changed, removed or inserted)".into(),
+            });
+        }
+        let h = digest(
+            &stored_prev,
+            id,
+            &r.get::<_, String>(1)?,
+            r.get(2)?,
+            &r.get::<_, String>(3)?,
+            &r.get::<_, String>(4)?,
+            &r.get::<_, String>(5)?,
+            &r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?.as_deref(),
+            r.get::<_, Option<String>>(8)?.as_deref(),
+        );
+        if h != stored_hash {
+            faults.push(Fault {
+                id,
+                problem: "content does not match its hash (the row was edited)".into(),
+            });
+        }
+        prev = stored_hash;
+        expected_id = id + 1;
+    }
+    Ok((n, faults))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use serde_json::json;
+
+    fn entry(n: i64) -> Entry<'static> {
+        Entry {
+            action: "test",
+            entity: "thing",
+            entity_id: n.to_string(),
+            before: None,
+            after: Some(json!({ "n": n })),
+        }
+    }
+
+    fn store_with(n: i64) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        for i in 1..=n {
+            store
+                .write(|tx| append(tx, &Actor::system("test"), entry(i)))
+                .unwrap();
+        }
+        store
+    }
+
+    #[test]
+    fn chain_verifies_and_links_rows() {
+        let store = store_with(3);
+        assert_eq!(verify(store.conn()).unwrap(), (3, vec![]));
+        let (p2, h1): (String, String) = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT prev_hash FROM audit WHERE id=2), (SELECT hash FROM audit WHERE id=1)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(p2, h1);
+    }
+
+    #[test]
+    fn an_edited_row_is_detected() {
+        let store = store_with(3);
+        store
+            .conn()
+            .execute("UPDATE audit SET after = '{\"n\":99}' WHERE id = 2", [])
+            .unwrap();
+        let (_, faults) = verify(store.conn()).unwrap();
+        assert_eq!(faults.len(), 1);
+        assert_eq!(faults[0].id, 2);
+        assert!(faults[0].problem.contains("edited"));
+    }
+
+    #[test]
+    fn a_deleted_row_is_detected() {
+        let store = store_with(3);
+        store.conn().execute("DELETE FROM audit WHERE id = 2", []).unwrap();
+        let (n, faults) = verify(store.conn()).unwrap();
+        assert_eq!(n, 2);
+        assert!(faults.iter().any(|f| f.id == 3 && f.problem.contains("missing")));
+    }
+
+    #[test]
+    fn a_rehashed_edit_still_breaks_the_next_link() {
+        let store = store_with(3);
+        // Forge row 2 with a fresh self-consistent hash: row 3 no longer follows it.
+        store.conn().execute("UPDATE audit SET actor = 'mallory' WHERE id = 2", []).unwrap();
+        let (at, prev): (String, String) = store
+            .conn()
+            .query_row("SELECT at, prev_hash FROM audit WHERE id = 2", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        let forged = digest(&prev, 2, &at, None, "mallory", "test", "thing", "2", None, Some("{\"n\":2}"));
+        store.conn().execute("UPDATE audit SET hash = ?1 WHERE id = 2", [forged]).unwrap();
+        let (_, faults) = verify(store.conn()).unwrap();
+        assert_eq!(faults.len(), 1);
+        assert_eq!(faults[0].id, 3);
+    }
+}
