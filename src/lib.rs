@@ -6,5 +6,6 @@
 
 pub mod domain;
 pub mod gen;
+pub mod service;
 pub mod store;
 pub mod table;

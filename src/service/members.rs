@@ -1,0 +1,94 @@
+//! Committee members: PIN hashing and logging in.
+
+use super::{AuditNote, Result, Service, ServiceError};
+use crate::domain::Role;
+use crate::store::audit::Actor;
+use crate::store::Store;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+/// An argon2id hash of a PIN, in PHC string form.
+pub fn hash_pin(pin: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub org_id: Option<i64>,
+}
+
+/// Every active member, chair first.
+pub fn list(store: &Store) -> Result<Vec<Member>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT id, name, role, org_id FROM members WHERE active = 1
+         ORDER BY CASE role WHEN 'chair' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Member {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: Role::parse(&r.get::<_, String>(2)?).unwrap_or(Role::Member),
+            org_id: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Service {
+    /// Logs a member in with their PIN; a wrong PIN is audited. On success the service
+    /// acts as that member from then on.
+    pub fn login(store: Store, member_id: i64, pin: &str) -> std::result::Result<Service, (Store, ServiceError)> {
+        let row: Option<(String, String, String)> = match store
+            .conn()
+            .query_row(
+                "SELECT name, role, pin_hash FROM members WHERE id = ?1 AND active = 1",
+                [member_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+        {
+            Ok(row) => row,
+            Err(e) => return Err((store, e.into())),
+        };
+        let Some((name, role, hash)) = row else {
+            return Err((store, ServiceError::NotFound(format!("member #{member_id}"))));
+        };
+        let mut svc = Service {
+            store,
+            actor: Actor {
+                member_id: Some(member_id),
+                name,
+            },
+            role: Role::parse(&role),
+            today: chrono::Local::now().date_naive(),
+        };
+        if pin_matches(pin, &hash) {
+            let logged = svc.mutate(|_, _| Ok(((), AuditNote::new("login", "member", member_id))));
+            return match logged {
+                Ok(()) => Ok(svc),
+                Err(e) => Err((svc.into_store(), e)),
+            };
+        }
+        let audited = svc.mutate(|tx, _| {
+            tx.execute("UPDATE members SET failed_pins = failed_pins + 1 WHERE id = ?1", params![member_id])?;
+            Ok(((), AuditNote::new("login_failed", "member", member_id).after(json!({"reason": "wrong PIN"}))))
+        });
+        let err = audited.err().unwrap_or_else(|| ServiceError::Forbidden("wrong PIN".into()));
+        Err((svc.into_store(), err))
+    }
+}

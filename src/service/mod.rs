@@ -1,0 +1,169 @@
+//! Use cases. Each mutation is one transaction together with its audit row, and every
+//! rule about who may do what is enforced here, so the screens, the commands and the
+//! tests all meet the same rule.
+
+pub mod applications;
+pub mod check;
+pub mod cycle;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod members;
+pub mod scoring;
+
+use crate::domain::stage::TransitionError;
+use crate::domain::workdays::CalendarError;
+use crate::domain::Role;
+use crate::store::audit::{self, Actor, Entry};
+use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde_json::Value;
+use thiserror::Error;
+
+pub use import::{ImportError, ImportReport, Kind};
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("refused: {0}")]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Calendar(#[from] CalendarError),
+    #[error("import refused, the database is unchanged:\n{0}")]
+    Import(ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Store(StoreError::Sqlite(e))
+    }
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// An open database and the person acting on it.
+pub struct Service {
+    store: Store,
+    actor: Actor,
+    /// `None` for the operator of a command (import, demo set-up), who is not a
+    /// committee member.
+    role: Option<Role>,
+    /// The date rules are applied at (today, unless a test or the demo sets it).
+    today: NaiveDate,
+}
+
+impl Service {
+    /// Acts as the operator of a command line, not as a committee member.
+    pub fn system(store: Store, what: &str) -> Service {
+        Service {
+            store,
+            actor: Actor::system(what),
+            role: None,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+
+    /// Applies the rules as on `date` instead of today.
+    pub fn set_today(&mut self, date: NaiveDate) {
+        self.today = date;
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn conn(&self) -> &Connection {
+        self.store.conn()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.role
+    }
+
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
+    /// Runs one mutation in a single IMMEDIATE transaction that also appends the audit
+    /// row it returns.
+    fn mutate<T>(
+        &mut self,
+        mut f: impl FnMut(&Connection, &Actor) -> Result<(T, AuditNote)>,
+    ) -> Result<T> {
+        let actor = self.actor.clone();
+        self.store.write(|tx| {
+            let (value, note) = f(tx, &actor)?;
+            audit::append(
+                tx,
+                &actor,
+                Entry {
+                    action: note.action,
+                    entity: note.entity,
+                    entity_id: note.entity_id,
+                    before: note.before,
+                    after: note.after,
+                },
+            )?;
+            Ok(value)
+        })
+    }
+
+    /// Refuses unless the actor is a committee member with one of `roles`; the
+    /// operator of a command may do anything a command offers.
+    fn require(&self, roles: &[Role], what: &str) -> Result<()> {
+        match self.role {
+            None => Ok(()),
+            Some(r) if roles.contains(&r) => Ok(()),
+            Some(r) => Err(ServiceError::Forbidden(format!(
+                "{} ({}) may not {what}",
+                r.zh(),
+                r.code()
+            ))),
+        }
+    }
+}
+
+/// What the audit row of a mutation says.
+pub struct AuditNote {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl AuditNote {
+    pub fn new(action: &'static str, entity: &'static str, id: impl ToString) -> AuditNote {
+        AuditNote {
+            action,
+            entity,
+            entity_id: id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+    pub fn before(mut self, v: Value) -> Self {
+        self.before = Some(v);
+        self
+    }
+    pub fn after(mut self, v: Value) -> Self {
+        self.after = Some(v);
+        self
+    }
+}

@@ -1,0 +1,254 @@
+//! Overall evaluation (stage 5) and the notice (stage 6): conflicts of interest,
+//! independent score sheets, finalising a result, starting the notice and recording
+//! objections.
+
+use super::{AuditNote, Result, Service, ServiceError};
+use crate::domain::aggregate::{self, Aggregate, Sheet};
+use crate::domain::stage::{Stage, Status, Transition};
+use crate::domain::Role;
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Kinds of declared conflict (回避).
+pub const CONFLICT_KINDS: [&str; 4] = ["relative", "worked_there", "same_org", "other"];
+
+/// Objection channels.
+pub const CHANNELS: [&str; 4] = ["letter", "visit", "phone", "email"];
+
+impl Service {
+    /// Why `member_id` must recuse from the application's candidate, if they must: the
+    /// same organisation, or a declared conflict.
+    pub fn recusal(&self, member_id: i64, app_id: i64) -> Result<Option<String>> {
+        let same_org: bool = self.conn().query_row(
+            "SELECT coalesce(m.org_id = p.org_id, 0) FROM members m, applications a JOIN persons p ON p.id = a.person_id
+             WHERE m.id = ?1 AND a.id = ?2",
+            params![member_id, app_id],
+            |r| r.get(0),
+        )?;
+        if same_org {
+            return Ok(Some("same organisation as the candidate".into()));
+        }
+        let declared: Option<(String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT c.kind, c.reason FROM conflicts c JOIN applications a ON a.person_id = c.person_id
+                 WHERE c.member_id = ?1 AND a.id = ?2",
+                params![member_id, app_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(declared.map(|(k, r)| format!("declared conflict ({k}): {r}")))
+    }
+
+    /// Declares a conflict of interest between a member and a person. Members declare
+    /// their own; the chair may record anyone's.
+    pub fn declare_conflict(&mut self, member_id: i64, person_id: i64, kind: &str, reason: &str) -> Result<i64> {
+        if let (Some(role), Some(me)) = (self.role, self.actor.member_id) {
+            if role != Role::Chair && me != member_id {
+                return Err(ServiceError::Forbidden("only the chair may declare a conflict for another member".into()));
+            }
+        }
+        if !CONFLICT_KINDS.contains(&kind) {
+            return Err(ServiceError::Invalid(format!("unknown conflict kind '{kind}' (one of: {})", CONFLICT_KINDS.join(", "))));
+        }
+        if reason.trim().is_empty() {
+            return Err(ServiceError::Invalid("a conflict needs a reason".into()));
+        }
+        self.mutate(|tx, _| {
+            tx.execute(
+                "INSERT INTO conflicts (member_id, person_id, kind, reason, declared_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![member_id, person_id, kind, reason, crate::store::now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((id, AuditNote::new("declare", "conflict", id).after(json!({"member": member_id, "person": person_id, "kind": kind, "reason": reason}))))
+        })
+    }
+
+    /// Saves one criterion of the acting member's sheet (a draft until submitted).
+    pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64, comment: &str) -> Result<()> {
+        self.require(&[Role::Chair, Role::Member], "score")?;
+        let member = self
+            .actor
+            .member_id
+            .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
+        let app = self.application(app_id)?;
+        if app.position != (crate::domain::stage::Position { stage: Stage::Evaluation, status: Status::Active }) {
+            return Err(ServiceError::Invalid(format!("scores are given at the evaluation stage; the application is at {}", app.position.stage.en())));
+        }
+        if let Some(why) = self.recusal(member, app_id)? {
+            return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
+        }
+        if app.result_passed.is_some() {
+            return Err(ServiceError::Invalid("the result is final; scores are locked".into()));
+        }
+        let rules = self.cycle(app.cycle_id)?.rules;
+        let c = rules
+            .criterion(criterion)
+            .ok_or_else(|| ServiceError::Invalid(format!("unknown criterion '{criterion}'")))?;
+        let step = if rules.aggregation.half_points { 0.5 } else { 1.0 };
+        if !(0.0..=c.max).contains(&value) || (value / step).fract() != 0.0 {
+            return Err(ServiceError::Invalid(format!("{} must be 0 to {} in steps of {step}", c.name, c.max)));
+        }
+        let submitted: Option<String> = self
+            .conn()
+            .query_row("SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2", params![app_id, member], |r| r.get(0))
+            .optional()?;
+        if submitted.as_deref() == Some("submitted") {
+            return Err(ServiceError::Invalid("this sheet is submitted; changing it needs a reason".into()));
+        }
+        let before: Option<f64> = self
+            .conn()
+            .query_row(
+                "SELECT value FROM scores WHERE application_id = ?1 AND member_id = ?2 AND criterion = ?3",
+                params![app_id, member, criterion],
+                |r| r.get(0),
+            )
+            .optional()?;
+        self.mutate(|tx, _| {
+            let now = crate::store::now();
+            tx.execute(
+                "INSERT INTO sheets (application_id, member_id, status) VALUES (?1, ?2, 'draft') ON CONFLICT DO NOTHING",
+                params![app_id, member],
+            )?;
+            tx.execute(
+                "INSERT INTO scores (application_id, member_id, criterion, value, comment, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (application_id, member_id, criterion) DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+                params![app_id, member, criterion, value, comment, now],
+            )?;
+            Ok(((), AuditNote::new("score", "application", app_id).before(json!({"criterion": criterion, "value": before})).after(json!({"criterion": criterion, "value": value}))))
+        })
+    }
+
+    /// Submits the acting member's sheet; every criterion must be scored.
+    pub fn submit_sheet(&mut self, app_id: i64) -> Result<()> {
+        let member = self.actor.member_id.ok_or_else(|| ServiceError::Forbidden("only a committee member can submit a sheet".into()))?;
+        let app = self.application(app_id)?;
+        let rules = self.cycle(app.cycle_id)?.rules;
+        let values = self.sheet_values(app_id, member)?;
+        let missing: Vec<&str> = rules.criteria.iter().filter(|c| !values.contains_key(&c.key)).map(|c| c.name.as_str()).collect();
+        if !missing.is_empty() {
+            return Err(ServiceError::Invalid(format!("the sheet is incomplete: {}", missing.join(", "))));
+        }
+        self.mutate(|tx, _| {
+            tx.execute(
+                "UPDATE sheets SET status = 'submitted', submitted_at = ?1 WHERE application_id = ?2 AND member_id = ?3",
+                params![crate::store::now(), app_id, member],
+            )?;
+            Ok(((), AuditNote::new("submit", "sheet", format!("{app_id}/{member}"))))
+        })
+    }
+
+    fn sheet_values(&self, app_id: i64, member: i64) -> Result<BTreeMap<String, f64>> {
+        let mut stmt = self.conn().prepare("SELECT criterion, value FROM scores WHERE application_id = ?1 AND member_id = ?2")?;
+        let rows = stmt.query_map(params![app_id, member], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The submitted sheets of members who are not recused.
+    pub fn eligible_sheets(&self, app_id: i64) -> Result<Vec<Sheet>> {
+        let mut stmt = self.conn().prepare("SELECT member_id FROM sheets WHERE application_id = ?1 AND status = 'submitted' ORDER BY member_id")?;
+        let members: Vec<i64> = stmt.query_map([app_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for m in members {
+            if self.recusal(m, app_id)?.is_none() {
+                out.push(Sheet { member_id: m, values: self.sheet_values(app_id, m)? });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fixes the committee's result (chair only, quorum required): the application
+    /// moves to the notice when it reaches the target grade's threshold, and is not
+    /// certified otherwise.
+    pub fn finalise(&mut self, app_id: i64) -> Result<Aggregate> {
+        self.require(&[Role::Chair], "finalise a result")?;
+        let app = self.application(app_id)?;
+        let rules = self.cycle(app.cycle_id)?.rules;
+        let sheets = self.eligible_sheets(app_id)?;
+        let agg = aggregate::aggregate(&sheets, &rules).ok_or_else(|| ServiceError::Invalid("no submitted sheets".into()))?;
+        if !agg.quorum_met {
+            return Err(ServiceError::Invalid(format!(
+                "quorum not met: {} eligible submitted sheet(s), the rules require {}",
+                agg.sheets, rules.aggregation.quorum
+            )));
+        }
+        let threshold = rules.grade(app.target).map(|g| g.pass_threshold).unwrap_or(f64::INFINITY);
+        let passed = aggregate::reaches(agg.result, threshold);
+        let result = agg.result;
+        self.mutate(|tx, _| {
+            tx.execute(
+                "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",
+                params![result, passed, crate::store::now(), app_id],
+            )?;
+            Ok(((), AuditNote::new("finalise", "application", app_id).after(json!({"result": result, "passed": passed, "threshold": threshold}))))
+        })?;
+        let t = if passed {
+            Transition::Advance
+        } else {
+            Transition::NotCertify { reason: format!("综合评定 {result} 未达到 {threshold}") }
+        };
+        self.transition(app_id, t)?;
+        Ok(agg)
+    }
+
+    /// Starts the notice for every application at the notice stage not yet noticed;
+    /// the end is computed from the rules' working days.
+    pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
+        self.require(&[Role::Chair], "start the public notice")?;
+        let cycle = self.open_cycle()?;
+        let (first, last) = cycle.rules.calendar().period(start, cycle.rules.notice.working_days)?;
+        let cycle_id = cycle.id;
+        self.mutate(|tx, actor| {
+            tx.execute(
+                "INSERT INTO notices (cycle_id, start_date, end_date, status, started_by, started_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
+                params![cycle_id, first.to_string(), last.to_string(), actor.member_id, crate::store::now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            let n = tx.execute(
+                "UPDATE applications SET notice_id = ?1 WHERE cycle_id = ?2 AND stage = 'notice' AND status = 'active' AND notice_id IS NULL",
+                params![id, cycle_id],
+            )?;
+            if n == 0 {
+                return Err(ServiceError::Invalid("no finalised candidate is waiting for the notice".into()));
+            }
+            Ok(((id, first, last), AuditNote::new("start", "notice", id).after(json!({"start": first.to_string(), "end": last.to_string(), "candidates": n}))))
+        })
+    }
+
+    /// Records an objection against a candidate in the notice; one received after the
+    /// notice period is flagged late.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_objection(
+        &mut self,
+        app_id: i64,
+        received: chrono::NaiveDateTime,
+        channel: &str,
+        objector: Option<(&str, &str)>,
+        content: &str,
+        criterion: Option<&str>,
+    ) -> Result<i64> {
+        self.require(&[Role::Chair, Role::Member, Role::Secretary], "record an objection")?;
+        if !CHANNELS.contains(&channel) {
+            return Err(ServiceError::Invalid(format!("unknown channel '{channel}' (one of: {})", CHANNELS.join(", "))));
+        }
+        if content.trim().is_empty() {
+            return Err(ServiceError::Invalid("an objection needs its content".into()));
+        }
+        let app = self.application(app_id)?;
+        let notice = app.notice_id.ok_or_else(|| ServiceError::Invalid(format!("{} is not in a public notice", app.name)))?;
+        let end: String = self.conn().query_row("SELECT end_date FROM notices WHERE id = ?1", [notice], |r| r.get(0))?;
+        let late = received.date().to_string() > end;
+        let (name, contact) = objector.unwrap_or(("", ""));
+        self.mutate(|tx, _| {
+            tx.execute(
+                "INSERT INTO objections (application_id, received_at, channel, named, objector_name, objector_contact, content, criterion, late, state, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'received', ?10)",
+                params![app_id, received.format("%Y-%m-%d %H:%M").to_string(), channel, objector.is_some(), name, contact, content, criterion, late, crate::store::now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((id, AuditNote::new("record", "objection", id).after(json!({"application": app_id, "channel": channel, "named": objector.is_some(), "late": late}))))
+        })
+    }
+}
