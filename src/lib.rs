@@ -4,6 +4,7 @@
 //! Layers, data flowing down only: `cli` on top of `service`, which uses `domain`
 //! (pure rules), `store` (SQLite) and `table` (rows in and out).
 
+pub mod cli;
 pub mod domain;
 pub mod gen;
 pub mod service;

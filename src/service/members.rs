@@ -52,7 +52,7 @@ pub fn list(store: &Store) -> Result<Vec<Member>> {
 impl Service {
     /// Logs a member in with their PIN; a wrong PIN is audited. On success the service
     /// acts as that member from then on.
-    pub fn login(store: Store, member_id: i64, pin: &str) -> std::result::Result<Service, (Store, ServiceError)> {
+    pub fn login(store: Store, member_id: i64, pin: &str) -> std::result::Result<Service, Box<(Store, ServiceError)>> {
         let row: Option<(String, String, String)> = match store
             .conn()
             .query_row(
@@ -63,10 +63,10 @@ impl Service {
             .optional()
         {
             Ok(row) => row,
-            Err(e) => return Err((store, e.into())),
+            Err(e) => return Err(Box::new((store, e.into()))),
         };
         let Some((name, role, hash)) = row else {
-            return Err((store, ServiceError::NotFound(format!("member #{member_id}"))));
+            return Err(Box::new((store, ServiceError::NotFound(format!("member #{member_id}")))));
         };
         let mut svc = Service {
             store,
@@ -81,7 +81,7 @@ impl Service {
             let logged = svc.mutate(|_, _| Ok(((), AuditNote::new("login", "member", member_id))));
             return match logged {
                 Ok(()) => Ok(svc),
-                Err(e) => Err((svc.into_store(), e)),
+                Err(e) => Err(Box::new((svc.into_store(), e))),
             };
         }
         let audited = svc.mutate(|tx, _| {
@@ -89,6 +89,6 @@ impl Service {
             Ok(((), AuditNote::new("login_failed", "member", member_id).after(json!({"reason": "wrong PIN"}))))
         });
         let err = audited.err().unwrap_or_else(|| ServiceError::Forbidden("wrong PIN".into()));
-        Err((svc.into_store(), err))
+        Err(Box::new((svc.into_store(), err)))
     }
 }

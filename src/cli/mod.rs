@@ -1,0 +1,340 @@
+//! The command line: argument parsing and the non-interactive subcommands.
+
+pub mod files;
+
+use crate::domain::rules::Rules;
+use crate::service::check::CheckReport;
+use crate::service::export::ExportKind;
+use crate::service::{Kind, Service};
+use crate::store::Store;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand};
+use files::Format;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(name = "pingshen", version, about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审)")]
+pub struct Cli {
+    /// Database file (default: the platform's data directory, pingshen/pingshen.sqlite3).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a fresh demo database from the built-in fixtures and open it.
+    Demo,
+    /// Create a database (empty, or the demo city with --demo) without opening it.
+    Init {
+        /// Fill it with the demo city.
+        #[arg(long)]
+        demo: bool,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Certification cycles.
+    #[command(subcommand)]
+    Cycle(CycleCommand),
+    /// Validate a rules file and print its problems with their key paths.
+    Rules {
+        /// The rules file (TOML).
+        file: PathBuf,
+    },
+    /// Import a file: organisations, persons, education, work_history, training,
+    /// assessments, pay, rewards, declarations or committee (.csv, .xlsx or .json).
+    Import {
+        kind: String,
+        file: PathBuf,
+    },
+    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx.
+    Export {
+        kind: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Output file (standard output when absent; required for xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Show full ID numbers and phone numbers (audited).
+        #[arg(long)]
+        reveal_ids: bool,
+    },
+    /// Check the database: integrity, foreign keys and the audit hash chain.
+    Check,
+    /// Write a deterministic synthetic city of any size (for benchmarks).
+    Gen {
+        #[arg(long, default_value_t = 1000)]
+        persons: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the tables as CSV files into this folder instead of a database.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
+    },
+    /// Print a summary of the database.
+    Summary,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CycleCommand {
+    /// Create a cycle governed by a rules file (the rules are stored with it).
+    New {
+        #[arg(long)]
+        rules: PathBuf,
+        #[arg(long)]
+        year: i32,
+        /// Reference date for eligibility (default: YEAR-09-01).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// List the cycles.
+    List,
+}
+
+/// The default database path.
+pub fn default_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("pingshen")
+        .join("pingshen.sqlite3")
+}
+
+fn default_demo_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("pingshen")
+        .join("demo.sqlite3")
+}
+
+fn open(path: &Path, what: &str) -> Result<Service> {
+    let store = Store::open(path)?;
+    Ok(Service::system(store, what))
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let db = cli.db.clone();
+    let db_or_default = || db.clone().unwrap_or_else(default_db);
+    match cli.command {
+        None | Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
+        Some(Command::Demo) => {
+            let path = db.clone().unwrap_or_else(default_demo_db);
+            create_demo(&path, true)?;
+            let svc = open(&path, "cli")?;
+            println!("demo database: {}", path.display());
+            summary(&svc)
+        }
+        Some(Command::Init { demo, force }) => {
+            let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
+            if demo {
+                create_demo(&path, force)?;
+            } else {
+                if path.exists() && !force {
+                    bail!("{}: already exists (use --force to replace it)", path.display());
+                }
+                remove_db(&path)?;
+                Store::open(&path)?;
+            }
+            println!("created {}", path.display());
+            Ok(())
+        }
+        Some(Command::Cycle(CycleCommand::New { rules, year, date })) => {
+            let text = std::fs::read_to_string(&rules).with_context(|| format!("{}: cannot read", rules.display()))?;
+            let date = match date {
+                Some(d) => crate::domain::ids::parse_date(&d).map_err(|e| anyhow!("--date: {e}"))?,
+                None => chrono::NaiveDate::from_ymd_opt(year, 9, 1).ok_or_else(|| anyhow!("--year {year} is not a year"))?,
+            };
+            let mut svc = open(&db_or_default(), "cli")?;
+            let id = svc
+                .create_cycle(&text, year, date)
+                .map_err(|e| anyhow!("{}: {e}", rules.display()))?;
+            println!("created cycle #{id} ({year}, eligibility date {date})");
+            Ok(())
+        }
+        Some(Command::Cycle(CycleCommand::List)) => {
+            let svc = open(&db_or_default(), "cli")?;
+            let mut stmt = svc
+                .conn()
+                .prepare("SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(format!(
+                    "#{}  {}  {}  {}  {}",
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i32>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?
+                ))
+            })?;
+            for r in rows {
+                println!("{}", r?);
+            }
+            Ok(())
+        }
+        Some(Command::Rules { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            match Rules::from_toml(&text) {
+                Ok(r) => {
+                    println!(
+                        "{}: valid — {} ({} grades, {} criteria, total {}, notice {} working days, calendar years: {})",
+                        file.display(),
+                        r.city.name,
+                        r.grades.len(),
+                        r.criteria.len(),
+                        r.total_max(),
+                        r.notice.working_days,
+                        r.calendar.keys().cloned().collect::<Vec<_>>().join(", ")
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    let lines: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
+                    bail!("{}\n{} problem(s)", lines.join("\n"), problems.len())
+                }
+            }
+        }
+        Some(Command::Import { kind, file }) => {
+            let k = Kind::parse(&kind).ok_or_else(|| {
+                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+                anyhow!("unknown import kind '{kind}' (one of: {})", all.join(", "))
+            })?;
+            let table = files::read_table(&file)?;
+            let mut svc = open(&db_or_default(), "cli import")?;
+            let today = svc.today();
+            let report = svc.import(k, &table, today)?;
+            println!("imported {} {} row(s) from {}", report.rows, k.code(), file.display());
+            Ok(())
+        }
+        Some(Command::Export { kind, format, out, reveal_ids }) => {
+            let k = ExportKind::parse(&kind).ok_or_else(|| {
+                let all: Vec<&str> = ExportKind::ALL.iter().map(|k| k.code()).collect();
+                anyhow!("unknown export kind '{kind}' (one of: {})", all.join(", "))
+            })?;
+            if format == Format::Xlsx && out.is_none() {
+                bail!("an .xlsx export needs --out FILE");
+            }
+            let mut svc = open(&db_or_default(), "cli export")?;
+            let table = svc.export(k, reveal_ids)?;
+            files::write_table(&table, format, out.as_deref())?;
+            if let Some(out) = out {
+                eprintln!("wrote {} {} row(s) to {}", table.len(), k.code(), out.display());
+            }
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let path = db_or_default();
+            if !path.exists() {
+                bail!("{}: no such database", path.display());
+            }
+            let report = open(&path, "cli check")?.check()?;
+            print_check(&path, &report);
+            if !report.ok() {
+                bail!("{}: the check found faults", path.display());
+            }
+            Ok(())
+        }
+        Some(Command::Gen { persons, seed, csv }) => {
+            if persons == 0 {
+                bail!("--persons must be at least 1");
+            }
+            let year = 2026;
+            let city = crate::gen::generate(persons, seed, year);
+            if let Some(dir) = csv {
+                std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+                for (kind, t) in crate::service::demo::city_tables(&city) {
+                    files::write_table(t, Format::Csv, Some(&dir.join(format!("{}.csv", kind.code()))))?;
+                }
+                println!("wrote {persons} persons as CSV into {}", dir.display());
+                return Ok(());
+            }
+            let path = db.clone().ok_or_else(|| anyhow!("gen needs --db FILE (or --csv DIR)"))?;
+            if path.exists() {
+                bail!("{}: already exists; gen writes a new database", path.display());
+            }
+            let mut svc = open(&path, "cli gen")?;
+            crate::service::demo::load_city(&mut svc, &city)?;
+            println!("wrote {persons} persons (seed {seed}) to {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Removes a database file and its WAL companions.
+fn remove_db(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("{}: cannot remove", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the demo in a temporary file next to `path`, then moves it into place, so
+/// an interrupted build never leaves a half-made database behind.
+fn create_demo(path: &Path, replace: bool) -> Result<()> {
+    if path.exists() && !replace {
+        bail!("{}: already exists (use --force to replace it)", path.display());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let tmp = dir.join(format!(".{}.building", path.file_name().and_then(|n| n.to_str()).unwrap_or("demo")));
+    remove_db(&tmp)?;
+    {
+        let store = Store::open(&tmp)?;
+        let mut svc = Service::system(store, "demo");
+        crate::service::demo::build(&mut svc)?;
+        svc.conn().pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    remove_db(path)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move the demo into place", path.display()))?;
+    Ok(())
+}
+
+fn print_check(path: &Path, r: &CheckReport) {
+    println!("{}", path.display());
+    let status = |v: &Vec<String>| if v.is_empty() { "ok".to_string() } else { format!("{} fault(s)", v.len()) };
+    println!("  integrity_check     {}", status(&r.integrity));
+    println!("  foreign_key_check   {}", status(&r.foreign_keys));
+    println!("  audit chain         {} row(s), {}", r.audit_rows, status(&r.audit_faults));
+    for line in r.integrity.iter().chain(&r.foreign_keys).chain(&r.audit_faults) {
+        println!("    {line}");
+    }
+}
+
+/// What opening the app shows until the screens land.
+fn summary(svc: &Service) -> Result<()> {
+    let count = |sql: &str| -> Result<i64> { Ok(svc.conn().query_row(sql, [], |r| r.get(0))?) };
+    let path = svc.store().path().map(|p| p.display().to_string()).unwrap_or_default();
+    println!("pingshen 评审 — {path}");
+    println!(
+        "  组织 organisations {}   人员 persons {}   评委 committee {}",
+        count("SELECT count(*) FROM organisations")?,
+        count("SELECT count(*) FROM persons")?,
+        count("SELECT count(*) FROM members")?
+    );
+    match svc.open_cycle() {
+        Err(_) => println!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)"),
+        Ok(cycle) => {
+            println!("  {} (#{}, eligibility date {})", cycle.name, cycle.id, cycle.cycle_date);
+            for stage in crate::domain::Stage::SIX.iter().chain([&crate::domain::Stage::Certified]) {
+                let (active, stopped): (i64, i64) = svc.conn().query_row(
+                    "SELECT coalesce(sum(status IN ('active', 'returned')), 0), coalesce(sum(status NOT IN ('active', 'returned', 'done')), 0)
+                     FROM applications WHERE cycle_id = ?1 AND stage = ?2",
+                    rusqlite::params![cycle.id, stage.code()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let done = if *stage == crate::domain::Stage::Certified {
+                    count(&format!("SELECT count(*) FROM applications WHERE cycle_id = {} AND status = 'done'", cycle.id))?
+                } else {
+                    active
+                };
+                println!("  {}. {:<8} {:<20} {:>4}   (stopped here: {stopped})", stage.number(), stage.zh(), stage.en(), done);
+            }
+        }
+    }
+    println!("  (the full-screen app is not built yet; this summary stands in for it)");
+    Ok(())
+}
