@@ -203,30 +203,64 @@ const DISTRICTS: [District; 11] = [
 ];
 
 const ROADS: &[&str] = &[
-    "中山路", "汉中路", "珠江路", "龙蟠路", "湖南路", "北京东路", "北京西路", "广州路",
-    "虎踞路", "集庆路", "江东中路", "建宁路", "长江路", "太平南路", "瑞金路", "宁海路",
-    "云南路", "上海路", "汉口路", "草场门路", "文化路", "科技路", "创新路", "学府路",
-    "丰收路", "园区路", "工业路", "青年路", "民主路", "和平路", "人民路", "天元路",
-    "双龙路", "胜利路", "金陵路", "梅花路", "桃园路", "青松路", "文昌路", "新华路",
+    "中山路",
+    "汉中路",
+    "珠江路",
+    "龙蟠路",
+    "湖南路",
+    "北京东路",
+    "北京西路",
+    "广州路",
+    "虎踞路",
+    "集庆路",
+    "江东中路",
+    "建宁路",
+    "长江路",
+    "太平南路",
+    "瑞金路",
+    "宁海路",
+    "云南路",
+    "上海路",
+    "汉口路",
+    "草场门路",
+    "文化路",
+    "科技路",
+    "创新路",
+    "学府路",
+    "丰收路",
+    "园区路",
+    "工业路",
+    "青年路",
+    "民主路",
+    "和平路",
+    "人民路",
+    "天元路",
+    "双龙路",
+    "胜利路",
+    "金陵路",
+    "梅花路",
+    "桃园路",
+    "青松路",
+    "文昌路",
+    "新华路",
 ];
 
 /// Invented two-character brand syllable pairs for enterprise names.
 const BRANDS: &[&str] = &[
-    "华宇", "金陵", "恒信", "瑞丰", "紫峰", "钟山", "石城", "宁海", "天元", "中联", "汇通",
-    "鼎盛", "润和", "博远", "锦程", "宏达", "嘉禾", "海纳", "云帆", "启明", "同创", "远航",
-    "凯瑞", "联创", "正和", "益民", "安泰", "盛世", "弘业", "明远", "信达", "永新", "佳源",
-    "和信", "晨光", "普华", "德润", "星辰", "泰和", "融汇", "万通", "新程", "卓越", "智达",
-    "恒远", "诚泰", "众合", "昌盛", "祥瑞", "聚源", "金石", "天润", "华信", "旭日", "蓝海",
-    "青松", "翠微", "天成", "东升", "鸿运", "瑞祥", "腾飞", "万嘉", "春华", "秋实", "博雅",
-    "致远", "合众", "宏图", "锦华", "银河", "金桥", "华通", "长风", "清源", "鼎新", "宁泰",
-    "汉唐", "三元", "明德", "景行", "观澜", "玄润", "凤凰", "江南", "龙腾", "恒通", "睿达",
-    "亿联", "天合", "瀚海", "思源", "九章", "方圆", "新宁", "德信",
+    "华宇", "金陵", "恒信", "瑞丰", "紫峰", "钟山", "石城", "宁海", "天元", "中联", "汇通", "鼎盛",
+    "润和", "博远", "锦程", "宏达", "嘉禾", "海纳", "云帆", "启明", "同创", "远航", "凯瑞", "联创",
+    "正和", "益民", "安泰", "盛世", "弘业", "明远", "信达", "永新", "佳源", "和信", "晨光", "普华",
+    "德润", "星辰", "泰和", "融汇", "万通", "新程", "卓越", "智达", "恒远", "诚泰", "众合", "昌盛",
+    "祥瑞", "聚源", "金石", "天润", "华信", "旭日", "蓝海", "青松", "翠微", "天成", "东升", "鸿运",
+    "瑞祥", "腾飞", "万嘉", "春华", "秋实", "博雅", "致远", "合众", "宏图", "锦华", "银河", "金桥",
+    "华通", "长风", "清源", "鼎新", "宁泰", "汉唐", "三元", "明德", "景行", "观澜", "玄润", "凤凰",
+    "江南", "龙腾", "恒通", "睿达", "亿联", "天合", "瀚海", "思源", "九章", "方圆", "新宁", "德信",
 ];
 
 /// Extra characters that make a three-character brand from a pair.
 const BRAND_TAILS: &[&str] = &[
-    "达", "通", "源", "泰", "盛", "创", "联", "鑫", "科", "恒", "瑞", "丰", "安", "华", "信",
-    "和", "德", "诚", "隆", "兴", "茂", "荣", "嘉", "昊", "宸", "睿", "航", "坤", "晟", "辰",
+    "达", "通", "源", "泰", "盛", "创", "联", "鑫", "科", "恒", "瑞", "丰", "安", "华", "信", "和",
+    "德", "诚", "隆", "兴", "茂", "荣", "嘉", "昊", "宸", "睿", "航", "坤", "晟", "辰",
 ];
 
 struct Industry {
@@ -238,53 +272,206 @@ struct Industry {
 }
 
 const INDUSTRIES: &[Industry] = &[
-    Industry { word: "软件", sector: "软件和信息技术服务业", weight: 10, tech: true },
-    Industry { word: "信息技术", sector: "软件和信息技术服务业", weight: 8, tech: false },
-    Industry { word: "物流", sector: "交通运输和仓储业", weight: 8, tech: true },
-    Industry { word: "建设工程", sector: "建筑业", weight: 8, tech: false },
-    Industry { word: "餐饮管理", sector: "餐饮业", weight: 7, tech: false },
-    Industry { word: "生物医药", sector: "医药制造业", weight: 5, tech: true },
-    Industry { word: "电子商务", sector: "批发和零售业", weight: 8, tech: false },
-    Industry { word: "智能制造", sector: "制造业", weight: 8, tech: true },
-    Industry { word: "物业管理", sector: "房地产业", weight: 7, tech: false },
-    Industry { word: "银行", sector: "金融业", weight: 2, tech: false },
-    Industry { word: "汽车服务", sector: "汽车服务业", weight: 5, tech: false },
-    Industry { word: "文化传媒", sector: "文化传媒业", weight: 6, tech: false },
-    Industry { word: "人力资源服务", sector: "商务服务业", weight: 4, tech: false },
-    Industry { word: "环保科技", sector: "生态环境治理业", weight: 4, tech: false },
-    Industry { word: "新能源科技", sector: "能源业", weight: 4, tech: false },
-    Industry { word: "检测技术", sector: "科学研究和技术服务业", weight: 3, tech: false },
+    Industry {
+        word: "软件",
+        sector: "软件和信息技术服务业",
+        weight: 10,
+        tech: true,
+    },
+    Industry {
+        word: "信息技术",
+        sector: "软件和信息技术服务业",
+        weight: 8,
+        tech: false,
+    },
+    Industry {
+        word: "物流",
+        sector: "交通运输和仓储业",
+        weight: 8,
+        tech: true,
+    },
+    Industry {
+        word: "建设工程",
+        sector: "建筑业",
+        weight: 8,
+        tech: false,
+    },
+    Industry {
+        word: "餐饮管理",
+        sector: "餐饮业",
+        weight: 7,
+        tech: false,
+    },
+    Industry {
+        word: "生物医药",
+        sector: "医药制造业",
+        weight: 5,
+        tech: true,
+    },
+    Industry {
+        word: "电子商务",
+        sector: "批发和零售业",
+        weight: 8,
+        tech: false,
+    },
+    Industry {
+        word: "智能制造",
+        sector: "制造业",
+        weight: 8,
+        tech: true,
+    },
+    Industry {
+        word: "物业管理",
+        sector: "房地产业",
+        weight: 7,
+        tech: false,
+    },
+    Industry {
+        word: "银行",
+        sector: "金融业",
+        weight: 2,
+        tech: false,
+    },
+    Industry {
+        word: "汽车服务",
+        sector: "汽车服务业",
+        weight: 5,
+        tech: false,
+    },
+    Industry {
+        word: "文化传媒",
+        sector: "文化传媒业",
+        weight: 6,
+        tech: false,
+    },
+    Industry {
+        word: "人力资源服务",
+        sector: "商务服务业",
+        weight: 4,
+        tech: false,
+    },
+    Industry {
+        word: "环保科技",
+        sector: "生态环境治理业",
+        weight: 4,
+        tech: false,
+    },
+    Industry {
+        word: "新能源科技",
+        sector: "能源业",
+        weight: 4,
+        tech: false,
+    },
+    Industry {
+        word: "检测技术",
+        sector: "科学研究和技术服务业",
+        weight: 3,
+        tech: false,
+    },
 ];
 
 const ASSOCIATION_FIELDS: &[&str] = &[
-    "软件", "物流", "餐饮", "建筑", "电子商务", "物业管理", "广告", "家政服务", "旅游",
-    "汽车维修", "人力资源服务", "互联网", "食品", "医药", "文化创意", "环保产业",
+    "软件",
+    "物流",
+    "餐饮",
+    "建筑",
+    "电子商务",
+    "物业管理",
+    "广告",
+    "家政服务",
+    "旅游",
+    "汽车维修",
+    "人力资源服务",
+    "互联网",
+    "食品",
+    "医药",
+    "文化创意",
+    "环保产业",
 ];
 const OTHER_ASSOCIATIONS: &[&str] = &[
-    "个体劳动者协会", "私营企业协会", "志愿者协会", "摄影家协会", "书法家协会",
-    "老年人体育协会", "社会工作者协会", "青年企业家协会",
+    "个体劳动者协会",
+    "私营企业协会",
+    "志愿者协会",
+    "摄影家协会",
+    "书法家协会",
+    "老年人体育协会",
+    "社会工作者协会",
+    "青年企业家协会",
 ];
 const CHAMBER_PLACES: &[&str] = &[
-    "湖南", "浙江", "福建", "安徽", "河南", "湖北", "江西", "山东", "四川", "广东", "温州",
-    "泉州", "潮汕", "盐城", "徐州", "扬州", "台州", "宁波", "重庆", "陕西", "山西", "河北",
-    "莆田", "晋江", "义乌", "南通", "连云港", "宿迁", "淮安", "泰州",
+    "湖南",
+    "浙江",
+    "福建",
+    "安徽",
+    "河南",
+    "湖北",
+    "江西",
+    "山东",
+    "四川",
+    "广东",
+    "温州",
+    "泉州",
+    "潮汕",
+    "盐城",
+    "徐州",
+    "扬州",
+    "台州",
+    "宁波",
+    "重庆",
+    "陕西",
+    "山西",
+    "河北",
+    "莆田",
+    "晋江",
+    "义乌",
+    "南通",
+    "连云港",
+    "宿迁",
+    "淮安",
+    "泰州",
 ];
 const PROMOTIONS: &[&str] = &[
-    "科技创新", "民营经济发展", "文化产业", "社会组织发展", "慈善事业", "中小企业发展",
-    "乡村振兴", "养老服务业", "数字经济", "志愿服务",
+    "科技创新",
+    "民营经济发展",
+    "文化产业",
+    "社会组织发展",
+    "慈善事业",
+    "中小企业发展",
+    "乡村振兴",
+    "养老服务业",
+    "数字经济",
+    "志愿服务",
 ];
 const SOCIAL_WORK_WORDS: &[&str] = &[
-    "阳光", "爱心", "同心", "春晖", "暖阳", "心语", "彩虹", "晨曦", "益家", "乐邻", "和睦",
-    "善邻", "携手", "馨家", "恒爱", "仁德", "福源", "安康", "启航", "朝阳", "青禾", "微光",
-    "众益", "惠民", "邻里", "康宁", "知行", "同行", "欣悦", "友善",
+    "阳光", "爱心", "同心", "春晖", "暖阳", "心语", "彩虹", "晨曦", "益家", "乐邻", "和睦", "善邻",
+    "携手", "馨家", "恒爱", "仁德", "福源", "安康", "启航", "朝阳", "青禾", "微光", "众益", "惠民",
+    "邻里", "康宁", "知行", "同行", "欣悦", "友善",
 ];
 const ELDERLY_WORDS: &[&str] = &[
-    "康乐", "颐和", "福寿", "松鹤", "夕阳红", "颐养", "乐龄", "长青", "寿康", "康馨",
-    "椿萱", "晚晴", "福康", "怡年", "安颐", "常青", "百福", "乐康", "金秋", "福佑",
+    "康乐",
+    "颐和",
+    "福寿",
+    "松鹤",
+    "夕阳红",
+    "颐养",
+    "乐龄",
+    "长青",
+    "寿康",
+    "康馨",
+    "椿萱",
+    "晚晴",
+    "福康",
+    "怡年",
+    "安颐",
+    "常青",
+    "百福",
+    "乐康",
+    "金秋",
+    "福佑",
 ];
 const SCHOOL_WORDS: &[&str] = &[
-    "育才", "育英", "启智", "博文", "明德", "致远", "求真", "树人", "弘文", "崇文", "立人",
-    "励志", "新知", "行知", "格致", "敏学", "笃行", "尚贤", "文华", "启明",
+    "育才", "育英", "启智", "博文", "明德", "致远", "求真", "树人", "弘文", "崇文", "立人", "励志",
+    "新知", "行知", "格致", "敏学", "笃行", "尚贤", "文华", "启明",
 ];
 
 /// Surnames with rough relative frequencies, as `name weight` pairs.
@@ -297,21 +484,21 @@ const SPECIAL_SURNAMES: &[&str] = &[
 ];
 
 const MALE_GIVEN: &[&str] = &[
-    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华",
-    "飞", "鑫", "波", "宇", "浩", "凯", "健", "俊", "帆", "帅", "旭", "宁", "龙", "林", "阳",
-    "建", "亮", "成", "峰", "国", "文", "东", "海", "鸣", "志", "振", "彬", "晨", "博", "毅",
-    "立", "坤", "翔", "昊", "然", "哲", "睿", "轩", "泽", "航", "程", "锋", "晖", "岩", "松",
-    "柏", "诚", "峥", "铭", "新", "剑", "兵", "洋", "锐", "庆", "德", "良", "春", "宏", "荣",
-    "贵", "福", "生", "祥", "才", "胜", "中", "山", "仁", "义", "忠", "江", "天", "永", "瑞",
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞",
+    "鑫", "波", "宇", "浩", "凯", "健", "俊", "帆", "帅", "旭", "宁", "龙", "林", "阳", "建", "亮",
+    "成", "峰", "国", "文", "东", "海", "鸣", "志", "振", "彬", "晨", "博", "毅", "立", "坤", "翔",
+    "昊", "然", "哲", "睿", "轩", "泽", "航", "程", "锋", "晖", "岩", "松", "柏", "诚", "峥", "铭",
+    "新", "剑", "兵", "洋", "锐", "庆", "德", "良", "春", "宏", "荣", "贵", "福", "生", "祥", "才",
+    "胜", "中", "山", "仁", "义", "忠", "江", "天", "永", "瑞",
 ];
 
 const FEMALE_GIVEN: &[&str] = &[
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "婷", "雪", "慧", "玲", "琳", "洁", "颖",
-    "倩", "萍", "燕", "红", "梅", "莉", "蕾", "薇", "晶", "欣", "怡", "佳", "悦", "璐", "瑶",
-    "琪", "婧", "媛", "雯", "妍", "楠", "露", "月", "萌", "晴", "菲", "蓉", "茜", "岚", "琴",
-    "云", "凤", "兰", "英", "秀", "珍", "玉", "娇", "翠", "青", "丹", "彤", "曼", "凡", "雅",
-    "诗", "梦", "雨", "思", "涵", "馨", "蕊", "晗", "桐", "嘉", "秋", "冬", "菊", "莹", "宛",
-    "若", "可", "心", "淑", "惠", "素", "锦", "虹", "艺", "荷", "莎", "姗", "蓓", "瑾", "苗",
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "婷", "雪", "慧", "玲", "琳", "洁", "颖", "倩",
+    "萍", "燕", "红", "梅", "莉", "蕾", "薇", "晶", "欣", "怡", "佳", "悦", "璐", "瑶", "琪", "婧",
+    "媛", "雯", "妍", "楠", "露", "月", "萌", "晴", "菲", "蓉", "茜", "岚", "琴", "云", "凤", "兰",
+    "英", "秀", "珍", "玉", "娇", "翠", "青", "丹", "彤", "曼", "凡", "雅", "诗", "梦", "雨", "思",
+    "涵", "馨", "蕊", "晗", "桐", "嘉", "秋", "冬", "菊", "莹", "宛", "若", "可", "心", "淑", "惠",
+    "素", "锦", "虹", "艺", "荷", "莎", "姗", "蓓", "瑾", "苗",
 ];
 
 /// Given-name characters used for either sex, several of them polyphonic.
@@ -345,46 +532,122 @@ const TITLES: &[(&str, u32)] = &[
 ];
 
 const HIGH_SCHOOLS: &[&str] = &[
-    "南京市第一中学", "南京市金陵中学", "南京师范大学附属中学", "南京市第十三中学",
-    "南京市中华中学", "江苏省溧水高级中学", "江苏省高淳高级中学", "徐州市第一中学",
-    "江苏省盐城中学", "江苏省扬州中学", "江苏省南通中学", "江苏省苏州中学",
-    "江苏省淮阴中学", "江苏省泰州中学",
+    "南京市第一中学",
+    "南京市金陵中学",
+    "南京师范大学附属中学",
+    "南京市第十三中学",
+    "南京市中华中学",
+    "江苏省溧水高级中学",
+    "江苏省高淳高级中学",
+    "徐州市第一中学",
+    "江苏省盐城中学",
+    "江苏省扬州中学",
+    "江苏省南通中学",
+    "江苏省苏州中学",
+    "江苏省淮阴中学",
+    "江苏省泰州中学",
 ];
 const COLLEGES: &[&str] = &[
-    "南京交通职业技术学院", "南京工业职业技术大学", "江苏经贸职业技术学院",
-    "南京城市职业学院", "南京信息职业技术学院", "南京铁道职业技术学院",
-    "江苏海事职业技术学院", "南京科技职业学院",
+    "南京交通职业技术学院",
+    "南京工业职业技术大学",
+    "江苏经贸职业技术学院",
+    "南京城市职业学院",
+    "南京信息职业技术学院",
+    "南京铁道职业技术学院",
+    "江苏海事职业技术学院",
+    "南京科技职业学院",
 ];
 const UNIVERSITIES: &[&str] = &[
-    "南京大学", "东南大学", "南京师范大学", "河海大学", "南京财经大学", "南京农业大学",
-    "南京理工大学", "南京航空航天大学", "南京邮电大学", "南京工业大学", "南京审计大学",
-    "南京林业大学", "南京信息工程大学", "苏州大学", "扬州大学", "江苏大学",
+    "南京大学",
+    "东南大学",
+    "南京师范大学",
+    "河海大学",
+    "南京财经大学",
+    "南京农业大学",
+    "南京理工大学",
+    "南京航空航天大学",
+    "南京邮电大学",
+    "南京工业大学",
+    "南京审计大学",
+    "南京林业大学",
+    "南京信息工程大学",
+    "苏州大学",
+    "扬州大学",
+    "江苏大学",
 ];
 /// Where a college graduate completes a bachelor's degree part-time (专升本).
 const TOP_UP_UNIVERSITIES: &[&str] = &["江苏开放大学", "南京师范大学", "南京财经大学", "河海大学"];
 const GRADUATE_SCHOOLS: &[&str] = &[
-    "南京大学", "东南大学", "南京师范大学", "河海大学", "南京财经大学", "南京理工大学",
-    "南京农业大学", "苏州大学", "中共江苏省委党校", "南京航空航天大学",
+    "南京大学",
+    "东南大学",
+    "南京师范大学",
+    "河海大学",
+    "南京财经大学",
+    "南京理工大学",
+    "南京农业大学",
+    "苏州大学",
+    "中共江苏省委党校",
+    "南京航空航天大学",
 ];
 const COLLEGE_MAJORS: &[&str] = &[
-    "文秘", "会计", "计算机应用技术", "物流管理", "市场营销", "行政管理", "电子商务",
+    "文秘",
+    "会计",
+    "计算机应用技术",
+    "物流管理",
+    "市场营销",
+    "行政管理",
+    "电子商务",
     "法律事务",
 ];
 const BACHELOR_MAJORS: &[&str] = &[
-    "汉语言文学", "行政管理", "计算机科学与技术", "思想政治教育", "会计学", "法学",
-    "工商管理", "社会工作", "公共事业管理", "人力资源管理", "新闻学", "经济学",
-    "国际经济与贸易", "市场营销", "英语", "历史学", "哲学", "土木工程", "电子信息工程",
+    "汉语言文学",
+    "行政管理",
+    "计算机科学与技术",
+    "思想政治教育",
+    "会计学",
+    "法学",
+    "工商管理",
+    "社会工作",
+    "公共事业管理",
+    "人力资源管理",
+    "新闻学",
+    "经济学",
+    "国际经济与贸易",
+    "市场营销",
+    "英语",
+    "历史学",
+    "哲学",
+    "土木工程",
+    "电子信息工程",
 ];
 const MASTER_MAJORS: &[&str] = &[
-    "马克思主义理论", "公共管理", "行政管理", "社会工作", "法学", "工商管理",
-    "思想政治教育", "中共党史",
+    "马克思主义理论",
+    "公共管理",
+    "行政管理",
+    "社会工作",
+    "法学",
+    "工商管理",
+    "思想政治教育",
+    "中共党史",
 ];
 
 const EARLIER_POSITIONS: &[&str] = &[
-    "职员", "行政专员", "人事专员", "办公室主任", "综合管理部经理", "项目主管", "文员",
-    "客户经理", "办公室副主任",
+    "职员",
+    "行政专员",
+    "人事专员",
+    "办公室主任",
+    "综合管理部经理",
+    "项目主管",
+    "文员",
+    "客户经理",
+    "办公室副主任",
 ];
-const GOV_UNITS: &[&str] = &["委组织部", "人力资源和社会保障局", "市场监督管理局", "民政局"];
+const GOV_UNITS: &[&str] = &[
+    "委组织部",
+    "人力资源和社会保障局",
+    "市场监督管理局",
+    "民政局",
+];
 const GOV_POSITIONS: &[&str] = &["科员", "副主任科员", "四级主任科员", "办公室副主任"];
 
 const TRAINING_TITLES: &[&str] = &[
@@ -399,12 +662,8 @@ const TRAINING_TITLES: &[&str] = &[
     "党的创新理论专题学习班",
 ];
 
-const ASSESSMENT_GRADES: &[(&str, u32)] = &[
-    ("优秀", 25),
-    ("称职", 65),
-    ("基本称职", 8),
-    ("不称职", 2),
-];
+const ASSESSMENT_GRADES: &[(&str, u32)] =
+    &[("优秀", 25), ("称职", 65), ("基本称职", 8), ("不称职", 2)];
 const REMARKS: [&[&str]; 4] = [
     &["年度考核优秀", "工作成效突出", "党建工作成绩显著"],
     &["履职尽责，表现良好", "完成年度工作任务", "工作认真负责"],
@@ -423,7 +682,8 @@ const SECRETARY_POSITIONS: &[(&str, u32)] = &[
     ("党总支书记", 15),
     ("党委专职副书记", 10),
 ];
-const STAFF_POSITIONS: &[(&str, u32)] = &[("专职党务工作者", 50), ("党务专员", 30), ("党建主管", 20)];
+const STAFF_POSITIONS: &[(&str, u32)] =
+    &[("专职党务工作者", 50), ("党务专员", 30), ("党建主管", 20)];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Category {
@@ -815,7 +1075,7 @@ fn generate_orgs(rng: &mut ChaCha8Rng, n: usize) -> (Vec<Org>, Table) {
         let d = &DISTRICTS[district];
         // The first three are software organisations named 南京…软件…, two enterprises
         // and the city's software association.
-        let social = match i {
+        let mut social = match i {
             0 | 1 => None,
             2 => Some(SocialKind::Association),
             _ if rng.gen_bool(0.25) => Some(weighted(rng, SOCIAL_KINDS)),
@@ -828,9 +1088,23 @@ fn generate_orgs(rng: &mut ChaCha8Rng, n: usize) -> (Vec<Org>, Table) {
         };
         let mut attempt = 0;
         let name = loop {
+            // Associations, chambers and promotion societies are few per place: once
+            // they are taken, found a service centre or a school instead.
+            if attempt >= 6 && social.is_some_and(|k| k.code_prefix() == "51") {
+                social = Some(choose(
+                    rng,
+                    &[
+                        SocialKind::SocialWork,
+                        SocialKind::Elderly,
+                        SocialKind::School,
+                    ],
+                ));
+            }
             let candidate = match (i, social) {
                 (0, _) => enterprise_name(rng, &INDUSTRIES[industry], attempt, Some("有限公司")),
-                (1, _) => enterprise_name(rng, &INDUSTRIES[industry], attempt, Some("科技有限公司")),
+                (1, _) => {
+                    enterprise_name(rng, &INDUSTRIES[industry], attempt, Some("科技有限公司"))
+                }
                 (2, _) if attempt == 0 => "南京市软件行业协会".to_string(),
                 (_, Some(kind)) => social_name(rng, kind, district, attempt),
                 (_, None) => enterprise_name(rng, &INDUSTRIES[industry], attempt, None),
@@ -859,11 +1133,18 @@ fn generate_orgs(rng: &mut ChaCha8Rng, n: usize) -> (Vec<Org>, Table) {
         table.push(vec![
             code.clone(),
             name.clone(),
-            if social.is_some() { "social" } else { "enterprise" }.to_string(),
+            if social.is_some() {
+                "social"
+            } else {
+                "enterprise"
+            }
+            .to_string(),
             d.name.to_string(),
             street.to_string(),
             address,
-            social.map_or(INDUSTRIES[industry].sector, |k| k.sector()).to_string(),
+            social
+                .map_or(INDUSTRIES[industry].sector, |k| k.sector())
+                .to_string(),
         ]);
         orgs.push(Org {
             code,
@@ -918,7 +1199,7 @@ impl Generator {
         name.push_str(surname);
         let list = if female { FEMALE_GIVEN } else { MALE_GIVEN };
         let given_char = |rng: &mut ChaCha8Rng| {
-            if rng.gen_bool(0.1) {
+            if rng.gen_bool(0.06) {
                 choose(rng, NEUTRAL_GIVEN)
             } else {
                 choose(rng, list)
@@ -981,7 +1262,7 @@ impl Generator {
         }
     }
 
-    /// Writes the education rows; returns the end of full-time education.
+    /// Writes the education rows; returns the day the last course ended.
     fn education(&mut self, id: &str, level: Education, birth: NaiveDate) -> NaiveDate {
         let rng = &mut self.rng;
         // School years start in September; those born after August start a year later.
@@ -997,24 +1278,60 @@ impl Generator {
                 if rng.gen_bool(0.4) {
                     rows[0] = Some((entry - 3, entry, choose(rng, HIGH_SCHOOLS), "", "无"));
                 }
-                rows[1] = Some((entry, entry + 3, choose(rng, COLLEGES), choose(rng, COLLEGE_MAJORS), "无"));
+                rows[1] = Some((
+                    entry,
+                    entry + 3,
+                    choose(rng, COLLEGES),
+                    choose(rng, COLLEGE_MAJORS),
+                    "无",
+                ));
             }
             Education::Bachelor => {
                 if rng.gen_bool(0.25) {
-                    // College, then a part-time top-up bachelor's degree.
-                    rows[0] = Some((entry, entry + 3, choose(rng, COLLEGES), choose(rng, COLLEGE_MAJORS), "无"));
-                    rows[1] = Some((entry + 3, entry + 5, choose(rng, TOP_UP_UNIVERSITIES), choose(rng, BACHELOR_MAJORS), "学士"));
+                    // College, then a two-year top-up bachelor's degree (专升本).
+                    rows[0] = Some((
+                        entry,
+                        entry + 3,
+                        choose(rng, COLLEGES),
+                        choose(rng, COLLEGE_MAJORS),
+                        "无",
+                    ));
+                    rows[1] = Some((
+                        entry + 3,
+                        entry + 5,
+                        choose(rng, TOP_UP_UNIVERSITIES),
+                        choose(rng, BACHELOR_MAJORS),
+                        "学士",
+                    ));
                 } else {
                     if rng.gen_bool(0.3) {
                         rows[0] = Some((entry - 3, entry, choose(rng, HIGH_SCHOOLS), "", "无"));
                     }
-                    rows[1] = Some((entry, entry + 4, choose(rng, UNIVERSITIES), choose(rng, BACHELOR_MAJORS), "学士"));
+                    rows[1] = Some((
+                        entry,
+                        entry + 4,
+                        choose(rng, UNIVERSITIES),
+                        choose(rng, BACHELOR_MAJORS),
+                        "学士",
+                    ));
                 }
             }
             Education::Master => {
                 let years = if rng.gen_bool(0.6) { 3 } else { 2 };
-                rows[0] = Some((entry, entry + 4, choose(rng, UNIVERSITIES), choose(rng, BACHELOR_MAJORS), "学士"));
-                rows[1] = Some((entry + 4, entry + 4 + years, choose(rng, GRADUATE_SCHOOLS), choose(rng, MASTER_MAJORS), "硕士"));
+                rows[0] = Some((
+                    entry,
+                    entry + 4,
+                    choose(rng, UNIVERSITIES),
+                    choose(rng, BACHELOR_MAJORS),
+                    "学士",
+                ));
+                rows[1] = Some((
+                    entry + 4,
+                    entry + 4 + years,
+                    choose(rng, GRADUATE_SCHOOLS),
+                    choose(rng, MASTER_MAJORS),
+                    "硕士",
+                ));
             }
         }
         let mut end = birth;
@@ -1032,7 +1349,14 @@ impl Generator {
         end
     }
 
-    fn work_history(&mut self, id: &str, t: &Timeline, org: usize, category: Category, position: &str) {
+    fn work_history(
+        &mut self,
+        id: &str,
+        t: &Timeline,
+        org: usize,
+        category: Category,
+        position: &str,
+    ) {
         let rng = &mut self.rng;
         let first_possible = add_years(t.birth, 18).max(add_days(t.education_end, 1));
         let span = (t.post_start - first_possible).num_days();
@@ -1080,7 +1404,10 @@ impl Generator {
                 if other == org && self.orgs.len() > 1 {
                     other = (other + 1) % self.orgs.len();
                 }
-                (self.orgs[other].name.clone(), choose(rng, EARLIER_POSITIONS))
+                (
+                    self.orgs[other].name.clone(),
+                    choose(rng, EARLIER_POSITIONS),
+                )
             };
             self.work_history.push(vec![
                 id.to_string(),
@@ -1120,7 +1447,10 @@ impl Generator {
                         .unwrap_or(6);
                 }
                 sum += days;
-                rows[n] = (rand_date(rng, add_days(reference, -360), add_days(reference, -1)), days);
+                rows[n] = (
+                    rand_date(rng, add_days(reference, -360), add_days(reference, -1)),
+                    days,
+                );
                 n += 1;
             }
         } else {
@@ -1131,14 +1461,20 @@ impl Generator {
                 } else {
                     choose(rng, &[1u32, 2])
                 };
-                rows[n] = (rand_date(rng, add_days(reference, -360), add_days(reference, -1)), days);
+                rows[n] = (
+                    rand_date(rng, add_days(reference, -360), add_days(reference, -1)),
+                    days,
+                );
                 n += 1;
             }
         }
         let older = rng.gen_range(0..=(4 - n).min(2));
         for _ in 0..older {
             let days = choose(rng, &[1u32, 2, 2, 3, 4, 6, 10]);
-            rows[n] = (rand_date(rng, add_days(reference, -725), add_days(reference, -370)), days);
+            rows[n] = (
+                rand_date(rng, add_days(reference, -725), add_days(reference, -370)),
+                days,
+            );
             n += 1;
         }
         // Training happens on working days: move weekend dates back to Friday.
@@ -1180,8 +1516,9 @@ impl Generator {
         let female = self.rng.gen_bool(0.45);
         let name = self.name(i, female);
 
-        // Born 1962–2000, but old enough to have held a post for a year by the cycle.
-        let birth_hi = ymd(2000, 12, 31).min(add_years(reference, -23));
+        // Born 1962–2000, but old enough to have finished any degree and held a post
+        // for a year by the cycle.
+        let birth_hi = ymd(2000, 12, 31).min(add_years(reference, -26));
         let birth_lo = ymd(1962, 1, 1).min(add_years(birth_hi, -38));
         let (id, birth) = self.id_number(female, birth_lo, birth_hi);
 
@@ -1212,7 +1549,8 @@ impl Generator {
             earliest = earliest.max(add_days(education_end, 1));
         }
         let grade_cutoff = ymd(year, 6, 30);
-        let mut grade = if category == Category::Instructor || rng.gen_bool(0.45) {
+        // About 45% of all persons (instructors included) hold no grade.
+        let mut grade = if category == Category::Instructor || rng.gen_bool(0.39) {
             None
         } else {
             Some(weighted(rng, &[(0usize, 50), (1, 30), (2, 15), (3, 5)]))
@@ -1249,7 +1587,12 @@ impl Generator {
         } else {
             &DISTRICTS[index(rng, DISTRICTS.len())]
         };
-        let mut address = concat(&["南京市", home.name, choose(rng, home.streets), choose(rng, ROADS)]);
+        let mut address = concat(&[
+            "南京市",
+            home.name,
+            choose(rng, home.streets),
+            choose(rng, ROADS),
+        ]);
         push_num(&mut address, rng.gen_range(1..300), 1);
         address.push('号');
         push_num(&mut address, rng.gen_range(1..30), 1);
@@ -1322,13 +1665,19 @@ impl Generator {
             push_num(&mut y_text, y as u32, 4);
             let mut amount_text = String::with_capacity(6);
             push_num(&mut amount_text, amount, 1);
-            self.pay.push(vec![id.clone(), y_text.clone(), "基本工资".to_string(), amount_text]);
+            self.pay.push(vec![
+                id.clone(),
+                y_text.clone(),
+                "基本工资".to_string(),
+                amount_text,
+            ]);
             if let (Some(g), Some(since)) = (grade, grade_since) {
                 let good = matches!(assessed[k + 1], Some(0 | 1));
                 if since.year() <= y && good {
                     let mut allowance = String::with_capacity(4);
                     push_num(&mut allowance, ALLOWANCE[g], 1);
-                    self.pay.push(vec![id.clone(), y_text, "红领津贴".to_string(), allowance]);
+                    self.pay
+                        .push(vec![id.clone(), y_text, "红领津贴".to_string(), allowance]);
                 }
             }
         }
@@ -1418,12 +1767,14 @@ pub fn generate(persons: usize, seed: u64, year: i32) -> City {
         pay: Table::new("pay.csv", &PAY_HEADERS),
         rewards: Table::new("rewards.csv", &REWARD_HEADERS),
     };
+    // Expected rows per person, so that the tables are not reallocated while growing.
     g.persons.rows.reserve(persons);
-    g.education.rows.reserve(persons * 3 / 2);
-    g.work_history.rows.reserve(persons * 2);
-    g.training.rows.reserve(persons * 2);
-    g.assessments.rows.reserve(persons * 5 / 2);
-    g.pay.rows.reserve(persons * 3);
+    g.education.rows.reserve(persons * 16 / 10);
+    g.work_history.rows.reserve(persons * 22 / 10);
+    g.training.rows.reserve(persons * 27 / 10);
+    g.assessments.rows.reserve(persons * 25 / 10);
+    g.pay.rows.reserve(persons * 28 / 10);
+    g.rewards.rows.reserve(persons * 3 / 10);
     for i in 0..persons {
         g.person(i);
     }
@@ -1513,11 +1864,15 @@ mod tests {
             assert!(t.rows.iter().all(|r| r.cells.len() == t.headers.len()));
         }
         // Every district is used and every organisation has someone.
-        let counties: HashSet<&str> = (0..40).map(|i| col(&city.organisations, i, "county")).collect();
+        let counties: HashSet<&str> = (0..40)
+            .map(|i| col(&city.organisations, i, "county"))
+            .collect();
         assert_eq!(counties.len(), 11);
-        let used: HashSet<&str> = (0..150).map(|i| col(&city.persons, i, "org_code")).collect();
+        let used: HashSet<&str> = (0..150)
+            .map(|i| col(&city.persons, i, "org_code"))
+            .collect();
         assert_eq!(used.len(), 40);
-        for n in [1, 3, 10] {
+        for n in [0, 1, 3, 10] {
             let small = generate(n, 3, 2026);
             assert_eq!(small.persons.len(), n);
             assert_eq!(small.organisations.len(), 3);
@@ -1533,8 +1888,14 @@ mod tests {
         for i in 0..orgs.len() {
             let code = col(orgs, i, "code");
             assert_eq!(code.len(), 18, "{code}");
-            assert_eq!(credit_code_check_char(&code[..17]), code.chars().nth(17).unwrap());
-            assert_eq!(org_code_check_char(&code.as_bytes()[8..16]), code.chars().nth(16).unwrap());
+            assert_eq!(
+                credit_code_check_char(&code[..17]),
+                code.chars().nth(17).unwrap()
+            );
+            assert_eq!(
+                org_code_check_char(&code.as_bytes()[8..16]),
+                code.chars().nth(16).unwrap()
+            );
             let kind = col(orgs, i, "kind");
             match kind {
                 "enterprise" => assert!(code.starts_with("91")),
@@ -1542,7 +1903,10 @@ mod tests {
                 _ => panic!("kind {kind}"),
             }
             let county = col(orgs, i, "county");
-            let d = DISTRICTS.iter().find(|d| d.name == county).expect("district");
+            let d = DISTRICTS
+                .iter()
+                .find(|d| d.name == county)
+                .expect("district");
             assert_eq!(&code[2..8], d.code);
             let township = col(orgs, i, "township");
             assert!(d.streets.contains(&township));
@@ -1551,8 +1915,14 @@ mod tests {
             assert!(codes.insert(code));
             assert!(names.insert(col(orgs, i, "name")));
         }
-        let social = (0..orgs.len()).filter(|&i| col(orgs, i, "kind") == "social").count();
-        assert!((20..=70).contains(&social), "{social} social of {}", orgs.len());
+        let social = (0..orgs.len())
+            .filter(|&i| col(orgs, i, "kind") == "social")
+            .count();
+        assert!(
+            (20..=70).contains(&social),
+            "{social} social of {}",
+            orgs.len()
+        );
         let small = generate(3, 9, 2026);
         let software = (0..3)
             .filter(|&i| {
@@ -1575,7 +1945,11 @@ mod tests {
         for i in 0..p.len() {
             let id = col(p, i, "id_number");
             assert_eq!(id.len(), 18);
-            assert_eq!(id_check_char(&id[..17]), id.chars().nth(17).unwrap(), "{id}");
+            assert_eq!(
+                id_check_char(&id[..17]),
+                id.chars().nth(17).unwrap(),
+                "{id}"
+            );
             let birth = birth_of(id);
             assert!(birth >= ymd(1962, 1, 1) && birth <= ymd(2000, 12, 31));
             let odd = (id.as_bytes()[16] - b'0') % 2 == 1;
@@ -1638,7 +2012,12 @@ mod tests {
         let reference = ymd(year, 9, 1);
         let p = &city.persons;
         let org_names: HashMap<&str, &str> = (0..city.organisations.len())
-            .map(|i| (col(&city.organisations, i, "code"), col(&city.organisations, i, "name")))
+            .map(|i| {
+                (
+                    col(&city.organisations, i, "code"),
+                    col(&city.organisations, i, "name"),
+                )
+            })
             .collect();
         let persons: HashMap<&str, usize> =
             (0..p.len()).map(|i| (col(p, i, "id_number"), i)).collect();
@@ -1646,7 +2025,9 @@ mod tests {
         // Work history: contiguous, ending with the current post.
         let mut work: HashMap<&str, Vec<usize>> = HashMap::new();
         for r in 0..city.work_history.len() {
-            work.entry(col(&city.work_history, r, "id_number")).or_default().push(r);
+            work.entry(col(&city.work_history, r, "id_number"))
+                .or_default()
+                .push(r);
         }
         assert_eq!(work.len(), p.len());
         for (id, rows) in &work {
@@ -1656,7 +2037,10 @@ mod tests {
             let w = &city.work_history;
             assert_eq!(col(w, last, "end"), "");
             assert_eq!(col(w, last, "start"), col(p, i, "post_start"));
-            assert_eq!(col(w, last, "organisation"), org_names[col(p, i, "org_code")]);
+            assert_eq!(
+                col(w, last, "organisation"),
+                org_names[col(p, i, "org_code")]
+            );
             assert_eq!(col(w, last, "position"), col(p, i, "position"));
             let birth = birth_of(id);
             assert!(date(col(w, rows[0], "start")) >= add_years(birth, 18));
@@ -1716,7 +2100,10 @@ mod tests {
                 "基本工资" => assert!((60_000..=180_000).contains(&amount)),
                 "红领津贴" => {
                     let i = persons[id];
-                    let g = GRADES.iter().position(|&g| g == col(p, i, "current_grade")).unwrap();
+                    let g = GRADES
+                        .iter()
+                        .position(|&g| g == col(p, i, "current_grade"))
+                        .unwrap();
                     assert_eq!(amount, ALLOWANCE[g]);
                     let grade = assessed[&(id, col(pay, r, "year"))];
                     assert!(grade == "优秀" || grade == "称职");
@@ -1728,6 +2115,46 @@ mod tests {
             let d = date(col(&city.rewards, r, "date"));
             assert!(d < reference);
             assert!(["奖励", "处罚"].contains(&col(&city.rewards, r, "kind")));
+        }
+    }
+
+    #[test]
+    fn other_cycle_years() {
+        for year in [2022, 2031] {
+            let city = generate(300, 21, year);
+            let reference = ymd(year, 9, 1);
+            for t in [
+                &city.persons,
+                &city.education,
+                &city.work_history,
+                &city.training,
+                &city.rewards,
+            ] {
+                for (c, h) in t.headers.iter().enumerate() {
+                    if ![
+                        "post_start",
+                        "grade_since",
+                        "party_join_date",
+                        "start",
+                        "end",
+                        "date",
+                    ]
+                    .contains(&h.as_str())
+                    {
+                        continue;
+                    }
+                    for r in &t.rows {
+                        if !r.cells[c].is_empty() {
+                            assert!(date(&r.cells[c]) <= reference, "{} {h} {year}", t.source);
+                        }
+                    }
+                }
+            }
+            for i in 0..city.persons.len() {
+                let birth = birth_of(col(&city.persons, i, "id_number"));
+                let post = date(col(&city.persons, i, "post_start"));
+                assert!(post >= add_years(birth, 22) && post <= add_years(reference, -1));
+            }
         }
     }
 }

@@ -22,29 +22,61 @@ fn csv(name: &str, text: &str) -> Table {
 /// A valid ID number: 320102 1985-06-15, sequence 123 (odd: male).
 fn id(first17: &str) -> String {
     let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let s: u32 = first17.bytes().zip(w).map(|(b, w)| u32::from(b - b'0') * w).sum();
-    format!("{first17}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
+    let s: u32 = first17
+        .bytes()
+        .zip(w)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!(
+        "{first17}{}",
+        ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize]
+    )
 }
 
 fn credit(first17: &str) -> String {
     const CH: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    let s: u32 = first17.chars().zip(w).map(|(c, w)| CH.find(c).unwrap() as u32 * w).sum();
-    format!("{first17}{}", CH.as_bytes()[((31 - s % 31) % 31) as usize] as char)
+    let w = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let s: u32 = first17
+        .chars()
+        .zip(w)
+        .map(|(c, w)| CH.find(c).unwrap() as u32 * w)
+        .sum();
+    format!(
+        "{first17}{}",
+        CH.as_bytes()[((31 - s % 31) % 31) as usize] as char
+    )
 }
 
 /// Row counts of every table the importers write, plus the audit.
 fn snapshot(s: &Service) -> Vec<i64> {
-    ["organisations", "persons", "training", "assessments", "members", "applications", "imports", "audit"]
-        .iter()
-        .map(|t| s.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap())
-        .collect()
+    [
+        "organisations",
+        "persons",
+        "training",
+        "assessments",
+        "members",
+        "applications",
+        "imports",
+        "audit",
+    ]
+    .iter()
+    .map(|t| {
+        s.conn()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    })
+    .collect()
 }
 
 fn with_orgs() -> (Service, String) {
     let mut s = svc();
-    let code = credit("91320102MA1XYZ000");
-    let t = csv("orgs.csv", &format!("统一社会信用代码,名称,组织类型,区县\n{code},南京华宇软件有限公司,企业,玄武区\n"));
+    let code = credit("91320102MA1XY0000");
+    let t = csv(
+        "orgs.csv",
+        &format!("统一社会信用代码,名称,组织类型,区县\n{code},南京华宇软件有限公司,企业,玄武区\n"),
+    );
     s.import(Kind::Organisations, &t, today()).unwrap();
     (s, code)
 }
@@ -73,24 +105,42 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
     assert_eq!(r.rows, 2);
     let (sex, birth, cat): (String, String, String) = s
         .conn()
-        .query_row("SELECT sex, birth_date, category FROM persons WHERE name = '欧阳丽娜'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT sex, birth_date, category FROM persons WHERE name = '欧阳丽娜'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
-    assert_eq!((sex.as_str(), birth.as_str(), cat.as_str()), ("female", "1990-01-01", "staff"));
+    assert_eq!(
+        (sex.as_str(), birth.as_str(), cat.as_str()),
+        ("female", "1990-01-01", "staff")
+    );
     let training = parse_json(
         "training.json",
-        &format!(r#"[{{"id_number":"{a}","date":"2026-03-10","days":2,"title":"党务培训"}},{{"身份证号":"{b}","培训日期":"2026-04-01","天数":"1.5","培训名称":"专题培训"}}]"#),
+        &format!(r#"[{{"id_number":"{a}","date":"2026-03-10","days":2,"title":"党务培训"}},{{"id_number":"{b}","date":"2026-04-01","days":"1.5","title":"专题培训"}}]"#),
     )
     .unwrap();
-    assert_eq!(s.import(Kind::Training, &training, today()).unwrap().rows, 2);
-    let days: f64 = s.conn().query_row("SELECT sum(days) FROM training", [], |r| r.get(0)).unwrap();
+    assert_eq!(
+        s.import(Kind::Training, &training, today()).unwrap().rows,
+        2
+    );
+    let days: f64 = s
+        .conn()
+        .query_row("SELECT sum(days) FROM training", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(days, 3.5);
     let audit: String = s
         .conn()
-        .query_row("SELECT after FROM audit WHERE action = 'import' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT after FROM audit WHERE action = 'import' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(audit.contains("\"rows\":2") && audit.contains("training"), "{audit}");
+    assert!(
+        audit.contains("\"rows\":2") && audit.contains("training"),
+        "{audit}"
+    );
 }
 
 #[test]
@@ -99,7 +149,11 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
     let before = snapshot(&s);
     let good = id("32010219850615123");
     let bad_check = format!("{}0", &id("32010219850615123")[..17]);
-    let bad_check = if bad_check == good { format!("{}1", &good[..17]) } else { bad_check };
+    let bad_check = if bad_check == good {
+        format!("{}1", &good[..17])
+    } else {
+        bad_check
+    };
     let t = csv(
         "p.csv",
         &format!(
@@ -117,11 +171,25 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
     );
     let errors = import_err(&mut s, Kind::Persons, &t);
     assert_eq!(errors.len(), 5, "{errors:#?}");
-    assert!(errors[0].starts_with("p.csv:3:id_number: bad ID number: check character must be"), "{}", errors[0]);
-    assert_eq!(errors[1], "p.csv:4:post_start: '2019-02-30' is not a real date (expected YYYY-MM-DD)");
+    assert!(
+        errors[0].starts_with("p.csv:3:id_number: bad ID number: check character must be"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        errors[1],
+        "p.csv:4:post_start: '2019-02-30' is not a real date (expected YYYY-MM-DD)"
+    );
     assert_eq!(errors[2], "p.csv:5:org_code: unknown organisation code 91320102MA1XYZ0009 (import organisations first)");
-    assert_eq!(errors[3], "p.csv:6:id_number: duplicate ID number: also on line 2 of this file");
-    assert!(errors[4].starts_with("p.csv:7:category: unknown value 'boss'"), "{}", errors[4]);
+    assert_eq!(
+        errors[3],
+        "p.csv:6:id_number: duplicate ID number: also on line 2 of this file"
+    );
+    assert!(
+        errors[4].starts_with("p.csv:7:category: unknown value 'boss'"),
+        "{}",
+        errors[4]
+    );
     assert_eq!(snapshot(&s), before, "nothing written");
 }
 
@@ -131,11 +199,24 @@ fn missing_and_unknown_columns_and_empty_files() {
     let before = snapshot(&s);
     let t = csv("p.csv", "id_number,name,colour\n");
     let errors = import_err(&mut s, Kind::Persons, &t);
-    assert!(errors.iter().any(|e| e.starts_with("p.csv:1:colour: unknown column for persons")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("p.csv:1:colour: unknown column for persons")),
+        "{errors:?}"
+    );
     assert!(errors.iter().any(|e| e == "p.csv:1:org_code: missing required column (org_code / 统一社会信用代码)"), "{errors:?}");
-    assert!(errors.iter().any(|e| e == "p.csv:1: the file has no data rows"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e == "p.csv:1: the file has no data rows"),
+        "{errors:?}"
+    );
     let empty = csv("e.csv", "code,name,kind,county\n");
-    assert_eq!(import_err(&mut s, Kind::Organisations, &empty), vec!["e.csv:1: the file has no data rows"]);
+    assert_eq!(
+        import_err(&mut s, Kind::Organisations, &empty),
+        vec!["e.csv:1: the file has no data rows"]
+    );
     assert_eq!(snapshot(&s), before);
 }
 
@@ -144,7 +225,8 @@ fn duplicates_already_in_the_database_and_reimports_are_refused() {
     let (mut s, code) = with_orgs();
     let a = id("32010219850615123");
     let text = format!("id_number,name,org_code,category,position,post_start\n{a},张伟,{code},secretary,书记,2018-03-01\n");
-    s.import(Kind::Persons, &csv("p.csv", &text), today()).unwrap();
+    s.import(Kind::Persons, &csv("p.csv", &text), today())
+        .unwrap();
     let before = snapshot(&s);
     // The same file again: refused as a re-import.
     let errors = import_err(&mut s, Kind::Persons, &csv("p.csv", &text));
@@ -153,7 +235,13 @@ fn duplicates_already_in_the_database_and_reimports_are_refused() {
     // A different file with the same person: refused as a duplicate.
     let other = format!("id_number,name,org_code,category,position,post_start\n{a},张伟,{code},secretary,党委书记,2018-03-01\n");
     let errors = import_err(&mut s, Kind::Persons, &csv("q.csv", &other));
-    assert_eq!(errors, vec![format!("q.csv:2:id_number: ID number **************{} is already in the database", &a[14..])]);
+    assert_eq!(
+        errors,
+        vec![format!(
+            "q.csv:2:id_number: ID number **************{} is already in the database",
+            &a[14..]
+        )]
+    );
     assert_eq!(snapshot(&s), before);
 }
 
@@ -189,43 +277,72 @@ fn section_rows_need_a_known_person_and_valid_values() {
     let before = snapshot(&s);
     let t = csv(
         "a.csv",
-        &format!("id_number,year,grade\n{},2025,称职\n", id("32010219850615123")),
+        &format!(
+            "id_number,year,grade\n{},2025,称职\n",
+            id("32010219850615123")
+        ),
     );
     let errors = import_err(&mut s, Kind::Assessments, &t);
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("a.csv:2:id_number: no person with ID number **************"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("a.csv:2:id_number: no person with ID number **************"),
+        "{}",
+        errors[0]
+    );
     assert_eq!(snapshot(&s), before);
 }
 
 #[test]
 fn declarations_need_an_open_cycle() {
     let (mut s, _) = with_orgs();
-    let t = csv("d.csv", &format!("id_number,target_grade,declared_on\n{},junior,2026-09-01\n", id("32010219850615123")));
+    let t = csv(
+        "d.csv",
+        &format!(
+            "id_number,target_grade,declared_on\n{},junior,2026-09-01\n",
+            id("32010219850615123")
+        ),
+    );
     let err = s.import(Kind::Declarations, &t, today()).unwrap_err();
-    assert!(err.to_string().contains("no open certification cycle"), "{err}");
+    assert!(
+        err.to_string().contains("no open certification cycle"),
+        "{err}"
+    );
 }
 
 #[test]
 fn gbk_files_import_like_utf8() {
     let mut s = svc();
     let code = credit("51320106MJ0000001");
-    let text = format!("统一社会信用代码,名称,组织类型,区县\n{code},鼓楼区湖南商会,社会组织,鼓楼区\n");
+    let text =
+        format!("统一社会信用代码,名称,组织类型,区县\n{code},鼓楼区湖南商会,社会组织,鼓楼区\n");
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);
     let t = parse_csv("gbk.csv", &decode_text("gbk.csv", &bytes).unwrap()).unwrap();
     s.import(Kind::Organisations, &t, today()).unwrap();
-    let name: String = s.conn().query_row("SELECT name FROM organisations", [], |r| r.get(0)).unwrap();
+    let name: String = s
+        .conn()
+        .query_row("SELECT name FROM organisations", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(name, "鼓楼区湖南商会");
 }
 
 #[test]
 fn committee_pins_are_stored_only_as_argon2_hashes() {
     let mut s = svc();
-    let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n吴婷,secretary,12\n");
+    let t = csv(
+        "c.csv",
+        "name,role,pin\n周明远,主任委员,1001\n吴婷,secretary,12\n",
+    );
     let errors = import_err(&mut s, Kind::Committee, &t);
-    assert_eq!(errors, vec!["c.csv:3:pin: must be 4 to 8 digits".to_string()]);
+    assert_eq!(
+        errors,
+        vec!["c.csv:3:pin: must be 4 to 8 digits".to_string()]
+    );
     let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n");
     s.import(Kind::Committee, &t, today()).unwrap();
-    let hash: String = s.conn().query_row("SELECT pin_hash FROM members", [], |r| r.get(0)).unwrap();
+    let hash: String = s
+        .conn()
+        .query_row("SELECT pin_hash FROM members", [], |r| r.get(0))
+        .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("1001"));
 }

@@ -58,7 +58,11 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             anyhow!("{shown}:{line}: malformed CSV: {e}")
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(table.rows.len() + 2);
+        // Count lines by bytes: the reader's own line count skips blank lines.
+        let line = record
+            .position()
+            .map(|p| line_at(text.as_bytes(), p.byte() as usize))
+            .unwrap_or(table.rows.len() + 2);
         table.rows.push(Row {
             line,
             cells: record.iter().map(str::to_string).collect(),
@@ -67,9 +71,18 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
     Ok(table)
 }
 
+/// The 1-based line of the first non-blank character at or after `byte`.
+fn line_at(text: &[u8], byte: usize) -> usize {
+    let mut at = byte.min(text.len());
+    while at < text.len() && (text[at] == b'\n' || text[at] == b'\r') {
+        at += 1;
+    }
+    text[..at].iter().filter(|b| **b == b'\n').count() + 1
+}
+
 pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| anyhow!("{shown}:{}: malformed JSON: {e}", e.line()))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| anyhow!("{shown}:{}: malformed JSON: {e}", e.line()))?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(mut o) => match o.remove("rows").or_else(|| o.remove("data")) {
@@ -112,7 +125,8 @@ pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
 
 pub fn parse_xlsx(shown: &str, bytes: Vec<u8>) -> Result<Table> {
     use calamine::{Data, Reader, Xlsx};
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| anyhow!("{shown}: not a readable .xlsx file: {e}"))?;
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| anyhow!("{shown}: not a readable .xlsx file: {e}"))?;
     let first = book
         .sheet_names()
         .first()
@@ -226,10 +240,16 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
 /// never sees a half-written file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let shown = path.display().to_string();
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{shown}: cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("{shown}: cannot write"))?;
-    tmp.persist(path).map_err(|e| anyhow!("{shown}: cannot write: {}", e.error))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{shown}: cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("{shown}: cannot write"))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow!("{shown}: cannot write: {}", e.error))?;
     Ok(())
 }
 
@@ -249,7 +269,11 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_dropped_and_line_numbers_count_from_the_header() {
-        let t = parse_csv("f.csv", &decode_text("f.csv", "\u{feff}a,b\n1,2\n\n3,4\n".as_bytes()).unwrap()).unwrap();
+        let t = parse_csv(
+            "f.csv",
+            &decode_text("f.csv", "\u{feff}a,b\n1,2\n\n3,4\n".as_bytes()).unwrap(),
+        )
+        .unwrap();
         assert_eq!(t.headers, vec!["a", "b"]);
         let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 4]);
@@ -257,11 +281,18 @@ mod tests {
 
     #[test]
     fn json_rows_take_the_union_of_keys() {
-        let t = parse_json("f.json", r#"[{"name":"张伟","year":2025},{"name":"李娜","remark":"好"}]"#).unwrap();
+        let t = parse_json(
+            "f.json",
+            r#"[{"name":"张伟","year":2025},{"name":"李娜","remark":"好"}]"#,
+        )
+        .unwrap();
         assert_eq!(t.headers, vec!["name", "year", "remark"]);
         assert_eq!(t.rows[0].cells, vec!["张伟", "2025", ""]);
         assert_eq!(t.rows[1].line, 2);
-        assert!(parse_json("f.json", "{oops").unwrap_err().to_string().starts_with("f.json:1: malformed JSON"));
+        assert!(parse_json("f.json", "{oops")
+            .unwrap_err()
+            .to_string()
+            .starts_with("f.json:1: malformed JSON"));
     }
 
     #[test]

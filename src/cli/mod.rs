@@ -13,7 +13,11 @@ use files::Format;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
-#[command(name = "pingshen", version, about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审)")]
+#[command(
+    name = "pingshen",
+    version,
+    about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审)"
+)]
 pub struct Cli {
     /// Database file (default: the platform's data directory, pingshen/pingshen.sqlite3).
     #[arg(long, global = true, value_name = "PATH")]
@@ -45,10 +49,7 @@ pub enum Command {
     },
     /// Import a file: organisations, persons, education, work_history, training,
     /// assessments, pay, rewards, declarations or committee (.csv, .xlsx or .json).
-    Import {
-        kind: String,
-        file: PathBuf,
-    },
+    Import { kind: String, file: PathBuf },
     /// Export persons, applications, scores or audit as CSV, JSON or .xlsx.
     Export {
         kind: String,
@@ -132,7 +133,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 create_demo(&path, force)?;
             } else {
                 if path.exists() && !force {
-                    bail!("{}: already exists (use --force to replace it)", path.display());
+                    bail!(
+                        "{}: already exists (use --force to replace it)",
+                        path.display()
+                    );
                 }
                 remove_db(&path)?;
                 Store::open(&path)?;
@@ -141,10 +145,14 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Cycle(CycleCommand::New { rules, year, date })) => {
-            let text = std::fs::read_to_string(&rules).with_context(|| format!("{}: cannot read", rules.display()))?;
+            let text = std::fs::read_to_string(&rules)
+                .with_context(|| format!("{}: cannot read", rules.display()))?;
             let date = match date {
-                Some(d) => crate::domain::ids::parse_date(&d).map_err(|e| anyhow!("--date: {e}"))?,
-                None => chrono::NaiveDate::from_ymd_opt(year, 9, 1).ok_or_else(|| anyhow!("--year {year} is not a year"))?,
+                Some(d) => {
+                    crate::domain::ids::parse_date(&d).map_err(|e| anyhow!("--date: {e}"))?
+                }
+                None => chrono::NaiveDate::from_ymd_opt(year, 9, 1)
+                    .ok_or_else(|| anyhow!("--year {year} is not a year"))?,
             };
             let mut svc = open(&db_or_default(), "cli")?;
             let id = svc
@@ -155,9 +163,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Cycle(CycleCommand::List)) => {
             let svc = open(&db_or_default(), "cli")?;
-            let mut stmt = svc
-                .conn()
-                .prepare("SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id")?;
+            let mut stmt = svc.conn().prepare(
+                "SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id",
+            )?;
             let rows = stmt.query_map([], |r| {
                 Ok(format!(
                     "#{}  {}  {}  {}  {}",
@@ -174,7 +182,8 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Rules { file }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
             match Rules::from_toml(&text) {
                 Ok(r) => {
                     println!(
@@ -190,7 +199,10 @@ pub fn run(cli: Cli) -> Result<()> {
                     Ok(())
                 }
                 Err(problems) => {
-                    let lines: Vec<String> = problems.iter().map(|p| format!("{}: {p}", file.display())).collect();
+                    let lines: Vec<String> = problems
+                        .iter()
+                        .map(|p| format!("{}: {p}", file.display()))
+                        .collect();
                     bail!("{}\n{} problem(s)", lines.join("\n"), problems.len())
                 }
             }
@@ -204,10 +216,20 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut svc = open(&db_or_default(), "cli import")?;
             let today = svc.today();
             let report = svc.import(k, &table, today)?;
-            println!("imported {} {} row(s) from {}", report.rows, k.code(), file.display());
+            println!(
+                "imported {} {} row(s) from {}",
+                report.rows,
+                k.code(),
+                file.display()
+            );
             Ok(())
         }
-        Some(Command::Export { kind, format, out, reveal_ids }) => {
+        Some(Command::Export {
+            kind,
+            format,
+            out,
+            reveal_ids,
+        }) => {
             let k = ExportKind::parse(&kind).ok_or_else(|| {
                 let all: Vec<&str> = ExportKind::ALL.iter().map(|k| k.code()).collect();
                 anyhow!("unknown export kind '{kind}' (one of: {})", all.join(", "))
@@ -219,7 +241,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let table = svc.export(k, reveal_ids)?;
             files::write_table(&table, format, out.as_deref())?;
             if let Some(out) = out {
-                eprintln!("wrote {} {} row(s) to {}", table.len(), k.code(), out.display());
+                eprintln!(
+                    "wrote {} {} row(s) to {}",
+                    table.len(),
+                    k.code(),
+                    out.display()
+                );
             }
             Ok(())
         }
@@ -242,20 +269,33 @@ pub fn run(cli: Cli) -> Result<()> {
             let year = 2026;
             let city = crate::gen::generate(persons, seed, year);
             if let Some(dir) = csv {
-                std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("{}: cannot create", dir.display()))?;
                 for (kind, t) in crate::service::demo::city_tables(&city) {
-                    files::write_table(t, Format::Csv, Some(&dir.join(format!("{}.csv", kind.code()))))?;
+                    files::write_table(
+                        t,
+                        Format::Csv,
+                        Some(&dir.join(format!("{}.csv", kind.code()))),
+                    )?;
                 }
                 println!("wrote {persons} persons as CSV into {}", dir.display());
                 return Ok(());
             }
-            let path = db.clone().ok_or_else(|| anyhow!("gen needs --db FILE (or --csv DIR)"))?;
+            let path = db
+                .clone()
+                .ok_or_else(|| anyhow!("gen needs --db FILE (or --csv DIR)"))?;
             if path.exists() {
-                bail!("{}: already exists; gen writes a new database", path.display());
+                bail!(
+                    "{}: already exists; gen writes a new database",
+                    path.display()
+                );
             }
             let mut svc = open(&path, "cli gen")?;
             crate::service::demo::load_city(&mut svc, &city)?;
-            println!("wrote {persons} persons (seed {seed}) to {}", path.display());
+            println!(
+                "wrote {persons} persons (seed {seed}) to {}",
+                path.display()
+            );
             Ok(())
         }
     }
@@ -276,11 +316,20 @@ fn remove_db(path: &Path) -> Result<()> {
 /// an interrupted build never leaves a half-made database behind.
 fn create_demo(path: &Path, replace: bool) -> Result<()> {
     if path.exists() && !replace {
-        bail!("{}: already exists (use --force to replace it)", path.display());
+        bail!(
+            "{}: already exists (use --force to replace it)",
+            path.display()
+        );
     }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let tmp = dir.join(format!(".{}.building", path.file_name().and_then(|n| n.to_str()).unwrap_or("demo")));
+    let tmp = dir.join(format!(
+        ".{}.building",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("demo")
+    ));
     remove_db(&tmp)?;
     {
         let store = Store::open(&tmp)?;
@@ -289,17 +338,33 @@ fn create_demo(path: &Path, replace: bool) -> Result<()> {
         svc.conn().pragma_update(None, "journal_mode", "DELETE")?;
     }
     remove_db(path)?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move the demo into place", path.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("{}: cannot move the demo into place", path.display()))?;
     Ok(())
 }
 
 fn print_check(path: &Path, r: &CheckReport) {
     println!("{}", path.display());
-    let status = |v: &Vec<String>| if v.is_empty() { "ok".to_string() } else { format!("{} fault(s)", v.len()) };
+    let status = |v: &Vec<String>| {
+        if v.is_empty() {
+            "ok".to_string()
+        } else {
+            format!("{} fault(s)", v.len())
+        }
+    };
     println!("  integrity_check     {}", status(&r.integrity));
     println!("  foreign_key_check   {}", status(&r.foreign_keys));
-    println!("  audit chain         {} row(s), {}", r.audit_rows, status(&r.audit_faults));
-    for line in r.integrity.iter().chain(&r.foreign_keys).chain(&r.audit_faults) {
+    println!(
+        "  audit chain         {} row(s), {}",
+        r.audit_rows,
+        status(&r.audit_faults)
+    );
+    for line in r
+        .integrity
+        .iter()
+        .chain(&r.foreign_keys)
+        .chain(&r.audit_faults)
+    {
         println!("    {line}");
     }
 }
@@ -307,7 +372,11 @@ fn print_check(path: &Path, r: &CheckReport) {
 /// What opening the app shows until the screens land.
 fn summary(svc: &Service) -> Result<()> {
     let count = |sql: &str| -> Result<i64> { Ok(svc.conn().query_row(sql, [], |r| r.get(0))?) };
-    let path = svc.store().path().map(|p| p.display().to_string()).unwrap_or_default();
+    let path = svc
+        .store()
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     println!("pingshen 评审 — {path}");
     println!(
         "  组织 organisations {}   人员 persons {}   评委 committee {}",

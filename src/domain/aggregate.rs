@@ -71,7 +71,11 @@ pub fn aggregate(sheets: &[Sheet], rules: &Rules) -> Option<Aggregate> {
     let trimmed = rules.aggregation.method == Method::TrimmedMean
         && n >= rules.aggregation.trim_min_scorers
         && trimmed_mean.is_some();
-    let result = if trimmed { trimmed_mean.unwrap_or(mean) } else { mean };
+    let result = if trimmed {
+        trimmed_mean.unwrap_or(mean)
+    } else {
+        mean
+    };
     let criterion_means = rules
         .criteria
         .iter()
@@ -178,7 +182,13 @@ mod tests {
     }
     /// A sheet with the five demo criteria in rules order.
     fn sheet(id: i64, v: [f64; 5]) -> Sheet {
-        let keys = ["political", "competence", "tenure", "performance", "recognition"];
+        let keys = [
+            "political",
+            "competence",
+            "tenure",
+            "performance",
+            "recognition",
+        ];
         Sheet {
             member_id: id,
             values: keys.iter().map(|k| k.to_string()).zip(v).collect(),
@@ -248,9 +258,12 @@ mod tests {
         let cand = |id, score, perf, pol, start| Candidate {
             application_id: id,
             score,
-            criterion_means: [("performance".to_string(), perf), ("political".to_string(), pol)]
-                .into_iter()
-                .collect(),
+            criterion_means: [
+                ("performance".to_string(), perf),
+                ("political".to_string(), pol),
+            ]
+            .into_iter()
+            .collect(),
             post_start: d(start),
         };
         let ranked = rank(
@@ -264,7 +277,10 @@ mod tests {
             ],
             &rules(),
         );
-        let order: Vec<(i64, usize)> = ranked.iter().map(|r| (r.candidate.application_id, r.rank)).collect();
+        let order: Vec<(i64, usize)> = ranked
+            .iter()
+            .map(|r| (r.candidate.application_id, r.rank))
+            .collect();
         assert_eq!(order, vec![(2, 1), (3, 2), (4, 3), (5, 4), (1, 5), (6, 5)]);
     }
 

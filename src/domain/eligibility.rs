@@ -289,7 +289,11 @@ mod tests {
             category: Category::Secretary,
             post_start: d(2023, 5, 1),
             current_grade: Some((Grade::Junior, d(2024, 6, 1))),
-            training: vec![(d(2026, 3, 10), 2.0), (d(2025, 12, 1), 1.0), (d(2025, 8, 1), 5.0)],
+            training: vec![
+                (d(2026, 3, 10), 2.0),
+                (d(2025, 12, 1), 1.0),
+                (d(2025, 8, 1), 5.0),
+            ],
             assessments: vec![(2024, Assessment::Excellent), (2025, Assessment::Competent)],
             test_score: None,
         }
@@ -333,7 +337,10 @@ mod tests {
         assert_eq!(years.outcome, Outcome::Fail);
         assert_eq!(years.describe(false), "years in post 2.3 < 3 required");
         assert_eq!(years.describe(true), "任职年限 2.3 < 要求 3（不符合）");
-        assert_eq!(find(&c, CheckKind::PriorGrade).describe(false), "prior grade junior 1.2 < junior 2 required");
+        assert_eq!(
+            find(&c, CheckKind::PriorGrade).describe(false),
+            "prior grade junior 1.2 < junior 2 required"
+        );
         assert_eq!(failing(&c), vec!["years_in_post", "prior_grade"]);
     }
 
@@ -352,10 +359,19 @@ mod tests {
         rec.assessments = vec![(2025, Assessment::Basic)];
         let mut r = rules();
         let c = checklist(&rec, Grade::Intermediate, &r, d(2026, 9, 1));
-        assert_eq!(find(&c, CheckKind::TrainingDays).describe(false), "training days (12 months) 2.5 < 3 required");
+        assert_eq!(
+            find(&c, CheckKind::TrainingDays).describe(false),
+            "training days (12 months) 2.5 < 3 required"
+        );
         assert_eq!(find(&c, CheckKind::Assessment).outcome, Outcome::Fail);
-        r.grades.get_mut(&Grade::Intermediate).unwrap().min_training_days = 2.0;
-        r.grades.get_mut(&Grade::Intermediate).unwrap().min_assessment = None;
+        r.grades
+            .get_mut(&Grade::Intermediate)
+            .unwrap()
+            .min_training_days = 2.0;
+        r.grades
+            .get_mut(&Grade::Intermediate)
+            .unwrap()
+            .min_assessment = None;
         let c = checklist(&rec, Grade::Intermediate, &r, d(2026, 9, 1));
         assert_eq!(find(&c, CheckKind::TrainingDays).outcome, Outcome::Pass);
         assert!(c.iter().all(|x| x.kind != CheckKind::Assessment));

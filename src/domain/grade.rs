@@ -164,7 +164,10 @@ mod tests {
         assert!(Category::Staff.is_certifiable());
         assert!(Assessment::Competent.is_competent());
         assert!(!Assessment::Basic.is_competent());
-        assert!(Assessment::Excellent < Assessment::Incompetent, "best first");
+        assert!(
+            Assessment::Excellent < Assessment::Incompetent,
+            "best first"
+        );
     }
 
     #[test]

@@ -34,9 +34,9 @@ const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 /// Province-level prefixes of GB/T 2260 area codes.
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
 ];
 
 /// The check character for the first 17 digits of an ID number.
@@ -58,7 +58,10 @@ pub fn parse_id_number(text: &str, today: NaiveDate) -> Result<IdInfo, IdError> 
     }
     for (i, c) in chars.iter().take(17).enumerate() {
         if !c.is_ascii_digit() {
-            return Err(IdError::NotDigit { pos: i + 1, found: *c });
+            return Err(IdError::NotDigit {
+                pos: i + 1,
+                found: *c,
+            });
         }
     }
     let last = chars[17].to_ascii_uppercase();
@@ -113,7 +116,9 @@ pub enum CreditCodeError {
 }
 
 const CREDIT_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Validates a unified social credit code (GB 32100-2015): charset and check character.
 pub fn check_credit_code(text: &str) -> Result<(), CreditCodeError> {
@@ -123,11 +128,16 @@ pub fn check_credit_code(text: &str) -> Result<(), CreditCodeError> {
     }
     let mut values = [0u32; 18];
     for (i, c) in chars.iter().enumerate() {
-        values[i] = CREDIT_CHARS
-            .find(*c)
-            .ok_or(CreditCodeError::Char { pos: i + 1, found: *c })? as u32;
+        values[i] = CREDIT_CHARS.find(*c).ok_or(CreditCodeError::Char {
+            pos: i + 1,
+            found: *c,
+        })? as u32;
     }
-    let sum: u32 = values[..17].iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
+    let sum: u32 = values[..17]
+        .iter()
+        .zip(CREDIT_WEIGHTS)
+        .map(|(v, w)| v * w)
+        .sum();
     let check = (31 - sum % 31) % 31;
     let expected = CREDIT_CHARS.as_bytes()[check as usize] as char;
     if expected != chars[17] {
@@ -216,7 +226,10 @@ mod tests {
         // 189 mod 11 = 2 -> 'X'
         assert_eq!(
             parse_id_number("340524198001010013", today()),
-            Err(IdError::Check { expected: 'X', found: '3' })
+            Err(IdError::Check {
+                expected: 'X',
+                found: '3'
+            })
         );
         assert!(parse_id_number("34052419800101001X", today()).is_ok());
     }
@@ -226,7 +239,10 @@ mod tests {
         assert_eq!(parse_id_number("1234", today()), Err(IdError::Length(4)));
         assert_eq!(
             parse_id_number("1101051949123A002X", today()),
-            Err(IdError::NotDigit { pos: 14, found: 'A' })
+            Err(IdError::NotDigit {
+                pos: 14,
+                found: 'A'
+            })
         );
         assert_eq!(
             parse_id_number("990105194912310021", today()),
@@ -246,7 +262,11 @@ mod tests {
     fn sex_follows_the_17th_digit() {
         // 32010219900101001? -> odd sequence digit 1: male
         let first = b"32010219900101001";
-        let id = format!("{}{}", std::str::from_utf8(first).unwrap(), id_check_char(first));
+        let id = format!(
+            "{}{}",
+            std::str::from_utf8(first).unwrap(),
+            id_check_char(first)
+        );
         assert_eq!(parse_id_number(&id, today()).unwrap().sex, Sex::Male);
     }
 
@@ -256,22 +276,36 @@ mod tests {
         assert_eq!(check_credit_code("91350100M000100Y43"), Ok(()));
         assert_eq!(
             check_credit_code("91350100M000100Y44"),
-            Err(CreditCodeError::Check { expected: '3', found: '4' })
+            Err(CreditCodeError::Check {
+                expected: '3',
+                found: '4'
+            })
         );
         assert_eq!(check_credit_code("9135"), Err(CreditCodeError::Length(4)));
         assert_eq!(
             check_credit_code("91350100M0001O0Y43"),
-            Err(CreditCodeError::Char { pos: 14, found: 'O' })
+            Err(CreditCodeError::Char {
+                pos: 14,
+                found: 'O'
+            })
         );
     }
 
     #[test]
     fn dates_in_common_spellings() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        for t in ["2026-03-01", "2026/3/1", "2026.03.01", "20260301", "2026年3月1日"] {
+        for t in [
+            "2026-03-01",
+            "2026/3/1",
+            "2026.03.01",
+            "20260301",
+            "2026年3月1日",
+        ] {
             assert_eq!(parse_date(t), Ok(d), "{t}");
         }
-        assert!(parse_date("2026-02-30").unwrap_err().contains("not a real date"));
+        assert!(parse_date("2026-02-30")
+            .unwrap_err()
+            .contains("not a real date"));
         assert!(parse_date("").is_err());
     }
 

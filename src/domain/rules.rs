@@ -365,7 +365,10 @@ impl Rules {
                 bad(format!("{p}.prior_years"), "is set but prior_grade is not");
             }
             if g.cert_code.is_empty() || !g.cert_code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                bad(format!("{p}.cert_code"), "must be letters and digits, e.g. GJ");
+                bad(
+                    format!("{p}.cert_code"),
+                    "must be letters and digits, e.g. GJ",
+                );
             }
         }
         let a = &self.aggregation;
@@ -400,7 +403,10 @@ impl Rules {
         }
         for (year, y) in &self.calendar {
             let Ok(yr) = year.parse::<i32>() else {
-                bad(format!("calendar.{year}"), "the table name must be a year, e.g. [calendar.2026]");
+                bad(
+                    format!("calendar.{year}"),
+                    "the table name must be a year, e.g. [calendar.2026]",
+                );
                 continue;
             };
             let mut holidays = BTreeSet::new();
@@ -439,7 +445,10 @@ impl Rules {
 
     /// The certificate number for a grade, year and sequence number.
     pub fn certificate_number(&self, grade: Grade, year: i32, seq: u32) -> String {
-        let code = self.grade(grade).map(|g| g.cert_code.as_str()).unwrap_or("");
+        let code = self
+            .grade(grade)
+            .map(|g| g.cert_code.as_str())
+            .unwrap_or("");
         self.certificates
             .format
             .replace("{city}", &self.city.code)
@@ -516,11 +525,21 @@ mod tests {
     fn problems_name_their_key_path() {
         let text = DEMO_RULES
             .replacen("min_years = 5", "min_years = -1", 1)
-            .replacen("prior_grade = \"intermediate\"", "prior_grade = \"special\"", 1);
+            .replacen(
+                "prior_grade = \"intermediate\"",
+                "prior_grade = \"special\"",
+                1,
+            );
         let problems = Rules::from_toml(&text).unwrap_err();
         let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(lines.contains(&"grades.senior.min_years: must be >= 0".to_string()), "{lines:?}");
-        assert!(lines.contains(&"grades.senior.prior_grade: must be a lower grade".to_string()), "{lines:?}");
+        assert!(
+            lines.contains(&"grades.senior.min_years: must be >= 0".to_string()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"grades.senior.prior_grade: must be a lower grade".to_string()),
+            "{lines:?}"
+        );
     }
 
     #[test]
@@ -536,22 +555,50 @@ mod tests {
     #[test]
     fn calendar_and_tie_break_problems() {
         let mut r = demo();
-        r.calendar.get_mut("2026").unwrap().workdays.push("2026-10-12".into());
-        r.calendar.get_mut("2026").unwrap().holidays.push("2027-01-01".into());
+        r.calendar
+            .get_mut("2026")
+            .unwrap()
+            .workdays
+            .push("2026-10-12".into());
+        r.calendar
+            .get_mut("2026")
+            .unwrap()
+            .holidays
+            .push("2027-01-01".into());
         r.aggregation.tie_break.push("criterion:charm".into());
         r.aggregation.quorum = 0;
         let lines: Vec<String> = r.validate().iter().map(|p| p.to_string()).collect();
-        assert!(lines.iter().any(|l| l.starts_with("calendar.2026.workdays[6]: 2026-10-12 is not a Saturday or Sunday")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("calendar.2026.holidays[7]: '2027-01-01' is not in 2026")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("aggregation.tie_break[3]")), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l
+                .starts_with("calendar.2026.workdays[6]: 2026-10-12 is not a Saturday or Sunday")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("calendar.2026.holidays[7]: '2027-01-01' is not in 2026")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("aggregation.tie_break[3]")),
+            "{lines:?}"
+        );
         assert!(lines.contains(&"aggregation.quorum: must be >= 1".to_string()));
     }
 
     #[test]
     fn certificate_numbers_follow_the_format() {
         let r = demo();
-        assert_eq!(r.certificate_number(Grade::Senior, 2026, 7), "NJ-2026-GJ-0007");
-        assert_eq!(r.certificate_number(Grade::Junior, 2026, 12), "NJ-2026-CJ-0012");
+        assert_eq!(
+            r.certificate_number(Grade::Senior, 2026, 7),
+            "NJ-2026-GJ-0007"
+        );
+        assert_eq!(
+            r.certificate_number(Grade::Junior, 2026, 12),
+            "NJ-2026-CJ-0012"
+        );
     }
 
     #[test]

@@ -275,7 +275,9 @@ pub enum TransitionError {
     NoticeOpen,
     #[error("{0} objection(s) are still open")]
     OpenObjections(usize),
-    #[error("{0} objection(s) were upheld; the chair must decide (not certified or a lower grade)")]
+    #[error(
+        "{0} objection(s) were upheld; the chair must decide (not certified or a lower grade)"
+    )]
     UpheldObjections(usize),
     #[error("{action} is not possible at the {} stage", .stage.en())]
     WrongStage { action: &'static str, stage: Stage },
@@ -298,14 +300,19 @@ pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, T
             return Err(TransitionError::ReasonRequired(what));
         }
     }
-    let at = |status| Position { stage: pos.stage, status };
+    let at = |status| Position {
+        stage: pos.stage,
+        status,
+    };
     match t {
         Transition::Withdraw { .. } => Ok(at(Status::Withdrawn)),
         Transition::Return { .. } => match pos.stage {
-            Stage::Review | Stage::Test | Stage::SiteVisit if pos.status == Status::Active => Ok(Position {
-                stage: Stage::Declaration,
-                status: Status::Returned,
-            }),
+            Stage::Review | Stage::Test | Stage::SiteVisit if pos.status == Status::Active => {
+                Ok(Position {
+                    stage: Stage::Declaration,
+                    status: Status::Returned,
+                })
+            }
             Stage::Declaration if pos.status == Status::Active => Ok(at(Status::Returned)),
             _ => Err(TransitionError::WrongStage {
                 action: "return for correction",
@@ -357,7 +364,9 @@ fn check_advance(stage: Stage, f: &Facts) -> Result<(), TransitionError> {
         }
         Stage::Review
             if !f.failing_checks.is_empty()
-                && f.override_reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
+                && f.override_reason
+                    .as_deref()
+                    .is_none_or(|r| r.trim().is_empty()) =>
         {
             Err(TransitionError::Ineligible(f.failing_checks.clone()))
         }
@@ -373,7 +382,9 @@ fn check_advance(stage: Stage, f: &Facts) -> Result<(), TransitionError> {
             Some(true) => Ok(()),
         },
         Stage::Notice if !f.notice_ended => Err(TransitionError::NoticeOpen),
-        Stage::Notice if f.open_objections > 0 => Err(TransitionError::OpenObjections(f.open_objections)),
+        Stage::Notice if f.open_objections > 0 => {
+            Err(TransitionError::OpenObjections(f.open_objections))
+        }
         Stage::Notice if f.upheld_objections > 0 => {
             Err(TransitionError::UpheldObjections(f.upheld_objections))
         }
@@ -447,21 +458,54 @@ mod tests {
             failing_checks: vec!["years_in_post".into()],
             ..all_met()
         };
-        assert_eq!(apply(pos(Stage::Review), &Transition::Advance, &f), Ok(pos(Stage::Test)));
-        let f = Facts { test_passed: None, ..all_met() };
-        assert_eq!(apply(pos(Stage::Test), &Transition::Advance, &f), Err(TransitionError::NoTestScore));
-        let f = Facts { test_passed: Some(false), ..all_met() };
-        assert_eq!(apply(pos(Stage::Test), &Transition::Advance, &f), Err(TransitionError::TestNotPassed));
-        let f = Facts { visit_recorded: false, ..all_met() };
-        assert_eq!(apply(pos(Stage::SiteVisit), &Transition::Advance, &f), Err(TransitionError::NoVisit));
-        let f = Facts { result_passed: Some(false), ..all_met() };
+        assert_eq!(
+            apply(pos(Stage::Review), &Transition::Advance, &f),
+            Ok(pos(Stage::Test))
+        );
+        let f = Facts {
+            test_passed: None,
+            ..all_met()
+        };
+        assert_eq!(
+            apply(pos(Stage::Test), &Transition::Advance, &f),
+            Err(TransitionError::NoTestScore)
+        );
+        let f = Facts {
+            test_passed: Some(false),
+            ..all_met()
+        };
+        assert_eq!(
+            apply(pos(Stage::Test), &Transition::Advance, &f),
+            Err(TransitionError::TestNotPassed)
+        );
+        let f = Facts {
+            visit_recorded: false,
+            ..all_met()
+        };
+        assert_eq!(
+            apply(pos(Stage::SiteVisit), &Transition::Advance, &f),
+            Err(TransitionError::NoVisit)
+        );
+        let f = Facts {
+            result_passed: Some(false),
+            ..all_met()
+        };
         assert_eq!(
             apply(pos(Stage::Evaluation), &Transition::Advance, &f),
             Err(TransitionError::ResultNotPassed)
         );
-        let f = Facts { notice_ended: false, ..all_met() };
-        assert_eq!(apply(pos(Stage::Notice), &Transition::Advance, &f), Err(TransitionError::NoticeOpen));
-        let f = Facts { open_objections: 2, ..all_met() };
+        let f = Facts {
+            notice_ended: false,
+            ..all_met()
+        };
+        assert_eq!(
+            apply(pos(Stage::Notice), &Transition::Advance, &f),
+            Err(TransitionError::NoticeOpen)
+        );
+        let f = Facts {
+            open_objections: 2,
+            ..all_met()
+        };
         assert_eq!(
             apply(pos(Stage::Notice), &Transition::Advance, &f),
             Err(TransitionError::OpenObjections(2))
@@ -470,8 +514,21 @@ mod tests {
 
     #[test]
     fn return_goes_back_to_declaration_and_resubmission_continues() {
-        let p = apply(pos(Stage::Review), &Transition::Return { reason: reason("缺少培训证明") }, &all_met()).unwrap();
-        assert_eq!(p, Position { stage: Stage::Declaration, status: Status::Returned });
+        let p = apply(
+            pos(Stage::Review),
+            &Transition::Return {
+                reason: reason("缺少培训证明"),
+            },
+            &all_met(),
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            Position {
+                stage: Stage::Declaration,
+                status: Status::Returned
+            }
+        );
         let p = apply(p, &Transition::Advance, &all_met()).unwrap();
         assert_eq!(p, pos(Stage::Review));
     }
@@ -479,30 +536,89 @@ mod tests {
     #[test]
     fn reasons_are_required() {
         for t in [
-            Transition::Return { reason: reason(" ") },
+            Transition::Return {
+                reason: reason(" "),
+            },
             Transition::Reject { reason: reason("") },
         ] {
-            assert!(matches!(apply(pos(Stage::Review), &t, &all_met()), Err(TransitionError::ReasonRequired(_))));
+            assert!(matches!(
+                apply(pos(Stage::Review), &t, &all_met()),
+                Err(TransitionError::ReasonRequired(_))
+            ));
         }
     }
 
     #[test]
     fn reject_fail_and_withdraw_are_final() {
-        let r = apply(pos(Stage::Review), &Transition::Reject { reason: reason("不符合条件") }, &all_met()).unwrap();
+        let r = apply(
+            pos(Stage::Review),
+            &Transition::Reject {
+                reason: reason("不符合条件"),
+            },
+            &all_met(),
+        )
+        .unwrap();
         assert_eq!(r.status, Status::Rejected);
-        assert_eq!(apply(r, &Transition::Advance, &all_met()), Err(TransitionError::Final(Status::Rejected)));
-        let f = apply(pos(Stage::Test), &Transition::Fail { reason: reason("52分") }, &all_met()).unwrap();
+        assert_eq!(
+            apply(r, &Transition::Advance, &all_met()),
+            Err(TransitionError::Final(Status::Rejected))
+        );
+        let f = apply(
+            pos(Stage::Test),
+            &Transition::Fail {
+                reason: reason("52分"),
+            },
+            &all_met(),
+        )
+        .unwrap();
         assert_eq!(f.status, Status::Failed);
-        let w = apply(pos(Stage::SiteVisit), &Transition::Withdraw { reason: reason("本人申请") }, &all_met()).unwrap();
-        assert_eq!(w, Position { stage: Stage::SiteVisit, status: Status::Withdrawn });
+        let w = apply(
+            pos(Stage::SiteVisit),
+            &Transition::Withdraw {
+                reason: reason("本人申请"),
+            },
+            &all_met(),
+        )
+        .unwrap();
+        assert_eq!(
+            w,
+            Position {
+                stage: Stage::SiteVisit,
+                status: Status::Withdrawn
+            }
+        );
     }
 
     #[test]
     fn actions_in_the_wrong_stage_name_the_stage() {
-        let e = apply(pos(Stage::Evaluation), &Transition::Reject { reason: reason("x") }, &all_met()).unwrap_err();
-        assert_eq!(e.to_string(), "reject is not possible at the Overall evaluation stage");
-        assert!(apply(pos(Stage::Review), &Transition::Fail { reason: reason("x") }, &all_met()).is_err());
-        assert!(apply(pos(Stage::Notice), &Transition::Return { reason: reason("x") }, &all_met()).is_err());
+        let e = apply(
+            pos(Stage::Evaluation),
+            &Transition::Reject {
+                reason: reason("x"),
+            },
+            &all_met(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "reject is not possible at the Overall evaluation stage"
+        );
+        assert!(apply(
+            pos(Stage::Review),
+            &Transition::Fail {
+                reason: reason("x")
+            },
+            &all_met()
+        )
+        .is_err());
+        assert!(apply(
+            pos(Stage::Notice),
+            &Transition::Return {
+                reason: reason("x")
+            },
+            &all_met()
+        )
+        .is_err());
     }
 
     #[test]

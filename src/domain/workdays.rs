@@ -38,7 +38,11 @@ impl Calendar {
 
     /// The period of `n` working days starting on `start` (or on the next working day
     /// if `start` is not one): returns its first and last working day, both included.
-    pub fn period(&self, start: NaiveDate, n: u32) -> Result<(NaiveDate, NaiveDate), CalendarError> {
+    pub fn period(
+        &self,
+        start: NaiveDate,
+        n: u32,
+    ) -> Result<(NaiveDate, NaiveDate), CalendarError> {
         let first = self.next_working_day(start)?;
         Ok((first, self.add_working_days(first, n.saturating_sub(1))?))
     }
@@ -57,7 +61,11 @@ impl Calendar {
     }
 
     /// Working days from `from` to `to`, both included (0 when `to` is before `from`).
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, CalendarError> {
         let mut n = 0;
         for d in from.iter_days().take_while(|d| *d <= to) {
             if self.is_working_day(d)? {

@@ -86,8 +86,8 @@ pub fn load(conn: &Connection, id: i64) -> Result<Application> {
 
 /// What eligibility needs to know about a person.
 pub fn record(conn: &Connection, person_id: i64, test_score: Option<f64>) -> Result<Record> {
-    let (category, post_start, grade, since): (String, String, Option<String>, Option<String>) = conn
-        .query_row(
+    let (category, post_start, grade, since): (String, String, Option<String>, Option<String>) =
+        conn.query_row(
             "SELECT category, post_start, current_grade, grade_since FROM persons WHERE id = ?1",
             [person_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -96,12 +96,20 @@ pub fn record(conn: &Connection, person_id: i64, test_score: Option<f64>) -> Res
         .ok_or_else(|| ServiceError::NotFound(format!("person #{person_id}")))?;
     let mut stmt = conn.prepare_cached("SELECT date, days FROM training WHERE person_id = ?1")?;
     let training = stmt
-        .query_map([person_id], |r| Ok((date(&r.get::<_, String>(0)?), r.get::<_, f64>(1)?)))?
+        .query_map([person_id], |r| {
+            Ok((date(&r.get::<_, String>(0)?), r.get::<_, f64>(1)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = conn.prepare_cached("SELECT year, grade FROM assessments WHERE person_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT year, grade FROM assessments WHERE person_id = ?1")?;
     let assessments = stmt
-        .query_map([person_id], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(|x| x.ok().and_then(|(y, g)| Assessment::parse(&g).map(|a| (y, a))))
+        .query_map([person_id], |r| {
+            Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|x| {
+            x.ok()
+                .and_then(|(y, g)| Assessment::parse(&g).map(|a| (y, a)))
+        })
         .collect();
     Ok(Record {
         category: Category::parse(&category).unwrap_or(Category::Staff),
@@ -124,7 +132,12 @@ impl Service {
     pub fn checklist(&self, app: &Application) -> Result<Vec<Check>> {
         let cycle = self.cycle(app.cycle_id)?;
         let rec = record(self.conn(), app.person_id, app.test_score)?;
-        Ok(eligibility::checklist(&rec, app.target, &cycle.rules, cycle.cycle_date))
+        Ok(eligibility::checklist(
+            &rec,
+            app.target,
+            &cycle.rules,
+            cycle.cycle_date,
+        ))
     }
 
     /// Fields a declaration still lacks.
@@ -169,7 +182,9 @@ impl Service {
         let notice_end: Option<String> = match app.notice_id {
             Some(n) => self
                 .conn()
-                .query_row("SELECT end_date FROM notices WHERE id = ?1", [n], |r| r.get(0))
+                .query_row("SELECT end_date FROM notices WHERE id = ?1", [n], |r| {
+                    r.get(0)
+                })
                 .optional()?,
             None => None,
         };
@@ -241,12 +256,22 @@ impl Service {
     /// Passes review despite failing checks: needs a written reason, shown as a flag
     /// ever after.
     pub fn override_eligibility(&mut self, app_id: i64, reason: &str) -> Result<()> {
-        self.require(&[Role::Chair, Role::Member], "override an eligibility check")?;
+        self.require(
+            &[Role::Chair, Role::Member],
+            "override an eligibility check",
+        )?;
         if reason.trim().is_empty() {
-            return Err(ServiceError::Invalid("an override needs a written reason".into()));
+            return Err(ServiceError::Invalid(
+                "an override needs a written reason".into(),
+            ));
         }
         let app = self.application(app_id)?;
-        if app.position != (Position { stage: Stage::Review, status: Status::Active }) {
+        if app.position
+            != (Position {
+                stage: Stage::Review,
+                status: Status::Active,
+            })
+        {
             return Err(ServiceError::Invalid(format!(
                 "an override is only possible at review; the application is at {}",
                 app.position.stage.en()
@@ -269,7 +294,10 @@ impl Service {
 
     /// Enters or corrects the training-test score (range-checked against the rules).
     pub fn record_test_score(&mut self, app_id: i64, score: f64) -> Result<()> {
-        self.require(&[Role::Chair, Role::Member, Role::Secretary], "record a test score")?;
+        self.require(
+            &[Role::Chair, Role::Member, Role::Secretary],
+            "record a test score",
+        )?;
         let app = self.application(app_id)?;
         if app.position.stage != Stage::Test || app.position.status.is_final() {
             return Err(ServiceError::Invalid(format!(
@@ -280,7 +308,9 @@ impl Service {
         let rules = self.cycle(app.cycle_id)?.rules;
         let max = rules.grade(app.target).map(|g| g.test_max).unwrap_or(100.0);
         if !(0.0..=max).contains(&score) || score.is_nan() {
-            return Err(ServiceError::Invalid(format!("test score {score} is out of range (0 to {max})")));
+            return Err(ServiceError::Invalid(format!(
+                "test score {score} is out of range (0 to {max})"
+            )));
         }
         self.mutate(|tx, _| {
             tx.execute(
@@ -297,8 +327,18 @@ impl Service {
     }
 
     /// Records a site visit: date, visitors, findings and a rating.
-    pub fn record_visit(&mut self, app_id: i64, on: NaiveDate, visitors: &str, findings: &str, rating: Rating) -> Result<i64> {
-        self.require(&[Role::Chair, Role::Member, Role::Secretary], "record a site visit")?;
+    pub fn record_visit(
+        &mut self,
+        app_id: i64,
+        on: NaiveDate,
+        visitors: &str,
+        findings: &str,
+        rating: Rating,
+    ) -> Result<i64> {
+        self.require(
+            &[Role::Chair, Role::Member, Role::Secretary],
+            "record a site visit",
+        )?;
         let app = self.application(app_id)?;
         if app.position.stage != Stage::SiteVisit || app.position.status.is_final() {
             return Err(ServiceError::Invalid(format!(
@@ -307,10 +347,14 @@ impl Service {
             )));
         }
         if visitors.trim().is_empty() || findings.trim().is_empty() {
-            return Err(ServiceError::Invalid("a visit needs the visitors and the findings".into()));
+            return Err(ServiceError::Invalid(
+                "a visit needs the visitors and the findings".into(),
+            ));
         }
         if on > self.today {
-            return Err(ServiceError::Invalid(format!("the visit date {on} is in the future")));
+            return Err(ServiceError::Invalid(format!(
+                "the visit date {on} is in the future"
+            )));
         }
         self.mutate(|tx, actor| {
             tx.execute(

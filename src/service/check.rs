@@ -34,7 +34,9 @@ impl Service {
             Ok(format!(
                 "{} row {} refers to a missing {} row",
                 r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.map(|i| i.to_string()).unwrap_or_default(),
+                r.get::<_, Option<i64>>(1)?
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
                 r.get::<_, String>(2)?
             ))
         })?;
@@ -43,7 +45,10 @@ impl Service {
         }
         let (n, faults) = audit::verify(conn)?;
         report.audit_rows = n;
-        report.audit_faults = faults.iter().map(|f| format!("audit row {}: {}", f.id, f.problem)).collect();
+        report.audit_faults = faults
+            .iter()
+            .map(|f| format!("audit row {}: {}", f.id, f.problem))
+            .collect();
         Ok(report)
     }
 }

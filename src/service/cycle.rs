@@ -21,11 +21,19 @@ pub struct Cycle {
 impl Service {
     /// Creates a cycle governed by `rules_text` (validated; stored verbatim so that a
     /// later change of the file never changes this cycle's results).
-    pub fn create_cycle(&mut self, rules_text: &str, year: i32, cycle_date: NaiveDate) -> Result<i64> {
+    pub fn create_cycle(
+        &mut self,
+        rules_text: &str,
+        year: i32,
+        cycle_date: NaiveDate,
+    ) -> Result<i64> {
         self.require(&[Role::Chair, Role::Secretary], "create a cycle")?;
         let rules = Rules::from_toml(rules_text).map_err(|problems| {
             let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            ServiceError::Invalid(format!("the rules file has problems:\n{}", lines.join("\n")))
+            ServiceError::Invalid(format!(
+                "the rules file has problems:\n{}",
+                lines.join("\n")
+            ))
         })?;
         let name = format!("{} {year} 年度认证", rules.city.name);
         let hash = hex::encode(Sha256::digest(rules_text.as_bytes()));
@@ -86,7 +94,10 @@ impl Service {
             .optional()?
             .ok_or_else(|| ServiceError::NotFound(format!("cycle #{id}")))?;
         let rules = Rules::from_toml(&text).map_err(|p| {
-            ServiceError::Invalid(format!("the rules stored with cycle #{id} no longer load: {}", p[0]))
+            ServiceError::Invalid(format!(
+                "the rules stored with cycle #{id} no longer load: {}",
+                p[0]
+            ))
         })?;
         let cycle_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
             .map_err(|_| ServiceError::Invalid(format!("cycle #{id} has a bad date '{date}'")))?;

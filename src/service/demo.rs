@@ -18,7 +18,10 @@ pub const COMMITTEE_CSV: &str = include_str!("../../fixtures/demo/committee.csv"
 
 macro_rules! fixture {
     ($name:literal) => {
-        ($name, include_str!(concat!("../../fixtures/demo/", $name, ".csv")))
+        (
+            $name,
+            include_str!(concat!("../../fixtures/demo/", $name, ".csv")),
+        )
     };
 }
 
@@ -44,7 +47,9 @@ fn kind_of(name: &str) -> Result<Kind> {
 }
 
 fn csv_table(name: &str, text: &str) -> Result<Table> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| ServiceError::Invalid(format!("fixture {name}: {e}")))?
@@ -93,8 +98,16 @@ pub fn build(svc: &mut Service) -> Result<()> {
     for (name, text) in CITY {
         svc.import(kind_of(name)?, &csv_table(name, text)?, today)?;
     }
-    svc.import(Kind::Committee, &csv_table("committee", COMMITTEE_CSV)?, today)?;
-    let cycle = svc.create_cycle(DEMO_RULES, 2026, NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default())?;
+    svc.import(
+        Kind::Committee,
+        &csv_table("committee", COMMITTEE_CSV)?,
+        today,
+    )?;
+    let cycle = svc.create_cycle(
+        DEMO_RULES,
+        2026,
+        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
+    )?;
     declare(svc, cycle)?;
     walk(svc)
 }
@@ -103,7 +116,9 @@ pub fn build(svc: &mut Service) -> Result<()> {
 /// those who meet every check first, then a few who do not.
 fn declare(svc: &mut Service, cycle_id: i64) -> Result<()> {
     let cycle = svc.cycle(cycle_id)?;
-    let mut stmt = svc.conn().prepare("SELECT id, id_number, current_grade FROM persons ORDER BY id")?;
+    let mut stmt = svc
+        .conn()
+        .prepare("SELECT id, id_number, current_grade FROM persons ORDER BY id")?;
     let persons: Vec<(i64, String, Option<String>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -118,23 +133,35 @@ fn declare(svc: &mut Service, cycle_id: i64) -> Result<()> {
             },
         };
         let rec = super::applications::record(svc.conn(), id, None)?;
-        let checks = crate::domain::eligibility::checklist(&rec, target, &cycle.rules, cycle.cycle_date);
+        let checks =
+            crate::domain::eligibility::checklist(&rec, target, &cycle.rules, cycle.cycle_date);
         if checks.iter().all(|c| c.outcome != Outcome::Fail) {
             good.push((id_number, target));
         } else {
             bad.push((id_number, target));
         }
     }
-    let mut table = Table::new("declarations.csv", &["id_number", "target_grade", "declared_on", "statement"]);
+    let mut table = Table::new(
+        "declarations.csv",
+        &["id_number", "target_grade", "declared_on", "statement"],
+    );
     let picked = good.iter().take(58).chain(bad.iter().take(8));
     for (i, (id_number, target)) in picked.enumerate() {
         let day = NaiveDate::from_ymd_opt(2026, 9, 1 + (i as u32 % 20)).unwrap_or_default();
         let statement = if i % 17 == 16 {
             String::new() // a declaration still missing its statement
         } else {
-            format!("本人申报{}党务工作者资格，任现职以来认真履行党建工作职责。", target.zh())
+            format!(
+                "本人申报{}党务工作者资格，任现职以来认真履行党建工作职责。",
+                target.zh()
+            )
         };
-        table.push(vec![id_number.clone(), target.code().into(), day.to_string(), statement]);
+        table.push(vec![
+            id_number.clone(),
+            target.code().into(),
+            day.to_string(),
+            statement,
+        ]);
     }
     let today = svc.today();
     svc.import(Kind::Declarations, &table, today)?;
@@ -149,18 +176,27 @@ fn committee(svc: &Service) -> Result<(i64, Vec<i64>, i64)> {
     let secretary = pick(crate::domain::Role::Secretary).next();
     match (chair, secretary) {
         (Some(c), Some(s)) => Ok((c, pick(crate::domain::Role::Member).collect(), s)),
-        _ => Err(ServiceError::Invalid("the demo committee needs a chair and a secretary".into())),
+        _ => Err(ServiceError::Invalid(
+            "the demo committee needs a chair and a secretary".into(),
+        )),
     }
 }
 
 /// Acts as a committee member for a while (the demo knows its own PINs).
-fn as_member<T>(svc: &mut Service, member: i64, f: impl FnOnce(&mut Service) -> Result<T>) -> Result<T> {
+fn as_member<T>(
+    svc: &mut Service,
+    member: i64,
+    f: impl FnOnce(&mut Service) -> Result<T>,
+) -> Result<T> {
     let saved = (svc.actor.clone(), svc.role);
     let m = super::members::list(svc.store())?
         .into_iter()
         .find(|m| m.id == member)
         .ok_or_else(|| ServiceError::NotFound(format!("member #{member}")))?;
-    svc.actor = crate::store::audit::Actor { member_id: Some(m.id), name: m.name };
+    svc.actor = crate::store::audit::Actor {
+        member_id: Some(m.id),
+        name: m.name,
+    };
     svc.role = Some(m.role);
     let out = f(svc);
     (svc.actor, svc.role) = saved;
@@ -192,7 +228,11 @@ fn advance(svc: &mut Service, app: i64, to: Stage) -> Result<()> {
                     NaiveDate::from_ymd_opt(2026, 10, 20 + (app % 8) as u32).unwrap_or_default(),
                     "陈静怡、刘志强",
                     "党组织设置规范，“三会一课”记录完整，党员群众评价较好。",
-                    if app % 5 == 0 { Rating::BasicallySatisfied } else { Rating::Satisfied },
+                    if app % 5 == 0 {
+                        Rating::BasicallySatisfied
+                    } else {
+                        Rating::Satisfied
+                    },
                 )?;
             }
             _ => {}
@@ -205,8 +245,12 @@ fn advance(svc: &mut Service, app: i64, to: Stage) -> Result<()> {
 /// Walks the demo applications to their stages.
 fn walk(svc: &mut Service) -> Result<()> {
     let (chair, members, secretary) = committee(svc)?;
-    let mut stmt = svc.conn().prepare("SELECT id FROM applications ORDER BY id")?;
-    let apps: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = svc
+        .conn()
+        .prepare("SELECT id FROM applications ORDER BY id")?;
+    let apps: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
     let (good, bad) = apps.split_at(apps.len().saturating_sub(8));
     // Good candidates, by final stage: 8 declared, 8 in review, 8 at the test, 8 at the
@@ -226,11 +270,17 @@ fn walk(svc: &mut Service) -> Result<()> {
         groups.push((stage, g));
         rest = r;
     }
-    let scorers: Vec<i64> = std::iter::once(chair).chain(members.iter().copied()).collect();
+    let scorers: Vec<i64> = std::iter::once(chair)
+        .chain(members.iter().copied())
+        .collect();
     as_member(svc, chair, |svc| {
         for (stage, group) in &groups {
             for (i, &app) in group.iter().enumerate() {
-                let target = if *stage >= Stage::Evaluation { Stage::Evaluation } else { *stage };
+                let target = if *stage >= Stage::Evaluation {
+                    Stage::Evaluation
+                } else {
+                    *stage
+                };
                 // A declaration still missing a field stays where it is.
                 if !svc.missing_fields(&svc.application(app)?)?.is_empty() {
                     continue;
@@ -239,19 +289,40 @@ fn walk(svc: &mut Service) -> Result<()> {
                 match (*stage, i) {
                     (Stage::Declaration, 0) | (Stage::Declaration, 1) => {
                         svc.transition(app, Transition::Advance)?;
-                        svc.transition(app, Transition::Return { reason: reason("培训证明材料不全，请补充近12个月培训记录") })?;
+                        svc.transition(
+                            app,
+                            Transition::Return {
+                                reason: reason("培训证明材料不全，请补充近12个月培训记录"),
+                            },
+                        )?;
                     }
                     (Stage::Test, 0) => svc.record_test_score(app, 48.0)?,
                     (Stage::Test, 1) => {
                         svc.record_test_score(app, 55.0)?;
-                        svc.transition(app, Transition::Fail { reason: reason("培训测试55分，未达到60分合格线") })?;
+                        svc.transition(
+                            app,
+                            Transition::Fail {
+                                reason: reason("培训测试55分，未达到60分合格线"),
+                            },
+                        )?;
                     }
                     (Stage::Test, 2) | (Stage::Test, 3) => svc.record_test_score(app, 81.5)?,
                     (Stage::SiteVisit, 0) | (Stage::SiteVisit, 1) => {
-                        svc.record_visit(app, NaiveDate::from_ymd_opt(2026, 11, 10).unwrap_or_default(), "周明远、孙丽华", "走访所在单位，查阅党建台账，与党员代表座谈。", Rating::Satisfied)?;
+                        svc.record_visit(
+                            app,
+                            NaiveDate::from_ymd_opt(2026, 11, 10).unwrap_or_default(),
+                            "周明远、孙丽华",
+                            "走访所在单位，查阅党建台账，与党员代表座谈。",
+                            Rating::Satisfied,
+                        )?;
                     }
                     (Stage::SiteVisit, 2) => {
-                        svc.transition(app, Transition::Withdraw { reason: reason("本人因工作调动申请撤回") })?;
+                        svc.transition(
+                            app,
+                            Transition::Withdraw {
+                                reason: reason("本人因工作调动申请撤回"),
+                            },
+                        )?;
                     }
                     _ => {}
                 }
@@ -268,9 +339,19 @@ fn walk(svc: &mut Service) -> Result<()> {
             }
             svc.transition(app, Transition::Advance)?;
             match i {
-                0 | 1 => svc.transition(app, Transition::Reject { reason: reason("任职年限或已获等级不符合申报条件") }).map(|_| ())?,
+                0 | 1 => svc
+                    .transition(
+                        app,
+                        Transition::Reject {
+                            reason: reason("任职年限或已获等级不符合申报条件"),
+                        },
+                    )
+                    .map(|_| ())?,
                 2 => {
-                    svc.override_eligibility(app, "近12个月培训天数不足系因疫情期间培训停办，经市委组织部同意破格")?;
+                    svc.override_eligibility(
+                        app,
+                        "近12个月培训天数不足系因疫情期间培训停办，经市委组织部同意破格",
+                    )?;
                     svc.transition(app, Transition::Advance)?;
                 }
                 _ => {}
@@ -281,11 +362,20 @@ fn walk(svc: &mut Service) -> Result<()> {
     // Conflicts of interest: a relative, and a recent former employer.
     let evaluation: Vec<i64> = groups[4].1.iter().chain(groups[5].1).copied().collect();
     let person_of = |svc: &Service, app: i64| svc.application(app).map(|a| a.person_id);
-    if let (Some(&m1), Some(&m2), Some(&a1), Some(&a2)) = (members.first(), members.get(1), evaluation.get(1), evaluation.get(5)) {
+    if let (Some(&m1), Some(&m2), Some(&a1), Some(&a2)) = (
+        members.first(),
+        members.get(1),
+        evaluation.get(1),
+        evaluation.get(5),
+    ) {
         let p1 = person_of(svc, a1)?;
         let p2 = person_of(svc, a2)?;
-        as_member(svc, m1, |svc| svc.declare_conflict(m1, p1, "relative", "系候选人配偶的兄弟（姻亲）"))?;
-        as_member(svc, m2, |svc| svc.declare_conflict(m2, p2, "worked_there", "2024年前在候选人所在单位任职"))?;
+        as_member(svc, m1, |svc| {
+            svc.declare_conflict(m1, p1, "relative", "系候选人配偶的兄弟（姻亲）")
+        })?;
+        as_member(svc, m2, |svc| {
+            svc.declare_conflict(m2, p2, "worked_there", "2024年前在候选人所在单位任职")
+        })?;
     }
     // Scoring: the notice group gets every sheet; the evaluation group is in progress.
     let rules = svc.open_cycle()?.rules;
@@ -295,7 +385,11 @@ fn walk(svc: &mut Service) -> Result<()> {
         }
         let in_notice = k >= groups[4].1.len();
         let quality = 0.62 + ((app * 13) % 33) as f64 / 100.0;
-        let sheets = if in_notice { scorers.len() } else { [0, 2, 4, 6][k % 4] };
+        let sheets = if in_notice {
+            scorers.len()
+        } else {
+            [0, 2, 4, 6][k % 4]
+        };
         for &m in scorers.iter().take(sheets) {
             if svc.recusal(m, app)?.is_some() {
                 continue;
@@ -317,17 +411,42 @@ fn walk(svc: &mut Service) -> Result<()> {
         }
     }
     // The notice: started on Monday 2026-11-23, five working days.
-    as_member(svc, chair, |svc| svc.start_notice(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()).map(|_| ()))?;
-    let mut stmt = svc.conn().prepare("SELECT id FROM applications WHERE notice_id IS NOT NULL ORDER BY id")?;
-    let noticed: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    as_member(svc, chair, |svc| {
+        svc.start_notice(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default())
+            .map(|_| ())
+    })?;
+    let mut stmt = svc
+        .conn()
+        .prepare("SELECT id FROM applications WHERE notice_id IS NOT NULL ORDER BY id")?;
+    let noticed: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
-    let at = |d: u32, h: u32| NaiveDate::from_ymd_opt(2026, 11, d).and_then(|x| x.and_hms_opt(h, 30, 0)).unwrap_or_default();
+    let at = |d: u32, h: u32| {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .and_then(|x| x.and_hms_opt(h, 30, 0))
+            .unwrap_or_default()
+    };
     as_member(svc, secretary, |svc| {
         if let Some(&a) = noticed.first() {
-            svc.record_objection(a, at(24, 10), "letter", Some(("赵某某", "13900001111")), "反映该同志所在单位党组织近两年未按期换届，工作实绩材料有夸大。", Some("performance"))?;
+            svc.record_objection(
+                a,
+                at(24, 10),
+                "letter",
+                Some(("赵某某", "13900001111")),
+                "反映该同志所在单位党组织近两年未按期换届，工作实绩材料有夸大。",
+                Some("performance"),
+            )?;
         }
         if let Some(&a) = noticed.get(3) {
-            svc.record_objection(a, at(25, 15), "phone", None, "匿名来电反映该同志培训天数材料存疑。", None)?;
+            svc.record_objection(
+                a,
+                at(25, 15),
+                "phone",
+                None,
+                "匿名来电反映该同志培训天数材料存疑。",
+                None,
+            )?;
         }
         Ok(())
     })?;

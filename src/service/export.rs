@@ -17,7 +17,12 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 4] = [ExportKind::Persons, ExportKind::Applications, ExportKind::Scores, ExportKind::Audit];
+    pub const ALL: [ExportKind; 4] = [
+        ExportKind::Persons,
+        ExportKind::Applications,
+        ExportKind::Scores,
+        ExportKind::Audit,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -29,7 +34,9 @@ impl ExportKind {
     }
 
     pub fn parse(text: &str) -> Option<ExportKind> {
-        ExportKind::ALL.into_iter().find(|k| k.code() == text.trim())
+        ExportKind::ALL
+            .into_iter()
+            .find(|k| k.code() == text.trim())
     }
 }
 
@@ -48,7 +55,10 @@ impl Service {
     fn query_table(&self, source: &str, sql: &str, masked: &[&str]) -> Result<Table> {
         let mut stmt = self.conn().prepare(sql)?;
         let headers: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-        let hide: Vec<bool> = headers.iter().map(|h| masked.contains(&h.as_str())).collect();
+        let hide: Vec<bool> = headers
+            .iter()
+            .map(|h| masked.contains(&h.as_str()))
+            .collect();
         let mut table = Table {
             source: source.to_string(),
             headers,

@@ -91,38 +91,123 @@ pub struct Col {
     pub doc: &'static str,
 }
 
-const fn col(key: &'static str, zh: &'static [&'static str], required: bool, doc: &'static str) -> Col {
-    Col { key, zh, required, doc }
+const fn col(
+    key: &'static str,
+    zh: &'static [&'static str],
+    required: bool,
+    doc: &'static str,
+) -> Col {
+    Col {
+        key,
+        zh,
+        required,
+        doc,
+    }
 }
 
-const ID: Col = col("id_number", &["身份证号", "身份证号码", "公民身份号码"], true, "18-character resident ID number of a person already imported");
+const ID: Col = col(
+    "id_number",
+    &["身份证号", "身份证号码", "公民身份号码"],
+    true,
+    "18-character resident ID number of a person already imported",
+);
 
 pub const ORGANISATIONS: &[Col] = &[
-    col("code", &["统一社会信用代码", "信用代码"], true, "18-character unified social credit code (check character verified)"),
+    col(
+        "code",
+        &["统一社会信用代码", "信用代码"],
+        true,
+        "18-character unified social credit code (check character verified)",
+    ),
     col("name", &["名称", "单位名称", "组织名称"], true, "full name"),
-    col("kind", &["组织类型", "类型"], true, "enterprise/企业 or social/社会组织"),
-    col("county", &["区县", "所在区县"], true, "county or district, e.g. 玄武区"),
-    col("township", &["街道乡镇", "街道"], false, "street or township"),
+    col(
+        "kind",
+        &["组织类型", "类型"],
+        true,
+        "enterprise/企业 or social/社会组织",
+    ),
+    col(
+        "county",
+        &["区县", "所在区县"],
+        true,
+        "county or district, e.g. 玄武区",
+    ),
+    col(
+        "township",
+        &["街道乡镇", "街道"],
+        false,
+        "street or township",
+    ),
     col("address", &["地址"], false, "address"),
     col("industry", &["行业"], false, "industry"),
 ];
 
 pub const PERSONS: &[Col] = &[
-    col("id_number", &["身份证号", "身份证号码", "公民身份号码"], true, "resident ID number (GB 11643: checksum, birth date; sex and birth date are taken from it)"),
+    col(
+        "id_number",
+        &["身份证号", "身份证号码", "公民身份号码"],
+        true,
+        "resident ID number (GB 11643: checksum, birth date; sex and birth date are taken from it)",
+    ),
     col("name", &["姓名"], true, "name"),
-    col("sex", &["性别"], false, "male/男 or female/女; must agree with the ID number"),
-    col("org_code", &["统一社会信用代码", "单位代码"], true, "credit code of an organisation already imported"),
-    col("category", &["人员类别", "类别"], true, "secretary/党组织书记, staff/专职党务工作人员 or instructor/党建工作指导员"),
+    col(
+        "sex",
+        &["性别"],
+        false,
+        "male/男 or female/女; must agree with the ID number",
+    ),
+    col(
+        "org_code",
+        &["统一社会信用代码", "单位代码"],
+        true,
+        "credit code of an organisation already imported",
+    ),
+    col(
+        "category",
+        &["人员类别", "类别"],
+        true,
+        "secretary/党组织书记, staff/专职党务工作人员 or instructor/党建工作指导员",
+    ),
     col("position", &["职务"], true, "position"),
-    col("post_start", &["任职时间"], true, "date the current post began"),
-    col("current_grade", &["现等级", "现有等级"], false, "junior/初级, intermediate/中级, senior/高级, special/特级; empty when none"),
-    col("grade_since", &["定级时间", "获得等级时间"], false, "date the current grade was awarded (required with a grade)"),
-    col("phone", &["手机号码", "联系电话", "电话"], false, "mobile or landline"),
+    col(
+        "post_start",
+        &["任职时间"],
+        true,
+        "date the current post began",
+    ),
+    col(
+        "current_grade",
+        &["现等级", "现有等级"],
+        false,
+        "junior/初级, intermediate/中级, senior/高级, special/特级; empty when none",
+    ),
+    col(
+        "grade_since",
+        &["定级时间", "获得等级时间"],
+        false,
+        "date the current grade was awarded (required with a grade)",
+    ),
+    col(
+        "phone",
+        &["手机号码", "联系电话", "电话"],
+        false,
+        "mobile or landline",
+    ),
     col("ethnicity", &["民族"], false, "ethnicity"),
     col("education", &["学历"], false, "highest education"),
-    col("party_join_date", &["入党时间"], false, "date of joining the party"),
+    col(
+        "party_join_date",
+        &["入党时间"],
+        false,
+        "date of joining the party",
+    ),
     col("address", &["住址", "家庭住址"], false, "home address"),
-    col("title", &["职称"], false, "professional title (政工类/社会工作类)"),
+    col(
+        "title",
+        &["职称"],
+        false,
+        "professional title (政工类/社会工作类)",
+    ),
 ];
 
 pub const EDUCATION: &[Col] = &[
@@ -137,7 +222,12 @@ pub const EDUCATION: &[Col] = &[
 pub const WORK_HISTORY: &[Col] = &[
     ID,
     col("start", &["开始日期", "起始时间"], true, "start date"),
-    col("end", &["结束日期", "截止时间"], false, "end date; empty for the current post"),
+    col(
+        "end",
+        &["结束日期", "截止时间"],
+        false,
+        "end date; empty for the current post",
+    ),
     col("organisation", &["单位", "工作单位"], true, "organisation"),
     col("position", &["职务"], true, "position"),
 ];
@@ -145,7 +235,12 @@ pub const WORK_HISTORY: &[Col] = &[
 pub const TRAINING: &[Col] = &[
     ID,
     col("date", &["培训日期", "日期"], true, "date of the training"),
-    col("days", &["天数", "培训天数"], true, "days, > 0, halves allowed"),
+    col(
+        "days",
+        &["天数", "培训天数"],
+        true,
+        "days, > 0, halves allowed",
+    ),
     col("title", &["培训名称", "名称"], true, "title"),
     col("organiser", &["主办单位"], false, "organiser"),
 ];
@@ -153,7 +248,12 @@ pub const TRAINING: &[Col] = &[
 pub const ASSESSMENTS: &[Col] = &[
     ID,
     col("year", &["年度"], true, "year"),
-    col("grade", &["考核等级", "考核结果"], true, "excellent/优秀, competent/称职, basic/基本称职, incompetent/不称职"),
+    col(
+        "grade",
+        &["考核等级", "考核结果"],
+        true,
+        "excellent/优秀, competent/称职, basic/基本称职, incompetent/不称职",
+    ),
     col("remark", &["评语", "备注"], false, "remark"),
 ];
 
@@ -161,13 +261,23 @@ pub const PAY: &[Col] = &[
     ID,
     col("year", &["年度"], true, "year"),
     col("item", &["项目"], true, "item, e.g. 基本工资, 红领津贴"),
-    col("amount", &["金额", "金额（元）"], true, "amount in yuan, >= 0"),
+    col(
+        "amount",
+        &["金额", "金额（元）"],
+        true,
+        "amount in yuan, >= 0",
+    ),
 ];
 
 pub const REWARDS: &[Col] = &[
     ID,
     col("date", &["日期"], true, "date"),
-    col("kind", &["类型", "奖惩类型"], true, "reward/奖励 or penalty/处罚"),
+    col(
+        "kind",
+        &["类型", "奖惩类型"],
+        true,
+        "reward/奖励 or penalty/处罚",
+    ),
     col("title", &["名称", "奖惩名称"], true, "title"),
     col("issuer", &["授予单位", "决定单位"], false, "issuing body"),
 ];
@@ -175,15 +285,40 @@ pub const REWARDS: &[Col] = &[
 pub const DECLARATIONS: &[Col] = &[
     ID,
     col("target_grade", &["申报等级"], true, "grade applied for"),
-    col("declared_on", &["申报日期"], true, "date of the declaration"),
-    col("statement", &["个人陈述", "申报理由"], false, "the applicant's statement"),
+    col(
+        "declared_on",
+        &["申报日期"],
+        true,
+        "date of the declaration",
+    ),
+    col(
+        "statement",
+        &["个人陈述", "申报理由"],
+        false,
+        "the applicant's statement",
+    ),
 ];
 
 pub const COMMITTEE: &[Col] = &[
     col("name", &["姓名"], true, "member's name (unique)"),
-    col("role", &["角色", "职务"], true, "chair/主任委员, member/委员 or secretary/秘书"),
-    col("org_code", &["统一社会信用代码", "单位代码"], false, "credit code of the member's own organisation, for recusal"),
-    col("pin", &["PIN", "口令"], true, "4 to 8 digits; stored only as an argon2 hash"),
+    col(
+        "role",
+        &["角色", "职务"],
+        true,
+        "chair/主任委员, member/委员 or secretary/秘书",
+    ),
+    col(
+        "org_code",
+        &["统一社会信用代码", "单位代码"],
+        false,
+        "credit code of the member's own organisation, for recusal",
+    ),
+    col(
+        "pin",
+        &["PIN", "口令"],
+        true,
+        "4 to 8 digits; stored only as an argon2 hash",
+    ),
     col("phone", &["手机号码", "联系电话"], false, "phone"),
 ];
 
@@ -201,7 +336,11 @@ impl fmt::Display for RowError {
         if self.column.is_empty() {
             write!(f, "{}:{}: {}", self.source, self.line, self.reason)
         } else {
-            write!(f, "{}:{}:{}: {}", self.source, self.line, self.column, self.reason)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.source, self.line, self.column, self.reason
+            )
         }
     }
 }
@@ -255,7 +394,11 @@ impl<'a> Reader<'a> {
     }
 
     fn fail(&mut self, key: &str, reason: impl Into<String>) {
-        let column = if key.is_empty() { String::new() } else { self.header(key) };
+        let column = if key.is_empty() {
+            String::new()
+        } else {
+            self.header(key)
+        };
         self.errors.push(RowError {
             source: self.source.to_string(),
             line: self.line,
@@ -332,7 +475,13 @@ impl<'a> Reader<'a> {
         Some(n as i32)
     }
 
-    fn coded<T>(&mut self, key: &str, parse: fn(&str) -> Option<T>, choices: &str, required: bool) -> Option<T> {
+    fn coded<T>(
+        &mut self,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        choices: &str,
+        required: bool,
+    ) -> Option<T> {
         let t = self.text(key);
         if t.is_empty() {
             if required {
@@ -348,9 +497,18 @@ impl<'a> Reader<'a> {
     }
 
     /// Remembers a key and reports a repeat within the file.
-    fn unique<K: std::hash::Hash + Eq>(&mut self, seen: &mut HashMap<K, usize>, k: K, col: &str, what: &str) -> bool {
+    fn unique<K: std::hash::Hash + Eq>(
+        &mut self,
+        seen: &mut HashMap<K, usize>,
+        k: K,
+        col: &str,
+        what: &str,
+    ) -> bool {
         if let Some(first) = seen.get(&k) {
-            self.fail(col, format!("duplicate {what}: also on line {first} of this file"));
+            self.fail(
+                col,
+                format!("duplicate {what}: also on line {first} of this file"),
+            );
             false
         } else {
             seen.insert(k, self.line);
@@ -386,16 +544,30 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
             }
             None => {
                 let known: Vec<&str> = cols.iter().map(|c| c.key).collect();
-                errors.push(err(h, format!("unknown column for {} (expected: {})", kind.code(), known.join(", "))));
+                errors.push(err(
+                    h,
+                    format!(
+                        "unknown column for {} (expected: {})",
+                        kind.code(),
+                        known.join(", ")
+                    ),
+                ));
             }
         }
     }
     for c in cols.iter().filter(|c| c.required) {
         if !index.contains_key(c.key) {
-            errors.push(err(c.key, format!("missing required column ({} / {})", c.key, c.zh[0])));
+            errors.push(err(
+                c.key,
+                format!("missing required column ({} / {})", c.key, c.zh[0]),
+            ));
         }
     }
-    if table.rows.iter().all(|r| r.cells.iter().all(|c| c.trim().is_empty())) {
+    if table
+        .rows
+        .iter()
+        .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
+    {
         errors.push(RowError {
             source: table.source.clone(),
             line: 1,
@@ -413,7 +585,11 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
 /// A fingerprint of a table's content, so the same file is never imported twice.
 fn fingerprint(table: &Table) -> String {
     let mut h = Sha256::new();
-    for cell in table.headers.iter().chain(table.rows.iter().flat_map(|r| r.cells.iter())) {
+    for cell in table
+        .headers
+        .iter()
+        .chain(table.rows.iter().flat_map(|r| r.cells.iter()))
+    {
         h.update(cell.trim().as_bytes());
         h.update([0x1f]);
     }
@@ -463,7 +639,8 @@ impl Service {
     /// Imports a table of `kind`; `today` bounds dates (nothing may lie in the future).
     pub fn import(&mut self, kind: Kind, table: &Table, today: NaiveDate) -> Result<ImportReport> {
         self.require(&[Role::Chair, Role::Secretary], "import data")?;
-        let index = resolve(table, kind).map_err(|errors| ServiceError::Import(ImportError { errors }))?;
+        let index =
+            resolve(table, kind).map_err(|errors| ServiceError::Import(ImportError { errors }))?;
         let hash = fingerprint(table);
         let earlier: Option<(i64, String, String)> = self
             .conn()
@@ -496,7 +673,13 @@ impl Service {
         let records: Vec<Record> = records
             .into_iter()
             .map(|r| match r {
-                Record::Member { name, role, org_id, pin, phone } => Record::Member {
+                Record::Member {
+                    name,
+                    role,
+                    org_id,
+                    pin,
+                    phone,
+                } => Record::Member {
                     name,
                     role,
                     org_id,
@@ -540,7 +723,9 @@ fn validate(
         }]
     };
     let orgs = match kind {
-        Kind::Persons | Kind::Committee => lookup(conn, "SELECT code, id FROM organisations").map_err(db)?,
+        Kind::Persons | Kind::Committee => {
+            lookup(conn, "SELECT code, id FROM organisations").map_err(db)?
+        }
         _ => HashMap::new(),
     };
     let persons = match kind {
@@ -572,7 +757,13 @@ fn validate(
                 Some(id) => match persons.get(&id) {
                     Some(pid) => Some(*pid),
                     None => {
-                        r.fail("id_number", format!("no person with ID number {} (import persons first)", ids::mask(&id)));
+                        r.fail(
+                            "id_number",
+                            format!(
+                                "no person with ID number {} (import persons first)",
+                                ids::mask(&id)
+                            ),
+                        );
                         None
                     }
                 },
@@ -600,27 +791,44 @@ fn validate(
 }
 
 /// Natural keys already in the database, as the row validators spell them.
-fn existing_keys(conn: &Connection, kind: Kind, cycle: Option<i64>) -> rusqlite::Result<HashMap<String, i64>> {
+fn existing_keys(
+    conn: &Connection,
+    kind: Kind,
+    cycle: Option<i64>,
+) -> rusqlite::Result<HashMap<String, i64>> {
     let sql = match kind {
         Kind::Organisations => "SELECT code, id FROM organisations",
         Kind::Persons => "SELECT id_number, id FROM persons",
         Kind::Committee => "SELECT name, id FROM members",
-        Kind::Education => "SELECT person_id || '|' || start_date || '|' || school, id FROM education",
-        Kind::WorkHistory => "SELECT person_id || '|' || start_date || '|' || organisation, id FROM work_history",
+        Kind::Education => {
+            "SELECT person_id || '|' || start_date || '|' || school, id FROM education"
+        }
+        Kind::WorkHistory => {
+            "SELECT person_id || '|' || start_date || '|' || organisation, id FROM work_history"
+        }
         Kind::Training => "SELECT person_id || '|' || date || '|' || title, id FROM training",
         Kind::Assessments => "SELECT person_id || '|' || year, id FROM assessments",
         Kind::Pay => "SELECT person_id || '|' || year || '|' || item, id FROM pay",
         Kind::Rewards => "SELECT person_id || '|' || date || '|' || title, id FROM rewards",
         Kind::Declarations => {
-            let mut stmt = conn.prepare("SELECT person_id, id FROM applications WHERE cycle_id = ?1")?;
-            let rows = stmt.query_map([cycle.unwrap_or(0)], |r| Ok((r.get::<_, i64>(0)?.to_string(), r.get(1)?)))?;
+            let mut stmt =
+                conn.prepare("SELECT person_id, id FROM applications WHERE cycle_id = ?1")?;
+            let rows = stmt.query_map([cycle.unwrap_or(0)], |r| {
+                Ok((r.get::<_, i64>(0)?.to_string(), r.get(1)?))
+            })?;
             return rows.collect();
         }
     };
     lookup(conn, sql)
 }
 
-fn in_db(r: &mut Reader, existing: &HashMap<String, i64>, key: &str, col: &str, what: &str) -> bool {
+fn in_db(
+    r: &mut Reader,
+    existing: &HashMap<String, i64>,
+    key: &str,
+    col: &str,
+    what: &str,
+) -> bool {
     if existing.contains_key(key) {
         r.fail(col, format!("{what} is already in the database"));
         true
@@ -629,7 +837,11 @@ fn in_db(r: &mut Reader, existing: &HashMap<String, i64>, key: &str, col: &str, 
     }
 }
 
-fn org_row(r: &mut Reader, seen: &mut HashMap<String, usize>, existing: &HashMap<String, i64>) -> Option<Record> {
+fn org_row(
+    r: &mut Reader,
+    seen: &mut HashMap<String, usize>,
+    existing: &HashMap<String, i64>,
+) -> Option<Record> {
     let code = r.required("code").map(|c| c.to_ascii_uppercase());
     if let Some(c) = &code {
         if let Err(e) = check_credit_code(c) {
@@ -643,7 +855,10 @@ fn org_row(r: &mut Reader, seen: &mut HashMap<String, usize>, existing: &HashMap
         "enterprise" | "企业" | "非公有制企业" => Some("enterprise"),
         "social" | "社会组织" => Some("social"),
         other => {
-            r.fail("kind", format!("unknown value '{other}' (one of: enterprise/企业, social/社会组织)"));
+            r.fail(
+                "kind",
+                format!("unknown value '{other}' (one of: enterprise/企业, social/社会组织)"),
+            );
             None
         }
     });
@@ -667,18 +882,26 @@ fn person_row(
     today: NaiveDate,
 ) -> Option<Record> {
     let id_number = r.required("id_number").map(ids::normalize_id_number);
-    let info = id_number.as_ref().and_then(|id| match parse_id_number(id, today) {
-        Ok(info) => {
-            if !in_db(r, existing, id, "id_number", &format!("ID number {}", ids::mask(id))) {
-                r.unique(seen, id.clone(), "id_number", "ID number");
+    let info = id_number
+        .as_ref()
+        .and_then(|id| match parse_id_number(id, today) {
+            Ok(info) => {
+                if !in_db(
+                    r,
+                    existing,
+                    id,
+                    "id_number",
+                    &format!("ID number {}", ids::mask(id)),
+                ) {
+                    r.unique(seen, id.clone(), "id_number", "ID number");
+                }
+                Some(info)
             }
-            Some(info)
-        }
-        Err(e) => {
-            r.fail("id_number", format!("bad ID number: {e}"));
-            None
-        }
-    });
+            Err(e) => {
+                r.fail("id_number", format!("bad ID number: {e}"));
+                None
+            }
+        });
     let name = r.required("name");
     if let Some(n) = name {
         if unicode_width::UnicodeWidthStr::width(n) > 40 {
@@ -687,14 +910,24 @@ fn person_row(
     }
     if let (Some(sex), Some(info)) = (r.coded("sex", Sex::parse, &Sex::choices(), false), &info) {
         if sex != info.sex {
-            r.fail("sex", format!("'{}' disagrees with the ID number's sex digit ({})", sex.zh(), info.sex.zh()));
+            r.fail(
+                "sex",
+                format!(
+                    "'{}' disagrees with the ID number's sex digit ({})",
+                    sex.zh(),
+                    info.sex.zh()
+                ),
+            );
         }
     }
     let org_id = r.required("org_code").and_then(|c| {
         let c = c.to_ascii_uppercase();
         let id = orgs.get(&c).copied();
         if id.is_none() {
-            r.fail("org_code", format!("unknown organisation code {c} (import organisations first)"));
+            r.fail(
+                "org_code",
+                format!("unknown organisation code {c} (import organisations first)"),
+            );
         }
         id
     });
@@ -718,7 +951,10 @@ fn person_row(
         (None, None) => None,
     };
     if category == Some(Category::Instructor) && grade.is_some() {
-        r.fail("current_grade", "instructors (党建工作指导员) are never graded");
+        r.fail(
+            "current_grade",
+            "instructors (党建工作指导员) are never graded",
+        );
     }
     let phone = r.text("phone");
     let phone = if phone.is_empty() {
@@ -735,7 +971,13 @@ fn person_row(
     let party_join = r.date("party_join_date", false, today);
     if let (Some(info), Some(start)) = (&info, post_start) {
         if start < info.birth + chrono::Months::new(16 * 12) {
-            r.fail("post_start", format!("{start} is before the person turned 16 (born {})", info.birth));
+            r.fail(
+                "post_start",
+                format!(
+                    "{start} is before the person turned 16 (born {})",
+                    info.birth
+                ),
+            );
         }
     }
     let info = info?;
@@ -806,8 +1048,19 @@ fn declaration_row(
     today: NaiveDate,
 ) -> Option<Record> {
     if let Some(p) = person {
-        if !in_db(r, existing, &p.to_string(), "id_number", "a declaration of this person in the open cycle") {
-            r.unique(seen, p.to_string(), "id_number", "declaration of this person");
+        if !in_db(
+            r,
+            existing,
+            &p.to_string(),
+            "id_number",
+            "a declaration of this person in the open cycle",
+        ) {
+            r.unique(
+                seen,
+                p.to_string(),
+                "id_number",
+                "declaration of this person",
+            );
         }
     }
     let grade = r.coded("target_grade", Grade::parse, &Grade::choices(), true);
@@ -834,7 +1087,11 @@ fn section_row(
     // (natural key after the person, column shown for a duplicate, values)
     let (key, col, values): (Option<String>, &str, Option<Vec<V>>) = match kind {
         Kind::Education | Kind::WorkHistory => {
-            let (place, other) = if kind == Kind::Education { ("school", "major") } else { ("organisation", "position") };
+            let (place, other) = if kind == Kind::Education {
+                ("school", "major")
+            } else {
+                ("organisation", "position")
+            };
             let start = r.date("start", true, today);
             let end = r.date("end", false, today);
             if let (Some(s), Some(e)) = (start, end) {
@@ -847,7 +1104,12 @@ fn section_row(
                 r.required(other);
             }
             let key = start.zip(p).map(|(s, p)| format!("{s}|{p}"));
-            let mut v = vec![opt_date(start), opt_date(end), text(r, place), text(r, other)];
+            let mut v = vec![
+                opt_date(start),
+                opt_date(end),
+                text(r, place),
+                text(r, other),
+            ];
             if kind == Kind::Education {
                 v.push(text(r, "degree"));
             }
@@ -859,13 +1121,24 @@ fn section_row(
             let title = r.required("title");
             let key = date.zip(title).map(|(d, t)| format!("{d}|{t}"));
             let ok = date.is_some() && days.is_some();
-            let v = vec![opt_date(date), V::Real(days.unwrap_or(0.0)), text(r, "title"), text(r, "organiser")];
+            let v = vec![
+                opt_date(date),
+                V::Real(days.unwrap_or(0.0)),
+                text(r, "title"),
+                text(r, "organiser"),
+            ];
             (key, "date", ok.then_some(v))
         }
         Kind::Assessments => {
             let year = r.year("year", today);
             let grade = r.coded("grade", Assessment::parse, &Assessment::choices(), true);
-            let v = year.zip(grade).map(|(y, g)| vec![V::Integer(y.into()), V::Text(g.code().into()), text(r, "remark")]);
+            let v = year.zip(grade).map(|(y, g)| {
+                vec![
+                    V::Integer(y.into()),
+                    V::Text(g.code().into()),
+                    text(r, "remark"),
+                ]
+            });
             (year.map(|y| y.to_string()), "year", v)
         }
         Kind::Pay => {
@@ -873,7 +1146,9 @@ fn section_row(
             let item = r.required("item");
             let amount = r.number("amount", 0.0, 1e9);
             let key = year.zip(item).map(|(y, i)| format!("{y}|{i}"));
-            let v = year.zip(amount).map(|(y, a)| vec![V::Integer(y.into()), text(r, "item"), V::Real(a)]);
+            let v = year
+                .zip(amount)
+                .map(|(y, a)| vec![V::Integer(y.into()), text(r, "item"), V::Real(a)]);
             (key, "item", v)
         }
         Kind::Rewards => {
@@ -882,13 +1157,23 @@ fn section_row(
                 "reward" | "奖励" => Some("reward"),
                 "penalty" | "处罚" | "惩处" => Some("penalty"),
                 other => {
-                    r.fail("kind", format!("unknown value '{other}' (one of: reward/奖励, penalty/处罚)"));
+                    r.fail(
+                        "kind",
+                        format!("unknown value '{other}' (one of: reward/奖励, penalty/处罚)"),
+                    );
                     None
                 }
             });
             let title = r.required("title");
             let key = date.zip(title).map(|(d, t)| format!("{d}|{t}"));
-            let v = date.zip(k).map(|(d, k)| vec![V::Text(d.to_string()), V::Text(k.into()), text(r, "title"), text(r, "issuer")]);
+            let v = date.zip(k).map(|(d, k)| {
+                vec![
+                    V::Text(d.to_string()),
+                    V::Text(k.into()),
+                    text(r, "title"),
+                    text(r, "issuer"),
+                ]
+            });
             (key, "date", v)
         }
         _ => unreachable!("section kinds only"),
@@ -901,7 +1186,13 @@ fn section_row(
     Some(Record::Section(person, values?))
 }
 
-fn insert(tx: &Connection, kind: Kind, records: &[Record], cycle: Option<i64>, member: Option<i64>) -> rusqlite::Result<()> {
+fn insert(
+    tx: &Connection,
+    kind: Kind,
+    records: &[Record],
+    cycle: Option<i64>,
+    member: Option<i64>,
+) -> rusqlite::Result<()> {
     let sql = match kind {
         Kind::Organisations => "INSERT INTO organisations (code, name, kind, county, township, address, industry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         Kind::Persons => "INSERT INTO persons (id_number, name, sex, birth_date, org_id, category, position, post_start, current_grade, grade_since, phone, ethnicity, education, address, title, party_join_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
@@ -921,7 +1212,19 @@ fn insert(tx: &Connection, kind: Kind, records: &[Record], cycle: Option<i64>, m
             Record::Org(v) => {
                 stmt.execute(rusqlite::params_from_iter(v.iter()))?;
             }
-            Record::Person { id_number, name, sex, birth, org_id, category, position, post_start, grade, rest, party_join } => {
+            Record::Person {
+                id_number,
+                name,
+                sex,
+                birth,
+                org_id,
+                category,
+                position,
+                post_start,
+                grade,
+                rest,
+                party_join,
+            } => {
                 stmt.execute(params![
                     id_number,
                     name,
@@ -946,8 +1249,20 @@ fn insert(tx: &Connection, kind: Kind, records: &[Record], cycle: Option<i64>, m
                 all.extend(values.iter().cloned());
                 stmt.execute(rusqlite::params_from_iter(all))?;
             }
-            Record::Declaration { person_id, grade, declared_on, statement } => {
-                stmt.execute(params![cycle, person_id, grade.code(), declared_on.to_string(), statement, now])?;
+            Record::Declaration {
+                person_id,
+                grade,
+                declared_on,
+                statement,
+            } => {
+                stmt.execute(params![
+                    cycle,
+                    person_id,
+                    grade.code(),
+                    declared_on.to_string(),
+                    statement,
+                    now
+                ])?;
                 let app = tx.last_insert_rowid();
                 tx.execute(
                     "INSERT INTO stage_records (application_id, from_stage, to_stage, to_status, action, member_id, at, reason)
@@ -955,7 +1270,13 @@ fn insert(tx: &Connection, kind: Kind, records: &[Record], cycle: Option<i64>, m
                     params![app, Stage::Declaration.code(), Status::Active.code(), member, now],
                 )?;
             }
-            Record::Member { name, role, org_id, pin, phone } => {
+            Record::Member {
+                name,
+                role,
+                org_id,
+                pin,
+                phone,
+            } => {
                 stmt.execute(params![name, role.code(), org_id, pin, phone])?;
             }
         }

@@ -4,7 +4,9 @@ use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::Role;
 use crate::store::audit::Actor;
 use crate::store::Store;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
@@ -20,7 +22,11 @@ pub fn hash_pin(pin: &str) -> String {
 
 fn pin_matches(pin: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -52,7 +58,11 @@ pub fn list(store: &Store) -> Result<Vec<Member>> {
 impl Service {
     /// Logs a member in with their PIN; a wrong PIN is audited. On success the service
     /// acts as that member from then on.
-    pub fn login(store: Store, member_id: i64, pin: &str) -> std::result::Result<Service, Box<(Store, ServiceError)>> {
+    pub fn login(
+        store: Store,
+        member_id: i64,
+        pin: &str,
+    ) -> std::result::Result<Service, Box<(Store, ServiceError)>> {
         let row: Option<(String, String, String)> = match store
             .conn()
             .query_row(
@@ -66,7 +76,10 @@ impl Service {
             Err(e) => return Err(Box::new((store, e.into()))),
         };
         let Some((name, role, hash)) = row else {
-            return Err(Box::new((store, ServiceError::NotFound(format!("member #{member_id}")))));
+            return Err(Box::new((
+                store,
+                ServiceError::NotFound(format!("member #{member_id}")),
+            )));
         };
         let mut svc = Service {
             store,
@@ -85,10 +98,19 @@ impl Service {
             };
         }
         let audited = svc.mutate(|tx, _| {
-            tx.execute("UPDATE members SET failed_pins = failed_pins + 1 WHERE id = ?1", params![member_id])?;
-            Ok(((), AuditNote::new("login_failed", "member", member_id).after(json!({"reason": "wrong PIN"}))))
+            tx.execute(
+                "UPDATE members SET failed_pins = failed_pins + 1 WHERE id = ?1",
+                params![member_id],
+            )?;
+            Ok((
+                (),
+                AuditNote::new("login_failed", "member", member_id)
+                    .after(json!({"reason": "wrong PIN"})),
+            ))
         });
-        let err = audited.err().unwrap_or_else(|| ServiceError::Forbidden("wrong PIN".into()));
+        let err = audited
+            .err()
+            .unwrap_or_else(|| ServiceError::Forbidden("wrong PIN".into()));
         Err(Box::new((svc.into_store(), err)))
     }
 }

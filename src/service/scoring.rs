@@ -44,14 +44,25 @@ impl Service {
 
     /// Declares a conflict of interest between a member and a person. Members declare
     /// their own; the chair may record anyone's.
-    pub fn declare_conflict(&mut self, member_id: i64, person_id: i64, kind: &str, reason: &str) -> Result<i64> {
+    pub fn declare_conflict(
+        &mut self,
+        member_id: i64,
+        person_id: i64,
+        kind: &str,
+        reason: &str,
+    ) -> Result<i64> {
         if let (Some(role), Some(me)) = (self.role, self.actor.member_id) {
             if role != Role::Chair && me != member_id {
-                return Err(ServiceError::Forbidden("only the chair may declare a conflict for another member".into()));
+                return Err(ServiceError::Forbidden(
+                    "only the chair may declare a conflict for another member".into(),
+                ));
             }
         }
         if !CONFLICT_KINDS.contains(&kind) {
-            return Err(ServiceError::Invalid(format!("unknown conflict kind '{kind}' (one of: {})", CONFLICT_KINDS.join(", "))));
+            return Err(ServiceError::Invalid(format!(
+                "unknown conflict kind '{kind}' (one of: {})",
+                CONFLICT_KINDS.join(", ")
+            )));
         }
         if reason.trim().is_empty() {
             return Err(ServiceError::Invalid("a conflict needs a reason".into()));
@@ -67,36 +78,65 @@ impl Service {
     }
 
     /// Saves one criterion of the acting member's sheet (a draft until submitted).
-    pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64, comment: &str) -> Result<()> {
+    pub fn save_score(
+        &mut self,
+        app_id: i64,
+        criterion: &str,
+        value: f64,
+        comment: &str,
+    ) -> Result<()> {
         self.require(&[Role::Chair, Role::Member], "score")?;
         let member = self
             .actor
             .member_id
             .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
         let app = self.application(app_id)?;
-        if app.position != (crate::domain::stage::Position { stage: Stage::Evaluation, status: Status::Active }) {
-            return Err(ServiceError::Invalid(format!("scores are given at the evaluation stage; the application is at {}", app.position.stage.en())));
+        if app.position
+            != (crate::domain::stage::Position {
+                stage: Stage::Evaluation,
+                status: Status::Active,
+            })
+        {
+            return Err(ServiceError::Invalid(format!(
+                "scores are given at the evaluation stage; the application is at {}",
+                app.position.stage.en()
+            )));
         }
         if let Some(why) = self.recusal(member, app_id)? {
             return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
         }
         if app.result_passed.is_some() {
-            return Err(ServiceError::Invalid("the result is final; scores are locked".into()));
+            return Err(ServiceError::Invalid(
+                "the result is final; scores are locked".into(),
+            ));
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         let c = rules
             .criterion(criterion)
             .ok_or_else(|| ServiceError::Invalid(format!("unknown criterion '{criterion}'")))?;
-        let step = if rules.aggregation.half_points { 0.5 } else { 1.0 };
+        let step = if rules.aggregation.half_points {
+            0.5
+        } else {
+            1.0
+        };
         if !(0.0..=c.max).contains(&value) || (value / step).fract() != 0.0 {
-            return Err(ServiceError::Invalid(format!("{} must be 0 to {} in steps of {step}", c.name, c.max)));
+            return Err(ServiceError::Invalid(format!(
+                "{} must be 0 to {} in steps of {step}",
+                c.name, c.max
+            )));
         }
         let submitted: Option<String> = self
             .conn()
-            .query_row("SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2", params![app_id, member], |r| r.get(0))
+            .query_row(
+                "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2",
+                params![app_id, member],
+                |r| r.get(0),
+            )
             .optional()?;
         if submitted.as_deref() == Some("submitted") {
-            return Err(ServiceError::Invalid("this sheet is submitted; changing it needs a reason".into()));
+            return Err(ServiceError::Invalid(
+                "this sheet is submitted; changing it needs a reason".into(),
+            ));
         }
         let before: Option<f64> = self
             .conn()
@@ -123,13 +163,23 @@ impl Service {
 
     /// Submits the acting member's sheet; every criterion must be scored.
     pub fn submit_sheet(&mut self, app_id: i64) -> Result<()> {
-        let member = self.actor.member_id.ok_or_else(|| ServiceError::Forbidden("only a committee member can submit a sheet".into()))?;
+        let member = self.actor.member_id.ok_or_else(|| {
+            ServiceError::Forbidden("only a committee member can submit a sheet".into())
+        })?;
         let app = self.application(app_id)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         let values = self.sheet_values(app_id, member)?;
-        let missing: Vec<&str> = rules.criteria.iter().filter(|c| !values.contains_key(&c.key)).map(|c| c.name.as_str()).collect();
+        let missing: Vec<&str> = rules
+            .criteria
+            .iter()
+            .filter(|c| !values.contains_key(&c.key))
+            .map(|c| c.name.as_str())
+            .collect();
         if !missing.is_empty() {
-            return Err(ServiceError::Invalid(format!("the sheet is incomplete: {}", missing.join(", "))));
+            return Err(ServiceError::Invalid(format!(
+                "the sheet is incomplete: {}",
+                missing.join(", ")
+            )));
         }
         self.mutate(|tx, _| {
             tx.execute(
@@ -141,7 +191,9 @@ impl Service {
     }
 
     fn sheet_values(&self, app_id: i64, member: i64) -> Result<BTreeMap<String, f64>> {
-        let mut stmt = self.conn().prepare("SELECT criterion, value FROM scores WHERE application_id = ?1 AND member_id = ?2")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT criterion, value FROM scores WHERE application_id = ?1 AND member_id = ?2",
+        )?;
         let rows = stmt.query_map(params![app_id, member], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -149,11 +201,16 @@ impl Service {
     /// The submitted sheets of members who are not recused.
     pub fn eligible_sheets(&self, app_id: i64) -> Result<Vec<Sheet>> {
         let mut stmt = self.conn().prepare("SELECT member_id FROM sheets WHERE application_id = ?1 AND status = 'submitted' ORDER BY member_id")?;
-        let members: Vec<i64> = stmt.query_map([app_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let members: Vec<i64> = stmt
+            .query_map([app_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
         for m in members {
             if self.recusal(m, app_id)?.is_none() {
-                out.push(Sheet { member_id: m, values: self.sheet_values(app_id, m)? });
+                out.push(Sheet {
+                    member_id: m,
+                    values: self.sheet_values(app_id, m)?,
+                });
             }
         }
         Ok(out)
@@ -167,14 +224,18 @@ impl Service {
         let app = self.application(app_id)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         let sheets = self.eligible_sheets(app_id)?;
-        let agg = aggregate::aggregate(&sheets, &rules).ok_or_else(|| ServiceError::Invalid("no submitted sheets".into()))?;
+        let agg = aggregate::aggregate(&sheets, &rules)
+            .ok_or_else(|| ServiceError::Invalid("no submitted sheets".into()))?;
         if !agg.quorum_met {
             return Err(ServiceError::Invalid(format!(
                 "quorum not met: {} eligible submitted sheet(s), the rules require {}",
                 agg.sheets, rules.aggregation.quorum
             )));
         }
-        let threshold = rules.grade(app.target).map(|g| g.pass_threshold).unwrap_or(f64::INFINITY);
+        let threshold = rules
+            .grade(app.target)
+            .map(|g| g.pass_threshold)
+            .unwrap_or(f64::INFINITY);
         let passed = aggregate::reaches(agg.result, threshold);
         let result = agg.result;
         self.mutate(|tx, _| {
@@ -187,7 +248,9 @@ impl Service {
         let t = if passed {
             Transition::Advance
         } else {
-            Transition::NotCertify { reason: format!("综合评定 {result} 未达到 {threshold}") }
+            Transition::NotCertify {
+                reason: format!("综合评定 {result} 未达到 {threshold}"),
+            }
         };
         self.transition(app_id, t)?;
         Ok(agg)
@@ -198,7 +261,10 @@ impl Service {
     pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
         self.require(&[Role::Chair], "start the public notice")?;
         let cycle = self.open_cycle()?;
-        let (first, last) = cycle.rules.calendar().period(start, cycle.rules.notice.working_days)?;
+        let (first, last) = cycle
+            .rules
+            .calendar()
+            .period(start, cycle.rules.notice.working_days)?;
         let cycle_id = cycle.id;
         self.mutate(|tx, actor| {
             tx.execute(
@@ -229,16 +295,30 @@ impl Service {
         content: &str,
         criterion: Option<&str>,
     ) -> Result<i64> {
-        self.require(&[Role::Chair, Role::Member, Role::Secretary], "record an objection")?;
+        self.require(
+            &[Role::Chair, Role::Member, Role::Secretary],
+            "record an objection",
+        )?;
         if !CHANNELS.contains(&channel) {
-            return Err(ServiceError::Invalid(format!("unknown channel '{channel}' (one of: {})", CHANNELS.join(", "))));
+            return Err(ServiceError::Invalid(format!(
+                "unknown channel '{channel}' (one of: {})",
+                CHANNELS.join(", ")
+            )));
         }
         if content.trim().is_empty() {
-            return Err(ServiceError::Invalid("an objection needs its content".into()));
+            return Err(ServiceError::Invalid(
+                "an objection needs its content".into(),
+            ));
         }
         let app = self.application(app_id)?;
-        let notice = app.notice_id.ok_or_else(|| ServiceError::Invalid(format!("{} is not in a public notice", app.name)))?;
-        let end: String = self.conn().query_row("SELECT end_date FROM notices WHERE id = ?1", [notice], |r| r.get(0))?;
+        let notice = app.notice_id.ok_or_else(|| {
+            ServiceError::Invalid(format!("{} is not in a public notice", app.name))
+        })?;
+        let end: String = self.conn().query_row(
+            "SELECT end_date FROM notices WHERE id = ?1",
+            [notice],
+            |r| r.get(0),
+        )?;
         let late = received.date().to_string() > end;
         let (name, contact) = objector.unwrap_or(("", ""));
         self.mutate(|tx, _| {

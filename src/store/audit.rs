@@ -72,9 +72,11 @@ fn digest(
 /// Appends an audit row inside the caller's transaction; returns its id.
 pub fn append(conn: &Connection, actor: &Actor, entry: Entry<'_>) -> rusqlite::Result<i64> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (id, prev) = match last {
         Some((id, hash)) => (id + 1, hash),
@@ -231,23 +233,47 @@ mod tests {
     #[test]
     fn a_deleted_row_is_detected() {
         let store = store_with(3);
-        store.conn().execute("DELETE FROM audit WHERE id = 2", []).unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM audit WHERE id = 2", [])
+            .unwrap();
         let (n, faults) = verify(store.conn()).unwrap();
         assert_eq!(n, 2);
-        assert!(faults.iter().any(|f| f.id == 3 && f.problem.contains("missing")));
+        assert!(faults
+            .iter()
+            .any(|f| f.id == 3 && f.problem.contains("missing")));
     }
 
     #[test]
     fn a_rehashed_edit_still_breaks_the_next_link() {
         let store = store_with(3);
         // Forge row 2 with a fresh self-consistent hash: row 3 no longer follows it.
-        store.conn().execute("UPDATE audit SET actor = 'mallory' WHERE id = 2", []).unwrap();
+        store
+            .conn()
+            .execute("UPDATE audit SET actor = 'mallory' WHERE id = 2", [])
+            .unwrap();
         let (at, prev): (String, String) = store
             .conn()
-            .query_row("SELECT at, prev_hash FROM audit WHERE id = 2", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT at, prev_hash FROM audit WHERE id = 2", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
-        let forged = digest(&prev, 2, &at, None, "mallory", "test", "thing", "2", None, Some("{\"n\":2}"));
-        store.conn().execute("UPDATE audit SET hash = ?1 WHERE id = 2", [forged]).unwrap();
+        let forged = digest(
+            &prev,
+            2,
+            &at,
+            None,
+            "mallory",
+            "test",
+            "thing",
+            "2",
+            None,
+            Some("{\"n\":2}"),
+        );
+        store
+            .conn()
+            .execute("UPDATE audit SET hash = ?1 WHERE id = 2", [forged])
+            .unwrap();
         let (_, faults) = verify(store.conn()).unwrap();
         assert_eq!(faults.len(), 1);
         assert_eq!(faults[0].id, 3);

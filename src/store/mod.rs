@@ -62,7 +62,9 @@ impl Store {
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| classify(e, &shown))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -100,10 +102,14 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let current: i32 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let current: i32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
             let version = i as i32 + 1;
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Another process may have migrated while we waited for the lock.
             let now: i32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
             if now >= version {
@@ -126,7 +132,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i32> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it; the transaction
@@ -138,7 +146,10 @@ impl Store {
     {
         let mut attempt = 0;
         loop {
-            let tx = match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            let tx = match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
                 Ok(tx) => tx,
                 Err(e) if is_busy(&e) && attempt < 3 => {
                     attempt += 1;
@@ -232,9 +243,15 @@ mod tests {
         let path = dir.path().join("sub/p.db");
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let mode: String = store.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = store
+            .conn()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i32 = store.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i32 = store
+            .conn()
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
         #[cfg(unix)]
         {
@@ -250,10 +267,16 @@ mod tests {
         let path = dir.path().join("p.db");
         {
             let store = Store::open(&path).unwrap();
-            store.conn().execute("INSERT INTO meta VALUES ('k', 'v')", []).unwrap();
+            store
+                .conn()
+                .execute("INSERT INTO meta VALUES ('k', 'v')", [])
+                .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        let v: String = store.conn().query_row("SELECT value FROM meta WHERE key='k'", [], |r| r.get(0)).unwrap();
+        let v: String = store
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key='k'", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, "v");
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     }
@@ -264,8 +287,14 @@ mod tests {
         let path = dir.path().join("p.db");
         {
             let store = Store::open(&path).unwrap();
-            store.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
-            store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
+            store
+                .conn()
+                .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            store
+                .conn()
+                .pragma_update(None, "journal_mode", "DELETE")
+                .unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).err().expect("refused");
@@ -279,10 +308,17 @@ mod tests {
     fn foreign_and_garbage_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let other = dir.path().join("other.db");
-        Connection::open(&other).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
         assert!(matches!(Store::open(&other), Err(StoreError::Foreign(_))));
         let junk = dir.path().join("junk.db");
-        std::fs::write(&junk, b"this is not a database, just some text that is long enough to be a header").unwrap();
+        std::fs::write(
+            &junk,
+            b"this is not a database, just some text that is long enough to be a header",
+        )
+        .unwrap();
         let err = Store::open(&junk).err().unwrap();
         assert!(matches!(err, StoreError::NotADatabase(_)), "{err}");
     }
@@ -296,7 +332,10 @@ mod tests {
             Ok(())
         });
         assert!(r.is_err());
-        let n: i64 = store.conn().query_row("SELECT count(*) FROM meta", [], |r| r.get(0)).unwrap();
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM meta", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0);
     }
 }
