@@ -1486,6 +1486,14 @@ impl Generator {
             }
         }
         rows[..n].sort_by_key(|r| r.0);
+        // One training a day: a date that collides moves to the next weekday.
+        for k in 1..n {
+            while rows[k].0 <= rows[k - 1].0
+                || matches!(rows[k].0.weekday(), Weekday::Sat | Weekday::Sun)
+            {
+                rows[k].0 = add_days(rows[k].0, 1);
+            }
+        }
         for &(date, days) in &rows[..n] {
             let title = choose(rng, TRAINING_TITLES);
             let organiser = match rng.gen_range(0..5u32) {
@@ -2003,6 +2011,16 @@ mod tests {
             .map(|i| col(&city.organisations, i, "name"))
             .collect();
         assert_eq!(names.len(), city.organisations.len());
+        // At most one training a day per person, so every row has its own key.
+        let trainings: HashSet<(&str, &str)> = (0..city.training.len())
+            .map(|i| {
+                (
+                    col(&city.training, i, "id_number"),
+                    col(&city.training, i, "date"),
+                )
+            })
+            .collect();
+        assert_eq!(trainings.len(), city.training.len());
     }
 
     #[test]

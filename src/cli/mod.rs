@@ -290,8 +290,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     path.display()
                 );
             }
-            let mut svc = open(&path, "cli gen")?;
-            crate::service::demo::load_city(&mut svc, &city)?;
+            build_fresh(&path, "gen", |svc| {
+                crate::service::demo::load_city(svc, &city)
+            })?;
             println!(
                 "wrote {persons} persons (seed {seed}) to {}",
                 path.display()
@@ -312,8 +313,6 @@ fn remove_db(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the demo in a temporary file next to `path`, then moves it into place, so
-/// an interrupted build never leaves a half-made database behind.
 fn create_demo(path: &Path, replace: bool) -> Result<()> {
     if path.exists() && !replace {
         bail!(
@@ -321,25 +320,44 @@ fn create_demo(path: &Path, replace: bool) -> Result<()> {
             path.display()
         );
     }
+    build_fresh(path, "demo", crate::service::demo::build)
+}
+
+/// Builds a database in a temporary file next to `path`, then moves it into place, so
+/// a failed or interrupted build never leaves a half-made database behind.
+fn build_fresh(
+    path: &Path,
+    actor: &str,
+    fill: impl FnOnce(&mut Service) -> crate::service::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.building",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("demo")
-    ));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("pingshen");
+    let tmp = dir.join(format!(".{name}.building"));
     remove_db(&tmp)?;
-    {
-        let store = Store::open(&tmp)?;
-        let mut svc = Service::system(store, "demo");
-        crate::service::demo::build(&mut svc)?;
+    let built = (|| -> Result<()> {
+        let mut svc = Service::system(Store::open(&tmp)?, actor);
+        fill(&mut svc)?;
         svc.conn().pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    })();
+    if let Err(e) = built {
+        remove_db(&tmp)?;
+        return Err(e);
     }
     remove_db(path)?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("{}: cannot move the demo into place", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        format!(
+            "{}: cannot move the new database into place",
+            path.display()
+        )
+    })?;
     Ok(())
 }
 
@@ -400,10 +418,28 @@ fn summary(svc: &Service) -> Result<()> {
                 } else {
                     active
                 };
-                println!("  {}. {:<8} {:<20} {:>4}   (stopped here: {stopped})", stage.number(), stage.zh(), stage.en(), done);
+                println!(
+                    "  {}. {} {} {done:>4}   (stopped here: {stopped})",
+                    stage.number(),
+                    pad(stage.zh(), 10),
+                    pad(stage.en(), 20)
+                );
             }
         }
     }
+    if crate::service::demo::is_demo(svc) {
+        let pins: Vec<String> = crate::service::demo::demo_pins()
+            .into_iter()
+            .map(|(name, role, pin)| format!("{name}（{role}）{pin}"))
+            .collect();
+        println!("  demo PINs 演示口令: {}", pins.join("  "));
+    }
     println!("  (the full-screen app is not built yet; this summary stands in for it)");
     Ok(())
+}
+
+/// Pads text to `width` terminal cells (CJK characters are two cells wide).
+pub fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }

@@ -109,7 +109,37 @@ pub fn build(svc: &mut Service) -> Result<()> {
         NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
     )?;
     declare(svc, cycle)?;
-    walk(svc)
+    walk(svc)?;
+    svc.conn().execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Whether a database was built as the demo.
+pub fn is_demo(svc: &Service) -> bool {
+    svc.conn()
+        .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .is_ok_and(|v| v == "1")
+}
+
+/// The demo committee's names, roles and PINs, as documented.
+pub fn demo_pins() -> Vec<(String, String, String)> {
+    COMMITTEE_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((
+                f.first()?.to_string(),
+                f.get(1)?.to_string(),
+                f.get(3)?.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// Candidates for the demo cycle: certifiable persons applying for the next grade,

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod members;
+pub mod persons;
 pub mod scoring;
 
 use crate::domain::stage::TransitionError;
