@@ -253,14 +253,6 @@ fn login(svc: Service, name: &str) -> Service {
     }
 }
 
-/// Acts as the operator of a command again.
-fn operator(svc: Service) -> Service {
-    let today = svc.today();
-    let mut s = Service::system(svc.into_store(), "test");
-    s.set_today(today);
-    s
-}
-
 /// Takes an application forwards to `to`, recording a passing test and a visit on the
 /// way.
 fn walk_to(svc: &mut Service, app: i64, to: Stage) {
@@ -513,29 +505,33 @@ fn review_refuses_failing_checks_until_a_written_override_and_returns_need_a_rea
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    let rec = |f: &str, t: &str, s: &str, a: &str, why: &str| {
+    let rec = |f: &str, t: &str, s: &str, a: &str, who: Option<i64>, why: &str| {
         (
             f.to_string(),
             t.to_string(),
             s.to_string(),
             a.to_string(),
-            Some(me),
+            who,
             why.to_string(),
         )
     };
+    let me = Some(me);
     assert_eq!(
         records,
         vec![
-            rec("declaration", "review", "active", "advance", ""),
-            rec("review", "test", "active", "advance", ""),
+            // Written by the import of the declaration, by the operator.
+            rec("", "declaration", "active", "declare", None, ""),
+            rec("declaration", "review", "active", "advance", me, ""),
+            rec("review", "test", "active", "advance", me, ""),
             rec(
                 "test",
                 "declaration",
                 "returned",
                 "return",
+                me,
                 "请补充近12个月培训证明"
             ),
-            rec("declaration", "review", "active", "advance", ""),
+            rec("declaration", "review", "active", "advance", me, ""),
         ],
         "one stage record per transition, none for refusals"
     );
@@ -844,7 +840,6 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
 }
 
 #[test]
-#[ignore = "BUG: finalise has no stage check and writes the result before the transition that then fails"]
 fn finalising_twice_is_refused_without_writing_anything() {
     // One sheet is a quorum under these rules, to keep the test short.
     let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);

@@ -53,31 +53,34 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
         headers,
         rows: Vec::new(),
     };
+    // Count lines by bytes (the reader's own count skips blank lines), carrying the
+    // count forward from record to record.
+    let bytes = text.as_bytes();
+    let (mut at, mut line) = (0usize, 1usize);
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             anyhow!("{shown}:{line}: malformed CSV: {e}")
         })?;
-        // Count lines by bytes: the reader's own line count skips blank lines.
-        let line = record
+        let mut start = record
             .position()
-            .map(|p| line_at(text.as_bytes(), p.byte() as usize))
-            .unwrap_or(table.rows.len() + 2);
+            .map(|p| p.byte() as usize)
+            .unwrap_or(at)
+            .min(bytes.len());
+        while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
+            start += 1;
+        }
+        line += bytes[at.min(start)..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        at = start;
         table.rows.push(Row {
             line,
             cells: record.iter().map(str::to_string).collect(),
         });
     }
     Ok(table)
-}
-
-/// The 1-based line of the first non-blank character at or after `byte`.
-fn line_at(text: &[u8], byte: usize) -> usize {
-    let mut at = byte.min(text.len());
-    while at < text.len() && (text[at] == b'\n' || text[at] == b'\r') {
-        at += 1;
-    }
-    text[..at].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 pub fn parse_json(shown: &str, text: &str) -> Result<Table> {

@@ -76,6 +76,8 @@ pub enum Command {
     },
     /// Print a summary of the database.
     Summary,
+    /// List the columns of import files (all kinds, or one), as Markdown.
+    Columns { kind: Option<String> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,10 +210,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Some(Command::Import { kind, file }) => {
-            let k = Kind::parse(&kind).ok_or_else(|| {
-                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
-                anyhow!("unknown import kind '{kind}' (one of: {})", all.join(", "))
-            })?;
+            let k = parse_kind(&kind)?;
             let table = files::read_table(&file)?;
             let mut svc = open(&db_or_default(), "cli import")?;
             let today = svc.today();
@@ -248,6 +247,14 @@ pub fn run(cli: Cli) -> Result<()> {
                     out.display()
                 );
             }
+            Ok(())
+        }
+        Some(Command::Columns { kind }) => {
+            let kinds = match kind {
+                None => Kind::ALL.to_vec(),
+                Some(k) => vec![parse_kind(&k)?],
+            };
+            print!("{}", columns_markdown(&kinds));
             Ok(())
         }
         Some(Command::Check) => {
@@ -442,4 +449,33 @@ fn summary(svc: &Service) -> Result<()> {
 pub fn pad(text: &str, width: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn parse_kind(kind: &str) -> Result<Kind> {
+    Kind::parse(kind).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+        anyhow!("unknown import kind '{kind}' (one of: {})", all.join(", "))
+    })
+}
+
+/// The columns of import files as Markdown tables (the README's file formats).
+pub fn columns_markdown(kinds: &[Kind]) -> String {
+    let mut out = String::new();
+    for k in kinds {
+        out.push_str(&format!(
+            "#### `{}`\n\n| column | Chinese header | required | meaning |\n|---|---|---|---|\n",
+            k.code()
+        ));
+        for c in k.columns() {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.key,
+                c.zh.join(" / "),
+                if c.required { "yes" } else { "" },
+                c.doc
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -123,6 +123,29 @@ pub fn record(conn: &Connection, person_id: i64, test_score: Option<f64>) -> Res
     })
 }
 
+/// Moves an application to `next` inside the caller's transaction, with its stage
+/// record (who, what, when, why).
+pub(super) fn move_stage(
+    tx: &Connection,
+    actor: &crate::store::audit::Actor,
+    app: &Application,
+    next: Position,
+    action: &str,
+    reason: &str,
+) -> rusqlite::Result<()> {
+    let now = crate::store::now();
+    tx.execute(
+        "UPDATE applications SET stage = ?1, status = ?2, updated_at = ?3 WHERE id = ?4",
+        params![next.stage.code(), next.status.code(), now, app.id],
+    )?;
+    tx.execute(
+        "INSERT INTO stage_records (application_id, from_stage, to_stage, to_status, action, member_id, at, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![app.id, app.position.stage.code(), next.stage.code(), next.status.code(), action, actor.member_id, now, reason],
+    )?;
+    Ok(())
+}
+
 impl Service {
     pub fn application(&self, id: i64) -> Result<Application> {
         load(self.conn(), id)
@@ -226,24 +249,7 @@ impl Service {
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = t.reason().unwrap_or("").to_string();
         self.mutate(|tx, actor| {
-            tx.execute(
-                "UPDATE applications SET stage = ?1, status = ?2, updated_at = ?3 WHERE id = ?4",
-                params![next.stage.code(), next.status.code(), crate::store::now(), app_id],
-            )?;
-            tx.execute(
-                "INSERT INTO stage_records (application_id, from_stage, to_stage, to_status, action, member_id, at, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    app_id,
-                    app.position.stage.code(),
-                    next.stage.code(),
-                    next.status.code(),
-                    t.code(),
-                    actor.member_id,
-                    crate::store::now(),
-                    reason
-                ],
-            )?;
+            move_stage(tx, actor, &app, next, t.code(), &reason)?;
             Ok((
                 next,
                 AuditNote::new(t.code(), "application", app_id)

@@ -1,7 +1,7 @@
 //! Exports as tables: persons (ID numbers masked unless revealed, which is audited),
 //! applications, scores and the audit log.
 
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{AuditNote, Result, Service};
 use crate::domain::ids::mask;
 use crate::domain::Role;
 use crate::table::Table;
@@ -130,9 +130,5 @@ impl Service {
                 )
             }
         }
-        .map_err(|e| match e {
-            ServiceError::Forbidden(m) => ServiceError::Forbidden(m),
-            other => other,
-        })
     }
 }

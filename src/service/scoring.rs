@@ -2,9 +2,10 @@
 //! independent score sheets, finalising a result, starting the notice and recording
 //! objections.
 
+use super::applications::move_stage;
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::aggregate::{self, Aggregate, Sheet};
-use crate::domain::stage::{Stage, Status, Transition};
+use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
 use crate::domain::Role;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
@@ -222,6 +223,18 @@ impl Service {
     pub fn finalise(&mut self, app_id: i64) -> Result<Aggregate> {
         self.require(&[Role::Chair], "finalise a result")?;
         let app = self.application(app_id)?;
+        let at_evaluation = Position {
+            stage: Stage::Evaluation,
+            status: Status::Active,
+        };
+        if app.position != at_evaluation || app.result_passed.is_some() {
+            return Err(ServiceError::Invalid(format!(
+                "only a candidate still in evaluation can be finalised; {} is at {} ({})",
+                app.name,
+                app.position.stage.en(),
+                app.position.status.code()
+            )));
+        }
         let rules = self.cycle(app.cycle_id)?.rules;
         let sheets = self.eligible_sheets(app_id)?;
         let agg = aggregate::aggregate(&sheets, &rules)
@@ -238,13 +251,6 @@ impl Service {
             .unwrap_or(f64::INFINITY);
         let passed = aggregate::reaches(agg.result, threshold);
         let result = agg.result;
-        self.mutate(|tx, _| {
-            tx.execute(
-                "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",
-                params![result, passed, crate::store::now(), app_id],
-            )?;
-            Ok(((), AuditNote::new("finalise", "application", app_id).after(json!({"result": result, "passed": passed, "threshold": threshold}))))
-        })?;
         let t = if passed {
             Transition::Advance
         } else {
@@ -252,7 +258,28 @@ impl Service {
                 reason: format!("综合评定 {result} 未达到 {threshold}"),
             }
         };
-        self.transition(app_id, t)?;
+        let facts = Facts {
+            result_passed: Some(passed),
+            ..Facts::default()
+        };
+        let next = stage::apply(app.position, &t, &facts)?;
+        let reason = t.reason().unwrap_or("").to_string();
+        self.mutate(|tx, actor| {
+            tx.execute(
+                "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",
+                params![result, passed, crate::store::now(), app_id],
+            )?;
+            move_stage(tx, actor, &app, next, t.code(), &reason)?;
+            Ok((
+                (),
+                AuditNote::new("finalise", "application", app_id)
+                    .before(json!({"stage": app.position.stage.code(), "status": app.position.status.code()}))
+                    .after(json!({
+                        "result": result, "passed": passed, "threshold": threshold, "sheets": agg.sheets,
+                        "stage": next.stage.code(), "status": next.status.code(),
+                    })),
+            ))
+        })?;
         Ok(agg)
     }
 
