@@ -398,3 +398,26 @@ fn unknown_kinds_and_subcommands_fail_without_panicking() {
     assert_eq!(out.status.code(), Some(2), "usage error");
     assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_missing_database_or_a_folder_is_refused_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = db_path(dir.path(), "missing.sqlite3");
+    let m = missing.to_str().unwrap();
+    for args in [
+        vec!["summary", "--db", m],
+        vec!["check", "--db", m],
+        vec!["export", "persons", "--db", m],
+    ] {
+        let err = fails(dir.path(), &args);
+        assert!(err.contains("no such database"), "{args:?}: {err}");
+    }
+    assert!(!missing.exists(), "no empty database was created");
+    let folder = dir.path().to_str().unwrap();
+    let err = fails(dir.path(), &["summary", "--db", folder]);
+    assert!(
+        err.contains("cannot open the database (is it a folder"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}

@@ -111,7 +111,14 @@ fn default_demo_db() -> PathBuf {
         .join("demo.sqlite3")
 }
 
+/// Opens an existing database; a missing file is an error, not a new empty database.
 fn open(path: &Path, what: &str) -> Result<Service> {
+    if !path.exists() {
+        bail!(
+            "{}: no such database (create one with `pingshen init --db FILE` or `pingshen demo`)",
+            path.display()
+        );
+    }
     let store = Store::open(path)?;
     Ok(Service::system(store, what))
 }
@@ -121,7 +128,15 @@ pub fn run(cli: Cli) -> Result<()> {
     let db = cli.db.clone();
     let db_or_default = || db.clone().unwrap_or_else(default_db);
     match cli.command {
-        None | Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
+        None => {
+            // First run on the default database: create it.
+            let path = db_or_default();
+            if db.is_none() && !path.exists() {
+                Store::open(&path)?;
+            }
+            summary(&open(&path, "cli")?)
+        }
+        Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
         Some(Command::Demo) => {
             let path = db.clone().unwrap_or_else(default_demo_db);
             create_demo(&path, true)?;
@@ -259,9 +274,6 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Check) => {
             let path = db_or_default();
-            if !path.exists() {
-                bail!("{}: no such database", path.display());
-            }
             let report = open(&path, "cli check")?.check()?;
             print_check(&path, &report);
             if !report.ok() {

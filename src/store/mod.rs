@@ -33,6 +33,10 @@ pub enum StoreError {
     NotADatabase(String),
     #[error("{0}: the database is locked by another process; try again in a moment")]
     Locked(String),
+    #[error(
+        "{0}: cannot open the database (is it a folder, or is its folder missing or read-only?)"
+    )]
+    CannotOpen(String),
     #[error("{path}: cannot create the database: {source}")]
     Create {
         path: String,
@@ -54,8 +58,17 @@ impl Store {
     /// A database of a newer schema or of another application is refused untouched.
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(StoreError::CannotOpen(shown));
+        }
         if !path.exists() {
             create_private(path).map_err(|source| StoreError::Create {
+                path: shown.clone(),
+                source,
+            })?;
+        } else if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            // An empty file about to become a database: make it private first.
+            make_private(path).map_err(|source| StoreError::Create {
                 path: shown.clone(),
                 source,
             })?;
@@ -185,6 +198,9 @@ fn classify(e: rusqlite::Error, path: &str) -> StoreError {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             StoreError::Locked(path.to_string())
         }
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => {
+            StoreError::CannotOpen(path.to_string())
+        }
         _ => StoreError::Sqlite(e),
     }
 }
@@ -226,6 +242,17 @@ fn create_private(path: &Path) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(|_| ())
+}
+
+fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// The current time, as stored (local time, seconds).
