@@ -437,22 +437,96 @@ mod tests {
 
     #[test]
     fn each_stage_requirement_refuses_advance() {
-        let f = Facts {
-            missing_fields: vec!["职务".into()],
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Declaration), &Transition::Advance, &f),
-            Err(TransitionError::Incomplete(vec!["职务".into()]))
-        );
-        let f = Facts {
-            failing_checks: vec!["years_in_post".into()],
-            ..all_met()
-        };
-        assert!(matches!(
-            apply(pos(Stage::Review), &Transition::Advance, &f),
-            Err(TransitionError::Ineligible(_))
-        ));
+        let refusals: Vec<(Stage, Facts, TransitionError)> = vec![
+            (
+                Stage::Declaration,
+                Facts {
+                    missing_fields: vec!["职务".into()],
+                    ..all_met()
+                },
+                TransitionError::Incomplete(vec!["职务".into()]),
+            ),
+            (
+                Stage::Review,
+                Facts {
+                    failing_checks: vec!["years_in_post".into()],
+                    ..all_met()
+                },
+                TransitionError::Ineligible(vec!["years_in_post".into()]),
+            ),
+            (
+                Stage::Test,
+                Facts {
+                    test_passed: None,
+                    ..all_met()
+                },
+                TransitionError::NoTestScore,
+            ),
+            (
+                Stage::Test,
+                Facts {
+                    test_passed: Some(false),
+                    ..all_met()
+                },
+                TransitionError::TestNotPassed,
+            ),
+            (
+                Stage::SiteVisit,
+                Facts {
+                    visit_recorded: false,
+                    ..all_met()
+                },
+                TransitionError::NoVisit,
+            ),
+            (
+                Stage::Evaluation,
+                Facts {
+                    result_passed: None,
+                    ..all_met()
+                },
+                TransitionError::NoResult,
+            ),
+            (
+                Stage::Evaluation,
+                Facts {
+                    result_passed: Some(false),
+                    ..all_met()
+                },
+                TransitionError::ResultNotPassed,
+            ),
+            (
+                Stage::Notice,
+                Facts {
+                    notice_ended: false,
+                    ..all_met()
+                },
+                TransitionError::NoticeOpen,
+            ),
+            (
+                Stage::Notice,
+                Facts {
+                    open_objections: 2,
+                    ..all_met()
+                },
+                TransitionError::OpenObjections(2),
+            ),
+            (
+                Stage::Notice,
+                Facts {
+                    upheld_objections: 1,
+                    ..all_met()
+                },
+                TransitionError::UpheldObjections(1),
+            ),
+        ];
+        for (stage, facts, expected) in refusals {
+            assert_eq!(
+                apply(pos(stage), &Transition::Advance, &facts),
+                Err(expected),
+                "{stage:?}"
+            );
+        }
+        // A written override lets review pass despite a failing check.
         let f = Facts {
             override_reason: Some("市委组织部特批".into()),
             failing_checks: vec!["years_in_post".into()],
@@ -461,54 +535,6 @@ mod tests {
         assert_eq!(
             apply(pos(Stage::Review), &Transition::Advance, &f),
             Ok(pos(Stage::Test))
-        );
-        let f = Facts {
-            test_passed: None,
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Test), &Transition::Advance, &f),
-            Err(TransitionError::NoTestScore)
-        );
-        let f = Facts {
-            test_passed: Some(false),
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Test), &Transition::Advance, &f),
-            Err(TransitionError::TestNotPassed)
-        );
-        let f = Facts {
-            visit_recorded: false,
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::SiteVisit), &Transition::Advance, &f),
-            Err(TransitionError::NoVisit)
-        );
-        let f = Facts {
-            result_passed: Some(false),
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Evaluation), &Transition::Advance, &f),
-            Err(TransitionError::ResultNotPassed)
-        );
-        let f = Facts {
-            notice_ended: false,
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Notice), &Transition::Advance, &f),
-            Err(TransitionError::NoticeOpen)
-        );
-        let f = Facts {
-            open_objections: 2,
-            ..all_met()
-        };
-        assert_eq!(
-            apply(pos(Stage::Notice), &Transition::Advance, &f),
-            Err(TransitionError::OpenObjections(2))
         );
     }
 
