@@ -1300,3 +1300,46 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     );
     assert_eq!(count(&svc, "notices"), 2);
 }
+
+#[test]
+fn three_wrong_pins_lock_the_member_out_and_are_audited() {
+    let Town { svc, .. } = town();
+    let sun = member_id(&svc, "孙丽华");
+    let mut store = svc.into_store();
+    for _ in 0..2 {
+        store = Service::login(store, sun, "0000").err().expect("refused").0;
+    }
+    let (store, err) = *Service::login(store, sun, "0000").err().expect("refused");
+    assert!(err.to_string().contains("locked until"), "{err}");
+    let s = Service::system(store, "test");
+    let (action, _, _, _, after) = last_audit(&s);
+    assert_eq!(action, "lockout");
+    assert!(after.unwrap().contains("\"attempts\":3"));
+    let audit_rows = count(&s, "audit");
+    // While locked, even the right PIN is refused, and nothing more is written.
+    let (store, err) = *Service::login(s.into_store(), sun, "1004")
+        .err()
+        .expect("locked");
+    assert!(err.to_string().contains("locked until"), "{err}");
+    let s = Service::system(store, "test");
+    assert_eq!(count(&s, "audit"), audit_rows);
+    // Once the lock has passed, the right PIN works and the count starts again.
+    s.conn()
+        .execute(
+            "UPDATE members SET locked_until = '2000-01-01 00:00:00' WHERE id = ?1",
+            [sun],
+        )
+        .unwrap();
+    let s = Service::login(s.into_store(), sun, "1004")
+        .ok()
+        .expect("unlocked");
+    let failed: i64 = s
+        .conn()
+        .query_row(
+            "SELECT failed_pins FROM members WHERE id = ?1",
+            [sun],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 0);
+}

@@ -30,6 +30,11 @@ fn pin_matches(pin: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Wrong PINs in a row before a member is locked out, and for how long. These guard
+/// the tool, not the certification rules, so they are not in the rules file.
+const MAX_WRONG_PINS: i64 = 3;
+const LOCKOUT_SECONDS: i64 = 60;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub id: i64,
@@ -63,24 +68,34 @@ impl Service {
         member_id: i64,
         pin: &str,
     ) -> std::result::Result<Service, Box<(Store, ServiceError)>> {
-        let row: Option<(String, String, String)> = match store
+        let row: Option<(String, String, String, Option<String>)> = match store
             .conn()
             .query_row(
-                "SELECT name, role, pin_hash FROM members WHERE id = ?1 AND active = 1",
+                "SELECT name, role, pin_hash, locked_until FROM members WHERE id = ?1 AND active = 1",
                 [member_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
         {
             Ok(row) => row,
             Err(e) => return Err(Box::new((store, e.into()))),
         };
-        let Some((name, role, hash)) = row else {
+        let Some((name, role, hash, locked_until)) = row else {
             return Err(Box::new((
                 store,
                 ServiceError::NotFound(format!("member #{member_id}")),
             )));
         };
+        let now = crate::store::now();
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            return Err(Box::new((
+                store,
+                ServiceError::Forbidden(format!(
+                    "too many wrong PINs: {name} is locked until {}",
+                    &until[11..]
+                )),
+            )));
+        }
         let mut svc = Service {
             store,
             actor: Actor {
@@ -91,26 +106,52 @@ impl Service {
             today: chrono::Local::now().date_naive(),
         };
         if pin_matches(pin, &hash) {
-            let logged = svc.mutate(|_, _| Ok(((), AuditNote::new("login", "member", member_id))));
+            let logged = svc.mutate(|tx, _| {
+                tx.execute(
+                    "UPDATE members SET failed_pins = 0, locked_until = NULL WHERE id = ?1",
+                    [member_id],
+                )?;
+                Ok(((), AuditNote::new("login", "member", member_id)))
+            });
             return match logged {
                 Ok(()) => Ok(svc),
                 Err(e) => Err(Box::new((svc.into_store(), e))),
             };
         }
         let audited = svc.mutate(|tx, _| {
-            tx.execute(
-                "UPDATE members SET failed_pins = failed_pins + 1 WHERE id = ?1",
+            let failed: i64 = tx.query_row(
+                "UPDATE members SET failed_pins = failed_pins + 1 WHERE id = ?1 RETURNING failed_pins",
                 params![member_id],
+                |r| r.get(0),
             )?;
+            if failed >= MAX_WRONG_PINS {
+                let until = (chrono::Local::now() + chrono::Duration::seconds(LOCKOUT_SECONDS))
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string();
+                tx.execute(
+                    "UPDATE members SET failed_pins = 0, locked_until = ?1 WHERE id = ?2",
+                    params![until, member_id],
+                )?;
+                return Ok((
+                    Some(until.clone()),
+                    AuditNote::new("lockout", "member", member_id)
+                        .after(json!({"reason": "wrong PIN", "attempts": failed, "locked_until": until})),
+                ));
+            }
             Ok((
-                (),
+                None,
                 AuditNote::new("login_failed", "member", member_id)
-                    .after(json!({"reason": "wrong PIN"})),
+                    .after(json!({"reason": "wrong PIN", "attempts": failed})),
             ))
         });
-        let err = audited
-            .err()
-            .unwrap_or_else(|| ServiceError::Forbidden("wrong PIN".into()));
+        let err = match audited {
+            Ok(Some(until)) => ServiceError::Forbidden(format!(
+                "wrong PIN, three times: locked until {}",
+                &until[11..]
+            )),
+            Ok(None) => ServiceError::Forbidden("wrong PIN".into()),
+            Err(e) => e,
+        };
         Err(Box::new((svc.into_store(), err)))
     }
 }

@@ -3,6 +3,7 @@
 //! tests all meet the same rule.
 
 pub mod applications;
+pub mod board;
 pub mod check;
 pub mod cycle;
 pub mod demo;
