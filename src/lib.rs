@@ -10,3 +10,4 @@ pub mod gen;
 pub mod service;
 pub mod store;
 pub mod table;
+pub mod tui;

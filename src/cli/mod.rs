@@ -22,6 +22,15 @@ pub struct Cli {
     /// Database file (default: the platform's data directory, pingshen/pingshen.sqlite3).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Log in as this committee member (their id); the PIN is still asked.
+    #[arg(long, global = true, value_name = "ID")]
+    pub user: Option<i64>,
+    /// Colour theme: dark, light, high-contrast, or a theme in the config folder.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Interface language: zh (default) or en; without it LANG is respected.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -126,6 +135,15 @@ fn open(path: &Path, what: &str) -> Result<Service> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let db = cli.db.clone();
+    let ui = Ui {
+        user: cli.user,
+        theme: cli.theme.clone(),
+        lang: match &cli.lang {
+            None => crate::tui::i18n::Lang::from_env(),
+            Some(l) => crate::tui::i18n::Lang::parse(l)
+                .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
+        },
+    };
     let db_or_default = || db.clone().unwrap_or_else(default_db);
     match cli.command {
         None => {
@@ -134,15 +152,13 @@ pub fn run(cli: Cli) -> Result<()> {
             if db.is_none() && !path.exists() {
                 Store::open(&path)?;
             }
-            summary(&open(&path, "cli")?)
+            open_app(&path, &ui)
         }
         Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
         Some(Command::Demo) => {
             let path = db.clone().unwrap_or_else(default_demo_db);
             create_demo(&path, true)?;
-            let svc = open(&path, "cli")?;
-            println!("demo database: {}", path.display());
-            summary(&svc)
+            open_app(&path, &ui)
         }
         Some(Command::Init { demo, force }) => {
             let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
@@ -321,6 +337,32 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// How the app looks and who logs in.
+struct Ui {
+    user: Option<i64>,
+    theme: Option<String>,
+    lang: crate::tui::i18n::Lang,
+}
+
+/// Opens the full-screen app when run in a terminal; prints the summary otherwise
+/// (pipes, scripts).
+fn open_app(path: &Path, ui: &Ui) -> Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return crate::tui::run(crate::tui::Options {
+            db: path.to_path_buf(),
+            user: ui.user,
+            theme: ui.theme.clone(),
+            lang: ui.lang,
+        });
+    }
+    println!(
+        "pingshen: {} (not a terminal: printing a summary instead of opening the app)",
+        path.display()
+    );
+    summary(&open(path, "cli")?)
+}
+
 /// Removes a database file and its WAL companions.
 fn remove_db(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
@@ -453,7 +495,6 @@ fn summary(svc: &Service) -> Result<()> {
             .collect();
         println!("  demo PINs 演示口令: {}", pins.join("  "));
     }
-    println!("  (the full-screen app is not built yet; this summary stands in for it)");
     Ok(())
 }
 

@@ -137,23 +137,45 @@ pub struct Check {
 }
 
 impl Check {
-    /// One line such as `years in post 2.4 < 3 required`.
+    /// One line such as `years in post 2.4 < 3 required` or
+    /// `任职年限 2.4，要求不少于 3（不符合）`.
     pub fn describe(&self, zh: bool) -> String {
         let (req, act) = (self.required.text(zh), self.actual.text(zh));
-        let sym = match self.outcome {
-            Outcome::Pass => "≥",
-            Outcome::Fail => "<",
-            Outcome::Pending => "?",
-        };
         if zh {
             let verdict = match self.outcome {
                 Outcome::Pass => "符合",
                 Outcome::Fail => "不符合",
                 Outcome::Pending => "待定",
             };
-            format!("{} {act} {sym} 要求 {req}（{verdict}）", self.kind.zh())
+            let body = match self.kind {
+                CheckKind::Category if self.outcome == Outcome::Fail => {
+                    format!("{act}，不参加等级认证")
+                }
+                CheckKind::Category => act,
+                CheckKind::GradeDefined => format!("规则中没有 {req}"),
+                CheckKind::Progression => format!("现等级 {act}，申报 {req}"),
+                CheckKind::Assessment => format!("{act}，要求不低于 {req}"),
+                CheckKind::TestScore if self.outcome == Outcome::Pending => {
+                    format!("未录入，合格线 {req}")
+                }
+                _ => format!("{act}，要求不少于 {req}"),
+            };
+            format!("{}：{body}（{verdict}）", self.kind.zh())
         } else {
-            format!("{} {act} {sym} {req} required", self.kind.en())
+            match (self.kind, self.outcome) {
+                (CheckKind::Category, Outcome::Fail) => format!("category {act} is not certified"),
+                (CheckKind::Category, _) => format!("category {act}"),
+                (CheckKind::GradeDefined, _) => format!("the rules have no grade {req}"),
+                (CheckKind::Progression, Outcome::Fail) => {
+                    format!("target grade {req} is not above the held {act}")
+                }
+                (CheckKind::Progression, _) => format!("target grade {req} above the held {act}"),
+                (CheckKind::TestScore, Outcome::Pending) => {
+                    format!("training-test score not entered, pass mark {req}")
+                }
+                (kind, Outcome::Fail) => format!("{} {act} < {req} required", kind.en()),
+                (kind, _) => format!("{} {act} >= {req} required", kind.en()),
+            }
         }
     }
 }
@@ -336,7 +358,10 @@ mod tests {
         let years = find(&c, CheckKind::YearsInPost);
         assert_eq!(years.outcome, Outcome::Fail);
         assert_eq!(years.describe(false), "years in post 2.3 < 3 required");
-        assert_eq!(years.describe(true), "任职年限 2.3 < 要求 3（不符合）");
+        assert_eq!(
+            years.describe(true),
+            "任职年限：2.3，要求不少于 3（不符合）"
+        );
         assert_eq!(
             find(&c, CheckKind::PriorGrade).describe(false),
             "prior grade junior 1.2 < junior 2 required"

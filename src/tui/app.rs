@@ -1,0 +1,1165 @@
+//! The app's state and `update`: an action in, the state changed and the effects
+//! (database work) out. No terminal, no database here.
+
+use super::i18n::Lang;
+use super::keymap::{Action, Keymap, Mode};
+use crate::domain::stage::{Stage, Transition};
+use crate::service::board::{AppRow, Detail};
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A member on the login list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginItem {
+    pub id: i64,
+    pub name: String,
+    pub role: crate::domain::Role,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoginState {
+    pub members: Vec<LoginItem>,
+    pub filter: String,
+    /// Index into `visible()`.
+    pub selected: usize,
+    /// The member chosen, whose PIN is being typed.
+    pub chosen: Option<usize>,
+    pub pin: String,
+    pub message: Option<String>,
+    /// Demo PINs to show (demo databases only).
+    pub demo_pins: Vec<(String, String, String)>,
+}
+
+impl LoginState {
+    /// Members matching the filter (fuzzy, by name and role), best first.
+    pub fn visible(&self) -> Vec<usize> {
+        if self.filter.is_empty() {
+            return (0..self.members.len()).collect();
+        }
+        use fuzzy_matcher::skim::SkimMatcherV2;
+        use fuzzy_matcher::FuzzyMatcher;
+        let m = SkimMatcherV2::default();
+        let mut scored: Vec<(i64, usize)> = self
+            .members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| {
+                let text = format!("{} {} {}", x.name, x.role.zh(), x.role.code());
+                m.fuzzy_match(&text, &self.filter).map(|s| (s, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Declared,
+    Name,
+    Organisation,
+    Status,
+}
+
+impl Sort {
+    fn next(self) -> Sort {
+        match self {
+            Sort::Declared => Sort::Name,
+            Sort::Name => Sort::Organisation,
+            Sort::Organisation => Sort::Status,
+            Sort::Status => Sort::Declared,
+        }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Sort::Declared => lang.pick("按申报顺序", "by declaration"),
+            Sort::Name => lang.pick("按姓名", "by name"),
+            Sort::Organisation => lang.pick("按单位", "by organisation"),
+            Sort::Status => lang.pick("按状态", "by status"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Table,
+    Detail,
+}
+
+/// Which decision a reason form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonFor {
+    Return,
+    Reject,
+    Fail,
+    Override,
+    Withdraw,
+}
+
+impl ReasonFor {
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            ReasonFor::Return => lang.pick("退回补正", "Return for correction"),
+            ReasonFor::Reject => lang.pick("不予通过", "Reject"),
+            ReasonFor::Fail => lang.pick("测试不合格", "Record a failed test"),
+            ReasonFor::Override => lang.pick("破格通过", "Override failing checks"),
+            ReasonFor::Withdraw => lang.pick("本人撤回", "Withdrawn by the applicant"),
+        }
+    }
+}
+
+/// A form over the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Form {
+    Reason {
+        app: i64,
+        name: String,
+        what: ReasonFor,
+        text: String,
+    },
+    Score {
+        app: i64,
+        name: String,
+        text: String,
+        max: f64,
+        pass_mark: f64,
+    },
+    Visit {
+        app: i64,
+        name: String,
+        date: String,
+        visitors: String,
+        findings: String,
+        rating: usize,
+        field: usize,
+    },
+    /// Discard a half-typed form?
+    Discard(Box<Form>),
+}
+
+pub const RATINGS: [&str; 3] = ["satisfied", "basically_satisfied", "unsatisfied"];
+
+impl Form {
+    /// Whether anything has been typed.
+    pub fn is_dirty(&self) -> bool {
+        match self {
+            Form::Reason { text, .. } | Form::Score { text, .. } => !text.trim().is_empty(),
+            Form::Visit {
+                visitors, findings, ..
+            } => !visitors.trim().is_empty() || !findings.trim().is_empty(),
+            Form::Discard(_) => false,
+        }
+    }
+
+    /// The field being typed into.
+    fn field_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Form::Reason { text, .. } | Form::Score { text, .. } => Some(text),
+            Form::Visit {
+                date,
+                visitors,
+                findings,
+                field,
+                ..
+            } => match field {
+                0 => Some(date),
+                1 => Some(visitors),
+                2 => Some(findings),
+                _ => None,
+            },
+            Form::Discard(_) => None,
+        }
+    }
+
+    fn multiline(&self) -> bool {
+        matches!(self, Form::Reason { .. } | Form::Visit { field: 2, .. })
+    }
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Info(String),
+    Error(String),
+}
+
+/// What the runtime must do for the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Log in the member with the PIN.
+    Login {
+        member: i64,
+        pin: String,
+    },
+    /// Reload the counts and the rows of the current stage.
+    Reload,
+    /// Load the detail of an application.
+    LoadDetail(i64),
+    Transition {
+        app: i64,
+        transition: Transition,
+    },
+    Override {
+        app: i64,
+        reason: String,
+    },
+    Score {
+        app: i64,
+        score: f64,
+    },
+    Visit {
+        app: i64,
+        date: NaiveDate,
+        visitors: String,
+        findings: String,
+        rating: &'static str,
+    },
+    Quit,
+}
+
+/// The signed-in part of the app.
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub member: String,
+    pub role: Option<crate::domain::Role>,
+    pub cycle: String,
+    pub cycle_id: i64,
+    pub db_name: String,
+    pub stage: usize,
+    pub counts: [usize; 7],
+    /// Rows of the current stage, as loaded.
+    pub rows: Vec<AppRow>,
+    /// Indices into `rows`, filtered and sorted.
+    pub view: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub sort: Sort,
+    pub filter: String,
+    pub filtering: bool,
+    pub pane: Pane,
+    pub detail: Option<Detail>,
+    pub detail_scroll: u16,
+    pub form: Option<Form>,
+    pub last_saved: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub lang: Lang,
+    pub theme: usize,
+    pub theme_count: usize,
+    pub login: LoginState,
+    /// `Some` once logged in.
+    pub board: Option<Board>,
+    pub help: bool,
+    pub help_scroll: u16,
+    pub message: Option<Message>,
+    pub quit: bool,
+    /// Rows the table shows (set by rendering; used for paging).
+    pub page: usize,
+    pub today: NaiveDate,
+}
+
+impl State {
+    pub fn new(lang: Lang, theme_count: usize, members: Vec<LoginItem>, today: NaiveDate) -> State {
+        State {
+            lang,
+            theme: 0,
+            theme_count: theme_count.max(1),
+            login: LoginState {
+                members,
+                ..LoginState::default()
+            },
+            board: None,
+            help: false,
+            help_scroll: 0,
+            message: None,
+            quit: false,
+            page: 10,
+            today,
+        }
+    }
+
+    /// The keymap mode the state is in.
+    pub fn mode(&self) -> Mode {
+        if self.help {
+            Mode::Help
+        } else if let Some(b) = &self.board {
+            if b.form.is_some() || b.filtering {
+                Mode::Input
+            } else {
+                Mode::Table
+            }
+        } else {
+            Mode::Login
+        }
+    }
+
+    pub fn stage(&self) -> Option<Stage> {
+        self.board
+            .as_ref()
+            .and_then(|b| Stage::SIX.get(b.stage.saturating_sub(1)).copied())
+    }
+}
+
+impl Board {
+    /// The application under the cursor.
+    pub fn current(&self) -> Option<&AppRow> {
+        self.view.get(self.selected).and_then(|i| self.rows.get(*i))
+    }
+
+    /// Recomputes the filtered, sorted view, keeping the cursor on the same row when
+    /// it is still there.
+    pub fn rebuild_view(&mut self) {
+        let keep = self.current().map(|r| r.id);
+        let f = self.filter.trim().to_lowercase();
+        let mut view: Vec<usize> = (0..self.rows.len())
+            .filter(|i| {
+                f.is_empty() || {
+                    let r = &self.rows[*i];
+                    r.name.to_lowercase().contains(&f) || r.organisation.to_lowercase().contains(&f)
+                }
+            })
+            .collect();
+        let rows = &self.rows;
+        match self.sort {
+            Sort::Declared => {}
+            Sort::Name => view.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
+            Sort::Organisation => {
+                view.sort_by(|a, b| rows[*a].organisation.cmp(&rows[*b].organisation))
+            }
+            Sort::Status => view.sort_by_key(|i| rows[*i].status.code()),
+        }
+        self.view = view;
+        self.selected = keep
+            .and_then(|id| self.view.iter().position(|i| self.rows[*i].id == id))
+            .unwrap_or(0)
+            .min(self.view.len().saturating_sub(1));
+    }
+
+    fn move_to(&mut self, index: usize) -> Vec<Effect> {
+        let index = index.min(self.view.len().saturating_sub(1));
+        if index == self.selected
+            && self.detail.as_ref().map(|d| d.app.id) == self.current().map(|r| r.id)
+        {
+            return vec![];
+        }
+        self.selected = index;
+        self.detail_scroll = 0;
+        self.current()
+            .map(|r| vec![Effect::LoadDetail(r.id)])
+            .unwrap_or_default()
+    }
+}
+
+/// Maps a key to an action in the state's mode and applies it. Typed characters go
+/// to the field being edited.
+pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    let mode = state.mode();
+    if let Some(action) = keymap.action(mode, key) {
+        // Number keys carry the stage.
+        if action == Action::Stage {
+            if let KeyCode::Char(c) = key.code {
+                return go_to_stage(state, c.to_digit(10).unwrap_or(1) as usize);
+            }
+        }
+        return update(state, action);
+    }
+    // Unbound keys type text where text is being entered.
+    let typing = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT) == KeyModifiers::NONE;
+    match (mode, key.code) {
+        (Mode::Login, KeyCode::Char(c)) if typing => {
+            let l = &mut state.login;
+            if l.chosen.is_some() {
+                if c.is_ascii_digit() && l.pin.len() < 8 {
+                    l.pin.push(c);
+                }
+            } else {
+                l.filter.push(c);
+                l.selected = 0;
+            }
+            vec![]
+        }
+        (Mode::Login, KeyCode::Backspace) => {
+            let l = &mut state.login;
+            if l.chosen.is_some() {
+                l.pin.pop();
+            } else {
+                l.filter.pop();
+                l.selected = 0;
+            }
+            vec![]
+        }
+        (Mode::Input, KeyCode::Char(c)) if typing => {
+            type_char(state, Some(c));
+            vec![]
+        }
+        (Mode::Input, KeyCode::Backspace) => {
+            type_char(state, None);
+            vec![]
+        }
+        (Mode::Table, _) => {
+            state.message = Some(Message::Error(
+                state
+                    .lang
+                    .pick(
+                        "该键没有功能，按 ? 查看帮助",
+                        "That key does nothing here; press ? for help",
+                    )
+                    .into(),
+            ));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Adds a character to (or with `None` removes one from) the field being edited.
+fn type_char(state: &mut State, c: Option<char>) {
+    let Some(b) = state.board.as_mut() else {
+        return;
+    };
+    if b.filtering && b.form.is_none() {
+        match c {
+            Some(c) => b.filter.push(c),
+            None => {
+                b.filter.pop();
+            }
+        }
+        b.rebuild_view();
+        return;
+    }
+    if let Some(form) = b.form.as_mut() {
+        if let Form::Discard(inner) = form {
+            match c {
+                Some('y') | Some('Y') => b.form = None,
+                Some('n') | Some('N') => b.form = Some((**inner).clone()),
+                _ => {}
+            }
+            return;
+        }
+        let numeric = matches!(form, Form::Score { .. });
+        if let Some(field) = form.field_mut() {
+            match c {
+                Some(c) if numeric && !(c.is_ascii_digit() || c == '.') => {}
+                Some(c) => field.push(c),
+                None => {
+                    field.pop();
+                }
+            }
+        }
+    }
+}
+
+fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    if !(1..=6).contains(&stage) {
+        return vec![];
+    }
+    b.stage = stage;
+    b.selected = 0;
+    b.offset = 0;
+    b.filter.clear();
+    b.detail = None;
+    b.pane = Pane::Table;
+    vec![Effect::Reload]
+}
+
+/// Applies an action.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if action != Action::Back {
+        state.message = None;
+    }
+    match state.mode() {
+        Mode::Help => help_update(state, action),
+        Mode::Login => login_update(state, action),
+        Mode::Input => input_update(state, action),
+        Mode::Table => table_update(state, action),
+    }
+}
+
+fn help_update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back | Action::Help | Action::Quit => state.help = false,
+        Action::Down => state.help_scroll = state.help_scroll.saturating_add(1),
+        Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+        _ => {}
+    }
+    vec![]
+}
+
+fn login_update(state: &mut State, action: Action) -> Vec<Effect> {
+    let l = &mut state.login;
+    let n = l.visible().len();
+    match action {
+        Action::Up if l.chosen.is_none() => l.selected = l.selected.saturating_sub(1),
+        Action::Down if l.chosen.is_none() => {
+            l.selected = (l.selected + 1).min(n.saturating_sub(1))
+        }
+        Action::Back => {
+            if l.chosen.is_some() {
+                l.chosen = None;
+                l.pin.clear();
+            } else {
+                l.filter.clear();
+                l.selected = 0;
+            }
+            l.message = None;
+        }
+        Action::Submit => match l.chosen {
+            None => {
+                if let Some(&i) = l.visible().get(l.selected) {
+                    l.chosen = Some(i);
+                    l.pin.clear();
+                    l.message = None;
+                }
+            }
+            Some(i) => {
+                if l.pin.is_empty() {
+                    l.message = Some(state.lang.pick("请输入口令", "Type your PIN").into());
+                } else {
+                    let pin = std::mem::take(&mut l.pin);
+                    return vec![Effect::Login {
+                        member: l.members[i].id,
+                        pin,
+                    }];
+                }
+            }
+        },
+        _ => {}
+    }
+    vec![]
+}
+
+fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
+    let lang = state.lang;
+    let today = state.today;
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    if b.filtering && b.form.is_none() {
+        match action {
+            Action::Back => {
+                b.filter.clear();
+                b.filtering = false;
+                b.rebuild_view();
+            }
+            Action::Submit | Action::Save => b.filtering = false,
+            _ => {}
+        }
+        return b
+            .current()
+            .map(|r| vec![Effect::LoadDetail(r.id)])
+            .unwrap_or_default();
+    }
+    let Some(form) = b.form.as_mut() else {
+        return vec![];
+    };
+    if let Form::Discard(inner) = form {
+        if action == Action::Back {
+            let inner = (**inner).clone();
+            b.form = Some(inner);
+        }
+        return vec![];
+    }
+    match action {
+        Action::Back => {
+            if form.is_dirty() {
+                let inner = form.clone();
+                b.form = Some(Form::Discard(Box::new(inner)));
+            } else {
+                b.form = None;
+            }
+            vec![]
+        }
+        Action::NextField | Action::PrevField => {
+            if let Form::Visit { field, .. } = form {
+                *field = if action == Action::NextField {
+                    (*field + 1) % 4
+                } else {
+                    (*field + 3) % 4
+                };
+            }
+            vec![]
+        }
+        Action::Choose => {
+            if let Form::Visit {
+                rating, field: 3, ..
+            } = form
+            {
+                *rating = (*rating + 1) % RATINGS.len();
+            }
+            vec![]
+        }
+        Action::Submit if form.multiline() => {
+            if let Some(f) = form.field_mut() {
+                f.push('\n');
+            }
+            vec![]
+        }
+        Action::Submit | Action::Save => {
+            if let Form::Visit { field, .. } = form {
+                if action == Action::Submit && *field < 3 {
+                    *field += 1;
+                    return vec![];
+                }
+            }
+            submit_form(b, lang, today, &mut state.message)
+        }
+        _ => vec![],
+    }
+}
+
+/// Validates a form; on success closes it and returns its effect.
+fn submit_form(
+    b: &mut Board,
+    lang: Lang,
+    today: NaiveDate,
+    message: &mut Option<Message>,
+) -> Vec<Effect> {
+    let Some(form) = b.form.clone() else {
+        return vec![];
+    };
+    let err = |m: &mut Option<Message>, zh: &str, en: &str| {
+        *m = Some(Message::Error(lang.pick(zh, en).to_string()))
+    };
+    let effect = match form {
+        Form::Reason {
+            app, what, text, ..
+        } => {
+            let reason = text.trim().to_string();
+            if reason.is_empty() {
+                err(message, "必须写明理由", "A reason is required");
+                return vec![];
+            }
+            match what {
+                ReasonFor::Override => Effect::Override { app, reason },
+                ReasonFor::Return => Effect::Transition {
+                    app,
+                    transition: Transition::Return { reason },
+                },
+                ReasonFor::Reject => Effect::Transition {
+                    app,
+                    transition: Transition::Reject { reason },
+                },
+                ReasonFor::Fail => Effect::Transition {
+                    app,
+                    transition: Transition::Fail { reason },
+                },
+                ReasonFor::Withdraw => Effect::Transition {
+                    app,
+                    transition: Transition::Withdraw { reason },
+                },
+            }
+        }
+        Form::Score { app, text, max, .. } => match text.trim().parse::<f64>() {
+            Ok(s) if (0.0..=max).contains(&s) => Effect::Score { app, score: s },
+            _ => {
+                *message = Some(Message::Error(match lang {
+                    Lang::Zh => format!("成绩须为 0 到 {max} 之间的数"),
+                    Lang::En => format!("The score must be a number from 0 to {max}"),
+                }));
+                return vec![];
+            }
+        },
+        Form::Visit {
+            app,
+            date,
+            visitors,
+            findings,
+            rating,
+            ..
+        } => {
+            let Ok(d) = crate::domain::ids::parse_date(&date) else {
+                err(
+                    message,
+                    "走访日期无效（格式 2026-11-20）",
+                    "The visit date is not a date (e.g. 2026-11-20)",
+                );
+                return vec![];
+            };
+            if d > today {
+                err(
+                    message,
+                    "走访日期不能晚于今天",
+                    "The visit date cannot be in the future",
+                );
+                return vec![];
+            }
+            if visitors.trim().is_empty() || findings.trim().is_empty() {
+                err(
+                    message,
+                    "请填写走访人员和走访情况",
+                    "Fill in the visitors and the findings",
+                );
+                return vec![];
+            }
+            Effect::Visit {
+                app,
+                date: d,
+                visitors: visitors.trim().to_string(),
+                findings: findings.trim().to_string(),
+                rating: RATINGS[rating % RATINGS.len()],
+            }
+        }
+        Form::Discard(_) => return vec![],
+    };
+    b.form = None;
+    vec![effect]
+}
+
+fn table_update(state: &mut State, action: Action) -> Vec<Effect> {
+    let lang = state.lang;
+    let page = state.page.max(2);
+    let today = state.today;
+    match action {
+        Action::Help => {
+            state.help = true;
+            state.help_scroll = 0;
+            return vec![];
+        }
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Theme => {
+            state.theme = (state.theme + 1) % state.theme_count;
+            return vec![];
+        }
+        Action::Lang => {
+            state.lang = state.lang.other();
+            return vec![];
+        }
+        _ => {}
+    }
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    let stage = b.stage;
+    if b.pane == Pane::Detail {
+        match action {
+            Action::Down => {
+                b.detail_scroll = b.detail_scroll.saturating_add(1);
+                return vec![];
+            }
+            Action::Up => {
+                b.detail_scroll = b.detail_scroll.saturating_sub(1);
+                return vec![];
+            }
+            Action::Back | Action::NextPane | Action::PrevPane => {
+                b.pane = Pane::Table;
+                return vec![];
+            }
+            _ => {}
+        }
+    }
+    let current = b.current().cloned();
+    let needs_row = matches!(
+        action,
+        Action::Advance
+            | Action::Score
+            | Action::Visit
+            | Action::Override
+            | Action::Return
+            | Action::Reject
+            | Action::Withdraw
+    );
+    if needs_row {
+        if !super::keymap::Keymap::builtin().applies(action, stage) {
+            state.message = Some(Message::Error(
+                lang.pick(
+                    "本环节没有这项操作（综合评定与结果公示在后续版本中提供）",
+                    "That action does not apply at this stage (evaluation and notice come in a later version)",
+                )
+                .into(),
+            ));
+            return vec![];
+        }
+        let Some(row) = current else {
+            state.message = Some(Message::Error(
+                lang.pick("列表为空", "The list is empty").into(),
+            ));
+            return vec![];
+        };
+        if row.status.is_final() {
+            state.message = Some(Message::Error(match lang {
+                Lang::Zh => format!("{} 的申请已{}，本周期不能再办理", row.name, row.status.zh()),
+                Lang::En => format!(
+                    "{}'s application is {}; nothing more can be done this cycle",
+                    row.name,
+                    lang.status(row.status)
+                ),
+            }));
+            return vec![];
+        }
+        let name = row.name.clone();
+        let reason = |what| Form::Reason {
+            app: row.id,
+            name: name.clone(),
+            what,
+            text: String::new(),
+        };
+        b.form = Some(match action {
+            Action::Advance => {
+                return vec![Effect::Transition {
+                    app: row.id,
+                    transition: Transition::Advance,
+                }]
+            }
+            Action::Return => reason(ReasonFor::Return),
+            Action::Reject if stage == 3 => reason(ReasonFor::Fail),
+            Action::Reject => reason(ReasonFor::Reject),
+            Action::Override => reason(ReasonFor::Override),
+            Action::Withdraw => reason(ReasonFor::Withdraw),
+            Action::Score => {
+                let (max, pass_mark) = b
+                    .detail
+                    .as_ref()
+                    .filter(|d| d.app.id == row.id)
+                    .map(|d| (d.test_max.unwrap_or(100.0), d.pass_mark.unwrap_or(0.0)))
+                    .unwrap_or((100.0, 0.0));
+                Form::Score {
+                    app: row.id,
+                    name,
+                    text: row
+                        .test_score
+                        .map(crate::domain::eligibility::fmt_num)
+                        .unwrap_or_default(),
+                    max,
+                    pass_mark,
+                }
+            }
+            _ => Form::Visit {
+                app: row.id,
+                name,
+                date: today.to_string(),
+                visitors: String::new(),
+                findings: String::new(),
+                rating: 0,
+                field: 0,
+            },
+        });
+        return vec![];
+    }
+    let n = b.view.len();
+    match action {
+        Action::Down => b.move_to(b.selected + 1),
+        Action::Up => b.move_to(b.selected.saturating_sub(1)),
+        Action::Top => b.move_to(0),
+        Action::Bottom => b.move_to(n.saturating_sub(1)),
+        Action::PageDown => b.move_to(b.selected + page / 2),
+        Action::PageUp => b.move_to(b.selected.saturating_sub(page / 2)),
+        Action::NextPane | Action::PrevPane | Action::Open => {
+            b.pane = Pane::Detail;
+            b.current()
+                .map(|r| vec![Effect::LoadDetail(r.id)])
+                .unwrap_or_default()
+        }
+        Action::Back => {
+            if !b.filter.is_empty() {
+                b.filter.clear();
+                b.rebuild_view();
+            }
+            state.message = None;
+            vec![]
+        }
+        Action::Filter => {
+            b.filtering = true;
+            vec![]
+        }
+        Action::Sort => {
+            b.sort = b.sort.next();
+            b.rebuild_view();
+            state.message = Some(Message::Info(b.sort.label(lang).to_string()));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::stage::Status;
+    use crate::domain::Role;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+    fn code(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+    fn members() -> Vec<LoginItem> {
+        vec![
+            LoginItem {
+                id: 1,
+                name: "周明远".into(),
+                role: Role::Chair,
+            },
+            LoginItem {
+                id: 2,
+                name: "陈静怡".into(),
+                role: Role::Member,
+            },
+            LoginItem {
+                id: 7,
+                name: "吴婷".into(),
+                role: Role::Secretary,
+            },
+        ]
+    }
+    fn row(id: i64, name: &str, org: &str, status: Status) -> AppRow {
+        AppRow {
+            id,
+            name: name.into(),
+            organisation: org.into(),
+            category: None,
+            current: None,
+            target: None,
+            status,
+            overridden: false,
+            test_score: None,
+            visits: 0,
+            open_objections: 0,
+        }
+    }
+    fn logged_in(stage: usize) -> State {
+        let mut s = State::new(
+            Lang::Zh,
+            3,
+            members(),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        );
+        let mut b = Board {
+            stage,
+            rows: vec![
+                row(10, "张伟", "南京华宇软件有限公司", Status::Active),
+                row(11, "李娜", "鼓楼区湖南商会", Status::Active),
+                row(12, "王强", "南京恒信物流有限公司", Status::Rejected),
+            ],
+            ..Board::default()
+        };
+        b.rebuild_view();
+        s.board = Some(b);
+        s
+    }
+    fn keys(s: &mut State, text: &str) -> Vec<Effect> {
+        let km = Keymap::builtin();
+        text.chars()
+            .flat_map(|c| handle_key(s, &km, key(c)))
+            .collect()
+    }
+
+    #[test]
+    fn login_filters_chooses_and_sends_the_pin() {
+        let km = Keymap::builtin();
+        let mut s = State::new(Lang::Zh, 3, members(), NaiveDate::default());
+        keys(&mut s, "sec");
+        assert_eq!(
+            s.login.visible(),
+            vec![2],
+            "fuzzy match on the role: secretary"
+        );
+        handle_key(&mut s, &km, code(KeyCode::Esc));
+        assert_eq!(s.login.visible().len(), 3);
+        handle_key(&mut s, &km, code(KeyCode::Down));
+        handle_key(&mut s, &km, code(KeyCode::Enter));
+        assert_eq!(s.login.chosen, Some(1));
+        keys(&mut s, "10a02");
+        assert_eq!(s.login.pin, "1002", "only digits");
+        let fx = handle_key(&mut s, &km, code(KeyCode::Enter));
+        assert_eq!(
+            fx,
+            vec![Effect::Login {
+                member: 2,
+                pin: "1002".into()
+            }]
+        );
+        assert!(s.login.pin.is_empty(), "the PIN is not kept");
+    }
+
+    #[test]
+    fn moving_loads_details_and_stage_keys_reload() {
+        let mut s = logged_in(2);
+        let fx = keys(&mut s, "j");
+        assert_eq!(fx, vec![Effect::LoadDetail(11)]);
+        keys(&mut s, "G");
+        assert_eq!(s.board.as_ref().unwrap().selected, 2);
+        let fx = keys(&mut s, "4");
+        assert_eq!(fx, vec![Effect::Reload]);
+        assert_eq!(s.board.as_ref().unwrap().stage, 4);
+    }
+
+    #[test]
+    fn return_needs_a_reason_and_sends_a_transition() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(2);
+        keys(&mut s, "r");
+        assert_eq!(s.mode(), Mode::Input);
+        let fx = handle_key(
+            &mut s,
+            &km,
+            KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        );
+        assert!(fx.is_empty());
+        assert!(matches!(s.message, Some(Message::Error(_))));
+        keys(&mut s, "材料不全");
+        let fx = handle_key(
+            &mut s,
+            &km,
+            KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+        );
+        assert_eq!(
+            fx,
+            vec![Effect::Transition {
+                app: 10,
+                transition: Transition::Return {
+                    reason: "材料不全".into()
+                }
+            }]
+        );
+        assert_eq!(s.mode(), Mode::Table);
+    }
+
+    #[test]
+    fn escape_from_a_half_typed_form_asks_first() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(2);
+        keys(&mut s, "x不符合");
+        handle_key(&mut s, &km, code(KeyCode::Esc));
+        assert!(matches!(
+            s.board.as_ref().unwrap().form,
+            Some(Form::Discard(_))
+        ));
+        keys(&mut s, "n");
+        assert!(matches!(
+            s.board.as_ref().unwrap().form,
+            Some(Form::Reason {
+                what: ReasonFor::Reject,
+                ..
+            })
+        ));
+        handle_key(&mut s, &km, code(KeyCode::Esc));
+        keys(&mut s, "y");
+        assert!(s.board.as_ref().unwrap().form.is_none());
+    }
+
+    #[test]
+    fn test_stage_score_form_is_numeric_and_range_checked() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(3);
+        keys(&mut s, "e1a0b1");
+        match &s.board.as_ref().unwrap().form {
+            Some(Form::Score { text, .. }) => assert_eq!(text, "101"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            handle_key(&mut s, &km, code(KeyCode::Enter)).is_empty(),
+            "101 > 100"
+        );
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        keys(&mut s, "5.5");
+        assert_eq!(
+            handle_key(&mut s, &km, code(KeyCode::Enter)),
+            vec![Effect::Score {
+                app: 10,
+                score: 15.5
+            }]
+        );
+        // On the test stage, x records a failed test.
+        keys(&mut s, "x52分");
+        assert!(matches!(
+            s.board.as_ref().unwrap().form,
+            Some(Form::Reason {
+                what: ReasonFor::Fail,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn visit_form_walks_its_fields() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(4);
+        keys(&mut s, "v");
+        handle_key(&mut s, &km, code(KeyCode::Enter)); // keep today's date
+        keys(&mut s, "陈静怡");
+        handle_key(&mut s, &km, code(KeyCode::Tab));
+        keys(&mut s, "台账齐全");
+        handle_key(&mut s, &km, code(KeyCode::Enter)); // a new line in the findings
+        keys(&mut s, "评价好");
+        handle_key(&mut s, &km, code(KeyCode::Tab));
+        handle_key(&mut s, &km, code(KeyCode::Right));
+        let fx = handle_key(&mut s, &km, code(KeyCode::Enter));
+        assert_eq!(
+            fx,
+            vec![Effect::Visit {
+                app: 10,
+                date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                visitors: "陈静怡".into(),
+                findings: "台账齐全\n评价好".into(),
+                rating: "basically_satisfied",
+            }]
+        );
+    }
+
+    #[test]
+    fn final_applications_and_wrong_stages_are_refused_with_a_message() {
+        let mut s = logged_in(2);
+        keys(&mut s, "G");
+        assert!(keys(&mut s, "a").is_empty());
+        assert!(matches!(&s.message, Some(Message::Error(m)) if m.contains("王强")));
+        let mut s = logged_in(5);
+        assert!(keys(&mut s, "a").is_empty());
+        assert!(matches!(s.message, Some(Message::Error(_))));
+        let mut s = logged_in(2);
+        assert!(keys(&mut s, "e").is_empty(), "no score at review");
+    }
+
+    #[test]
+    fn filter_and_sort_keep_the_cursor() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "f商会");
+        assert_eq!(s.board.as_ref().unwrap().view, vec![1]);
+        handle_key(&mut s, &km, code(KeyCode::Enter));
+        assert_eq!(s.mode(), Mode::Table);
+        assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+        keys(&mut s, "f");
+        handle_key(&mut s, &km, code(KeyCode::Esc));
+        assert_eq!(s.board.as_ref().unwrap().view.len(), 3);
+        keys(&mut s, "s");
+        assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
+        assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+    }
+
+    #[test]
+    fn help_quit_theme_and_language() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "?");
+        assert_eq!(s.mode(), Mode::Help);
+        keys(&mut s, "q");
+        assert!(!s.quit, "q closes help first");
+        keys(&mut s, "tL");
+        assert_eq!((s.theme, s.lang), (1, Lang::En));
+        assert_eq!(keys(&mut s, "q"), vec![Effect::Quit]);
+        let mut s = logged_in(1);
+        keys(&mut s, "r");
+        let fx = handle_key(
+            &mut s,
+            &km,
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        );
+        assert_eq!(fx, vec![Effect::Quit], "Ctrl-C always quits");
+    }
+}

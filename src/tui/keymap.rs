@@ -1,0 +1,265 @@
+//! The one keymap: `(Mode, KeyEvent) -> Action`, defined in `keymap.toml` (compiled in).
+//! The help overlay and the status-bar hints are generated from the same table.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Login,
+    Table,
+    Input,
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    NextPane,
+    PrevPane,
+    /// Go to a stage; the number is taken from the key.
+    Stage,
+    Open,
+    Back,
+    Help,
+    Quit,
+    Advance,
+    Score,
+    Visit,
+    Override,
+    Return,
+    Reject,
+    Withdraw,
+    Filter,
+    Sort,
+    Theme,
+    Lang,
+    Submit,
+    Save,
+    NextField,
+    PrevField,
+    Choose,
+}
+
+/// One binding of the table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    pub mode: Mode,
+    pub keys: Vec<String>,
+    pub action: Action,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub hint: bool,
+    #[serde(default)]
+    pub stages: Vec<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    bind: Vec<Binding>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+    parsed: Vec<(Mode, KeyCode, KeyModifiers, usize)>,
+}
+
+/// Parses a key name such as `j`, `G`, `ctrl-d`, `shift-tab`, `enter`, `?`.
+pub fn parse_key(name: &str) -> Option<(KeyCode, KeyModifiers)> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = name;
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-") {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("alt-") {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" | "shift-tab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next()?),
+        _ => return None,
+    };
+    Some((code, mods))
+}
+
+/// How a key is written in help and hints.
+pub fn key_label(name: &str) -> String {
+    match name {
+        "up" => "↑".into(),
+        "down" => "↓".into(),
+        "left" => "←".into(),
+        "right" => "→".into(),
+        "enter" => "Enter".into(),
+        "esc" => "Esc".into(),
+        "tab" => "Tab".into(),
+        "backtab" => "Shift-Tab".into(),
+        "pageup" => "PgUp".into(),
+        "pagedown" => "PgDn".into(),
+        "home" => "Home".into(),
+        "end" => "End".into(),
+        other => match other.strip_prefix("ctrl-") {
+            Some(k) => format!("Ctrl-{}", k.to_uppercase()),
+            None => other.to_string(),
+        },
+    }
+}
+
+/// Only Ctrl and Alt distinguish keys; Shift is already in the character.
+fn significant(mods: KeyModifiers) -> KeyModifiers {
+    mods & (KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+impl Keymap {
+    /// The compiled-in keymap.
+    pub fn builtin() -> Keymap {
+        Keymap::parse(include_str!("keymap.toml")).expect("the built-in keymap is valid")
+    }
+
+    pub fn parse(text: &str) -> Result<Keymap, String> {
+        let file: File = toml::from_str(text).map_err(|e| format!("keymap: {e}"))?;
+        let mut parsed = Vec::new();
+        for (i, b) in file.bind.iter().enumerate() {
+            for k in &b.keys {
+                let (code, mods) =
+                    parse_key(k).ok_or_else(|| format!("keymap: bind[{i}]: unknown key '{k}'"))?;
+                if parsed
+                    .iter()
+                    .any(|(m, c, md, _)| *m == b.mode && *c == code && *md == mods)
+                {
+                    return Err(format!(
+                        "keymap: bind[{i}]: key '{k}' is bound twice in {:?} mode",
+                        b.mode
+                    ));
+                }
+                parsed.push((b.mode, code, mods, i));
+            }
+        }
+        Ok(Keymap {
+            bindings: file.bind,
+            parsed,
+        })
+    }
+
+    /// The action of a key in a mode.
+    pub fn action(&self, mode: Mode, key: KeyEvent) -> Option<Action> {
+        let mods = significant(key.modifiers);
+        self.parsed
+            .iter()
+            .find(|(m, c, md, _)| *m == mode && *c == key.code && *md == mods)
+            .map(|(_, _, _, i)| self.bindings[*i].action)
+    }
+
+    /// The bindings of a mode that apply at `stage` (1-6), for help and hints.
+    pub fn for_mode(&self, mode: Mode, stage: Option<usize>) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| {
+            b.mode == mode && (b.stages.is_empty() || stage.is_some_and(|s| b.stages.contains(&s)))
+        })
+    }
+
+    /// Whether an action applies at a stage (stage-bound actions only where listed).
+    pub fn applies(&self, action: Action, stage: usize) -> bool {
+        self.bindings
+            .iter()
+            .filter(|b| b.mode == Mode::Table && b.action == action)
+            .all(|b| b.stages.is_empty() || b.stages.contains(&stage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn builtin_keymap_parses_and_maps_keys() {
+        let k = Keymap::builtin();
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Char('d'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            k.action(Mode::Table, key(KeyCode::Char('3'), KeyModifiers::NONE)),
+            Some(Action::Stage)
+        );
+        assert_eq!(
+            k.action(Mode::Input, key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            k.action(Mode::Login, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None,
+            "letters type"
+        );
+    }
+
+    #[test]
+    fn stage_actions_apply_only_where_listed() {
+        let k = Keymap::builtin();
+        assert!(k.applies(Action::Score, 3));
+        assert!(!k.applies(Action::Score, 2));
+        assert!(k.applies(Action::Override, 2));
+        assert!(!k.applies(Action::Advance, 5));
+        assert!(k.applies(Action::Help, 5));
+        let hints: Vec<&str> = k
+            .for_mode(Mode::Table, Some(4))
+            .filter(|b| b.hint)
+            .map(|b| b.keys[0].as_str())
+            .collect();
+        assert_eq!(hints, vec!["a", "v", "r", "?", "q"]);
+    }
+
+    #[test]
+    fn duplicate_and_unknown_keys_are_refused() {
+        let dup = "[[bind]]\nmode='table'\nkeys=['j']\naction='up'\nzh='x'\nen='x'\n[[bind]]\nmode='table'\nkeys=['j']\naction='down'\nzh='x'\nen='x'\n";
+        assert!(Keymap::parse(dup).unwrap_err().contains("bound twice"));
+        let bad = "[[bind]]\nmode='table'\nkeys=['hyper-j']\naction='up'\nzh='x'\nen='x'\n";
+        assert!(Keymap::parse(bad).unwrap_err().contains("unknown key"));
+    }
+}

@@ -1,0 +1,854 @@
+//! Rendering: every screen is a function of the state; nothing here changes it.
+
+use super::app::{Board, Form, Message, Pane, State, RATINGS};
+use super::i18n::Lang;
+use super::keymap::{key_label, Keymap, Mode};
+use super::theme::Theme;
+use crate::domain::eligibility::{fmt_num, Outcome};
+use crate::domain::stage::{Stage, Status};
+use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// The smallest terminal the layout is made for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the whole screen. Returns the number of table rows visible, for paging.
+pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) -> usize {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.base()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(state.lang, theme, frame, area);
+        return 0;
+    }
+    let rows = match &state.board {
+        None => {
+            login(state, theme, keymap, frame, area);
+            0
+        }
+        Some(b) => board(state, b, theme, keymap, frame, area),
+    };
+    if state.help {
+        help(state, theme, keymap, frame, area);
+    }
+    rows
+}
+
+fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let text = match lang {
+        Lang::Zh => format!(
+            "终端窗口太小\n需要至少 {MIN_WIDTH}×{MIN_HEIGHT}，当前 {}×{}\n请放大窗口",
+            area.width, area.height
+        ),
+        Lang::En => format!(
+            "Terminal too small\nneeds at least {MIN_WIDTH}×{MIN_HEIGHT}, now {}×{}\nplease enlarge it",
+            area.width, area.height
+        ),
+    };
+    let y = area.height / 2;
+    let rect = Rect {
+        x: area.x,
+        y: area.y + y.saturating_sub(1),
+        width: area.width,
+        height: 3.min(area.height),
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .style(theme.warn()),
+        rect,
+    );
+}
+
+/// A rectangle of `w` x `h` centred in `area`.
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn block<'a>(title: &'a str, theme: &Theme, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Span::styled(format!(" {title} "), theme.title()))
+}
+
+/// Truncates to `width` cells, never cutting a wide character in half.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn hints(
+    keymap: &Keymap,
+    mode: Mode,
+    stage: Option<usize>,
+    lang: Lang,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    for b in keymap.for_mode(mode, stage).filter(|b| b.hint) {
+        spans.push(Span::styled(
+            key_label(&b.keys[0]),
+            theme.accent().add_modifier(Modifier::BOLD),
+        ));
+        let text = match lang {
+            Lang::Zh => {
+                b.zh.split(['（', '，', ' '])
+                    .next()
+                    .unwrap_or(&b.zh)
+                    .to_string()
+            }
+            Lang::En => b.en.split([' ', '(']).take(2).collect::<Vec<_>>().join(" "),
+        };
+        spans.push(Span::styled(format!(" {text}  "), theme.status()));
+    }
+    Line::from(spans)
+}
+
+fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let l = &state.login;
+    let has_pins = !l.demo_pins.is_empty();
+    let h = if has_pins { 22 } else { 17 };
+    let rect = centred(area, 64, h);
+    let outer = block(
+        lang.pick("pingshen 评审 · 登录", "pingshen · log in"),
+        theme,
+        true,
+    );
+    let inner = outer.inner(rect);
+    frame.render_widget(outer, rect);
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(4),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(if has_pins { 5 } else { 0 }),
+            Constraint::Length(1),
+        ])
+        .split(inner);
+    let filter = if l.filter.is_empty() {
+        Span::styled(
+            lang.pick("输入姓名筛选评委…", "type to filter the members…"),
+            theme.muted(),
+        )
+    } else {
+        Span::styled(l.filter.clone(), theme.input())
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(lang.pick("评委 ", "Member "), theme.title()),
+            filter,
+        ])),
+        parts[0],
+    );
+    let visible = l.visible();
+    let list_h = parts[2].height as usize;
+    let start = l.selected.saturating_sub(list_h.saturating_sub(1));
+    let lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(list_h)
+        .map(|(pos, &i)| {
+            let m = &l.members[i];
+            let chosen = l.chosen == Some(i);
+            let style = if pos == l.selected && l.chosen.is_none() || chosen {
+                theme.selected()
+            } else {
+                theme.base()
+            };
+            Line::from(vec![
+                Span::styled(format!(" {} ", if chosen { "▶" } else { " " }), style),
+                Span::styled(format!("{}  ", super::render::pad(&m.name, 10)), style),
+                Span::styled(lang.role(m.role).to_string(), style.patch(theme.muted())),
+            ])
+        })
+        .collect();
+    let lines = if lines.is_empty() {
+        vec![Line::styled(
+            lang.pick("  没有匹配的评委", "  no member matches"),
+            theme.muted(),
+        )]
+    } else {
+        lines
+    };
+    frame.render_widget(Paragraph::new(lines), parts[2]);
+    let pin_line = match l.chosen {
+        None => Line::styled(
+            lang.pick("↑↓ 选择评委，Enter 确认", "↑↓ choose, Enter to confirm"),
+            theme.muted(),
+        ),
+        Some(i) => Line::from(vec![
+            Span::styled(
+                format!("{} {} ", l.members[i].name, lang.pick("口令", "PIN")),
+                theme.title(),
+            ),
+            Span::styled(format!("{}▏", "●".repeat(l.pin.len())), theme.input()),
+        ]),
+    };
+    frame.render_widget(Paragraph::new(pin_line), parts[3]);
+    if let Some(m) = &l.message {
+        frame.render_widget(
+            Paragraph::new(Line::styled(m.clone(), theme.error())),
+            parts[4],
+        );
+    }
+    if has_pins {
+        let mut lines = vec![Line::styled(
+            lang.pick("演示数据库 · 演示口令：", "Demo database · demo PINs:"),
+            theme.warn(),
+        )];
+        let pins: Vec<String> = l
+            .demo_pins
+            .iter()
+            .map(|(n, _, p)| format!("{n} {p}"))
+            .collect();
+        for chunk in pins.chunks(4) {
+            lines.push(Line::styled(
+                format!("  {}", chunk.join("   ")),
+                theme.muted(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), parts[5]);
+    }
+    frame.render_widget(
+        Paragraph::new(hints(keymap, Mode::Login, None, lang, theme)),
+        parts[6],
+    );
+}
+
+/// Pads to `width` cells.
+pub fn pad(text: &str, width: usize) -> String {
+    let t = fit(text, width);
+    let w = t.width();
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn board(
+    state: &State,
+    b: &Board,
+    theme: &Theme,
+    keymap: &Keymap,
+    frame: &mut Frame,
+    area: Rect,
+) -> usize {
+    let lang = state.lang;
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(2),
+            Constraint::Min(5),
+            Constraint::Length(2),
+        ])
+        .split(area);
+    header(state, b, theme, frame, rows[0]);
+    // The detail pane sits beside the table on wide terminals, below it otherwise.
+    let wide = area.width >= 110;
+    let body = Layout::default()
+        .direction(if wide {
+            Direction::Horizontal
+        } else {
+            Direction::Vertical
+        })
+        .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+        .split(rows[1]);
+    let visible = table(state, b, theme, frame, body[0]);
+    detail(state, b, theme, frame, body[1]);
+    status(state, b, theme, keymap, frame, rows[2]);
+    if let Some(form) = &b.form {
+        form_popup(lang, form, theme, keymap, frame, area);
+    }
+    visible
+}
+
+fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let title = Line::from(vec![
+        Span::styled(
+            " pingshen 评审 ",
+            theme.header().add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(format!(" {} ", b.cycle), theme.header()),
+    ]);
+    frame.render_widget(
+        Paragraph::new(title).style(theme.header()),
+        Rect { height: 1, ..area },
+    );
+    let full = area.width >= 120;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, s) in Stage::SIX.iter().enumerate() {
+        let n = i + 1;
+        let label = if full {
+            lang.stage(*s)
+        } else {
+            lang.stage_short(*s)
+        };
+        let style = if n == b.stage {
+            theme.selected().add_modifier(Modifier::BOLD)
+        } else if n < b.stage {
+            Style::default().fg(theme.stage_done)
+        } else {
+            Style::default().fg(theme.stage_todo)
+        };
+        spans.push(Span::styled(
+            format!(" {n} {label} {} ", b.counts[i]),
+            style,
+        ));
+        if n < 6 {
+            spans.push(Span::styled("›", theme.muted()));
+        }
+    }
+    spans.push(Span::styled(
+        format!("  ✓{}", b.counts[6]),
+        Style::default().fg(theme.stage_done),
+    ));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)),
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+fn flags(row: &crate::service::board::AppRow, lang: Lang) -> String {
+    let mut f = Vec::new();
+    if row.overridden {
+        f.push(lang.pick("破格", "override"));
+    }
+    if row.open_objections > 0 {
+        f.push(lang.pick("异议", "objection"));
+    }
+    if row.visits > 0 {
+        f.push(lang.pick("走访", "visit"));
+    }
+    if row.test_score.is_some() {
+        f.push(lang.pick("成绩", "score"));
+    }
+    f.join(" ")
+}
+
+fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) -> usize {
+    let lang = state.lang;
+    let stage = state.stage().unwrap_or(Stage::Declaration);
+    let mut title = format!(
+        "{} · {} {}",
+        lang.stage(stage),
+        b.view.len(),
+        lang.pick("件", "applications")
+    );
+    if b.filtering || !b.filter.is_empty() {
+        title.push_str(&format!(
+            " · {} {}{}",
+            lang.pick("筛选", "filter"),
+            b.filter,
+            if b.filtering { "▏" } else { "" }
+        ));
+    }
+    let outer = block(&title, theme, b.pane == Pane::Table && b.form.is_none());
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    // Keep the cursor in view; only the visible rows are built.
+    let offset = if b.selected < b.offset {
+        b.selected
+    } else if b.selected >= b.offset + height.max(1) {
+        b.selected + 1 - height.max(1)
+    } else {
+        b.offset
+    };
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Min(14),
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+    ];
+    let head = Row::new([
+        lang.pick("姓名", "Name"),
+        lang.pick("单位", "Organisation"),
+        lang.pick("类别", "Category"),
+        lang.pick("等级", "Grade"),
+        lang.pick("状态", "Status"),
+        lang.pick("标记", "Flags"),
+    ])
+    .style(theme.title());
+    // The organisation column takes what the fixed columns leave.
+    let org_width = (inner.width as usize)
+        .saturating_sub(8 + 8 + 10 + 10 + 10 + 5)
+        .max(14);
+    let rows: Vec<Row> = b
+        .view
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, &i)| {
+            let r = &b.rows[i];
+            let status_style = match r.status {
+                Status::Active | Status::Done => theme.base(),
+                Status::Returned => theme.warn(),
+                _ => theme.error(),
+            };
+            let style = if pos == b.selected {
+                theme.selected()
+            } else {
+                theme.base()
+            };
+            Row::new(vec![
+                Cell::from(r.name.clone()),
+                Cell::from(fit(&r.organisation, org_width)),
+                Cell::from(lang.category(r.category)),
+                Cell::from(format!(
+                    "{}→{}",
+                    lang.grade(r.current),
+                    lang.grade(r.target)
+                )),
+                Cell::from(Span::styled(
+                    lang.status(r.status),
+                    if pos == b.selected {
+                        style
+                    } else {
+                        status_style
+                    },
+                )),
+                Cell::from(Span::styled(
+                    flags(r, lang),
+                    if pos == b.selected {
+                        style
+                    } else {
+                        theme.warn()
+                    },
+                )),
+            ])
+            .style(style)
+        })
+        .collect();
+    if b.view.is_empty() {
+        let text = if b.filter.is_empty() {
+            lang.pick("本环节暂无申请", "No applications at this stage")
+        } else {
+            lang.pick(
+                "没有符合筛选条件的申请",
+                "No application matches the filter",
+            )
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.muted())).alignment(Alignment::Center),
+            inner,
+        );
+        return height;
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(head).column_spacing(1),
+        inner,
+    );
+    height
+}
+
+fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let outer = block(
+        lang.pick("详情", "Details"),
+        theme,
+        b.pane == Pane::Detail && b.form.is_none(),
+    );
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let Some(d) = b
+        .detail
+        .as_ref()
+        .filter(|d| Some(d.app.id) == b.current().map(|r| r.id))
+    else {
+        return;
+    };
+    let label = |zh: &str, en: &str| Span::styled(format!("{} ", lang.pick(zh, en)), theme.muted());
+    let mut lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled(
+                d.app.name.clone(),
+                theme.title().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(
+                    "  {} · {} · {}",
+                    if d.sex == "male" {
+                        lang.pick("男", "male")
+                    } else {
+                        lang.pick("女", "female")
+                    },
+                    d.birth,
+                    lang.grade(Some(d.app.target))
+                ),
+                theme.base(),
+            ),
+        ]),
+        Line::from(vec![
+            label("单位", "Org."),
+            Span::raw(format!("{} · {}", d.organisation, d.county)),
+        ]),
+        Line::from(vec![
+            label("职务", "Post"),
+            Span::raw(format!(
+                "{}（{}{}）",
+                d.position,
+                lang.pick("任职自 ", "since "),
+                d.post_start
+            )),
+        ]),
+        Line::from(vec![
+            label("身份证", "ID"),
+            Span::raw(d.id_tail.clone()),
+            label("  电话", "  Phone"),
+            Span::raw(d.phone_tail.clone()),
+        ]),
+        Line::from(vec![
+            label("状态", "Status"),
+            Span::raw(format!(
+                "{} · {}",
+                lang.stage(d.app.position.stage),
+                lang.status(d.app.position.status)
+            )),
+        ]),
+    ];
+    if let Some(r) = &d.app.override_reason {
+        lines.push(Line::from(vec![
+            Span::styled(lang.pick("⚑ 破格：", "⚑ Override: "), theme.warn()),
+            Span::raw(r.clone()),
+        ]));
+    }
+    if !d.missing.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "{}{}",
+                lang.pick("缺少：", "Missing: "),
+                d.missing.join("、")
+            ),
+            theme.error(),
+        ));
+    }
+    lines.push(Line::styled(
+        lang.pick("资格条件", "Eligibility"),
+        theme.title(),
+    ));
+    for c in &d.checks {
+        let (mark, style) = match c.outcome {
+            Outcome::Pass => ("✓", theme.ok()),
+            Outcome::Fail => ("✗", theme.error()),
+            Outcome::Pending => ("…", theme.warn()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {mark} "), style),
+            Span::raw(c.describe(lang.zh())),
+        ]));
+    }
+    let test = match (d.app.test_score, d.pass_mark) {
+        (Some(s), Some(m)) => format!(
+            "{} / {}（{} {}）",
+            fmt_num(s),
+            fmt_num(d.test_max.unwrap_or(100.0)),
+            lang.pick("合格线", "pass mark"),
+            fmt_num(m)
+        ),
+        (None, Some(m)) => format!(
+            "{}（{} {}）",
+            lang.pick("未录入", "not entered"),
+            lang.pick("合格线", "pass mark"),
+            fmt_num(m)
+        ),
+        _ => "-".into(),
+    };
+    lines.push(Line::from(vec![
+        label("培训", "Training"),
+        Span::raw(format!(
+            "{} {}",
+            fmt_num(d.training_days),
+            lang.pick("天/12个月", "days / 12 months")
+        )),
+    ]));
+    lines.push(Line::from(vec![label("测试", "Test"), Span::raw(test)]));
+    for v in &d.visits {
+        lines.push(Line::from(vec![
+            label("走访", "Visit"),
+            Span::raw(format!(
+                "{} · {} · {}",
+                v.date,
+                v.visitors,
+                lang.rating(&v.rating)
+            )),
+        ]));
+        for f in v.findings.lines() {
+            lines.push(Line::styled(format!("   {f}"), theme.muted()));
+        }
+    }
+    lines.push(Line::styled(
+        lang.pick("办理记录", "History"),
+        theme.title(),
+    ));
+    for h in &d.history {
+        let mut spans = vec![
+            Span::styled(
+                format!(" {} ", h.at.get(..16).unwrap_or(&h.at)),
+                theme.muted(),
+            ),
+            Span::raw(format!("{} {}", lang.action(&h.action), h.member)),
+        ];
+        if !h.reason.is_empty() {
+            spans.push(Span::styled(format!("：{}", h.reason), theme.muted()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .scroll((b.detail_scroll, 0)),
+        inner,
+    );
+}
+
+fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let role = b.role.map(|r| lang.role(r)).unwrap_or("");
+    let saved = b
+        .last_saved
+        .as_ref()
+        .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
+        .unwrap_or_default();
+    let left = format!(" {} · {role} · {}{saved}", b.member, b.db_name);
+    let msg = match &state.message {
+        Some(Message::Info(m)) => Span::styled(format!("  {m}"), theme.ok()),
+        Some(Message::Error(m)) => Span::styled(format!("  {m}"), theme.error()),
+        None => Span::raw(""),
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![Span::styled(left, theme.status()), msg]))
+            .style(theme.status()),
+        Rect { height: 1, ..area },
+    );
+    let mode = state.mode();
+    frame.render_widget(
+        Paragraph::new(hints(keymap, mode, Some(b.stage), lang, theme)).style(theme.status()),
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+fn form_popup(
+    lang: Lang,
+    form: &Form,
+    theme: &Theme,
+    keymap: &Keymap,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let field = |label: String, value: &str, active: bool| -> Vec<Line<'static>> {
+        let style = if active { theme.input() } else { theme.base() };
+        let mut out = vec![Line::styled(
+            label,
+            if active {
+                theme.accent()
+            } else {
+                theme.muted()
+            },
+        )];
+        let mut lines: Vec<&str> = value.split('\n').collect();
+        if lines.is_empty() {
+            lines.push("");
+        }
+        let last = lines.len() - 1;
+        for (i, l) in lines.into_iter().enumerate() {
+            let cursor = if active && i == last { "▏" } else { "" };
+            out.push(Line::styled(format!(" {l}{cursor}"), style));
+        }
+        out
+    };
+    let (title, mut lines) = match form {
+        Form::Reason {
+            name, what, text, ..
+        } => (
+            format!("{} · {name}", what.title(lang)),
+            field(
+                lang.pick(
+                    "理由（必填，Enter 换行，Ctrl-S 提交）",
+                    "Reason (required; Enter = new line, Ctrl-S = submit)",
+                )
+                .into(),
+                text,
+                true,
+            ),
+        ),
+        Form::Score {
+            name,
+            text,
+            max,
+            pass_mark,
+            ..
+        } => (
+            format!(
+                "{} · {name}",
+                lang.pick("培训测试成绩", "Training-test score")
+            ),
+            field(
+                match lang {
+                    Lang::Zh => format!(
+                        "成绩（0–{}，合格线 {}）",
+                        fmt_num(*max),
+                        fmt_num(*pass_mark)
+                    ),
+                    Lang::En => format!(
+                        "Score (0–{}, pass mark {})",
+                        fmt_num(*max),
+                        fmt_num(*pass_mark)
+                    ),
+                },
+                text,
+                true,
+            ),
+        ),
+        Form::Visit {
+            name,
+            date,
+            visitors,
+            findings,
+            rating,
+            field: f,
+            ..
+        } => {
+            let mut l = field(lang.pick("走访日期", "Visit date").into(), date, *f == 0);
+            l.extend(field(
+                lang.pick("走访人员", "Visitors").into(),
+                visitors,
+                *f == 1,
+            ));
+            l.extend(field(
+                lang.pick("走访情况（可多行）", "Findings (several lines)")
+                    .into(),
+                findings,
+                *f == 2,
+            ));
+            l.push(Line::styled(
+                lang.pick("评价（←→ 选择）", "Rating (← → to choose)"),
+                if *f == 3 {
+                    theme.accent()
+                } else {
+                    theme.muted()
+                },
+            ));
+            let mut spans = vec![Span::raw(" ")];
+            for (i, r) in RATINGS.iter().enumerate() {
+                let st = if i == *rating {
+                    theme.selected()
+                } else {
+                    theme.base()
+                };
+                spans.push(Span::styled(format!(" {} ", lang.rating(r)), st));
+                spans.push(Span::raw(" "));
+            }
+            l.push(Line::from(spans));
+            (
+                format!(
+                    "{} · {name}",
+                    lang.pick("登记实地走访", "Record a site visit")
+                ),
+                l,
+            )
+        }
+        Form::Discard(_) => (
+            lang.pick("放弃输入？", "Discard the entry?").to_string(),
+            vec![Line::styled(
+                lang.pick(
+                    "已输入的内容尚未保存。放弃吗？ y 放弃 / n 继续编辑",
+                    "What you typed is not saved. Discard it? y = discard / n = keep editing",
+                ),
+                theme.warn(),
+            )],
+        ),
+    };
+    lines.push(Line::raw(""));
+    lines.push(hints(keymap, Mode::Input, None, lang, theme));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = centred(area, 70, h);
+    frame.render_widget(Clear, rect);
+    let outer = block(&title, theme, true).style(theme.popup());
+    let inner = outer.inner(rect);
+    frame.render_widget(outer, rect);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let mut lines = Vec::new();
+    let sections = [
+        (Mode::Table, lang.pick("列表与环节", "Lists and stages")),
+        (Mode::Input, lang.pick("表单", "Forms")),
+        (Mode::Login, lang.pick("登录", "Log in")),
+        (Mode::Help, lang.pick("帮助", "Help")),
+    ];
+    for (mode, title) in sections {
+        lines.push(Line::styled(
+            title.to_string(),
+            theme.title().add_modifier(Modifier::BOLD),
+        ));
+        for b in keymap.bindings.iter().filter(|b| b.mode == mode) {
+            let keys: Vec<String> = b.keys.iter().map(|k| key_label(k)).collect();
+            let mut text = lang.pick(&b.zh, &b.en).to_string();
+            if !b.stages.is_empty() {
+                let s: Vec<String> = b.stages.iter().map(|s| s.to_string()).collect();
+                text.push_str(&format!(
+                    " [{} {}]",
+                    lang.pick("环节", "stages"),
+                    s.join(",")
+                ));
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", pad(&keys.join(" "), 22)), theme.accent()),
+                Span::styled(text, theme.base()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        lang.pick("  Ctrl-C 随时退出", "  Ctrl-C quits at any time"),
+        theme.muted(),
+    ));
+    let rect = centred(area, 76, area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    let outer = block(lang.pick("帮助 · 按键", "Help · keys"), theme, true).style(theme.popup());
+    let inner = outer.inner(rect);
+    frame.render_widget(outer, rect);
+    frame.render_widget(Paragraph::new(lines).scroll((state.help_scroll, 0)), inner);
+}
