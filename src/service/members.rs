@@ -90,10 +90,7 @@ impl Service {
         if let Some(until) = locked_until.filter(|u| *u > now) {
             return Err(Box::new((
                 store,
-                ServiceError::Forbidden(format!(
-                    "too many wrong PINs: {name} is locked until {}",
-                    &until[11..]
-                )),
+                ServiceError::Locked(until[11..].to_string()),
             )));
         }
         let mut svc = Service {
@@ -145,10 +142,7 @@ impl Service {
             ))
         });
         let err = match audited {
-            Ok(Some(until)) => ServiceError::Forbidden(format!(
-                "wrong PIN, three times: locked until {}",
-                &until[11..]
-            )),
+            Ok(Some(until)) => ServiceError::Locked(until[11..].to_string()),
             Ok(None) => ServiceError::Forbidden("wrong PIN".into()),
             Err(e) => e,
         };

@@ -31,6 +31,9 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// Too many wrong PINs: the member may try again after the time given (HH:MM:SS).
+    #[error("too many wrong PINs: locked until {0}")]
+    Locked(String),
     #[error("{0}")]
     Invalid(String),
     #[error("refused: {0}")]

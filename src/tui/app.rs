@@ -238,6 +238,11 @@ pub struct Board {
     pub sort: Sort,
     pub filter: String,
     pub filtering: bool,
+    /// Lower-case "name organisation" of each row, made once per load for filtering.
+    pub keys: Vec<String>,
+    /// The filter `view` was built for, so a longer filter narrows it instead of
+    /// scanning every row again.
+    pub view_filter: Option<String>,
     pub pane: Pane,
     pub detail: Option<Detail>,
     pub detail_scroll: u16,
@@ -314,29 +319,51 @@ impl Board {
     /// it is still there.
     pub fn rebuild_view(&mut self) {
         let keep = self.current().map(|r| r.id);
+        if self.keys.len() != self.rows.len() {
+            self.keys = self
+                .rows
+                .iter()
+                .map(|r| format!("{} {}", r.name, r.organisation).to_lowercase())
+                .collect();
+            self.view_filter = None;
+        }
         let f = self.filter.trim().to_lowercase();
-        let mut view: Vec<usize> = (0..self.rows.len())
-            .filter(|i| {
-                f.is_empty() || {
-                    let r = &self.rows[*i];
-                    r.name.to_lowercase().contains(&f) || r.organisation.to_lowercase().contains(&f)
-                }
-            })
+        // A filter that only grew keeps a subset of the current view, in its order.
+        let narrowing = self
+            .view_filter
+            .as_ref()
+            .is_some_and(|old| !old.is_empty() && f.starts_with(old.as_str()));
+        let candidates: Vec<usize> = if narrowing {
+            std::mem::take(&mut self.view)
+        } else {
+            (0..self.rows.len()).collect()
+        };
+        let mut view: Vec<usize> = candidates
+            .into_iter()
+            .filter(|i| f.is_empty() || self.keys[*i].contains(&f))
             .collect();
-        let rows = &self.rows;
-        match self.sort {
-            Sort::Declared => {}
-            Sort::Name => view.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
-            Sort::Organisation => {
-                view.sort_by(|a, b| rows[*a].organisation.cmp(&rows[*b].organisation))
+        if !narrowing {
+            let rows = &self.rows;
+            match self.sort {
+                Sort::Declared => {}
+                Sort::Name => view.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
+                Sort::Organisation => {
+                    view.sort_by(|a, b| rows[*a].organisation.cmp(&rows[*b].organisation))
+                }
+                Sort::Status => view.sort_by_key(|i| rows[*i].status.code()),
             }
-            Sort::Status => view.sort_by_key(|i| rows[*i].status.code()),
         }
         self.view = view;
+        self.view_filter = Some(f);
         self.selected = keep
             .and_then(|id| self.view.iter().position(|i| self.rows[*i].id == id))
             .unwrap_or(0)
             .min(self.view.len().saturating_sub(1));
+    }
+
+    /// Forgets the view's filter, e.g. after the sort order changed.
+    pub fn invalidate_view(&mut self) {
+        self.view_filter = None;
     }
 
     fn move_to(&mut self, index: usize) -> Vec<Effect> {
@@ -369,7 +396,7 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
                 return go_to_stage(state, c.to_digit(10).unwrap_or(1) as usize);
             }
         }
-        return update(state, action);
+        return update(state, keymap, action);
     }
     // Unbound keys type text where text is being entered.
     let typing = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT) == KeyModifiers::NONE;
@@ -474,7 +501,7 @@ fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
 }
 
 /// Applies an action.
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
     if action != Action::Back {
         state.message = None;
     }
@@ -482,7 +509,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Mode::Help => help_update(state, action),
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
-        Mode::Table => table_update(state, action),
+        Mode::Table => table_update(state, keymap, action),
     }
 }
 
@@ -716,7 +743,7 @@ fn submit_form(
     vec![effect]
 }
 
-fn table_update(state: &mut State, action: Action) -> Vec<Effect> {
+fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
     let lang = state.lang;
     let page = state.page.max(2);
     let today = state.today;
@@ -773,7 +800,7 @@ fn table_update(state: &mut State, action: Action) -> Vec<Effect> {
             | Action::Withdraw
     );
     if needs_row {
-        if !super::keymap::Keymap::builtin().applies(action, stage) {
+        if !keymap.applies(action, stage) {
             state.message = Some(Message::Error(
                 lang.pick(
                     "本环节没有这项操作（综合评定与结果公示在后续版本中提供）",
@@ -877,6 +904,7 @@ fn table_update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Sort => {
             b.sort = b.sort.next();
+            b.invalidate_view();
             b.rebuild_view();
             state.message = Some(Message::Info(b.sort.label(lang).to_string()));
             vec![]
@@ -1140,6 +1168,26 @@ mod tests {
         keys(&mut s, "s");
         assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
         assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+    }
+
+    #[test]
+    fn a_growing_filter_narrows_and_backspace_widens_again() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "f南京");
+        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 2]);
+        keys(&mut s, "恒");
+        assert_eq!(s.board.as_ref().unwrap().view, vec![2]);
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 2]);
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 1, 2]);
+        // Matching is case-blind for Latin letters too.
+        s.board.as_mut().unwrap().rows[1].organisation = "Gulou Hunan Chamber".into();
+        s.board.as_mut().unwrap().keys.clear();
+        keys(&mut s, "HUNAN");
+        assert_eq!(s.board.as_ref().unwrap().view, vec![1]);
     }
 
     #[test]

@@ -122,6 +122,9 @@ impl Runtime {
                         svc.set_today(state.today);
                         self.svc = Some(svc);
                         if let Err(e) = self.enter_board(state) {
+                            // Stay on the login screen, able to try again.
+                            state.board = None;
+                            self.store = self.svc.take().map(Service::into_store);
                             state.login.message = Some(e.to_string());
                         }
                     }
@@ -129,7 +132,11 @@ impl Runtime {
                         let (store, e) = *boxed;
                         self.store = Some(store);
                         state.login.message = Some(match &e {
-                            ServiceError::Forbidden(m) if m == "wrong PIN" => {
+                            ServiceError::Locked(until) => match lang {
+                                Lang::Zh => format!("口令连续错误三次，已锁定至 {until}"),
+                                Lang::En => format!("Three wrong PINs: locked until {until}"),
+                            },
+                            ServiceError::Forbidden(_) => {
                                 lang.pick("口令错误", "Wrong PIN").to_string()
                             }
                             other => other.to_string(),
@@ -228,6 +235,7 @@ impl Runtime {
         let stage = crate::domain::Stage::SIX[b.stage.clamp(1, 6) - 1];
         b.counts = svc.stage_counts(b.cycle_id)?;
         b.rows = svc.stage_rows(b.cycle_id, stage)?;
+        b.keys.clear();
         b.rebuild_view();
         let id = b.current().map(|r| r.id);
         match id {

@@ -1,0 +1,483 @@
+//! End to end: the real binary in a pseudo-terminal, driven by the keyboard alone, its
+//! screen read back through a terminal emulator, and the database checked afterwards.
+
+use pingshen::domain::eligibility::Outcome;
+use pingshen::service::Service;
+use pingshen::store::Store;
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use rusqlite::Connection;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long any one thing may take to appear on the screen.
+const WAIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(50);
+
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const RIGHT: &str = "\x1b[C";
+const CTRL_C: &str = "\x03";
+
+/// A private folder holding a fresh demo database built by the binary.
+struct Fixture {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = dir.path().join("demo.sqlite3");
+        let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
+            .arg("init")
+            .arg("--demo")
+            .arg("--db")
+            .arg(&db)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .output()
+            .expect("the binary runs");
+        assert!(
+            out.status.success(),
+            "init --demo failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Fixture { dir, db }
+    }
+
+    fn db_arg(&self) -> &str {
+        self.db.to_str().expect("a UTF-8 path")
+    }
+
+    fn conn(&self) -> Connection {
+        Connection::open(&self.db).expect("the database opens")
+    }
+}
+
+/// What the app has written to the terminal: the emulated screen and the raw bytes.
+struct Output {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+/// The binary running in a pseudo-terminal. Dropping it kills the process, so a failed
+/// test never leaves the app behind.
+struct App {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Output>>,
+}
+
+impl App {
+    fn spawn(fx: &Fixture, args: &[&str], cols: u16, rows: u16) -> App {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let home = fx.dir.path();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
+        cmd.args(args);
+        cmd.cwd(home);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "zh_CN.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("LC_MESSAGES");
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        let child = pair.slave.spawn_command(cmd).expect("the app starts");
+        // Only the child holds the terminal side now, so reads end when it exits.
+        drop(pair.slave);
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+        }));
+        let mut reader = pair.master.try_clone_reader().expect("a reader");
+        let sink = Arc::clone(&output);
+        // Drain the terminal continuously so the app never blocks on a full buffer.
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut out = lock(&sink);
+                        out.parser.process(&buf[..n]);
+                        out.raw.extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        let writer = pair.master.take_writer().expect("a writer");
+        App {
+            child,
+            master: pair.master,
+            writer,
+            output,
+        }
+    }
+
+    /// The text on the screen now.
+    fn screen(&self) -> String {
+        lock(&self.output).parser.screen().contents()
+    }
+
+    /// Waits until the screen shows every one of `texts`; panics with the screen if it
+    /// does not in time.
+    fn wait_for_all(&self, texts: &[&str]) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                let missing: Vec<&&str> = texts.iter().filter(|t| !screen.contains(**t)).collect();
+                panic!("waited {WAIT:?} for {missing:?}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn wait_for(&self, text: &str) {
+        self.wait_for_all(&[text]);
+    }
+
+    /// Types keys (text, or the escape sequences of special keys).
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("keys sent");
+        self.writer.flush().expect("keys sent");
+    }
+
+    /// Escape, then a pause so the next key is not read as Alt-key.
+    fn esc(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    /// Narrows the stage table to one name: `f`, the name, Enter.
+    fn filter(&mut self, name: &str) {
+        self.send(&format!("f{name}{ENTER}"));
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        lock(&self.output).parser.screen_mut().set_size(rows, cols);
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the terminal resizes");
+    }
+
+    /// Waits for the app to exit; returns whether it exited successfully.
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child's status") {
+                return status.success();
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "the app did not exit within {WAIT:?}; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until the raw output contains `bytes`.
+    fn wait_for_bytes(&self, bytes: &[u8]) {
+        let start = Instant::now();
+        while !contains(&lock(&self.output).raw, bytes) {
+            if start.elapsed() > WAIT {
+                panic!(
+                    "the output never contained {:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits for the PIN prompt, types the PIN and waits for the board.
+    fn log_in(&mut self, member: &str, pin: &str) {
+        self.wait_for_all(&[member, "口令"]);
+        self.send(&format!("{pin}{ENTER}"));
+        self.wait_for_all(&["个人申报", "南京市 2026 年度认证"]);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Locks even after a panic elsewhere poisoned the lock: the screen is still useful.
+fn lock(output: &Mutex<Output>) -> MutexGuard<'_, Output> {
+    output.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// An application at the declaration stage, in progress, complete, meeting every
+/// check (so review can pass it), whose name matches no other application's name or
+/// organisation (so filtering by it leaves exactly that row).
+fn candidate(db: &Path) -> (i64, String) {
+    let svc = Service::system(Store::open(db).expect("the database opens"), "e2e");
+    let mut stmt = svc
+        .conn()
+        .prepare(
+            "SELECT a.id, p.name, o.name, a.stage = 'declaration' AND a.status = 'active'
+             FROM applications a JOIN persons p ON p.id = a.person_id
+             JOIN organisations o ON o.id = p.org_id ORDER BY a.id",
+        )
+        .unwrap();
+    let all: Vec<(i64, String, String, bool)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (id, name, _, declared) in &all {
+        if !declared {
+            continue;
+        }
+        let app = svc.application(*id).unwrap();
+        if !svc.missing_fields(&app).unwrap().is_empty() {
+            continue;
+        }
+        if svc
+            .checklist(&app)
+            .unwrap()
+            .iter()
+            .any(|c| c.outcome == Outcome::Fail)
+        {
+            continue;
+        }
+        let ambiguous = all
+            .iter()
+            .any(|(other, n, org, _)| other != id && (n.contains(name) || org.contains(name)));
+        if !ambiguous {
+            return (*id, name.clone());
+        }
+    }
+    panic!("the demo has no complete, eligible declaration in progress");
+}
+
+#[test]
+fn one_application_through_four_stages_by_keyboard() {
+    let fx = Fixture::new();
+    let (app_id, name) = candidate(&fx.db);
+    let name = name.as_str();
+
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    app.log_in("周明远", "1001");
+
+    // 1 Declaration: pass the complete declaration to review.
+    app.filter(name);
+    app.wait_for(&format!("个人申报 · 1 件 · 筛选 {name}"));
+    app.wait_for("进行中");
+    app.send("a");
+    app.wait_for("已办理：组织审核 · 进行中");
+
+    // 2 Review: every check passes.
+    app.send("2");
+    app.filter(name);
+    app.wait_for(&format!("组织审核 · 1 件 · 筛选 {name}"));
+    app.send("a");
+    app.wait_for("已办理：培训测试 · 进行中");
+
+    // 3 Test: enter the score, then pass.
+    app.send("3");
+    app.filter(name);
+    app.wait_for(&format!("培训测试 · 1 件 · 筛选 {name}"));
+    app.send("e");
+    app.wait_for(&format!("培训测试成绩 · {name}"));
+    app.send(&format!("85{ENTER}"));
+    app.wait_for("成绩已保存");
+    app.send("a");
+    app.wait_for("已办理：实地走访 · 进行中");
+
+    // 4 Site visit: record it (today's date, a rating of "basically satisfied"), pass.
+    app.send("4");
+    app.filter(name);
+    app.wait_for(&format!("实地走访 · 1 件 · 筛选 {name}"));
+    app.send("v");
+    app.wait_for(&format!("登记实地走访 · {name}"));
+    app.send(ENTER);
+    app.send("陈静怡、孙丽华");
+    app.send(TAB);
+    app.send("查阅党建台账，与党员代表座谈");
+    app.send(TAB);
+    app.send(RIGHT);
+    app.send(ENTER);
+    app.wait_for("走访记录已保存");
+    app.send("a");
+    app.wait_for("已办理：综合评定 · 进行中");
+
+    app.send("q");
+    assert!(app.wait_exit(), "q exits successfully");
+    drop(app);
+
+    // The decisions are in the database.
+    let conn = fx.conn();
+    let (stage, status, score): (String, String, Option<f64>) = conn
+        .query_row(
+            "SELECT stage, status, test_score FROM applications WHERE id = ?1",
+            [app_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (stage.as_str(), status.as_str(), score),
+        ("evaluation", "active", Some(85.0))
+    );
+    let visits: Vec<(String, String, String, Option<i64>)> = conn
+        .prepare(
+            "SELECT visitors, findings, rating, recorded_by FROM site_visits
+             WHERE application_id = ?1",
+        )
+        .unwrap()
+        .query_map([app_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        visits,
+        vec![(
+            "陈静怡、孙丽华".to_string(),
+            "查阅党建台账，与党员代表座谈".to_string(),
+            "basically_satisfied".to_string(),
+            Some(1)
+        )]
+    );
+    let advances: Vec<(String, String, Option<i64>)> = conn
+        .prepare(
+            "SELECT from_stage, to_stage, member_id FROM stage_records
+             WHERE application_id = ?1 AND action = 'advance' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([app_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let expected: Vec<(String, String, Option<i64>)> = [
+        ("declaration", "review"),
+        ("review", "test"),
+        ("test", "site_visit"),
+        ("site_visit", "evaluation"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string(), Some(1)))
+    .collect();
+    assert_eq!(advances, expected);
+    let at_evaluation: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM applications WHERE stage = 'evaluation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+
+    let check = Command::new(env!("CARGO_BIN_EXE_pingshen"))
+        .args(["check", "--db", fx.db_arg()])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        check.status.success(),
+        "check found faults:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // Reopened, the application waits at evaluation.
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    app.log_in("周明远", "1001");
+    app.send("5");
+    app.filter(name);
+    app.wait_for_all(&[&format!("综合评定 · 1 件 · 筛选 {name}"), "进行中"]);
+    // Escape clears the filter: the whole stage again, as many as the database holds.
+    app.esc();
+    app.wait_for(&format!("综合评定 · {at_evaluation} 件"));
+    app.send("q");
+    assert!(app.wait_exit());
+}
+
+#[test]
+fn too_small_then_resized_and_ctrl_c_restores_the_terminal() {
+    let fx = Fixture::new();
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg()], 60, 20);
+    app.wait_for_all(&["终端窗口太小", "60×20"]);
+    app.resize(120, 40);
+    app.wait_for_all(&["登录", "周明远", "演示口令"]);
+    app.send(CTRL_C);
+    assert!(app.wait_exit(), "Ctrl-C exits successfully");
+    let leave = b"\x1b[?1049l";
+    app.wait_for_bytes(leave);
+    let out = lock(&app.output);
+    let left = rfind(&out.raw, leave).unwrap();
+    let entered = rfind(&out.raw, b"\x1b[?1049h").expect("the app used the alternate screen");
+    assert!(entered < left, "the alternate screen is left last");
+    assert!(!out.parser.screen().alternate_screen());
+}
+
+#[test]
+fn three_wrong_pins_lock_the_member_out() {
+    let fx = Fixture::new();
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    app.wait_for_all(&["周明远", "口令"]);
+    app.send(&format!("0000{ENTER}"));
+    app.wait_for("口令错误");
+    app.send(&format!("0000{ENTER}0000{ENTER}"));
+    app.wait_for("口令连续错误三次，已锁定至");
+    // Locked: even the right PIN is refused for now (no login row below).
+    app.send(&format!("1001{ENTER}"));
+    app.wait_for("已锁定至");
+    app.send(CTRL_C);
+    assert!(app.wait_exit());
+    drop(app);
+
+    let conn = fx.conn();
+    let count = |action: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM audit WHERE action = ?1 AND entity = 'member' AND entity_id = '1'",
+            [action],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(count("login_failed"), 2);
+    assert_eq!(count("lockout"), 1);
+    assert_eq!(count("login"), 0);
+    let locked: Option<String> = conn
+        .query_row("SELECT locked_until FROM members WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(locked.is_some());
+}
