@@ -366,8 +366,15 @@ impl Board {
         self.view_filter = None;
     }
 
-    fn move_to(&mut self, index: usize) -> Vec<Effect> {
+    fn move_to(&mut self, index: usize, page: usize) -> Vec<Effect> {
         let index = index.min(self.view.len().saturating_sub(1));
+        // Scroll only when the cursor would leave the visible rows.
+        let page = page.max(1);
+        if index < self.offset {
+            self.offset = index;
+        } else if index >= self.offset + page {
+            self.offset = index + 1 - page;
+        }
         if index == self.selected
             && self.detail.as_ref().map(|d| d.app.id) == self.current().map(|r| r.id)
         {
@@ -389,7 +396,8 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
         return vec![Effect::Quit];
     }
     let mode = state.mode();
-    if let Some(action) = keymap.action(mode, key) {
+    let stage = state.board.as_ref().map(|b| b.stage);
+    if let Some(action) = keymap.action(mode, key, stage) {
         // Number keys carry the stage.
         if action == Action::Stage {
             if let KeyCode::Char(c) = key.code {
@@ -423,14 +431,8 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
             }
             vec![]
         }
-        (Mode::Input, KeyCode::Char(c)) if typing => {
-            type_char(state, Some(c));
-            vec![]
-        }
-        (Mode::Input, KeyCode::Backspace) => {
-            type_char(state, None);
-            vec![]
-        }
+        (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, Some(c)),
+        (Mode::Input, KeyCode::Backspace) => type_char(state, None),
         (Mode::Table, _) => {
             state.message = Some(Message::Error(
                 state
@@ -448,9 +450,9 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
 }
 
 /// Adds a character to (or with `None` removes one from) the field being edited.
-fn type_char(state: &mut State, c: Option<char>) {
+fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
-        return;
+        return vec![];
     };
     if b.filtering && b.form.is_none() {
         match c {
@@ -460,7 +462,11 @@ fn type_char(state: &mut State, c: Option<char>) {
             }
         }
         b.rebuild_view();
-        return;
+        b.offset = 0;
+        return b
+            .current()
+            .map(|r| vec![Effect::LoadDetail(r.id)])
+            .unwrap_or_default();
     }
     if let Some(form) = b.form.as_mut() {
         if let Form::Discard(inner) = form {
@@ -469,7 +475,7 @@ fn type_char(state: &mut State, c: Option<char>) {
                 Some('n') | Some('N') => b.form = Some((**inner).clone()),
                 _ => {}
             }
-            return;
+            return vec![];
         }
         let numeric = matches!(form, Form::Score { .. });
         if let Some(field) = form.field_mut() {
@@ -482,6 +488,7 @@ fn type_char(state: &mut State, c: Option<char>) {
             }
         }
     }
+    vec![]
 }
 
 fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
@@ -496,7 +503,9 @@ fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
     b.offset = 0;
     b.filter.clear();
     b.detail = None;
+    b.detail_scroll = 0;
     b.pane = Pane::Table;
+    state.message = None;
     vec![Effect::Reload]
 }
 
@@ -803,8 +812,8 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         if !keymap.applies(action, stage) {
             state.message = Some(Message::Error(
                 lang.pick(
-                    "本环节没有这项操作（综合评定与结果公示在后续版本中提供）",
-                    "That action does not apply at this stage (evaluation and notice come in a later version)",
+                    "本环节没有这项操作（评定、公示暂只能查看）",
+                    "Not at this stage (evaluation and notice are view-only)",
                 )
                 .into(),
             ));
@@ -878,12 +887,12 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
     }
     let n = b.view.len();
     match action {
-        Action::Down => b.move_to(b.selected + 1),
-        Action::Up => b.move_to(b.selected.saturating_sub(1)),
-        Action::Top => b.move_to(0),
-        Action::Bottom => b.move_to(n.saturating_sub(1)),
-        Action::PageDown => b.move_to(b.selected + page / 2),
-        Action::PageUp => b.move_to(b.selected.saturating_sub(page / 2)),
+        Action::Down => b.move_to(b.selected + 1, page),
+        Action::Up => b.move_to(b.selected.saturating_sub(1), page),
+        Action::Top => b.move_to(0, page),
+        Action::Bottom => b.move_to(n.saturating_sub(1), page),
+        Action::PageDown => b.move_to(b.selected + page / 2, page),
+        Action::PageUp => b.move_to(b.selected.saturating_sub(page / 2), page),
         Action::NextPane | Action::PrevPane | Action::Open => {
             b.pane = Pane::Detail;
             b.current()
@@ -891,12 +900,15 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
                 .unwrap_or_default()
         }
         Action::Back => {
-            if !b.filter.is_empty() {
-                b.filter.clear();
-                b.rebuild_view();
-            }
             state.message = None;
-            vec![]
+            if b.filter.is_empty() {
+                return vec![];
+            }
+            b.filter.clear();
+            b.rebuild_view();
+            b.current()
+                .map(|r| vec![Effect::LoadDetail(r.id)])
+                .unwrap_or_default()
         }
         Action::Filter => {
             b.filtering = true;

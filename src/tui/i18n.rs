@@ -109,6 +109,18 @@ impl Lang {
         }
     }
 
+    /// Grades as short as a table column wants them.
+    pub fn grade_short(self, g: Option<Grade>) -> &'static str {
+        match (g, self) {
+            (_, Lang::Zh) => self.grade(g),
+            (None, Lang::En) => "-",
+            (Some(Grade::Junior), Lang::En) => "Jr",
+            (Some(Grade::Intermediate), Lang::En) => "Int",
+            (Some(Grade::Senior), Lang::En) => "Sr",
+            (Some(Grade::Special), Lang::En) => "Sp",
+        }
+    }
+
     pub fn category(self, c: Option<Category>) -> &'static str {
         match (c, self) {
             (None, _) => "",

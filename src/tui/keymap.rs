@@ -59,8 +59,29 @@ pub struct Binding {
     pub en: String,
     #[serde(default)]
     pub hint: bool,
+    /// Short texts for the status-bar hint (default: the help text).
+    #[serde(default)]
+    pub hint_zh: Option<String>,
+    #[serde(default)]
+    pub hint_en: Option<String>,
     #[serde(default)]
     pub stages: Vec<usize>,
+}
+
+impl Binding {
+    /// The text of the hint in the status bar.
+    pub fn hint_text(&self, zh: bool) -> &str {
+        match (zh, &self.hint_zh, &self.hint_en) {
+            (true, Some(h), _) => h,
+            (false, _, Some(h)) => h,
+            (true, None, _) => &self.zh,
+            (false, _, None) => &self.en,
+        }
+    }
+
+    fn applies_at(&self, stage: Option<usize>) -> bool {
+        self.stages.is_empty() || stage.is_some_and(|s| self.stages.contains(&s))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,10 +171,20 @@ impl Keymap {
             for k in &b.keys {
                 let (code, mods) =
                     parse_key(k).ok_or_else(|| format!("keymap: bind[{i}]: unknown key '{k}'"))?;
-                if parsed
-                    .iter()
-                    .any(|(m, c, md, _)| *m == b.mode && *c == code && *md == mods)
-                {
+                // A key may serve two bindings only on disjoint stages.
+                let clash =
+                    parsed
+                        .iter()
+                        .any(|(m, c, md, j): &(Mode, KeyCode, KeyModifiers, usize)| {
+                            let other: &Binding = &file.bind[*j];
+                            *m == b.mode
+                                && *c == code
+                                && *md == mods
+                                && (b.stages.is_empty()
+                                    || other.stages.is_empty()
+                                    || b.stages.iter().any(|s| other.stages.contains(s)))
+                        });
+                if clash {
                     return Err(format!(
                         "keymap: bind[{i}]: key '{k}' is bound twice in {:?} mode",
                         b.mode
@@ -168,20 +199,31 @@ impl Keymap {
         })
     }
 
-    /// The action of a key in a mode.
-    pub fn action(&self, mode: Mode, key: KeyEvent) -> Option<Action> {
+    /// The action of a key in a mode, at a stage (1-6) where bindings depend on it.
+    pub fn action(&self, mode: Mode, key: KeyEvent, stage: Option<usize>) -> Option<Action> {
+        self.binding(mode, key, stage).map(|b| b.action)
+    }
+
+    /// The binding a key selects.
+    pub fn binding(&self, mode: Mode, key: KeyEvent, stage: Option<usize>) -> Option<&Binding> {
         let mods = significant(key.modifiers);
-        self.parsed
+        let mut found = self
+            .parsed
             .iter()
-            .find(|(m, c, md, _)| *m == mode && *c == key.code && *md == mods)
-            .map(|(_, _, _, i)| self.bindings[*i].action)
+            .filter(|(m, c, md, _)| *m == mode && *c == key.code && *md == mods)
+            .map(|(_, _, _, i)| &self.bindings[*i]);
+        let first = found.next()?;
+        if first.applies_at(stage) {
+            return Some(first);
+        }
+        found.find(|b| b.applies_at(stage)).or(Some(first))
     }
 
     /// The bindings of a mode that apply at `stage` (1-6), for help and hints.
     pub fn for_mode(&self, mode: Mode, stage: Option<usize>) -> impl Iterator<Item = &Binding> {
-        self.bindings.iter().filter(move |b| {
-            b.mode == mode && (b.stages.is_empty() || stage.is_some_and(|s| b.stages.contains(&s)))
-        })
+        self.bindings
+            .iter()
+            .filter(move |b| b.mode == mode && b.applies_at(stage))
     }
 
     /// Whether an action applies at a stage (stage-bound actions only where listed).
@@ -189,13 +231,17 @@ impl Keymap {
         self.bindings
             .iter()
             .filter(|b| b.mode == Mode::Table && b.action == action)
-            .all(|b| b.stages.is_empty() || b.stages.contains(&stage))
+            .any(|b| b.applies_at(Some(stage)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn act(k: &Keymap, mode: Mode, e: KeyEvent) -> Option<Action> {
+        k.action(mode, e, None)
+    }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -205,35 +251,47 @@ mod tests {
     fn builtin_keymap_parses_and_maps_keys() {
         let k = Keymap::builtin();
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            act(&k, Mode::Table, key(KeyCode::Char('j'), KeyModifiers::NONE)),
             Some(Action::Down)
         );
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Down, KeyModifiers::NONE)),
+            act(&k, Mode::Table, key(KeyCode::Down, KeyModifiers::NONE)),
             Some(Action::Down)
         );
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            act(
+                &k,
+                Mode::Table,
+                key(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
             Some(Action::Bottom)
         );
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            act(
+                &k,
+                Mode::Table,
+                key(KeyCode::Char('d'), KeyModifiers::CONTROL)
+            ),
             Some(Action::PageDown)
         );
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Char('d'), KeyModifiers::NONE)),
+            act(&k, Mode::Table, key(KeyCode::Char('d'), KeyModifiers::NONE)),
             None
         );
         assert_eq!(
-            k.action(Mode::Table, key(KeyCode::Char('3'), KeyModifiers::NONE)),
+            act(&k, Mode::Table, key(KeyCode::Char('3'), KeyModifiers::NONE)),
             Some(Action::Stage)
         );
         assert_eq!(
-            k.action(Mode::Input, key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            act(
+                &k,
+                Mode::Input,
+                key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
             Some(Action::Save)
         );
         assert_eq!(
-            k.action(Mode::Login, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            act(&k, Mode::Login, key(KeyCode::Char('j'), KeyModifiers::NONE)),
             None,
             "letters type"
         );

@@ -2,12 +2,12 @@
 
 use super::app::{Board, Form, Message, Pane, State, RATINGS};
 use super::i18n::Lang;
-use super::keymap::{key_label, Keymap, Mode};
+use super::keymap::{key_label, Action, Keymap, Mode};
 use super::theme::Theme;
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
@@ -64,6 +64,30 @@ fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// Clears a popup's rectangle and one column on each side, so that no wide character
+/// of the screen below is left cut in half by the popup's border.
+fn clear_popup(frame: &mut Frame, rect: Rect, area: Rect) {
+    let x = rect.x.saturating_sub(1).max(area.x);
+    let right = (rect.x + rect.width + 1).min(area.x + area.width);
+    frame.render_widget(
+        Clear,
+        Rect {
+            x,
+            width: right - x,
+            ..rect
+        },
+    );
+}
+
+/// How many rows `lines` take when wrapped at `width` cells.
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(w) as u16)
+        .sum()
+}
+
 /// A rectangle of `w` x `h` centred in `area`.
 fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -110,22 +134,31 @@ fn hints(
     lang: Lang,
     theme: &Theme,
 ) -> Line<'static> {
+    hints_only(keymap, mode, stage, lang, theme, None)
+}
+
+/// The hint line of a mode, optionally only for some actions.
+fn hints_only(
+    keymap: &Keymap,
+    mode: Mode,
+    stage: Option<usize>,
+    lang: Lang,
+    theme: &Theme,
+    only: Option<&[Action]>,
+) -> Line<'static> {
     let mut spans = Vec::new();
-    for b in keymap.for_mode(mode, stage).filter(|b| b.hint) {
+    for b in keymap
+        .for_mode(mode, stage)
+        .filter(|b| b.hint && only.is_none_or(|o| o.contains(&b.action)))
+    {
         spans.push(Span::styled(
             key_label(&b.keys[0]),
             theme.accent().add_modifier(Modifier::BOLD),
         ));
-        let text = match lang {
-            Lang::Zh => {
-                b.zh.split(['（', '，', ' '])
-                    .next()
-                    .unwrap_or(&b.zh)
-                    .to_string()
-            }
-            Lang::En => b.en.split([' ', '(']).take(2).collect::<Vec<_>>().join(" "),
-        };
-        spans.push(Span::styled(format!(" {text}  "), theme.status()));
+        spans.push(Span::styled(
+            format!(" {}  ", b.hint_text(lang.zh())),
+            theme.status(),
+        ));
     }
     Line::from(spans)
 }
@@ -246,6 +279,14 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
     );
 }
 
+/// Text in brackets: full-width in Chinese, ASCII in English.
+fn paren(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
 /// Pads to `width` cells.
 pub fn pad(text: &str, width: usize) -> String {
     let t = fit(text, width);
@@ -279,7 +320,11 @@ fn board(
         } else {
             Direction::Vertical
         })
-        .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+        .constraints(if wide {
+            [Constraint::Percentage(60), Constraint::Percentage(40)]
+        } else {
+            [Constraint::Percentage(55), Constraint::Percentage(45)]
+        })
         .split(rows[1]);
     let visible = table(state, b, theme, frame, body[0]);
     detail(state, b, theme, frame, body[1]);
@@ -303,34 +348,55 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         Paragraph::new(title).style(theme.header()),
         Rect { height: 1, ..area },
     );
-    let full = area.width >= 120;
-    let mut spans = vec![Span::raw(" ")];
-    for (i, s) in Stage::SIX.iter().enumerate() {
-        let n = i + 1;
-        let label = if full {
-            lang.stage(*s)
-        } else {
-            lang.stage_short(*s)
-        };
-        let style = if n == b.stage {
-            theme.selected().add_modifier(Modifier::BOLD)
-        } else if n < b.stage {
-            Style::default().fg(theme.stage_done)
-        } else {
-            Style::default().fg(theme.stage_todo)
-        };
-        spans.push(Span::styled(
-            format!(" {n} {label} {} ", b.counts[i]),
-            style,
-        ));
-        if n < 6 {
-            spans.push(Span::styled("›", theme.muted()));
+    // Full stage names when they fit, short ones otherwise, tight as a last resort.
+    let build = |full: bool, tight: bool, labelled: bool| -> Vec<Span<'static>> {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, s) in Stage::SIX.iter().enumerate() {
+            let n = i + 1;
+            let label = if full {
+                lang.stage(*s)
+            } else {
+                lang.stage_short(*s)
+            };
+            let style = if n == b.stage {
+                theme
+                    .stage_current()
+                    .patch(theme.selected())
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                theme.stage_todo()
+            };
+            let text = if tight {
+                format!("{n}{label}{}", b.counts[i])
+            } else {
+                format!(" {n} {label} {} ", b.counts[i])
+            };
+            spans.push(Span::styled(text, style));
+            if n < 6 {
+                spans.push(Span::styled("›", theme.muted()));
+            }
         }
-    }
-    spans.push(Span::styled(
-        format!("  ✓{}", b.counts[6]),
-        Style::default().fg(theme.stage_done),
-    ));
+        let certified = if !labelled {
+            format!(" ✓{}", b.counts[6])
+        } else {
+            format!("  ✓ {} {}", lang.stage(Stage::Certified), b.counts[6])
+        };
+        spans.push(Span::styled(certified, theme.stage_done()));
+        spans
+    };
+    let fits = |spans: &Vec<Span>| {
+        spans.iter().map(|s| s.width()).sum::<usize>() <= usize::from(area.width)
+    };
+    let spans = [
+        (true, false, true),
+        (false, false, true),
+        (false, false, false),
+        (false, true, false),
+    ]
+    .into_iter()
+    .map(|(full, tight, labelled)| build(full, tight, labelled))
+    .find(|s| fits(s))
+    .unwrap_or_else(|| build(false, true, false));
     frame.render_widget(
         Paragraph::new(Line::from(spans)),
         Rect {
@@ -344,10 +410,10 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
 fn flags(row: &crate::service::board::AppRow, lang: Lang) -> String {
     let mut f = Vec::new();
     if row.overridden {
-        f.push(lang.pick("破格", "override"));
+        f.push(lang.pick("破格", "ovr"));
     }
     if row.open_objections > 0 {
-        f.push(lang.pick("异议", "objection"));
+        f.push(lang.pick("异议", "obj"));
     }
     if row.visits > 0 {
         f.push(lang.pick("走访", "visit"));
@@ -367,6 +433,9 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         b.view.len(),
         lang.pick("件", "applications")
     );
+    if b.sort != super::app::Sort::Declared {
+        title.push_str(&format!(" · {}", b.sort.label(lang)));
+    }
     if b.filtering || !b.filter.is_empty() {
         title.push_str(&format!(
             " · {} {}{}",
@@ -387,13 +456,21 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
     } else {
         b.offset
     };
+    // Fixed columns sized for the language; the organisation takes the rest.
+    let [name_w, cat_w, grade_w, status_w, flags_w]: [usize; 5] = match lang {
+        Lang::Zh => [8, 8, 10, 10, 14],
+        Lang::En => [8, 10, 9, 13, 15],
+    };
+    let org_width = (inner.width as usize)
+        .saturating_sub(name_w + cat_w + grade_w + status_w + flags_w + 5)
+        .max(8);
     let widths = [
-        Constraint::Length(8),
-        Constraint::Min(14),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
+        Constraint::Length(name_w as u16),
+        Constraint::Length(org_width as u16),
+        Constraint::Length(cat_w as u16),
+        Constraint::Length(grade_w as u16),
+        Constraint::Length(status_w as u16),
+        Constraint::Length(flags_w as u16),
     ];
     let head = Row::new([
         lang.pick("姓名", "Name"),
@@ -404,10 +481,6 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         lang.pick("标记", "Flags"),
     ])
     .style(theme.title());
-    // The organisation column takes what the fixed columns leave.
-    let org_width = (inner.width as usize)
-        .saturating_sub(8 + 8 + 10 + 10 + 10 + 5)
-        .max(14);
     let rows: Vec<Row> = b
         .view
         .iter()
@@ -427,16 +500,19 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
                 theme.base()
             };
             Row::new(vec![
-                Cell::from(r.name.clone()),
+                Cell::from(fit(&r.name, name_w)),
                 Cell::from(fit(&r.organisation, org_width)),
-                Cell::from(lang.category(r.category)),
-                Cell::from(format!(
-                    "{}→{}",
-                    lang.grade(r.current),
-                    lang.grade(r.target)
+                Cell::from(fit(lang.category(r.category), cat_w)),
+                Cell::from(fit(
+                    &format!(
+                        "{}→{}",
+                        lang.grade_short(r.current),
+                        lang.grade_short(r.target)
+                    ),
+                    grade_w,
                 )),
                 Cell::from(Span::styled(
-                    lang.status(r.status),
+                    fit(lang.status(r.status), status_w),
                     if pos == b.selected {
                         style
                     } else {
@@ -444,7 +520,7 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
                     },
                 )),
                 Cell::from(Span::styled(
-                    flags(r, lang),
+                    fit(&flags(r, lang), flags_w),
                     if pos == b.selected {
                         style
                     } else {
@@ -521,10 +597,12 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         Line::from(vec![
             label("职务", "Post"),
             Span::raw(format!(
-                "{}（{}{}）",
+                "{}{}",
                 d.position,
-                lang.pick("任职自 ", "since "),
-                d.post_start
+                paren(
+                    lang,
+                    &format!("{}{}", lang.pick("任职自 ", "since "), d.post_start)
+                )
             )),
         ]),
         Line::from(vec![
@@ -575,17 +653,21 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
     }
     let test = match (d.app.test_score, d.pass_mark) {
         (Some(s), Some(m)) => format!(
-            "{} / {}（{} {}）",
+            "{} / {}{}",
             fmt_num(s),
             fmt_num(d.test_max.unwrap_or(100.0)),
-            lang.pick("合格线", "pass mark"),
-            fmt_num(m)
+            paren(
+                lang,
+                &format!("{} {}", lang.pick("合格线", "pass mark"), fmt_num(m))
+            )
         ),
         (None, Some(m)) => format!(
-            "{}（{} {}）",
+            "{}{}",
             lang.pick("未录入", "not entered"),
-            lang.pick("合格线", "pass mark"),
-            fmt_num(m)
+            paren(
+                lang,
+                &format!("{} {}", lang.pick("合格线", "pass mark"), fmt_num(m))
+            )
         ),
         _ => "-".into(),
     };
@@ -625,16 +707,23 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
             Span::raw(format!("{} {}", lang.action(&h.action), h.member)),
         ];
         if !h.reason.is_empty() {
-            spans.push(Span::styled(format!("：{}", h.reason), theme.muted()));
+            spans.push(Span::styled(
+                format!("{}{}", lang.pick("：", ": "), h.reason),
+                theme.muted(),
+            ));
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .scroll((b.detail_scroll, 0)),
-        inner,
-    );
+    // Wrapped here rather than by the paragraph, so that a wide character never
+    // lands on the border and continuation lines keep an indent.
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| wrap_line(l, usize::from(inner.width), 3))
+        .collect();
+    // Never scroll past the last line.
+    let total = lines.len() as u16;
+    let scroll = b.detail_scroll.min(total.saturating_sub(inner.height));
+    frame.render_widget(Paragraph::new(Text::from(lines)).scroll((scroll, 0)), inner);
 }
 
 fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
@@ -646,19 +735,48 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
         .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
         .unwrap_or_default();
     let left = format!(" {} · {role} · {}{saved}", b.member, b.db_name);
-    let msg = match &state.message {
-        Some(Message::Info(m)) => Span::styled(format!("  {m}"), theme.ok()),
-        Some(Message::Error(m)) => Span::styled(format!("  {m}"), theme.error()),
-        None => Span::raw(""),
-    };
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(left, theme.status()), msg]))
-            .style(theme.status()),
+        Paragraph::new(Line::styled(left, theme.status())).style(theme.status()),
         Rect { height: 1, ..area },
     );
-    let mode = state.mode();
+    // The second line: a message when there is one (it has the whole width), else
+    // the keys that matter here.
+    let width = usize::from(area.width).saturating_sub(2);
+    let line = match &state.message {
+        Some(Message::Info(m)) => Line::styled(format!(" {}", fit(m, width)), theme.ok()),
+        Some(Message::Error(m)) => Line::styled(format!(" {}", fit(m, width)), theme.error()),
+        None => match state.mode() {
+            Mode::Table if b.pane == Pane::Detail => Line::styled(
+                lang.pick(
+                    " j/k 滚动详情  Esc/Tab 返回列表",
+                    " j/k scroll the details  Esc/Tab back to the list",
+                ),
+                theme.status(),
+            ),
+            Mode::Input if b.form.is_none() => hints_only(
+                keymap,
+                Mode::Input,
+                None,
+                lang,
+                theme,
+                Some(&[Action::Submit, Action::Back]),
+            ),
+            // A form shows its own keys.
+            Mode::Input => Line::raw(""),
+            mode => {
+                let mut line = hints(keymap, mode, Some(b.stage), lang, theme);
+                if b.stage >= 5 {
+                    line.spans.push(Span::styled(
+                        lang.pick("本环节在此仅可查看", "view only here for now"),
+                        theme.muted(),
+                    ));
+                }
+                line
+            }
+        },
+    };
     frame.render_widget(
-        Paragraph::new(hints(keymap, mode, Some(b.stage), lang, theme)).style(theme.status()),
+        Paragraph::new(line).style(theme.status()),
         Rect {
             y: area.y + 1,
             height: 1,
@@ -799,11 +917,35 @@ fn form_popup(
         ),
     };
     lines.push(Line::raw(""));
-    lines.push(hints(keymap, Mode::Input, None, lang, theme));
-    let h = (lines.len() as u16 + 2).min(area.height);
+    // Only the keys that do something in this form.
+    let keys: &[Action] = match form {
+        Form::Reason { .. } => &[Action::Save, Action::Back],
+        Form::Score { .. } => &[Action::Submit, Action::Back],
+        Form::Visit { .. } => &[
+            Action::NextField,
+            Action::Choose,
+            Action::Save,
+            Action::Back,
+        ],
+        Form::Discard(_) => &[],
+    };
+    if !keys.is_empty() {
+        lines.push(hints_only(
+            keymap,
+            Mode::Input,
+            None,
+            lang,
+            theme,
+            Some(keys),
+        ));
+    }
+    let rect = centred(area, 70, area.height);
+    let h = (wrapped_height(&lines, rect.width.saturating_sub(2)) + 2).min(area.height);
     let rect = centred(area, 70, h);
-    frame.render_widget(Clear, rect);
-    let outer = block(&title, theme, true).style(theme.popup());
+    clear_popup(frame, rect, area);
+    let outer = block(&title, theme, true)
+        .border_style(theme.popup_border())
+        .style(theme.popup());
     let inner = outer.inner(rect);
     frame.render_widget(outer, rect);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
@@ -818,6 +960,8 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
         (Mode::Login, lang.pick("登录", "Log in")),
         (Mode::Help, lang.pick("帮助", "Help")),
     ];
+    let rect = centred(area, 78, area.height.saturating_sub(2));
+    let text_width = usize::from(rect.width.saturating_sub(2 + 18)).max(10);
     for (mode, title) in sections {
         lines.push(Line::styled(
             title.to_string(),
@@ -828,16 +972,27 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
             let mut text = lang.pick(&b.zh, &b.en).to_string();
             if !b.stages.is_empty() {
                 let s: Vec<String> = b.stages.iter().map(|s| s.to_string()).collect();
-                text.push_str(&format!(
-                    " [{} {}]",
-                    lang.pick("环节", "stages"),
-                    s.join(",")
-                ));
+                let word = match (lang, b.stages.len()) {
+                    (Lang::Zh, _) => "环节",
+                    (Lang::En, 1) => "stage",
+                    (Lang::En, _) => "stages",
+                };
+                text.push_str(&format!(" [{word} {}]", s.join(",")));
             }
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}", pad(&keys.join(" "), 22)), theme.accent()),
-                Span::styled(text, theme.base()),
-            ]));
+            // Long texts continue under the text column, not under the keys.
+            let mut first = true;
+            for part in wrap_cells(&text, text_width) {
+                let keys = if first {
+                    pad(&keys.join(" "), 16)
+                } else {
+                    pad("", 16)
+                };
+                first = false;
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys}"), theme.accent()),
+                    Span::styled(part, theme.base()),
+                ]));
+            }
         }
         lines.push(Line::raw(""));
     }
@@ -845,10 +1000,70 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
         lang.pick("  Ctrl-C 随时退出", "  Ctrl-C quits at any time"),
         theme.muted(),
     ));
-    let rect = centred(area, 76, area.height.saturating_sub(2));
-    frame.render_widget(Clear, rect);
-    let outer = block(lang.pick("帮助 · 按键", "Help · keys"), theme, true).style(theme.popup());
+    clear_popup(frame, rect, area);
+    let height = rect.height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(height) as u16;
+    let scroll = state.help_scroll.min(max_scroll);
+    let mut outer = block(lang.pick("帮助 · 按键", "Help · keys"), theme, true)
+        .border_style(theme.popup_border())
+        .style(theme.popup());
+    if scroll < max_scroll {
+        outer = outer.title_bottom(Span::styled(
+            lang.pick(" ↓ 更多（j/↓ 滚动） ", " ↓ more (j/↓ to scroll) "),
+            theme.muted(),
+        ));
+    }
     let inner = outer.inner(rect);
     frame.render_widget(outer, rect);
-    frame.render_widget(Paragraph::new(lines).scroll((state.help_scroll, 0)), inner);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// Wraps a styled line at `width` cells; continuation lines start with `indent`
+/// spaces. Wide characters are never split.
+fn wrap_line(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    if line.width() <= width || width <= indent + 2 {
+        return vec![line];
+    }
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > width {
+                if !piece.is_empty() {
+                    spans.push(Span::styled(std::mem::take(&mut piece), span.style));
+                }
+                out.push(Line::from(std::mem::take(&mut spans)));
+                spans.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+            }
+            piece.push(c);
+            used += cw;
+        }
+        if !piece.is_empty() {
+            spans.push(Span::styled(piece, span.style));
+        }
+    }
+    out.push(Line::from(spans));
+    out
+}
+
+/// Splits text into pieces of at most `width` cells, never inside a character.
+fn wrap_cells(text: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width {
+            out.push(String::new());
+            w = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        w += cw;
+    }
+    out
 }

@@ -1,0 +1,916 @@
+//! Snapshot tests of the full-screen app: every screen is driven through the real key
+//! handling and effects on the in-memory demo database, drawn on a test backend, turned
+//! into text and compared with the stored snapshot. Every screen drawn is also checked
+//! for properties that must always hold: nothing wider than the terminal, no wide
+//! character cut in half, boxes with straight right borders, and key hints in the
+//! language of the screen.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingshen::tui::app::{self, Form, Pane, State};
+use pingshen::tui::i18n::Lang;
+use pingshen::tui::keymap::{key_label, Keymap};
+use pingshen::tui::render;
+use pingshen::tui::theme::Theme;
+use pingshen::tui::Runtime;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::collections::BTreeSet;
+use std::path::Path;
+use unicode_width::UnicodeWidthStr;
+
+/// The fixed "now" of every snapshot.
+const SAVED_AT: &str = "10:42:05";
+/// What a `YYYY-MM-DD hh:mm` timestamp written with the real clock becomes.
+const STAMP: &str = "####-##-## ##:##";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).expect("a valid date")
+}
+
+/// One screen as text: a line per terminal row, each cell's symbol once (the cell
+/// hidden behind a wide character is left out).
+struct Screen {
+    width: u16,
+    lines: Vec<String>,
+    /// Cells hidden behind a wide character that hold something else: on a real
+    /// terminal that character is cut in half.
+    clobbered: Vec<String>,
+}
+
+impl Screen {
+    fn from_buffer(buf: &ratatui::buffer::Buffer) -> Screen {
+        let area = buf.area;
+        let mut lines = Vec::new();
+        let mut clobbered = Vec::new();
+        for y in area.top()..area.bottom() {
+            let mut line = String::new();
+            let mut hidden = 0usize;
+            let mut wide = String::new();
+            for x in area.left()..area.right() {
+                let sym = buf[(x, y)].symbol();
+                if hidden > 0 {
+                    hidden -= 1;
+                    if sym != " " && !sym.is_empty() {
+                        clobbered.push(format!(
+                            "row {y} col {x}: '{sym}' over the right half of '{wide}'"
+                        ));
+                        line.push_str(sym);
+                    }
+                    continue;
+                }
+                line.push_str(sym);
+                let w = sym.width();
+                if w > 1 {
+                    hidden = w - 1;
+                    wide = sym.to_string();
+                }
+            }
+            lines.push(redact_timestamps(&line));
+        }
+        Screen {
+            width: area.width,
+            lines,
+            clobbered,
+        }
+    }
+
+    fn text(&self) -> String {
+        let lines: Vec<&str> = self.lines.iter().map(|l| l.trim_end()).collect();
+        lines.join("\n")
+    }
+
+    /// The lines as (display column, symbol) pairs.
+    fn grid(&self) -> Vec<Vec<(usize, String)>> {
+        self.lines
+            .iter()
+            .map(|l| {
+                let mut col = 0;
+                let mut out = Vec::new();
+                for c in l.chars() {
+                    out.push((col, c.to_string()));
+                    col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                }
+                out
+            })
+            .collect()
+    }
+}
+
+/// Replaces every `dddd-dd-dd dd:dd` with a placeholder of the same width.
+fn redact_timestamps(line: &str) -> String {
+    const SHAPE: &str = "9999-99-99 99:99";
+    let chars: Vec<char> = line.chars().collect();
+    let shape: Vec<char> = SHAPE.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let fits = i + shape.len() <= chars.len()
+            && shape.iter().zip(&chars[i..]).all(|(s, c)| match s {
+                '9' => c.is_ascii_digit(),
+                other => other == c,
+            });
+        if fits {
+            out.push_str(STAMP);
+            i += shape.len();
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The symbol at a display column of a grid row.
+fn at(row: &[(usize, String)], col: usize) -> Option<&str> {
+    row.iter().find(|(c, _)| *c == col).map(|(_, s)| s.as_str())
+}
+
+/// Every rounded box on the screen: each row between its corners must have the left
+/// and the right border in the corners' columns.
+fn box_problems(screen: &Screen) -> Vec<String> {
+    let grid = screen.grid();
+    let mut out = Vec::new();
+    for (y, row) in grid.iter().enumerate() {
+        for (c, sym) in row {
+            if sym != "╭" {
+                continue;
+            }
+            let Some(right) = row
+                .iter()
+                .find(|(d, s)| *d > *c && s == "╮")
+                .map(|(d, _)| *d)
+            else {
+                out.push(format!(
+                    "row {y}: box at column {c} has no top-right corner"
+                ));
+                continue;
+            };
+            let mut closed = false;
+            for (yy, r) in grid.iter().enumerate().skip(y + 1) {
+                match at(r, *c) {
+                    Some("│") => {
+                        if at(r, right) != Some("│") {
+                            out.push(format!(
+                                "row {yy}: right border of the box at ({c},{y}) is not at column {right}: {:?}",
+                                screen.lines[yy].trim_end()
+                            ));
+                        }
+                    }
+                    Some("╰") => {
+                        if at(r, right) != Some("╯") {
+                            out.push(format!(
+                                "row {yy}: bottom-right corner of the box at ({c},{y}) is not at column {right}"
+                            ));
+                        }
+                        closed = true;
+                        break;
+                    }
+                    other => {
+                        out.push(format!(
+                            "row {yy}: left border of the box at ({c},{y}) broken by {other:?}"
+                        ));
+                        closed = true;
+                        break;
+                    }
+                }
+            }
+            if !closed {
+                out.push(format!("box at ({c},{y}) has no bottom"));
+            }
+        }
+    }
+    out
+}
+
+/// Runs of ASCII letters.
+fn ascii_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// The words a key name may contain (`Enter`, `Ctrl`, `S`, `q`...).
+fn key_words(keymap: &Keymap) -> BTreeSet<String> {
+    keymap
+        .bindings
+        .iter()
+        .flat_map(|b| b.keys.iter())
+        .flat_map(|k| ascii_words(&key_label(k)))
+        .collect()
+}
+
+/// Problems of a hint line in the screen's language.
+fn hint_problems(lang: Lang, hint: &str, keys: &BTreeSet<String>) -> Vec<String> {
+    match lang {
+        Lang::Zh => ascii_words(hint)
+            .into_iter()
+            .filter(|w| !keys.contains(w))
+            .map(|w| format!("English word '{w}' in the Chinese hints: {:?}", hint.trim()))
+            .collect(),
+        Lang::En => {
+            let mut out: Vec<String> = hint
+                .chars()
+                .filter(|c| is_cjk(*c))
+                .map(|c| format!("Chinese '{c}' in the English hints: {:?}", hint.trim()))
+                .collect();
+            // A hint is a key and a few words; it must not stop mid-phrase.
+            const DANGLING: [&str; 10] =
+                ["/", "a", "an", "the", "to", "or", "for", "and", "of", "by"];
+            for item in hint.split("  ").map(str::trim).filter(|i| !i.is_empty()) {
+                if let Some(last) = item.split(' ').next_back() {
+                    if item.contains(' ') && DANGLING.contains(&last) {
+                        out.push(format!("the English hint '{item}' stops mid-phrase"));
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The demo app, driven key by key like the terminal loop drives it.
+struct App {
+    rt: Runtime,
+    state: State,
+    keymap: Keymap,
+    theme: Theme,
+    /// Every property that failed, by screen.
+    problems: Vec<String>,
+}
+
+impl App {
+    /// The login screen of a fresh demo database.
+    fn start(lang: Lang) -> App {
+        let svc = pingshen::service::demo::in_memory().expect("demo database");
+        let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
+        let mut state = rt.initial_state(lang, 3, None).expect("login state");
+        state.today = today();
+        App {
+            rt,
+            state,
+            keymap: Keymap::builtin(),
+            theme: Theme::default_theme(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Logs in as the chair through the login screen.
+    fn logged_in(lang: Lang) -> App {
+        let mut app = App::start(lang);
+        app.press(KeyCode::Enter);
+        app.typed("1001");
+        app.press(KeyCode::Enter);
+        assert!(
+            app.state.board.is_some(),
+            "logged in: {:?}",
+            app.state.login.message
+        );
+        app
+    }
+
+    fn send(&mut self, key: KeyEvent) {
+        for effect in app::handle_key(&mut self.state, &self.keymap, key) {
+            self.rt.run_effect(&mut self.state, effect);
+        }
+        if let Some(b) = self.state.board.as_mut() {
+            b.last_saved = Some(SAVED_AT.to_string());
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn board(&self) -> &app::Board {
+        self.state.board.as_ref().expect("on the board")
+    }
+
+    /// Draws the screen on a new `w` x `h` terminal. The text is what the terminal
+    /// shows; the cut wide characters are looked for in the frame as drawn, since
+    /// the terminal never receives a cell hidden behind a wide character.
+    fn draw(&mut self, w: u16, h: u16) -> Screen {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        let mut page = self.state.page;
+        let (state, theme, keymap) = (&self.state, &self.theme, &self.keymap);
+        let drawn = terminal
+            .draw(|f| page = render::render(state, theme, keymap, f))
+            .expect("draw");
+        let clobbered = Screen::from_buffer(drawn.buffer).clobbered;
+        // As the terminal loop does: the table's height sets the paging step.
+        self.state.page = page.max(1);
+        let mut screen = Screen::from_buffer(terminal.backend().buffer());
+        screen.clobbered.extend(clobbered);
+        screen
+    }
+
+    /// Draws on one terminal at each size in turn, as a window being resized.
+    fn resized(&self, sizes: &[(u16, u16)]) -> Vec<Screen> {
+        let (w, h) = sizes[0];
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        let mut out = Vec::new();
+        for &(w, h) in sizes {
+            terminal.backend_mut().resize(w, h);
+            terminal
+                .draw(|f| {
+                    render::render(&self.state, &self.theme, &self.keymap, f);
+                })
+                .expect("draw");
+            out.push(Screen::from_buffer(terminal.backend().buffer()));
+        }
+        out
+    }
+
+    /// Draws, checks and snapshots a screen.
+    fn shot(&mut self, name: &str, w: u16, h: u16) -> Screen {
+        let screen = self.draw(w, h);
+        self.check(name, &screen);
+        insta::assert_snapshot!(name, screen.text());
+        screen
+    }
+
+    fn check(&mut self, name: &str, screen: &Screen) {
+        let w = screen.width as usize;
+        let mut found = Vec::new();
+        for (y, l) in screen.lines.iter().enumerate() {
+            if l.width() > w {
+                found.push(format!(
+                    "row {y} is {} cells wide on a {w}-cell terminal",
+                    l.width()
+                ));
+            }
+        }
+        found.extend(screen.clobbered.iter().cloned());
+        let small =
+            screen.width < render::MIN_WIDTH || screen.lines.len() < render::MIN_HEIGHT as usize;
+        if !small {
+            found.extend(self.screen_problems(screen));
+        }
+        for p in found {
+            let p = format!("{name}: {p}");
+            if !self.problems.contains(&p) {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    /// Problems of a full-size screen: hints, boxes, table cells, header, messages.
+    fn screen_problems(&self, screen: &Screen) -> Vec<String> {
+        let lang = self.state.lang;
+        let keys = key_words(&self.keymap);
+        let mut out = Vec::new();
+        let mut hints = Vec::new();
+        match &self.state.board {
+            None => {
+                // The last line inside the login box.
+                if let Some(y) = screen
+                    .lines
+                    .iter()
+                    .rposition(|l| l.trim_start().starts_with('╰'))
+                {
+                    hints.push(screen.lines[y - 1].replace('│', " "));
+                }
+            }
+            Some(b) => {
+                // The last line holds the hints unless it shows a message.
+                if self.state.message.is_none() {
+                    hints.push(screen.lines.last().cloned().unwrap_or_default());
+                }
+                // The discard question names its keys (y / n) in its text.
+                if b.form.is_some() && !matches!(b.form, Some(app::Form::Discard(_))) {
+                    let h = form_hint_line(screen);
+                    if h.trim().is_empty() {
+                        out.push("the form's key hints are not shown".to_string());
+                    }
+                    hints.push(h);
+                }
+            }
+        }
+        for h in hints {
+            out.extend(hint_problems(lang, &h, &keys));
+        }
+        let Some(b) = &self.state.board else {
+            out.extend(box_problems(screen));
+            return out;
+        };
+        let overlay = self.state.help || b.form.is_some();
+        if !overlay {
+            out.extend(box_problems(screen));
+            out.extend(table_problems(screen, b, lang));
+            // With the detail at its top, it starts with the current application's
+            // name and sex.
+            if let Some(r) = b.current().filter(|_| b.detail_scroll == 0) {
+                let heads = ["男", "女", "male", "female"].map(|s| format!("{}  {s} ·", r.name));
+                if !screen
+                    .lines
+                    .iter()
+                    .any(|l| heads.iter().any(|h| l.contains(h.as_str())))
+                {
+                    out.push(format!("the detail pane does not show {}", r.name));
+                }
+            }
+        }
+        // The certified count, tight ("✓0") or labelled ("✓ 已认证 0").
+        let certified = format!("✓{}", b.counts[6]);
+        let labelled = format!(" {}", b.counts[6]);
+        let stage_line = screen.lines[1].trim_end();
+        let shown = stage_line.contains(&certified)
+            || stage_line.contains('✓') && stage_line.ends_with(labelled.as_str());
+        if !self.state.help && !shown {
+            out.push(format!(
+                "the stage line does not show '{certified}': {:?}",
+                screen.lines[1].trim_end()
+            ));
+        }
+        if let Some(app::Message::Info(m) | app::Message::Error(m)) = &self.state.message {
+            let status = &screen.lines[screen.lines.len() - 1];
+            if !status.contains(m.as_str()) {
+                out.push(format!(
+                    "the status line cuts the message {m:?}: {:?}",
+                    status.trim_end()
+                ));
+            }
+        }
+        out
+    }
+
+    /// Fails on every problem found that is not listed as known. Each known problem
+    /// (screen name and text, both parts) must still occur: once it is fixed, its
+    /// entry goes, and the snapshots are recorded again.
+    fn finish(self, known: &[(&str, &str)]) {
+        let unexpected: Vec<&String> = self
+            .problems
+            .iter()
+            .filter(|p| !known.iter().any(|(s, t)| p.contains(s) && p.contains(t)))
+            .collect();
+        let gone: Vec<&(&str, &str)> = known
+            .iter()
+            .filter(|(s, t)| !self.problems.iter().any(|p| p.contains(s) && p.contains(t)))
+            .collect();
+        assert!(
+            unexpected.is_empty() && gone.is_empty(),
+            "problems on the screens:\n{}\nknown problems that no longer occur:\n{:?}",
+            unexpected
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            gone
+        );
+    }
+}
+
+/// Cells of the stage table that do not show their whole text (the organisation is
+/// left out: it is shortened with an ellipsis on purpose).
+fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for line in screen.lines.iter().skip(4) {
+        let Some(body) = line.strip_prefix('│') else {
+            break;
+        };
+        let body = body.split('│').next().unwrap_or_default();
+        let Some(r) = b
+            .rows
+            .iter()
+            .filter(|r| body.starts_with(&r.name))
+            .max_by_key(|r| r.name.len())
+        else {
+            continue;
+        };
+        let zh = lang == Lang::Zh;
+        let mut cells = vec![
+            ("category", lang.category(r.category).to_string()),
+            (
+                "grade",
+                format!(
+                    "{}→{}",
+                    lang.grade_short(r.current),
+                    lang.grade_short(r.target)
+                ),
+            ),
+            ("status", lang.status(r.status).to_string()),
+        ];
+        let flags = [
+            (r.overridden, if zh { "破格" } else { "ovr" }),
+            (r.open_objections > 0, if zh { "异议" } else { "obj" }),
+            (r.visits > 0, if zh { "走访" } else { "visit" }),
+            (r.test_score.is_some(), if zh { "成绩" } else { "score" }),
+        ];
+        for (on, flag) in flags {
+            if on {
+                cells.push(("flags", flag.to_string()));
+            }
+        }
+        for (column, text) in cells {
+            let whole = body
+                .split(' ')
+                .any(|word| word == text || text.contains(' ') && body.contains(&text));
+            if !text.is_empty() && !whole {
+                out.insert(format!("the {column} column cuts '{text}'"));
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The hint line of a form: the last line inside the popup, which is 70 cells wide and
+/// centred.
+fn form_hint_line(screen: &Screen) -> String {
+    let grid = screen.grid();
+    let left = (screen.width as usize).saturating_sub(70) / 2;
+    let right = left + 69;
+    let bottom = grid
+        .iter()
+        .rposition(|r| at(r, right) == Some("╯"))
+        .unwrap_or(0);
+    grid.get(bottom.saturating_sub(1))
+        .map(|r| {
+            r.iter()
+                .filter(|(c, _)| *c > left && *c < right)
+                .map(|(_, s)| s.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn shots(app: &mut App, name: &str) {
+    for (w, h) in SIZES {
+        app.shot(&format!("{name}_{w}x{h}"), w, h);
+    }
+}
+
+#[test]
+fn login_screens_and_logging_in() {
+    let mut app = App::start(Lang::Zh);
+    assert_eq!(app.state.login.members.len(), 7);
+    assert!(
+        !app.state.login.demo_pins.is_empty(),
+        "the demo PINs are shown"
+    );
+    shots(&mut app, "login");
+    let screen = app.draw(80, 24);
+    assert!(screen.text().contains("周明远 1001"), "{}", screen.text());
+
+    // Filtering the list by role.
+    app.typed("sec");
+    app.shot("login_filtered_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+
+    // A member chosen, two digits typed.
+    app.press(KeyCode::Down);
+    app.press(KeyCode::Enter);
+    app.typed("10");
+    shots(&mut app, "login_pin");
+    let screen = app.draw(80, 24);
+    assert!(
+        screen.text().contains("陈静怡 口令 ●●▏"),
+        "{}",
+        screen.text()
+    );
+
+    // A wrong PIN is refused with a message and the login screen stays.
+    app.typed("99");
+    app.press(KeyCode::Enter);
+    assert!(app.state.board.is_none());
+    app.shot("login_wrong_pin_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Up);
+
+    // Too small, and back again.
+    app.shot("login_too_small_60x20", 60, 20);
+    let normal = app.draw(80, 24).text();
+    let seen = app.resized(&[(80, 24), (60, 20), (80, 24)]);
+    assert!(
+        seen[1].text().contains("终端窗口太小"),
+        "{}",
+        seen[1].text()
+    );
+    assert_eq!(seen[2].text(), normal, "back to the normal screen");
+
+    // The chair logs in.
+    app.press(KeyCode::Enter);
+    app.typed("1001");
+    app.press(KeyCode::Enter);
+    let b = app.board();
+    assert_eq!((b.member.as_str(), b.stage), ("周明远", 1));
+    shots(&mut app, "board_after_login");
+
+    // The board, too small and back.
+    app.shot("board_too_small_60x20", 60, 20);
+    app.shot("board_too_small_79x24", 79, 24);
+    app.shot("board_too_small_80x23", 80, 23);
+    let normal = app.draw(80, 24).text();
+    let seen = app.resized(&[(120, 40), (60, 20), (80, 24)]);
+    assert!(seen[1].text().contains("需要至少 80×24，当前 60×20"));
+    assert_eq!(seen[2].text(), normal, "back to the normal screen");
+    app.finish(&[]);
+
+    let mut en = App::start(Lang::En);
+    shots(&mut en, "login_en");
+    en.shot("login_too_small_en_60x20", 60, 20);
+    en.finish(&[]);
+}
+
+#[test]
+fn stage_boards() {
+    let mut app = App::logged_in(Lang::Zh);
+    for stage in 1..=6 {
+        app.press(KeyCode::Char(char::from(b'0' + stage)));
+        assert_eq!(app.board().stage, stage as usize);
+        assert!(
+            !app.board().rows.is_empty(),
+            "the demo has applications at stage {stage}"
+        );
+        shots(&mut app, &format!("stage{stage}"));
+    }
+
+    // Moving down loads the next application's details.
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('j'));
+    app.press(KeyCode::Char('j'));
+    let id = app.board().current().map(|r| r.id);
+    assert_eq!(app.board().detail.as_ref().map(|d| d.app.id), id);
+    shots(&mut app, "stage2_third_row");
+
+    // The detail pane focused, then scrolled.
+    app.press(KeyCode::Tab);
+    assert_eq!(app.board().pane, Pane::Detail);
+    shots(&mut app, "stage2_detail_focused");
+    for _ in 0..4 {
+        app.press(KeyCode::Char('j'));
+    }
+    shots(&mut app, "stage2_detail_scrolled");
+    for _ in 0..60 {
+        app.press(KeyCode::Char('j'));
+    }
+    app.shot("stage2_detail_scrolled_past_the_end_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().pane, Pane::Table);
+    // Another stage keeps the scroll of the last detail.
+    app.press(KeyCode::Char('3'));
+    app.shot("stage3_after_a_scrolled_detail_80x24", 80, 24);
+    // Moving the cursor starts the detail at its top again.
+    app.press(KeyCode::Char('j'));
+    app.press(KeyCode::Char('k'));
+    assert_eq!(app.board().detail_scroll, 0);
+
+    // A filter being typed, then applied, then one that matches nothing.
+    app.press(KeyCode::Char('1'));
+    app.press(KeyCode::Char('f'));
+    app.typed("公司");
+    let n = app.board().view.len();
+    assert!(
+        n > 0 && n < app.board().rows.len(),
+        "the filter narrows the list"
+    );
+    shots(&mut app, "stage1_filter_typing");
+    app.press(KeyCode::Enter);
+    shots(&mut app, "stage1_filtered");
+    app.press(KeyCode::Char('f'));
+    app.typed("不存在的单位");
+    app.press(KeyCode::Enter);
+    assert!(app.board().view.is_empty());
+    app.shot("stage1_filter_no_match_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    assert!(app.board().filter.is_empty());
+    app.shot("stage1_filter_cleared_80x24", 80, 24);
+    app.press(KeyCode::Char('j'));
+    app.press(KeyCode::Char('k'));
+
+    // Sorting says how; four presses come back to the declaration order.
+    app.press(KeyCode::Char('s'));
+    app.shot("stage1_sorted_by_name_80x24", 80, 24);
+    for _ in 0..3 {
+        app.press(KeyCode::Char('s'));
+    }
+    assert_eq!(app.board().sort, app::Sort::Declared);
+
+    // Errors on the status line.
+    app.press(KeyCode::Char('5'));
+    app.press(KeyCode::Char('a'));
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    shots(&mut app, "stage5_error");
+    app.press(KeyCode::Char('z'));
+    app.shot("stage5_unbound_key_80x24", 80, 24);
+    // A stage key leaves the message of the last stage.
+    app.press(KeyCode::Char('1'));
+    app.shot("stage1_after_an_error_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    assert!(app.state.message.is_none());
+
+    // English.
+    app.press(KeyCode::Char('L'));
+    assert_eq!(app.state.lang, Lang::En);
+    app.press(KeyCode::Char('5'));
+    app.press(KeyCode::Char('a'));
+    shots(&mut app, "stage5_error_en");
+    app.press(KeyCode::Esc);
+    for stage in [1u8, 2, 3, 4, 6] {
+        app.press(KeyCode::Char(char::from(b'0' + stage)));
+        shots(&mut app, &format!("stage{stage}_en"));
+    }
+    app.press(KeyCode::Char('4'));
+    app.press(KeyCode::Tab);
+    shots(&mut app, "stage4_detail_focused_en");
+    app.finish(&[]);
+}
+
+#[test]
+fn forms() {
+    let mut app = App::logged_in(Lang::Zh);
+
+    // The reason form: empty, refused, typed.
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('r'));
+    assert!(matches!(
+        app.board().form,
+        Some(Form::Reason {
+            what: app::ReasonFor::Return,
+            ..
+        })
+    ));
+    shots(&mut app, "form_reason_empty");
+    app.ctrl('s');
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    app.shot("form_reason_required_80x24", 80, 24);
+    app.typed("培训证明缺少盖章");
+    app.press(KeyCode::Enter);
+    app.typed("请补充2025年度考核结果");
+    shots(&mut app, "form_reason_typed");
+
+    // Escape asks before throwing the text away; n goes back to the form.
+    app.press(KeyCode::Esc);
+    assert!(matches!(app.board().form, Some(Form::Discard(_))));
+    shots(&mut app, "form_discard");
+    app.press(KeyCode::Char('n'));
+    assert!(matches!(app.board().form, Some(Form::Reason { .. })));
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('y'));
+    assert!(app.board().form.is_none());
+
+    // The override form at review.
+    app.press(KeyCode::Char('o'));
+    app.shot("form_override_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+
+    // The score form at the test stage, and a score out of range.
+    app.press(KeyCode::Char('3'));
+    app.press(KeyCode::Char('e'));
+    assert!(
+        app.board().form.is_none(),
+        "the first application at the test stage has failed it"
+    );
+    app.shot("stage3_final_refused_80x24", 80, 24);
+    app.press(KeyCode::Char('j'));
+    app.press(KeyCode::Char('e'));
+    assert!(matches!(app.board().form, Some(Form::Score { .. })));
+    shots(&mut app, "form_score");
+    for _ in 0..4 {
+        app.press(KeyCode::Backspace);
+    }
+    app.typed("250");
+    app.press(KeyCode::Enter);
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    app.shot("form_score_out_of_range_80x24", 80, 24);
+    for _ in 0..3 {
+        app.press(KeyCode::Backspace);
+    }
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('y'));
+
+    // The failed-test reason at the test stage.
+    app.press(KeyCode::Char('x'));
+    app.shot("form_fail_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+
+    // The visit form: fresh, then filled in with the rating chosen.
+    app.press(KeyCode::Char('4'));
+    app.press(KeyCode::Char('v'));
+    assert!(matches!(
+        app.board().form,
+        Some(Form::Visit { field: 0, .. })
+    ));
+    shots(&mut app, "form_visit");
+    app.press(KeyCode::Enter);
+    app.typed("陈静怡、刘志强");
+    app.press(KeyCode::Tab);
+    app.typed("党建台账齐全，三会一课记录完整");
+    app.press(KeyCode::Enter);
+    app.typed("群众评价较好");
+    app.press(KeyCode::Tab);
+    app.press(KeyCode::Right);
+    assert!(matches!(
+        app.board().form,
+        Some(Form::Visit {
+            field: 3,
+            rating: 1,
+            ..
+        })
+    ));
+    shots(&mut app, "form_visit_filled");
+    app.press(KeyCode::Esc);
+    assert!(matches!(app.board().form, Some(Form::Discard(_))));
+    app.press(KeyCode::Char('y'));
+
+    // English forms.
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Char('v'));
+    app.typed("x");
+    app.press(KeyCode::Backspace);
+    shots(&mut app, "form_visit_en");
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('x'));
+    app.typed("Training certificate missing");
+    shots(&mut app, "form_reject_en");
+    app.press(KeyCode::Esc);
+    shots(&mut app, "form_discard_en");
+    app.press(KeyCode::Char('y'));
+    app.press(KeyCode::Char('3'));
+    app.press(KeyCode::Char('j'));
+    app.press(KeyCode::Char('e'));
+    app.shot("form_score_en_80x24", 80, 24);
+    app.finish(&[]);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = App::logged_in(Lang::Zh);
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('?'));
+    assert!(app.state.help);
+    shots(&mut app, "help");
+    for _ in 0..12 {
+        app.press(KeyCode::Char('j'));
+    }
+    app.shot("help_scrolled_80x24", 80, 24);
+    for _ in 0..60 {
+        app.press(KeyCode::Char('j'));
+    }
+    app.shot("help_scrolled_past_the_end_80x24", 80, 24);
+    app.press(KeyCode::Char('q'));
+    assert!(!app.state.help && !app.state.quit, "q closes help first");
+
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Char('?'));
+    shots(&mut app, "help_en");
+    for _ in 0..12 {
+        app.press(KeyCode::Char('j'));
+    }
+    app.shot("help_en_scrolled_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    app.shot("help_en_too_small_60x20", 60, 20);
+    app.finish(&[]);
+}
+
+#[test]
+fn timestamps_are_redacted_to_the_same_width() {
+    assert_eq!(
+        redact_timestamps(" 2026-11-26 10:00 通过 周明远"),
+        format!(" {STAMP} 通过 周明远")
+    );
+    assert_eq!(
+        redact_timestamps("走访 2026-11-10 · 满意"),
+        "走访 2026-11-10 · 满意",
+        "a date alone is kept"
+    );
+}
+
+#[test]
+fn the_checks_see_cut_characters_and_crooked_boxes() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+    let mut buf = Buffer::empty(Rect::new(0, 0, 4, 3));
+    buf.set_string(0, 0, "╭──╮", Style::default());
+    buf.set_string(0, 1, "│中│", Style::default());
+    buf.set_string(0, 2, "╰──╯", Style::default());
+    let straight = Screen::from_buffer(&buf);
+    assert_eq!(straight.text(), "╭──╮\n│中│\n╰──╯");
+    assert!(straight.clobbered.is_empty());
+    assert!(box_problems(&straight).is_empty());
+
+    // Something drawn over the right half of 中.
+    buf[(2, 1)].set_symbol("x");
+    let cut = Screen::from_buffer(&buf);
+    assert_eq!(cut.clobbered.len(), 1, "{:?}", cut.clobbered);
+    assert_eq!(cut.lines[1].width(), 5);
+    assert_eq!(box_problems(&cut).len(), 1, "{:?}", box_problems(&cut));
+}
