@@ -522,10 +522,15 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
     }
 }
 
+/// More than the help ever needs to scroll.
+const HELP_SCROLL_MAX: u16 = 60;
+
 fn help_update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Back | Action::Help | Action::Quit => state.help = false,
-        Action::Down => state.help_scroll = state.help_scroll.saturating_add(1),
+        Action::Down => {
+            state.help_scroll = (state.help_scroll + 1).min(HELP_SCROLL_MAX);
+        }
         Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
         _ => {}
     }
@@ -783,7 +788,17 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
     if b.pane == Pane::Detail {
         match action {
             Action::Down => {
-                b.detail_scroll = b.detail_scroll.saturating_add(1);
+                // The pane clamps what it shows; this keeps the count from running
+                // far past the end, so k answers at once.
+                let lines = b.detail.as_ref().map_or(0, |d| {
+                    12 + d.checks.len()
+                        + 2 * d.history.len()
+                        + d.visits
+                            .iter()
+                            .map(|v| 2 + v.findings.lines().count())
+                            .sum::<usize>()
+                });
+                b.detail_scroll = (b.detail_scroll + 1).min(lines as u16);
                 return vec![];
             }
             Action::Up => {
