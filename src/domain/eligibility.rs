@@ -35,6 +35,21 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    pub const ALL: [CheckKind; 8] = [
+        CheckKind::Category,
+        CheckKind::GradeDefined,
+        CheckKind::Progression,
+        CheckKind::YearsInPost,
+        CheckKind::PriorGrade,
+        CheckKind::TrainingDays,
+        CheckKind::Assessment,
+        CheckKind::TestScore,
+    ];
+
+    pub fn from_code(code: &str) -> Option<CheckKind> {
+        CheckKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CheckKind::Category => "category",

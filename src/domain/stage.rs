@@ -283,6 +283,43 @@ pub enum TransitionError {
     WrongStage { action: &'static str, stage: Stage },
 }
 
+impl TransitionError {
+    /// The refusal in Chinese, for the interface.
+    pub fn zh(&self) -> String {
+        let checks = |codes: &[String]| -> String {
+            codes
+                .iter()
+                .map(|c| {
+                    crate::domain::eligibility::CheckKind::from_code(c)
+                        .map_or(c.as_str(), |k| k.zh())
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        match self {
+            TransitionError::Final(s) => format!("该申请已{}，本周期不能再办理", s.zh()),
+            TransitionError::ReasonRequired(_) => "必须写明理由".into(),
+            TransitionError::Incomplete(v) => format!("申报材料不全，缺少：{}", v.join("、")),
+            TransitionError::Ineligible(v) => {
+                format!("资格条件不符合（{}），通过须先写明破格理由", checks(v))
+            }
+            TransitionError::NoTestScore => "尚未录入培训测试成绩".into(),
+            TransitionError::TestNotPassed => "测试成绩低于合格线，应记录为测试不合格".into(),
+            TransitionError::NoVisit => "尚未登记实地走访".into(),
+            TransitionError::NoResult => "综合评定结果尚未确定".into(),
+            TransitionError::ResultNotPassed => "综合评定结果未达到申报等级的分数线".into(),
+            TransitionError::NoticeOpen => "公示期尚未结束".into(),
+            TransitionError::OpenObjections(n) => format!("尚有 {n} 件异议未办结"),
+            TransitionError::UpheldObjections(n) => {
+                format!("有 {n} 件异议属实，须由主任委员决定不予认证或降级")
+            }
+            TransitionError::WrongStage { stage, .. } => {
+                format!("{}环节不能进行此项操作", stage.zh())
+            }
+        }
+    }
+}
+
 /// Applies a transition, or says which rule refuses it.
 pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, TransitionError> {
     if pos.status.is_final() {
@@ -645,6 +682,27 @@ mod tests {
             &all_met()
         )
         .is_err());
+    }
+
+    #[test]
+    fn refusals_read_in_chinese_with_the_checks_named() {
+        let e = TransitionError::Ineligible(vec!["prior_grade".into(), "training_days".into()]);
+        assert_eq!(
+            e.zh(),
+            "资格条件不符合（已获等级、近12个月培训天数），通过须先写明破格理由"
+        );
+        assert_eq!(
+            TransitionError::Final(Status::Rejected).zh(),
+            "该申请已不予通过，本周期不能再办理"
+        );
+        assert_eq!(
+            TransitionError::WrongStage {
+                action: "reject",
+                stage: Stage::Evaluation
+            }
+            .zh(),
+            "综合评定环节不能进行此项操作"
+        );
     }
 
     #[test]

@@ -480,7 +480,8 @@ fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
         let numeric = matches!(form, Form::Score { .. });
         if let Some(field) = form.field_mut() {
             match c {
-                Some(c) if numeric && !(c.is_ascii_digit() || c == '.') => {}
+                Some(c) if numeric && !(c.is_ascii_digit() || c == '.' && !field.contains('.')) => {
+                }
                 Some(c) => field.push(c),
                 None => {
                     field.pop();

@@ -206,7 +206,7 @@ impl Runtime {
                 });
             }
             Ok(None) => {}
-            Err(e) => state.message = Some(Message::Error(e.to_string())),
+            Err(e) => state.message = Some(Message::Error(error_text(&e, lang))),
         }
     }
 
@@ -253,6 +253,20 @@ impl Runtime {
         };
         b.detail = Some(svc.detail(id)?);
         Ok(())
+    }
+}
+
+/// A refusal from the service layer in the interface language.
+pub fn error_text(e: &ServiceError, lang: Lang) -> String {
+    match (e, lang) {
+        (ServiceError::Transition(t), Lang::Zh) => t.zh(),
+        // In the app, refusals by role are the only ones of stages 1-4.
+        (ServiceError::Forbidden(m), Lang::Zh) => match m.split_once(" (") {
+            Some((role, _)) if !role.is_empty() => format!("无权操作：{role}不能进行此项操作"),
+            _ => format!("无权操作：{m}"),
+        },
+        (ServiceError::Locked(until), Lang::Zh) => format!("口令连续错误三次，已锁定至 {until}"),
+        _ => e.to_string(),
     }
 }
 

@@ -220,7 +220,19 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
                 theme.base()
             };
             Line::from(vec![
-                Span::styled(format!(" {} ", if chosen { "▶" } else { " " }), style),
+                Span::styled(
+                    format!(
+                        " {} ",
+                        if chosen {
+                            "▶"
+                        } else if pos == l.selected && l.chosen.is_none() {
+                            "›"
+                        } else {
+                            " "
+                        }
+                    ),
+                    style,
+                ),
                 Span::styled(format!("{}  ", super::render::pad(&m.name, 10)), style),
                 Span::styled(lang.role(m.role).to_string(), style.patch(theme.muted())),
             ])
