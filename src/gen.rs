@@ -69,46 +69,14 @@ pub fn organisation_count(persons: usize) -> usize {
     persons.saturating_mul(4).div_ceil(15).max(3)
 }
 
-/// GB 11643 check character of a resident ID number from its first 17 digits.
-/// Returns `'?'` when the input is not 17 ASCII digits.
-pub fn id_check_char(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let bytes = first17.as_bytes();
-    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
-        return '?';
-    }
-    let sum: u32 = bytes
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    CHECK[(sum % 11) as usize]
+/// GB 11643 check character (the validator's own), `'?'` for malformed input.
+fn id_check_char(first17: &str) -> char {
+    crate::domain::ids::id_check_char(first17).unwrap_or('?')
 }
 
-/// Characters of a unified social credit code (GB 32100), in value order.
-const CREDIT_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-
-/// GB 32100 check character of a unified social credit code from its first 17
-/// characters. Returns `'?'` when a character is outside the code's character set
-/// or the length is not 17.
-pub fn credit_code_check_char(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let bytes = first17.as_bytes();
-    if bytes.len() != 17 {
-        return '?';
-    }
-    let mut sum = 0u32;
-    for (b, w) in bytes.iter().zip(WEIGHTS) {
-        match CREDIT_CHARSET.iter().position(|c| c == b) {
-            Some(v) => sum += v as u32 * w,
-            None => return '?',
-        }
-    }
-    let check = (31 - sum % 31) % 31;
-    char::from(CREDIT_CHARSET[check as usize])
+/// GB 32100 check character (the validator's own), `'?'` for malformed input.
+fn credit_code_check_char(first17: &str) -> char {
+    crate::domain::ids::credit_check_char(first17).unwrap_or('?')
 }
 
 /// GB 11714 check character of an organisation code from its first 8 characters

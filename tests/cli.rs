@@ -1,7 +1,8 @@
 //! The `pingshen` binary: exit codes, messages on standard error, and files left as
 //! they were when a command is refused.
 
-use pingshen::domain::ids::{check_credit_code, id_check_char};
+mod common;
+use common::{credit_code, id_number};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -53,18 +54,6 @@ fn fails(dir: &Path, args: &[&str]) -> String {
         stdout(&out)
     );
     stderr(&out)
-}
-
-fn credit_code(first17: &str) -> String {
-    "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        .chars()
-        .map(|c| format!("{first17}{c}"))
-        .find(|code| check_credit_code(code).is_ok())
-        .expect("some check character fits")
-}
-
-fn id_number(first17: &str) -> String {
-    format!("{first17}{}", id_check_char(first17.as_bytes()))
 }
 
 /// The same 17 digits with a wrong check character.

@@ -2,6 +2,8 @@
 //! exactly as it was; a re-import is refused.
 
 use chrono::NaiveDate;
+mod common;
+use common::{credit_code, id_number};
 use pingshen::cli::files::{decode_text, parse_csv, parse_json};
 use pingshen::service::{Kind, Service, ServiceError};
 use pingshen::store::Store;
@@ -17,36 +19,6 @@ fn svc() -> Service {
 
 fn csv(name: &str, text: &str) -> Table {
     parse_csv(name, text).unwrap()
-}
-
-/// A valid ID number: 320102 1985-06-15, sequence 123 (odd: male).
-fn id(first17: &str) -> String {
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let s: u32 = first17
-        .bytes()
-        .zip(w)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize]
-    )
-}
-
-fn credit(first17: &str) -> String {
-    const CH: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let w = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let s: u32 = first17
-        .chars()
-        .zip(w)
-        .map(|(c, w)| CH.find(c).unwrap() as u32 * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        CH.as_bytes()[((31 - s % 31) % 31) as usize] as char
-    )
 }
 
 /// Row counts of every table the importers write, plus the audit.
@@ -72,7 +44,7 @@ fn snapshot(s: &Service) -> Vec<i64> {
 
 fn with_orgs() -> (Service, String) {
     let mut s = svc();
-    let code = credit("91320102MA1XY0000");
+    let code = credit_code("91320102MA1XY0000");
     let t = csv(
         "orgs.csv",
         &format!("统一社会信用代码,名称,组织类型,区县\n{code},南京华宇软件有限公司,企业,玄武区\n"),
@@ -91,8 +63,8 @@ fn import_err(s: &mut Service, kind: Kind, t: &Table) -> Vec<String> {
 #[test]
 fn good_files_import_with_chinese_or_english_headers_and_values() {
     let (mut s, code) = with_orgs();
-    let a = id("32010219850615123");
-    let b = id("32010219900101002");
+    let a = id_number("32010219850615123");
+    let b = id_number("32010219900101002");
     let t = csv(
         "persons.csv",
         &format!(
@@ -147,8 +119,8 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
 fn every_bad_row_is_listed_and_nothing_is_written() {
     let (mut s, code) = with_orgs();
     let before = snapshot(&s);
-    let good = id("32010219850615123");
-    let bad_check = format!("{}0", &id("32010219850615123")[..17]);
+    let good = id_number("32010219850615123");
+    let bad_check = format!("{}0", &id_number("32010219850615123")[..17]);
     let bad_check = if bad_check == good {
         format!("{}1", &good[..17])
     } else {
@@ -164,9 +136,9 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
              {},赵军,91320102MA1XYZ0009,secretary,书记,2019-01-01\n\
              {good},张伟,{code},secretary,党支部书记,2018-03-01\n\
              {},钱敏,{code},boss,书记,2019-01-01\n",
-            id("32010219860101002"),
-            id("32010219870101003"),
-            id("32010219880101004"),
+            id_number("32010219860101002"),
+            id_number("32010219870101003"),
+            id_number("32010219880101004"),
         ),
     );
     let errors = import_err(&mut s, Kind::Persons, &t);
@@ -223,7 +195,7 @@ fn missing_and_unknown_columns_and_empty_files() {
 #[test]
 fn duplicates_already_in_the_database_and_reimports_are_refused() {
     let (mut s, code) = with_orgs();
-    let a = id("32010219850615123");
+    let a = id_number("32010219850615123");
     let text = format!("id_number,name,org_code,category,position,post_start\n{a},张伟,{code},secretary,书记,2018-03-01\n");
     s.import(Kind::Persons, &csv("p.csv", &text), today())
         .unwrap();
@@ -248,7 +220,7 @@ fn duplicates_already_in_the_database_and_reimports_are_refused() {
 #[test]
 fn sex_must_agree_with_the_id_and_instructors_have_no_grade() {
     let (mut s, code) = with_orgs();
-    let male = id("32010219850615123");
+    let male = id_number("32010219850615123");
     let t = csv(
         "p.csv",
         &format!(
@@ -256,8 +228,8 @@ fn sex_must_agree_with_the_id_and_instructors_have_no_grade() {
              {male},张伟,女,{code},secretary,书记,2018-03-01,,\n\
              {},李娜,女,{code},instructor,指导员,2018-03-01,初级,2020-01-01\n\
              {},王强,男,{code},secretary,书记,2018-03-01,中级,\n",
-            id("32010219860101002"),
-            id("32010219870101013"),
+            id_number("32010219860101002"),
+            id_number("32010219870101013"),
         ),
     );
     let errors = import_err(&mut s, Kind::Persons, &t);
@@ -279,7 +251,7 @@ fn section_rows_need_a_known_person_and_valid_values() {
         "a.csv",
         &format!(
             "id_number,year,grade\n{},2025,称职\n",
-            id("32010219850615123")
+            id_number("32010219850615123")
         ),
     );
     let errors = import_err(&mut s, Kind::Assessments, &t);
@@ -299,7 +271,7 @@ fn declarations_need_an_open_cycle() {
         "d.csv",
         &format!(
             "id_number,target_grade,declared_on\n{},junior,2026-09-01\n",
-            id("32010219850615123")
+            id_number("32010219850615123")
         ),
     );
     let err = s.import(Kind::Declarations, &t, today()).unwrap_err();
@@ -312,7 +284,7 @@ fn declarations_need_an_open_cycle() {
 #[test]
 fn gbk_files_import_like_utf8() {
     let mut s = svc();
-    let code = credit("51320106MJ0000001");
+    let code = credit_code("51320106MJ0000001");
     let text =
         format!("统一社会信用代码,名称,组织类型,区县\n{code},鼓楼区湖南商会,社会组织,鼓楼区\n");
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);

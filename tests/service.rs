@@ -6,8 +6,10 @@
 //! seven-member committee, one 2026 cycle); one test looks at the full demo city.
 
 use chrono::{NaiveDate, NaiveDateTime};
+mod common;
+use common::{credit_code, id_number};
 use pingshen::domain::eligibility::{CheckKind, Figure, Outcome};
-use pingshen::domain::ids::{check_credit_code, id_check_char, parse_id_number};
+use pingshen::domain::ids::{check_credit_code, parse_id_number};
 use pingshen::domain::rules::DEMO_RULES;
 use pingshen::domain::stage::{Position, Stage, Status, Transition, TransitionError};
 use pingshen::domain::workdays::CalendarError;
@@ -37,21 +39,6 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
 
 /// 刘志强's organisation (the same code as in the demo committee).
 const ORG_A: &str = "91320104717809544E";
-
-/// A unified social credit code: the 17 characters given and the one check character
-/// the validator accepts.
-fn credit_code(first17: &str) -> String {
-    "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        .chars()
-        .map(|c| format!("{first17}{c}"))
-        .find(|code| check_credit_code(code).is_ok())
-        .expect("some check character fits")
-}
-
-/// A resident ID number: the 17 digits given and their check character.
-fn id_number(first17: &str) -> String {
-    format!("{first17}{}", id_check_char(first17.as_bytes()))
-}
 
 /// The committee: name, role, own organisation, PIN (the demo's order and PINs).
 const COMMITTEE: [(&str, &str, &str, &str); 7] = [

@@ -39,14 +39,19 @@ const PROVINCES: [&str; 34] = [
     "81", "82",
 ];
 
-/// The check character for the first 17 digits of an ID number.
-pub fn id_check_char(first17: &[u8]) -> char {
-    let sum: u32 = first17
+/// The check character for the first 17 digits of an ID number; `None` unless they
+/// are 17 ASCII digits.
+pub fn id_check_char(first17: &str) -> Option<char> {
+    let digits = first17.as_bytes();
+    if digits.len() != 17 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = digits
         .iter()
         .zip(ID_WEIGHTS)
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
-    ID_CHECK[(sum % 11) as usize]
+    Some(ID_CHECK[(sum % 11) as usize])
 }
 
 /// Validates a resident ID number: length, digits, province, a real birth date not
@@ -67,7 +72,7 @@ pub fn parse_id_number(text: &str, today: NaiveDate) -> Result<IdInfo, IdError> 
     let last = chars[17].to_ascii_uppercase();
     if !(last.is_ascii_digit() || last == 'X') {
         return Err(IdError::Check {
-            expected: id_check_char(&text.as_bytes()[..17]),
+            expected: id_check_char(&text[..17]).unwrap_or('?'),
             found: chars[17],
         });
     }
@@ -81,7 +86,7 @@ pub fn parse_id_number(text: &str, today: NaiveDate) -> Result<IdInfo, IdError> 
     if birth.year() < 1900 || birth > today {
         return Err(IdError::BirthRange(birth.to_string()));
     }
-    let expected = id_check_char(&text.as_bytes()[..17]);
+    let expected = id_check_char(&text[..17]).unwrap_or('?');
     if expected != last {
         return Err(IdError::Check {
             expected,
@@ -120,26 +125,36 @@ const CREDIT_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
+/// The check character for the first 17 characters of a unified social credit code;
+/// `None` unless they are 17 characters of the code's set.
+pub fn credit_check_char(first17: &str) -> Option<char> {
+    if first17.chars().count() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (c, w) in first17.chars().zip(CREDIT_WEIGHTS) {
+        sum += CREDIT_CHARS.find(c)? as u32 * w;
+    }
+    let check = (31 - sum % 31) % 31;
+    Some(CREDIT_CHARS.as_bytes()[check as usize] as char)
+}
+
 /// Validates a unified social credit code (GB 32100-2015): charset and check character.
 pub fn check_credit_code(text: &str) -> Result<(), CreditCodeError> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() != 18 {
         return Err(CreditCodeError::Length(chars.len()));
     }
-    let mut values = [0u32; 18];
     for (i, c) in chars.iter().enumerate() {
-        values[i] = CREDIT_CHARS.find(*c).ok_or(CreditCodeError::Char {
-            pos: i + 1,
-            found: *c,
-        })? as u32;
+        if !CREDIT_CHARS.contains(*c) {
+            return Err(CreditCodeError::Char {
+                pos: i + 1,
+                found: *c,
+            });
+        }
     }
-    let sum: u32 = values[..17]
-        .iter()
-        .zip(CREDIT_WEIGHTS)
-        .map(|(v, w)| v * w)
-        .sum();
-    let check = (31 - sum % 31) % 31;
-    let expected = CREDIT_CHARS.as_bytes()[check as usize] as char;
+    let first17: String = chars[..17].iter().collect();
+    let expected = credit_check_char(&first17).unwrap_or('?');
     if expected != chars[17] {
         return Err(CreditCodeError::Check {
             expected,
@@ -261,19 +276,20 @@ mod tests {
     #[test]
     fn sex_follows_the_17th_digit() {
         // 32010219900101001? -> odd sequence digit 1: male
-        let first = b"32010219900101001";
-        let id = format!(
-            "{}{}",
-            std::str::from_utf8(first).unwrap(),
-            id_check_char(first)
-        );
+        let first = "32010219900101001";
+        let id = format!("{first}{}", id_check_char(first).unwrap());
         assert_eq!(parse_id_number(&id, today()).unwrap().sex, Sex::Male);
+        assert_eq!(id_check_char("11010519491231002"), Some('X'));
+        assert_eq!(id_check_char("1101051949123100"), None);
+        assert_eq!(id_check_char("1101051949123100A"), None);
     }
 
     #[test]
     fn credit_codes_check_character() {
         // A commonly cited valid example code.
         assert_eq!(check_credit_code("91350100M000100Y43"), Ok(()));
+        assert_eq!(credit_check_char("91350100M000100Y4"), Some('3'));
+        assert_eq!(credit_check_char("91350100M000100I4"), None);
         assert_eq!(
             check_credit_code("91350100M000100Y44"),
             Err(CreditCodeError::Check {
