@@ -93,12 +93,21 @@ impl Service {
             )
             .optional()?
             .ok_or_else(|| ServiceError::NotFound(format!("cycle #{id}")))?;
-        let rules = Rules::from_toml(&text).map_err(|p| {
-            ServiceError::Invalid(format!(
-                "the rules stored with cycle #{id} no longer load: {}",
-                p[0]
-            ))
-        })?;
+        // A cycle's rules never change once stored, so they are parsed once.
+        let cached = self.rules_cache.borrow().get(&id).cloned();
+        let rules = match cached {
+            Some(rules) => rules,
+            None => {
+                let rules = Rules::from_toml(&text).map_err(|p| {
+                    ServiceError::Invalid(format!(
+                        "the rules stored with cycle #{id} no longer load: {}",
+                        p[0]
+                    ))
+                })?;
+                self.rules_cache.borrow_mut().insert(id, rules.clone());
+                rules
+            }
+        };
         let cycle_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
             .map_err(|_| ServiceError::Invalid(format!("cycle #{id} has a bad date '{date}'")))?;
         Ok(Cycle {

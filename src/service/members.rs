@@ -101,6 +101,7 @@ impl Service {
             },
             role: Role::parse(&role),
             today: chrono::Local::now().date_naive(),
+            rules_cache: Default::default(),
         };
         if pin_matches(pin, &hash) {
             let logged = svc.mutate(|tx, _| {

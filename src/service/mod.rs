@@ -63,6 +63,8 @@ pub struct Service {
     role: Option<Role>,
     /// The date rules are applied at (today, unless a test or the demo sets it).
     today: NaiveDate,
+    /// Parsed rules of the cycles read so far (stored rules never change).
+    rules_cache: std::cell::RefCell<std::collections::HashMap<i64, crate::domain::rules::Rules>>,
 }
 
 impl Service {
@@ -73,6 +75,7 @@ impl Service {
             actor: Actor::system(what),
             role: None,
             today: chrono::Local::now().date_naive(),
+            rules_cache: Default::default(),
         }
     }
 
