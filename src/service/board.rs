@@ -63,6 +63,12 @@ pub struct Detail {
     pub training_days: f64,
     pub visits: Vec<Visit>,
     pub history: Vec<HistoryItem>,
+    /// The declaration: its date and the applicant's statement.
+    pub declared_on: String,
+    /// Training records, newest first: date, days, title.
+    pub training: Vec<(String, f64, String)>,
+    /// Annual assessments, newest first: year, result code.
+    pub assessments: Vec<(i32, String)>,
 }
 
 impl Service {
@@ -167,7 +173,27 @@ impl Service {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let declared_on: String = self.conn().query_row(
+            "SELECT declared_on FROM applications WHERE id = ?1",
+            [app_id],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT date, days, title FROM training WHERE person_id = ?1 ORDER BY date DESC",
+        )?;
+        let training = stmt
+            .query_map([app.person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT year, grade FROM assessments WHERE person_id = ?1 ORDER BY year DESC",
+        )?;
+        let assessments = stmt
+            .query_map([app.person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Detail {
+            declared_on,
+            training,
+            assessments,
             checks: crate::domain::eligibility::checklist(
                 &rec,
                 app.target,

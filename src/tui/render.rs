@@ -648,6 +648,17 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
             theme.error(),
         ));
     }
+    // The declaration itself.
+    let statement = if d.app.statement.trim().is_empty() {
+        lang.pick("（未填写个人陈述）", "(no statement)")
+            .to_string()
+    } else {
+        d.app.statement.trim().to_string()
+    };
+    lines.push(Line::from(vec![
+        label("申报", "Declared"),
+        Span::raw(format!("{} · {}", d.declared_on, statement)),
+    ]));
     lines.push(Line::styled(
         lang.pick("资格条件", "Eligibility"),
         theme.title(),
@@ -692,6 +703,36 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         )),
     ]));
     lines.push(Line::from(vec![label("测试", "Test"), Span::raw(test)]));
+    if !d.assessments.is_empty() {
+        let list: Vec<String> = d
+            .assessments
+            .iter()
+            .map(|(y, g)| {
+                let g = crate::domain::Assessment::parse(g).map_or(g.clone(), |a| {
+                    if lang.zh() {
+                        a.zh().to_string()
+                    } else {
+                        a.code().to_string()
+                    }
+                });
+                format!("{y} {g}")
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            label("考核", "Assessed"),
+            Span::raw(list.join(lang.pick("；", "; "))),
+        ]));
+    }
+    for (date, days, title) in d.training.iter().take(4) {
+        lines.push(Line::styled(
+            format!(
+                "   {date} {} {} {title}",
+                fmt_num(*days),
+                lang.pick("天", "d")
+            ),
+            theme.muted(),
+        ));
+    }
     for v in &d.visits {
         lines.push(Line::from(vec![
             label("走访", "Visit"),
