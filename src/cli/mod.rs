@@ -488,6 +488,13 @@ fn summary(svc: &Service) -> Result<()> {
             }
         }
     }
+    let members: Vec<String> = crate::service::members::list(svc.store())?
+        .into_iter()
+        .map(|m| format!("#{} {}（{}）", m.id, m.name, m.role.zh()))
+        .collect();
+    if !members.is_empty() {
+        println!("  committee 评委 (--user ID): {}", members.join("  "));
+    }
     if crate::service::demo::is_demo(svc) {
         let pins: Vec<String> = crate::service::demo::demo_pins()
             .into_iter()
