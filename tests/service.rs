@@ -1183,6 +1183,8 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     walk_to(&mut svc, autumn, Stage::Evaluation);
     walk_to(&mut svc, winter, Stage::Evaluation);
 
+    // The autumn notice is started on its first day.
+    svc.set_today(day(2026, 9, 29));
     let mut svc = login(svc, "陈静怡");
     let r = svc.start_notice(day(2026, 9, 29));
     assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
@@ -1255,7 +1257,14 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     let mut svc = login(svc, "周明远");
     score_sheet(&mut svc, winter, [16.0, 20.0, 8.0, 24.0, 12.0]);
     svc.finalise(winter).unwrap();
-    // Mon 11-23 .. Fri 11-27.
+    // Mon 11-23 .. Fri 11-27; a notice cannot be started backdated.
+    svc.set_today(day(2026, 11, 24));
+    let r = svc.start_notice(day(2026, 11, 23));
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("in the past")),
+        "{r:?}"
+    );
+    svc.set_today(day(2026, 11, 23));
     let (second_notice, start, end) = svc.start_notice(day(2026, 11, 23)).unwrap();
     assert_eq!((start, end), (day(2026, 11, 23), day(2026, 11, 27)));
     assert_eq!(
@@ -1329,4 +1338,65 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
         )
         .unwrap();
     assert_eq!(failed, 0);
+}
+
+#[test]
+fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluation() {
+    let demo = pingshen::service::demo::in_memory().unwrap();
+    let as_member = |svc: Service, id: i64| -> Service {
+        match Service::login(svc.into_store(), id, &format!("{}", 1000 + id)) {
+            Ok(s) => s,
+            Err(e) => panic!("login #{id}: {}", e.1),
+        }
+    };
+    let one = |svc: &Service, sql: &str| -> (i64, i64) {
+        svc.conn()
+            .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    let (noticed, _) = one(
+        &demo,
+        "SELECT id, 0 FROM applications WHERE notice_id IS NOT NULL LIMIT 1",
+    );
+    let (evaluated, _) = one(
+        &demo,
+        "SELECT id, 0 FROM applications WHERE stage = 'evaluation' AND status = 'active' LIMIT 1",
+    );
+    let (draft_app, draft_member) = one(
+        &demo,
+        "SELECT application_id, member_id FROM sheets WHERE status = 'draft' LIMIT 1",
+    );
+    let not_certify = || Transition::NotCertify {
+        reason: reason("异议属实"),
+    };
+
+    // A member may not refuse certification, at the notice or anywhere.
+    let mut svc = as_member(demo, 2);
+    let audit = count(&svc, "audit");
+    let r = svc.transition(noticed, not_certify());
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    // Nor submit a sheet once the result is final.
+    let r = svc.submit_sheet(noticed);
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert_eq!(count(&svc, "audit"), audit);
+
+    // The chair may not refuse at evaluation: that result comes from the scores.
+    let mut svc = as_member(svc, 1);
+    let r = svc.transition(evaluated, not_certify());
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert_eq!(
+        svc.application(evaluated).unwrap().position,
+        pos(Stage::Evaluation, Status::Active)
+    );
+
+    // A draft is submitted once; a second submission is refused.
+    let mut svc = as_member(svc, draft_member);
+    svc.submit_sheet(draft_app).unwrap();
+    let audit = count(&svc, "audit");
+    let r = svc.submit_sheet(draft_app);
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("already submitted")),
+        "{r:?}"
+    );
+    assert_eq!(count(&svc, "audit"), audit);
 }

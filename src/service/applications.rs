@@ -132,12 +132,28 @@ pub(super) fn move_stage(
     next: Position,
     action: &str,
     reason: &str,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     let now = crate::store::now();
-    tx.execute(
-        "UPDATE applications SET stage = ?1, status = ?2, updated_at = ?3 WHERE id = ?4",
-        params![next.stage.code(), next.status.code(), now, app.id],
+    // Only from the position the decision was taken on: another member may have
+    // moved the application meanwhile.
+    let changed = tx.execute(
+        "UPDATE applications SET stage = ?1, status = ?2, updated_at = ?3
+         WHERE id = ?4 AND stage = ?5 AND status = ?6",
+        params![
+            next.stage.code(),
+            next.status.code(),
+            now,
+            app.id,
+            app.position.stage.code(),
+            app.position.status.code()
+        ],
     )?;
+    if changed == 0 {
+        return Err(ServiceError::Invalid(format!(
+            "{}'s application was changed by someone else meanwhile; look again and retry",
+            app.name
+        )));
+    }
     tx.execute(
         "INSERT INTO stage_records (application_id, from_stage, to_stage, to_status, action, member_id, at, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -241,10 +257,23 @@ impl Service {
             Transition::Fail { .. } => Some("record a failed test"),
             Transition::NotCertify { .. } => Some("refuse certification"),
         };
-        if let Some(what) = what {
-            self.require(&[Role::Chair, Role::Member], what)?;
+        match &t {
+            // Refusing certification is the chair's decision.
+            Transition::NotCertify { .. } => {
+                self.require(&[Role::Chair], "refuse certification")?
+            }
+            _ => {
+                if let Some(what) = what {
+                    self.require(&[Role::Chair, Role::Member], what)?;
+                }
+            }
         }
         let app = self.application(app_id)?;
+        if matches!(t, Transition::NotCertify { .. }) && app.position.stage == Stage::Evaluation {
+            return Err(ServiceError::Invalid(
+                "at the evaluation stage the result comes from finalising the scores".into(),
+            ));
+        }
         let facts = self.facts(&app)?;
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = t.reason().unwrap_or("").to_string();

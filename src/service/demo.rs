@@ -441,10 +441,13 @@ fn walk(svc: &mut Service) -> Result<()> {
         }
     }
     // The notice: started on Monday 2026-11-23, five working days.
+    let today = svc.today();
+    svc.set_today(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default());
     as_member(svc, chair, |svc| {
         svc.start_notice(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default())
             .map(|_| ())
     })?;
+    svc.set_today(today);
     let mut stmt = svc
         .conn()
         .prepare("SELECT id FROM applications WHERE notice_id IS NOT NULL ORDER BY id")?;

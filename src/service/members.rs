@@ -90,16 +90,24 @@ impl Service {
         if let Some(until) = locked_until.filter(|u| *u > now) {
             return Err(Box::new((
                 store,
-                ServiceError::Locked(until[11..].to_string()),
+                ServiceError::Locked(until.get(11..).unwrap_or(&until).to_string()),
             )));
         }
+        let Some(parsed_role) = Role::parse(&role) else {
+            return Err(Box::new((
+                store,
+                ServiceError::Forbidden(format!(
+                    "member #{member_id} has an unknown role '{role}'"
+                )),
+            )));
+        };
         let mut svc = Service {
             store,
             actor: Actor {
                 member_id: Some(member_id),
                 name,
             },
-            role: Role::parse(&role),
+            role: Some(parsed_role),
             today: chrono::Local::now().date_naive(),
             rules_cache: Default::default(),
         };
@@ -143,7 +151,7 @@ impl Service {
             ))
         });
         let err = match audited {
-            Ok(Some(until)) => ServiceError::Locked(until[11..].to_string()),
+            Ok(Some(until)) => ServiceError::Locked(until.get(11..).unwrap_or(&until).to_string()),
             Ok(None) => ServiceError::Forbidden("wrong PIN".into()),
             Err(e) => e,
         };

@@ -164,10 +164,25 @@ impl Service {
 
     /// Submits the acting member's sheet; every criterion must be scored.
     pub fn submit_sheet(&mut self, app_id: i64) -> Result<()> {
+        self.require(&[Role::Chair, Role::Member], "submit a score sheet")?;
         let member = self.actor.member_id.ok_or_else(|| {
             ServiceError::Forbidden("only a committee member can submit a sheet".into())
         })?;
         let app = self.application(app_id)?;
+        let at_evaluation = Position {
+            stage: Stage::Evaluation,
+            status: Status::Active,
+        };
+        if app.position != at_evaluation || app.result_passed.is_some() {
+            return Err(ServiceError::Invalid(format!(
+                "sheets are submitted at the evaluation stage before the result is final; {} is at {}",
+                app.name,
+                app.position.stage.en()
+            )));
+        }
+        if let Some(why) = self.recusal(member, app_id)? {
+            return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
+        }
         let rules = self.cycle(app.cycle_id)?.rules;
         let values = self.sheet_values(app_id, member)?;
         let missing: Vec<&str> = rules
@@ -183,11 +198,20 @@ impl Service {
             )));
         }
         self.mutate(|tx, _| {
-            tx.execute(
-                "UPDATE sheets SET status = 'submitted', submitted_at = ?1 WHERE application_id = ?2 AND member_id = ?3",
+            let changed = tx.execute(
+                "UPDATE sheets SET status = 'submitted', submitted_at = ?1
+                 WHERE application_id = ?2 AND member_id = ?3 AND status = 'draft'",
                 params![crate::store::now(), app_id, member],
             )?;
-            Ok(((), AuditNote::new("submit", "sheet", format!("{app_id}/{member}"))))
+            if changed == 0 {
+                return Err(ServiceError::Invalid(
+                    "this sheet is already submitted".into(),
+                ));
+            }
+            Ok((
+                (),
+                AuditNote::new("submit", "sheet", format!("{app_id}/{member}")),
+            ))
         })
     }
 
@@ -287,6 +311,12 @@ impl Service {
     /// the end is computed from the rules' working days.
     pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
         self.require(&[Role::Chair], "start the public notice")?;
+        if start < self.today {
+            return Err(ServiceError::Invalid(format!(
+                "the notice cannot start in the past ({start}, today is {})",
+                self.today
+            )));
+        }
         let cycle = self.open_cycle()?;
         let (first, last) = cycle
             .rules

@@ -319,7 +319,9 @@ impl Board {
     /// it is still there.
     pub fn rebuild_view(&mut self) {
         let keep = self.current().map(|r| r.id);
-        if self.keys.len() != self.rows.len() {
+        // New rows (a reload clears the keys) need new keys and a full scan.
+        if self.keys.len() != self.rows.len() || self.keys.is_empty() {
+            self.view_filter = None;
             self.keys = self
                 .rows
                 .iter()
@@ -1216,6 +1218,25 @@ mod tests {
         s.board.as_mut().unwrap().keys.clear();
         keys(&mut s, "HUNAN");
         assert_eq!(s.board.as_ref().unwrap().view, vec![1]);
+    }
+
+    #[test]
+    fn a_reload_that_empties_a_filtered_stage_does_not_crash() {
+        let mut s = logged_in(2);
+        keys(&mut s, "f张");
+        let b = s.board.as_mut().unwrap();
+        assert_eq!(b.view, vec![0]);
+        // The last matching application moved on: the stage reloads with no rows.
+        b.rows.clear();
+        b.keys.clear();
+        b.rebuild_view();
+        assert!(b.view.is_empty());
+        assert!(b.current().is_none());
+        // And with other rows again.
+        b.rows = vec![row(20, "张三", "南京华宇软件有限公司", Status::Active)];
+        b.keys.clear();
+        b.rebuild_view();
+        assert_eq!(b.view, vec![0]);
     }
 
     #[test]
