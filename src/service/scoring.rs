@@ -2,7 +2,7 @@
 //! independent score sheets, finalising a result, starting the notice and recording
 //! objections.
 
-use super::applications::move_stage;
+use super::applications::{move_stage, Application};
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::aggregate::{self, Aggregate, Sheet};
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
@@ -17,6 +17,23 @@ pub const CONFLICT_KINDS: [&str; 4] = ["relative", "worked_there", "same_org", "
 
 /// Objection channels.
 pub const CHANNELS: [&str; 4] = ["letter", "visit", "phone", "email"];
+
+/// Refuses unless the application is in evaluation with no final result yet.
+fn open_evaluation(app: &Application, what: &str) -> Result<()> {
+    let open = Position {
+        stage: Stage::Evaluation,
+        status: Status::Active,
+    };
+    if app.position != open || app.result_passed.is_some() {
+        return Err(ServiceError::Invalid(format!(
+            "{what} only while the candidate is in evaluation with no final result; {} is at {} ({})",
+            app.name,
+            app.position.stage.en(),
+            app.position.status.code()
+        )));
+    }
+    Ok(())
+}
 
 impl Service {
     /// Why `member_id` must recuse from the application's candidate, if they must: the
@@ -92,24 +109,9 @@ impl Service {
             .member_id
             .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
         let app = self.application(app_id)?;
-        if app.position
-            != (crate::domain::stage::Position {
-                stage: Stage::Evaluation,
-                status: Status::Active,
-            })
-        {
-            return Err(ServiceError::Invalid(format!(
-                "scores are given at the evaluation stage; the application is at {}",
-                app.position.stage.en()
-            )));
-        }
+        open_evaluation(&app, "scores are given")?;
         if let Some(why) = self.recusal(member, app_id)? {
             return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
-        }
-        if app.result_passed.is_some() {
-            return Err(ServiceError::Invalid(
-                "the result is final; scores are locked".into(),
-            ));
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         let c = rules
@@ -169,17 +171,7 @@ impl Service {
             ServiceError::Forbidden("only a committee member can submit a sheet".into())
         })?;
         let app = self.application(app_id)?;
-        let at_evaluation = Position {
-            stage: Stage::Evaluation,
-            status: Status::Active,
-        };
-        if app.position != at_evaluation || app.result_passed.is_some() {
-            return Err(ServiceError::Invalid(format!(
-                "sheets are submitted at the evaluation stage before the result is final; {} is at {}",
-                app.name,
-                app.position.stage.en()
-            )));
-        }
+        open_evaluation(&app, "sheets are submitted")?;
         if let Some(why) = self.recusal(member, app_id)? {
             return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
         }
@@ -247,18 +239,7 @@ impl Service {
     pub fn finalise(&mut self, app_id: i64) -> Result<Aggregate> {
         self.require(&[Role::Chair], "finalise a result")?;
         let app = self.application(app_id)?;
-        let at_evaluation = Position {
-            stage: Stage::Evaluation,
-            status: Status::Active,
-        };
-        if app.position != at_evaluation || app.result_passed.is_some() {
-            return Err(ServiceError::Invalid(format!(
-                "only a candidate still in evaluation can be finalised; {} is at {} ({})",
-                app.name,
-                app.position.stage.en(),
-                app.position.status.code()
-            )));
-        }
+        open_evaluation(&app, "a result is finalised")?;
         let rules = self.cycle(app.cycle_id)?.rules;
         let sheets = self.eligible_sheets(app_id)?;
         let agg = aggregate::aggregate(&sheets, &rules)
