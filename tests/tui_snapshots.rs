@@ -914,3 +914,22 @@ fn the_checks_see_cut_characters_and_crooked_boxes() {
     assert_eq!(cut.lines[1].width(), 5);
     assert_eq!(box_problems(&cut).len(), 1, "{:?}", box_problems(&cut));
 }
+
+#[test]
+fn the_secretary_sees_no_decision_keys() {
+    let mut app = App::start(Lang::Zh);
+    // Typing her name leaves only 吴婷; her PIN is 1007.
+    app.typed("吴婷");
+    app.press(KeyCode::Enter);
+    app.typed("1007");
+    app.press(KeyCode::Enter);
+    assert_eq!(app.board().role, Some(pingshen::domain::Role::Secretary));
+    app.press(KeyCode::Char('3'));
+    let screen = app.shot("secretary_stage3_80x24", 80, 24);
+    let hints = screen.lines.last().cloned().unwrap_or_default();
+    assert!(hints.contains("录入成绩"), "{hints}");
+    for decision in ["通过", "退回补正", "不合格"] {
+        assert!(!hints.contains(decision), "{decision} in {hints}");
+    }
+    app.finish(&[]);
+}

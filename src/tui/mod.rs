@@ -111,6 +111,14 @@ impl Runtime {
     /// Runs one effect, changing the state with its result.
     pub fn run_effect(&mut self, state: &mut State, effect: Effect) {
         let lang = state.lang;
+        // A session left open past midnight applies the new day's date.
+        let now = chrono::Local::now().date_naive();
+        if now > state.today {
+            state.today = now;
+            if let Some(svc) = self.svc.as_mut() {
+                svc.set_today(now);
+            }
+        }
         let outcome: Result<Option<String>, ServiceError> = match effect {
             Effect::Quit => Ok(None),
             Effect::Login { member, pin } => {

@@ -13,6 +13,14 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, 
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+/// Actions that decide on an application (chair and members only).
+const DECISIONS: [Action; 4] = [
+    Action::Advance,
+    Action::Return,
+    Action::Reject,
+    Action::Override,
+];
+
 /// The smallest terminal the layout is made for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -816,6 +824,22 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             ),
             // A form shows its own keys.
             Mode::Input => Line::raw(""),
+            // The secretary records data but does not decide: no decision hints.
+            Mode::Table if b.role == Some(crate::domain::Role::Secretary) => {
+                let records: Vec<Action> = keymap
+                    .for_mode(Mode::Table, Some(b.stage))
+                    .map(|x| x.action)
+                    .filter(|a| !DECISIONS.contains(a))
+                    .collect();
+                hints_only(
+                    keymap,
+                    Mode::Table,
+                    Some(b.stage),
+                    lang,
+                    theme,
+                    Some(&records),
+                )
+            }
             mode => {
                 let mut line = hints(keymap, mode, Some(b.stage), lang, theme);
                 if b.stage >= 5 {
