@@ -265,6 +265,8 @@ pub struct State {
     /// Rows the table shows (set by rendering; used for paging).
     pub page: usize,
     pub today: NaiveDate,
+    /// Whether `today` follows the clock (the real app; tests fix the date).
+    pub follow_clock: bool,
 }
 
 impl State {
@@ -284,6 +286,7 @@ impl State {
             quit: false,
             page: 10,
             today,
+            follow_clock: false,
         }
     }
 

@@ -113,7 +113,7 @@ impl Runtime {
         let lang = state.lang;
         // A session left open past midnight applies the new day's date.
         let now = chrono::Local::now().date_naive();
-        if now > state.today {
+        if state.follow_clock && now > state.today {
             state.today = now;
             if let Some(svc) = self.svc.as_mut() {
                 svc.set_today(now);
@@ -292,6 +292,7 @@ pub fn run(opts: Options) -> Result<()> {
     let mut rt = Runtime::new(store, &opts.db);
     let mut state = rt.initial_state(opts.lang, themes.len(), opts.user)?;
     state.theme = theme_index;
+    state.follow_clock = true;
     let keymap = Keymap::builtin();
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {
