@@ -10,4 +10,5 @@ pub mod gen;
 pub mod service;
 pub mod store;
 pub mod table;
+pub mod text;
 pub mod tui;

@@ -7,6 +7,7 @@ use crate::service::check::CheckReport;
 use crate::service::export::ExportKind;
 use crate::service::{Kind, Service};
 use crate::store::Store;
+use crate::text::pad;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use files::Format;
@@ -503,12 +504,6 @@ fn summary(svc: &Service) -> Result<()> {
         println!("  demo PINs 演示口令: {}", pins.join("  "));
     }
     Ok(())
-}
-
-/// Pads text to `width` terminal cells (CJK characters are two cells wide).
-pub fn pad(text: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(text);
-    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn parse_kind(kind: &str) -> Result<Kind> {

@@ -6,12 +6,12 @@ use super::keymap::{key_label, Action, Keymap, Mode};
 use super::theme::Theme;
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
+use crate::text::{fit, pad, wrap_cells};
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
 /// Actions that decide on an application (chair and members only).
 const DECISIONS: [Action; 4] = [
@@ -114,25 +114,6 @@ fn block<'a>(title: &'a str, theme: &Theme, focused: bool) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(theme.border(focused))
         .title(Span::styled(format!(" {title} "), theme.title()))
-}
-
-/// Truncates to `width` cells, never cutting a wide character in half.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in text.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
 }
 
 fn hints(
@@ -241,7 +222,7 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
                     ),
                     style,
                 ),
-                Span::styled(format!("{}  ", super::render::pad(&m.name, 10)), style),
+                Span::styled(format!("{}  ", pad(&m.name, 10)), style),
                 Span::styled(lang.role(m.role).to_string(), style.patch(theme.muted())),
             ])
         })
@@ -305,13 +286,6 @@ fn paren(lang: Lang, text: &str) -> String {
         Lang::Zh => format!("（{text}）"),
         Lang::En => format!(" ({text})"),
     }
-}
-
-/// Pads to `width` cells.
-pub fn pad(text: &str, width: usize) -> String {
-    let t = fit(text, width);
-    let w = t.width();
-    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn board(
@@ -1124,23 +1098,5 @@ fn wrap_line(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'stat
         }
     }
     out.push(Line::from(spans));
-    out
-}
-
-/// Splits text into pieces of at most `width` cells, never inside a character.
-fn wrap_cells(text: &str, width: usize) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut w = 0;
-    for c in text.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > width {
-            out.push(String::new());
-            w = 0;
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-        w += cw;
-    }
     out
 }
