@@ -4,6 +4,7 @@
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
 use crate::domain::stage::{Stage, Transition};
+use crate::service::applications::Rating;
 use crate::service::board::{AppRow, Detail};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -139,7 +140,11 @@ pub enum Form {
     Discard(Box<Form>),
 }
 
-pub const RATINGS: [&str; 3] = ["satisfied", "basically_satisfied", "unsatisfied"];
+pub const RATINGS: [Rating; 3] = [
+    Rating::Satisfied,
+    Rating::BasicallySatisfied,
+    Rating::Unsatisfied,
+];
 
 impl Form {
     /// Whether anything has been typed.
@@ -214,7 +219,7 @@ pub enum Effect {
         date: NaiveDate,
         visitors: String,
         findings: String,
-        rating: &'static str,
+        rating: Rating,
     },
     Quit,
 }
@@ -1168,7 +1173,7 @@ mod tests {
                 date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
                 visitors: "陈静怡".into(),
                 findings: "台账齐全\n评价好".into(),
-                rating: "basically_satisfied",
+                rating: Rating::BasicallySatisfied,
             }]
         );
     }

@@ -191,13 +191,6 @@ impl Runtime {
                 rating,
             } => {
                 let svc = self.svc.as_mut().expect("logged in");
-                let rating = match rating {
-                    "satisfied" => crate::service::applications::Rating::Satisfied,
-                    "basically_satisfied" => {
-                        crate::service::applications::Rating::BasicallySatisfied
-                    }
-                    _ => crate::service::applications::Rating::Unsatisfied,
-                };
                 svc.record_visit(app, date, &visitors, &findings, rating)
                     .map(|_| Some(lang.pick("走访记录已保存", "Visit recorded").to_string()))
             }

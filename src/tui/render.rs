@@ -944,7 +944,7 @@ fn form_popup(
                 } else {
                     theme.base()
                 };
-                spans.push(Span::styled(format!(" {} ", lang.rating(r)), st));
+                spans.push(Span::styled(format!(" {} ", lang.rating(r.code())), st));
                 spans.push(Span::raw(" "));
             }
             l.push(Line::from(spans));
