@@ -313,7 +313,7 @@ const CRITERIA: [&str; 5] = [
 /// Saves every criterion of the acting member's sheet and submits it.
 fn score_sheet(svc: &mut Service, app: i64, values: [f64; 5]) {
     for (c, v) in CRITERIA.iter().zip(values) {
-        svc.save_score(app, c, v, "").unwrap();
+        svc.save_score(app, c, v).unwrap();
     }
     svc.submit_sheet(app).unwrap();
 }
@@ -631,6 +631,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let (same_org, other) = (apps[0], apps[1]); // 张伟 works at ORG_A, 李娜 elsewhere
     walk_to(&mut svc, same_org, Stage::Evaluation);
     walk_to(&mut svc, other, Stage::Evaluation);
+    svc.open_scoring().unwrap();
     let liu = member_id(&svc, "刘志强");
     let chen = member_id(&svc, "陈静怡");
     let sun = member_id(&svc, "孙丽华");
@@ -645,13 +646,13 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let written = |s: &Service| (count(s, "scores"), count(s, "sheets"), count(s, "audit"));
     let mut svc = login(svc, "刘志强");
     let before = written(&svc);
-    let r = svc.save_score(same_org, "political", 15.0, "");
+    let r = svc.save_score(same_org, "political", 15.0);
     assert!(
         matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
         "{r:?}"
     );
     assert_eq!(written(&svc), before, "nothing written");
-    svc.save_score(other, "political", 15.0, "").unwrap();
+    svc.save_score(other, "political", 15.0).unwrap();
 
     let mut svc = login(svc, "陈静怡");
     let conflicts = count(&svc, "conflicts");
@@ -665,7 +666,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     svc.declare_conflict(chen, persons[1], "relative", "系候选人表妹")
         .unwrap();
     let before = written(&svc);
-    let r = svc.save_score(other, "political", 15.0, "");
+    let r = svc.save_score(other, "political", 15.0);
     assert!(
         matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避") && m.contains("relative")),
         "{r:?}"
@@ -681,7 +682,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
         .is_some_and(|w| w.contains("worked_there")));
     let mut svc = login(svc, "孙丽华");
     let before = written(&svc);
-    let r = svc.save_score(other, "political", 15.0, "");
+    let r = svc.save_score(other, "political", 15.0);
     assert!(
         matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
         "{r:?}"
@@ -699,6 +700,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let (good, weak) = (apps[1], apps[2]);
     walk_to(&mut svc, good, Stage::Evaluation);
     walk_to(&mut svc, weak, Stage::Evaluation);
+    svc.open_scoring().unwrap();
 
     // Points per criterion (政治素质 20, 业务水平 25, 任职年限 10, 工作实绩 30,
     // 认可程度 15) and each sheet's total.
@@ -721,15 +723,15 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
 
     // A member: half points, nothing finer, nothing above the maximum.
     let mut svc = login(svc, "陈静怡");
-    svc.save_score(good, "political", 17.5, "").unwrap();
+    svc.save_score(good, "political", 17.5).unwrap();
     for bad in [0.25, 20.5, -0.5, 17.3] {
-        let r = svc.save_score(good, "political", bad, "");
+        let r = svc.save_score(good, "political", bad);
         assert!(
             matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("政治素质")),
             "{bad}: {r:?}"
         );
     }
-    let r = svc.save_score(good, "charm", 5.0, "");
+    let r = svc.save_score(good, "charm", 5.0);
     assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
     let stored: f64 = svc
         .conn()
@@ -749,7 +751,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     }
     score_sheet(&mut svc, good, sheet(&good_sheets, "陈静怡"));
     score_sheet(&mut svc, weak, sheet(&weak_sheets, "陈静怡"));
-    let r = svc.save_score(good, "political", 18.0, "");
+    let r = svc.save_score(good, "political", 18.0);
     assert!(
         matches!(r, Err(ServiceError::Invalid(_))),
         "a submitted sheet is locked: {r:?}"
@@ -763,9 +765,16 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
         score_sheet(&mut svc, weak, sheet(&weak_sheets, who));
     }
 
-    // Four sheets: below the quorum of five.
+    // Four sheets: below the quorum of five. Nothing is finalised while scoring is
+    // open.
     let mut svc = login(svc, "周明远");
     let row = row_of(&svc, "applications", good);
+    let r = svc.finalise(good);
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("still open")),
+        "{r:?}"
+    );
+    svc.close_scoring().unwrap();
     match svc.finalise(good) {
         Err(ServiceError::Invalid(m)) => assert_eq!(
             m,
@@ -774,15 +783,17 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
         other => panic!("expected a quorum refusal, got {other:?}"),
     }
     assert_eq!(row_of(&svc, "applications", good), row, "nothing changed");
+    svc.open_scoring().unwrap();
     score_sheet(&mut svc, good, sheet(&good_sheets, "周明远"));
     score_sheet(&mut svc, weak, sheet(&weak_sheets, "周明远"));
 
     // A sixth sheet for the good candidate; only a draft for the weak one.
     let mut svc = login(svc, "何欣然");
     score_sheet(&mut svc, good, sheet(&good_sheets, "何欣然"));
-    svc.save_score(weak, "political", 20.0, "").unwrap();
+    svc.save_score(weak, "political", 20.0).unwrap();
 
     let mut svc = login(svc, "周明远");
+    svc.close_scoring().unwrap();
     let agg = svc.finalise(good).unwrap();
     assert_eq!(agg.sheets, 6);
     let mut totals = agg.totals.clone();
@@ -836,8 +847,10 @@ fn finalising_twice_is_refused_without_writing_anything() {
     walk_to(&mut svc, pass, Stage::Evaluation);
     walk_to(&mut svc, fail, Stage::Evaluation);
     let mut svc = login(svc, "周明远");
+    svc.open_scoring().unwrap();
     score_sheet(&mut svc, pass, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
     score_sheet(&mut svc, fail, [8.0, 10.0, 4.0, 12.0, 6.0]); // 40
+    svc.close_scoring().unwrap();
     assert_eq!(svc.finalise(pass).unwrap().result, 80.0);
     assert_eq!(svc.finalise(fail).unwrap().result, 40.0);
     for app in [pass, fail] {
@@ -911,9 +924,8 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     step(&mut svc, "declare", |s| {
         s.declare_conflict(sun, persons[1], "other", "曾为同一课题组成员")
     });
-    step(&mut svc, "score", |s| {
-        s.save_score(app, "tenure", 9.5, "任职时间长")
-    });
+    step(&mut svc, "open", |s| s.open_scoring());
+    step(&mut svc, "score", |s| s.save_score(app, "tenure", 9.5));
     step(&mut svc, "advance", |s| {
         s.transition(odd, Transition::Advance)
     });
@@ -1197,7 +1209,9 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     );
     assert_eq!(count(&svc, "notices"), 0);
 
+    svc.open_scoring().unwrap();
     score_sheet(&mut svc, autumn, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
+    svc.close_scoring().unwrap();
     assert_eq!(svc.finalise(autumn).unwrap().result, 80.0);
     // Tue 09-29, Wed 09-30, (Oct 1-7 off) Thu 10-08, Fri 10-09, Sat 10-10 (worked).
     let (first_notice, start, end) = svc.start_notice(day(2026, 9, 29)).unwrap();
@@ -1255,7 +1269,9 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     );
 
     let mut svc = login(svc, "周明远");
+    svc.open_scoring().unwrap();
     score_sheet(&mut svc, winter, [16.0, 20.0, 8.0, 24.0, 12.0]);
+    svc.close_scoring().unwrap();
     svc.finalise(winter).unwrap();
     // Mon 11-23 .. Fri 11-27; a notice cannot be started backdated.
     svc.set_today(day(2026, 11, 24));

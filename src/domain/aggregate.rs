@@ -102,6 +102,40 @@ pub fn aggregate(sheets: &[Sheet], rules: &Rules) -> Option<Aggregate> {
     })
 }
 
+impl Aggregate {
+    /// For each total (in the order given), whether it lies further than the rules'
+    /// `outlier_points` from the median: a sheet to discuss.
+    pub fn outliers(&self, rules: &Rules) -> Vec<bool> {
+        let d = rules.aggregation.outlier_points;
+        self.totals
+            .iter()
+            .map(|t| (t - self.median).abs() > d + EPS)
+            .collect()
+    }
+
+    /// The result under each method: mean, trimmed mean (with three sheets or more)
+    /// and median, rounded as results are.
+    pub fn by_method(&self) -> Vec<(&'static str, f64)> {
+        let mut out = vec![("mean", round2(self.mean))];
+        if let Some(t) = self.trimmed_mean {
+            out.push(("trimmed_mean", round2(t)));
+        }
+        out.push(("median", round2(self.median)));
+        out
+    }
+
+    /// Whether pass or fail at the threshold depends on the method: the committee
+    /// should discuss the candidate before finalising.
+    pub fn method_sensitive(&self, threshold: f64) -> bool {
+        let passes: Vec<bool> = self
+            .by_method()
+            .iter()
+            .map(|(_, v)| reaches(*v, threshold))
+            .collect();
+        passes.iter().any(|p| *p) && passes.iter().any(|p| !*p)
+    }
+}
+
 /// Rounds to two decimals, the precision results are shown and compared at.
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
@@ -282,6 +316,61 @@ mod tests {
             .map(|r| (r.candidate.application_id, r.rank))
             .collect();
         assert_eq!(order, vec![(2, 1), (3, 2), (4, 3), (5, 4), (1, 5), (6, 5)]);
+    }
+
+    #[test]
+    fn five_sheets_with_half_points_by_hand() {
+        // totals: 81.5, 79, 84.5, 62, 80
+        let sheets = vec![
+            sheet(1, [16.5, 20.0, 8.0, 25.0, 12.0]),
+            sheet(2, [16.0, 19.5, 8.0, 24.0, 11.5]),
+            sheet(3, [17.0, 21.0, 8.5, 25.5, 12.5]),
+            sheet(4, [12.0, 16.0, 6.0, 19.0, 9.0]),
+            sheet(5, [16.0, 20.0, 8.0, 24.0, 12.0]),
+        ];
+        let r = rules();
+        let a = aggregate(&sheets, &r).unwrap();
+        assert_eq!(a.totals, vec![81.5, 79.0, 84.5, 62.0, 80.0]);
+        // mean 387/5 = 77.4; trimmed drops 84.5 and 62: (81.5+79+80)/3 = 80.1666…
+        assert!((a.mean - 77.4).abs() < 1e-9);
+        assert_eq!(a.result, 80.17);
+        assert!(a.trimmed && a.quorum_met);
+        assert_eq!(a.median, 80.0);
+        assert_eq!(a.spread, 22.5);
+        // population sd: deviations 4.1, 1.6, 7.1, -15.4, 2.6; squares 16.81 + 2.56 +
+        // 50.41 + 237.16 + 6.76 = 313.7
+        assert!((a.std_dev - (313.7f64 / 5.0).sqrt()).abs() < 1e-9);
+        // 62 is 18 from the median 80; the rules flag more than 10
+        assert_eq!(a.outliers(&r), vec![false, false, false, true, false]);
+        // senior needs 80 (demo rules): the mean 77.4 fails, trimmed 80.17 and the
+        // median 80 pass, so the method decides the outcome
+        assert_eq!(
+            a.by_method(),
+            vec![("mean", 77.4), ("trimmed_mean", 80.17), ("median", 80.0)]
+        );
+        assert!(a.method_sensitive(80.0));
+        assert!(!a.method_sensitive(75.0));
+        assert!(!a.method_sensitive(85.0));
+    }
+
+    #[test]
+    fn tied_results_share_a_rank_after_every_tie_break() {
+        // Two candidates with equal sheets aggregate equally and rank equal.
+        let r = rules();
+        let s = [17.0, 21.0, 8.0, 26.0, 13.0];
+        let a = aggregate(&[sheet(1, s), sheet(2, s)], &r).unwrap();
+        let b = aggregate(&[sheet(1, s), sheet(3, s)], &r).unwrap();
+        let d = NaiveDate::from_ymd_opt(2019, 3, 1).unwrap();
+        let cand = |id, x: &Aggregate| Candidate {
+            application_id: id,
+            score: x.result,
+            criterion_means: x.criterion_means.clone(),
+            post_start: d,
+        };
+        let ranked = rank(vec![cand(9, &a), cand(4, &b)], &r);
+        assert_eq!(ranked[0].rank, 1);
+        assert_eq!(ranked[1].rank, 1);
+        assert_eq!(ranked[0].candidate.application_id, 4, "ties list by id");
     }
 
     #[test]

@@ -116,6 +116,9 @@ pub struct Aggregation {
     /// `post_start` (earlier first).
     #[serde(default)]
     pub tie_break: Vec<String>,
+    /// A sheet whose total is more than this many points from the median of the
+    /// candidate's sheets is flagged for discussion.
+    pub outlier_points: f64,
 }
 
 fn default_trim_min() -> usize {
@@ -372,6 +375,9 @@ impl Rules {
             }
         }
         let a = &self.aggregation;
+        if a.outlier_points.is_nan() || a.outlier_points <= 0.0 {
+            bad("aggregation.outlier_points".into(), "must be > 0");
+        }
         if a.quorum == 0 {
             bad("aggregation.quorum".into(), "must be >= 1");
         }

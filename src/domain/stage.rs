@@ -202,6 +202,8 @@ pub enum Transition {
     NotCertify { reason: String },
     /// The applicant withdraws.
     Withdraw { reason: String },
+    /// The chair reopens a finalised committee result (before its notice starts).
+    Reopen { reason: String },
 }
 
 impl Transition {
@@ -213,6 +215,7 @@ impl Transition {
             Transition::Fail { .. } => "fail",
             Transition::NotCertify { .. } => "not_certify",
             Transition::Withdraw { .. } => "withdraw",
+            Transition::Reopen { .. } => "reopen",
         }
     }
 
@@ -223,7 +226,8 @@ impl Transition {
             | Transition::Reject { reason }
             | Transition::Fail { reason }
             | Transition::NotCertify { reason }
-            | Transition::Withdraw { reason } => Some(reason),
+            | Transition::Withdraw { reason }
+            | Transition::Reopen { reason } => Some(reason),
         }
     }
 }
@@ -249,6 +253,8 @@ pub struct Facts {
     pub upheld_objections: usize,
     /// The notice period has ended.
     pub notice_ended: bool,
+    /// The candidate's public notice has started.
+    pub notice_started: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -279,6 +285,10 @@ pub enum TransitionError {
         "{0} objection(s) were upheld; the chair must decide (not certified or a lower grade)"
     )]
     UpheldObjections(usize),
+    #[error("the public notice has started; the result can no longer be reopened")]
+    NoticeStarted,
+    #[error("only a finalised committee result can be reopened")]
+    NotFinalised,
     #[error("{action} is not possible at the {} stage", .stage.en())]
     WrongStage { action: &'static str, stage: Stage },
 }
@@ -313,6 +323,8 @@ impl TransitionError {
             TransitionError::UpheldObjections(n) => {
                 format!("有 {n} 件异议属实，须由主任委员决定不予认证或降级")
             }
+            TransitionError::NoticeStarted => "公示已开始，不能再重新评定".into(),
+            TransitionError::NotFinalised => "只有已确定的评定结果才能重新评定".into(),
             TransitionError::WrongStage { stage, .. } => {
                 format!("{}环节不能进行此项操作", stage.zh())
             }
@@ -322,6 +334,9 @@ impl TransitionError {
 
 /// Applies a transition, or says which rule refuses it.
 pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, TransitionError> {
+    if let Transition::Reopen { reason } = t {
+        return reopen(pos, reason, facts);
+    }
     if pos.status.is_final() {
         return Err(TransitionError::Final(pos.status));
     }
@@ -342,6 +357,7 @@ pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, T
         status,
     };
     match t {
+        Transition::Reopen { reason } => reopen(pos, reason, facts),
         Transition::Withdraw { .. } => Ok(at(Status::Withdrawn)),
         Transition::Return { .. } => match pos.stage {
             Stage::Review | Stage::Test | Stage::SiteVisit if pos.status == Status::Active => {
@@ -391,6 +407,28 @@ pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, T
             Ok(Position { stage, status })
         }
     }
+}
+
+/// Back to evaluation from a finalised result: one that passed (waiting for its
+/// notice) or one that did not (not certified at evaluation).
+fn reopen(pos: Position, reason: &str, facts: &Facts) -> Result<Position, TransitionError> {
+    if reason.trim().is_empty() {
+        return Err(TransitionError::ReasonRequired("reopen a result"));
+    }
+    let finalised = matches!(
+        (pos.stage, pos.status),
+        (Stage::Notice, Status::Active) | (Stage::Evaluation, Status::NotCertified)
+    ) && facts.result_passed.is_some();
+    if !finalised {
+        return Err(TransitionError::NotFinalised);
+    }
+    if facts.notice_started {
+        return Err(TransitionError::NoticeStarted);
+    }
+    Ok(Position {
+        stage: Stage::Evaluation,
+        status: Status::Active,
+    })
 }
 
 /// The requirement of each stage before it may be left forwards.
@@ -443,6 +481,54 @@ mod tests {
             status: Status::Active,
         }
     }
+    #[test]
+    fn reopen_only_a_finalised_result_before_its_notice() {
+        let notice = Position {
+            stage: Stage::Notice,
+            status: Status::Active,
+        };
+        let refused = Position {
+            stage: Stage::Evaluation,
+            status: Status::NotCertified,
+        };
+        let back = Position {
+            stage: Stage::Evaluation,
+            status: Status::Active,
+        };
+        let reopen = |r: &str| Transition::Reopen { reason: r.into() };
+        let finalised = Facts {
+            result_passed: Some(true),
+            ..Facts::default()
+        };
+        assert_eq!(apply(notice, &reopen("复议"), &finalised), Ok(back));
+        assert_eq!(apply(refused, &reopen("复议"), &finalised), Ok(back));
+        assert_eq!(
+            apply(notice, &reopen("  "), &finalised),
+            Err(TransitionError::ReasonRequired("reopen a result"))
+        );
+        let started = Facts {
+            notice_started: true,
+            ..finalised.clone()
+        };
+        assert_eq!(
+            apply(notice, &reopen("复议"), &started),
+            Err(TransitionError::NoticeStarted)
+        );
+        // A candidate still being scored, or refused at review, has nothing to reopen.
+        assert_eq!(
+            apply(back, &reopen("复议"), &finalised),
+            Err(TransitionError::NotFinalised)
+        );
+        let rejected = Position {
+            stage: Stage::Review,
+            status: Status::Rejected,
+        };
+        assert_eq!(
+            apply(rejected, &reopen("复议"), &Facts::default()),
+            Err(TransitionError::NotFinalised)
+        );
+    }
+
     fn all_met() -> Facts {
         Facts {
             test_passed: Some(true),

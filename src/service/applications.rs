@@ -243,6 +243,7 @@ impl Service {
             open_objections: open as usize,
             upheld_objections: upheld as usize,
             notice_ended: notice_end.is_some_and(|e| date(&e) < self.today),
+            notice_started: app.notice_id.is_some(),
         })
     }
 
@@ -256,6 +257,11 @@ impl Service {
             Transition::Reject { .. } => Some("reject an application"),
             Transition::Fail { .. } => Some("record a failed test"),
             Transition::NotCertify { .. } => Some("refuse certification"),
+            Transition::Reopen { .. } => {
+                return Err(ServiceError::Invalid(
+                    "a committee result is reopened with reopen_result".into(),
+                ))
+            }
         };
         match &t {
             // Refusing certification is the chair's decision.

@@ -407,37 +407,65 @@ fn walk(svc: &mut Service) -> Result<()> {
             svc.declare_conflict(m2, p2, "worked_there", "2024年前在候选人所在单位任职")
         })?;
     }
-    // Scoring: the notice group gets every sheet; the evaluation group is in progress.
+    // Scoring, in two sessions. The first, closed, scored the notice group in full
+    // (one member changed a value after discussion); the second, still open, has the
+    // evaluation group in progress: some sheets submitted, some drafts, some pending.
     let rules = svc.open_cycle()?.rules;
-    for (k, &app) in evaluation.iter().enumerate() {
-        if svc.application(app)?.position.stage != Stage::Evaluation {
-            continue; // held back at an earlier stage
-        }
-        let in_notice = k >= groups[4].1.len();
-        let quality = 0.62 + ((app * 13) % 33) as f64 / 100.0;
-        let sheets = if in_notice {
-            scorers.len()
-        } else {
-            [0, 2, 4, 6][k % 4]
-        };
-        for &m in scorers.iter().take(sheets) {
-            if svc.recusal(m, app)?.is_some() {
-                continue;
-            }
-            as_member(svc, m, |svc| {
-                for (ci, c) in rules.criteria.iter().enumerate() {
-                    let v = points(c.max, quality, m, ci);
-                    svc.save_score(app, &c.key, v, "")?;
+    let scoring: Vec<(usize, i64)> = evaluation
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, app)| {
+            // Some are held back at an earlier stage.
+            svc.application(*app)
+                .is_ok_and(|a| a.position.stage == Stage::Evaluation)
+        })
+        .collect();
+    let in_notice = |k: usize| k >= groups[4].1.len();
+    for session in [true, false] {
+        as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
+        for &(k, app) in scoring.iter().filter(|(k, _)| in_notice(*k) == session) {
+            let quality = 0.62 + ((app * 13) % 33) as f64 / 100.0;
+            let sheets = if session {
+                scorers.len()
+            } else {
+                [0, 2, 4, 6][k % 4]
+            };
+            for &m in scorers.iter().take(sheets) {
+                if svc.recusal(m, app)?.is_some() {
+                    continue;
                 }
-                // In the evaluation group the last scorer leaves a draft.
-                if in_notice || m != scorers[sheets - 1] {
-                    svc.submit_sheet(app)?;
+                as_member(svc, m, |svc| {
+                    for (ci, c) in rules.criteria.iter().enumerate() {
+                        let v = points(c.max, quality, m, ci);
+                        svc.save_score(app, &c.key, v)?;
+                    }
+                    // In the open session the last scorer leaves a draft.
+                    if session || m != scorers[sheets - 1] {
+                        svc.submit_sheet(app)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if session && k == groups[4].1.len() {
+                if let (Some(&m), Some(c)) = (members.first(), rules.criteria.last()) {
+                    as_member(svc, m, |svc| {
+                        svc.save_comment(app, &c.key, "群众评议结果较好")?;
+                        svc.revise_score(app, &c.key, c.max - 1.0, "经会议讨论，补看了群众评议材料")
+                    })?;
+                }
+            }
+        }
+        if session {
+            as_member(svc, chair, |svc| {
+                svc.close_scoring()?;
+                for &(k, app) in &scoring {
+                    if in_notice(k) {
+                        svc.finalise(app)?;
+                    }
                 }
                 Ok(())
             })?;
-        }
-        if in_notice {
-            as_member(svc, chair, |svc| svc.finalise(app).map(|_| ()))?;
         }
     }
     // The notice: started on Monday 2026-11-23, five working days.

@@ -7,6 +7,7 @@ pub mod board;
 pub mod check;
 pub mod cycle;
 pub mod demo;
+pub mod evaluation;
 pub mod export;
 pub mod import;
 pub mod members;

@@ -5,6 +5,7 @@
 use super::applications::{move_stage, Application};
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::aggregate::{self, Aggregate, Sheet};
+use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
 use crate::domain::Role;
 use chrono::NaiveDate;
@@ -19,7 +20,7 @@ pub const CONFLICT_KINDS: [&str; 4] = ["relative", "worked_there", "same_org", "
 pub const CHANNELS: [&str; 4] = ["letter", "visit", "phone", "email"];
 
 /// Refuses unless the application is in evaluation with no final result yet.
-fn open_evaluation(app: &Application, what: &str) -> Result<()> {
+pub(super) fn open_evaluation(app: &Application, what: &str) -> Result<()> {
     let open = Position {
         stage: Stage::Evaluation,
         status: Status::Active,
@@ -30,6 +31,25 @@ fn open_evaluation(app: &Application, what: &str) -> Result<()> {
             app.name,
             app.position.stage.en(),
             app.position.status.code()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a value outside the criterion's range or off the rules' step.
+pub(super) fn check_value(rules: &Rules, criterion: &str, value: f64) -> Result<()> {
+    let c = rules
+        .criterion(criterion)
+        .ok_or_else(|| ServiceError::Invalid(format!("unknown criterion '{criterion}'")))?;
+    let step = if rules.aggregation.half_points {
+        0.5
+    } else {
+        1.0
+    };
+    if !(0.0..=c.max).contains(&value) || (value / step).fract() != 0.0 {
+        return Err(ServiceError::Invalid(format!(
+            "{} must be 0 to {} in steps of {step}",
+            c.name, c.max
         )));
     }
     Ok(())
@@ -95,39 +115,22 @@ impl Service {
         })
     }
 
-    /// Saves one criterion of the acting member's sheet (a draft until submitted).
-    pub fn save_score(
-        &mut self,
-        app_id: i64,
-        criterion: &str,
-        value: f64,
-        comment: &str,
-    ) -> Result<()> {
+    /// Saves one criterion of the acting member's sheet (a draft until submitted),
+    /// while scoring is open.
+    pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64) -> Result<()> {
         self.require(&[Role::Chair, Role::Member], "score")?;
         let member = self
             .actor
             .member_id
             .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
-        let app = self.application(app_id)?;
-        open_evaluation(&app, "scores are given")?;
         if let Some(why) = self.recusal(member, app_id)? {
             return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
         }
+        let app = self.application(app_id)?;
+        open_evaluation(&app, "scores are given")?;
+        self.require_session_open(&app)?;
         let rules = self.cycle(app.cycle_id)?.rules;
-        let c = rules
-            .criterion(criterion)
-            .ok_or_else(|| ServiceError::Invalid(format!("unknown criterion '{criterion}'")))?;
-        let step = if rules.aggregation.half_points {
-            0.5
-        } else {
-            1.0
-        };
-        if !(0.0..=c.max).contains(&value) || (value / step).fract() != 0.0 {
-            return Err(ServiceError::Invalid(format!(
-                "{} must be 0 to {} in steps of {step}",
-                c.name, c.max
-            )));
-        }
+        check_value(&rules, criterion, value)?;
         let submitted: Option<String> = self
             .conn()
             .query_row(
@@ -156,9 +159,9 @@ impl Service {
                 params![app_id, member],
             )?;
             tx.execute(
-                "INSERT INTO scores (application_id, member_id, criterion, value, comment, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (application_id, member_id, criterion) DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
-                params![app_id, member, criterion, value, comment, now],
+                "INSERT INTO scores (application_id, member_id, criterion, value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (application_id, member_id, criterion) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                params![app_id, member, criterion, value, now],
             )?;
             Ok(((), AuditNote::new("score", "application", app_id).before(json!({"criterion": criterion, "value": before})).after(json!({"criterion": criterion, "value": value}))))
         })
@@ -170,11 +173,12 @@ impl Service {
         let member = self.actor.member_id.ok_or_else(|| {
             ServiceError::Forbidden("only a committee member can submit a sheet".into())
         })?;
-        let app = self.application(app_id)?;
-        open_evaluation(&app, "sheets are submitted")?;
         if let Some(why) = self.recusal(member, app_id)? {
             return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
         }
+        let app = self.application(app_id)?;
+        open_evaluation(&app, "sheets are submitted")?;
+        self.require_session_open(&app)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         let values = self.sheet_values(app_id, member)?;
         let missing: Vec<&str> = rules
@@ -240,6 +244,11 @@ impl Service {
         self.require(&[Role::Chair], "finalise a result")?;
         let app = self.application(app_id)?;
         open_evaluation(&app, "a result is finalised")?;
+        if self.session(app.cycle_id)?.is_open() {
+            return Err(ServiceError::Invalid(
+                "scoring is still open; close it before finalising".into(),
+            ));
+        }
         let rules = self.cycle(app.cycle_id)?.rules;
         let sheets = self.eligible_sheets(app_id)?;
         let agg = aggregate::aggregate(&sheets, &rules)

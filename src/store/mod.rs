@@ -12,7 +12,10 @@ use thiserror::Error;
 pub const APPLICATION_ID: i32 = 0x5053_484E;
 
 /// Ordered migrations; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_scoring_sessions.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
