@@ -1416,3 +1416,372 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
     );
     assert_eq!(count(&svc, "audit"), audit);
 }
+
+// ---------------------------------------------------------------------------------
+// 9. The overall evaluation: sessions, independence, changes, results, reopening
+// ---------------------------------------------------------------------------------
+
+use pingshen::service::evaluation::{Cell, Session};
+
+/// Two candidates at evaluation (张伟 of ORG_A, where 刘志强 works, and 李娜) with
+/// scoring open.
+fn evaluation_town(rules: &str) -> (Service, i64, i64) {
+    let Town { mut svc, apps, .. } = town_with(rules);
+    let (zhang, li) = (apps[0], apps[1]);
+    walk_to(&mut svc, zhang, Stage::Evaluation);
+    walk_to(&mut svc, li, Stage::Evaluation);
+    let mut svc = login(svc, "周明远");
+    assert_eq!(svc.session(1).unwrap(), Session::NotOpened);
+    svc.open_scoring().unwrap();
+    (svc, zhang, li)
+}
+
+#[test]
+fn scoring_happens_only_in_an_open_session_that_only_the_chair_opens_and_closes() {
+    let Town { mut svc, apps, .. } = town();
+    let app = apps[1];
+    walk_to(&mut svc, app, Stage::Evaluation);
+    let mut svc = login(svc, "陈静怡");
+    let r = svc.save_score(app, "political", 15.0);
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("not open")),
+        "{r:?}"
+    );
+    let r = svc.open_scoring();
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert_eq!(count(&svc, "scores"), 0);
+
+    let mut svc = login(svc, "周明远");
+    svc.open_scoring().unwrap();
+    assert!(svc.session(1).unwrap().is_open());
+    let r = svc.open_scoring();
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("already open")),
+        "{r:?}"
+    );
+    let mut svc = login(svc, "陈静怡");
+    svc.save_score(app, "political", 15.0).unwrap();
+    let r = svc.close_scoring();
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    let mut svc = login(svc, "周明远");
+    assert_eq!(svc.close_scoring().unwrap(), 1, "one draft left open");
+    assert!(matches!(svc.session(1).unwrap(), Session::Closed { .. }));
+    let mut svc = login(svc, "陈静怡");
+    let r = svc.save_score(app, "political", 16.0);
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    let r = svc.submit_sheet(app);
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert_eq!(
+        svc.my_sheet(app).unwrap().criteria[0].value,
+        Some(15.0),
+        "the draft is kept"
+    );
+}
+
+#[test]
+fn members_see_other_sheets_only_after_submitting_and_the_chair_only_after_closing() {
+    let (svc, _, li) = evaluation_town(DEMO_RULES);
+    let mut svc = login(svc, "陈静怡");
+    score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
+    let mine = svc.my_sheet(li).unwrap();
+    assert_eq!(mine.status, Cell::Submitted);
+    assert_eq!(mine.total, 80.0);
+    assert_eq!(mine.others, Some(vec![]), "nobody else has submitted");
+
+    let mut svc = login(svc, "孙丽华");
+    svc.save_score(li, "political", 18.0).unwrap();
+    let mine = svc.my_sheet(li).unwrap();
+    assert_eq!(mine.status, Cell::Draft);
+    assert_eq!(mine.others, None, "a draft sees nobody else's scores");
+    assert_eq!(mine.criteria[0].value, Some(18.0));
+    assert_eq!(mine.empty().len(), 4);
+    // A member may not read the results or the board at all.
+    let r = svc.results(1);
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    let r = svc.progress(1);
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    for (c, v) in CRITERIA.iter().zip([18.0, 22.0, 9.0, 27.0, 13.0]).skip(1) {
+        svc.save_score(li, c, v).unwrap();
+    }
+    svc.submit_sheet(li).unwrap(); // 89
+    assert_eq!(svc.my_sheet(li).unwrap().others, Some(vec![80.0]));
+
+    // The chair sees who has submitted, never the values, while scoring is open.
+    let mut svc = login(svc, "周明远");
+    score_sheet(&mut svc, li, [17.0, 21.0, 8.0, 26.0, 13.0]); // 85
+    assert_eq!(svc.my_sheet(li).unwrap().others, None);
+    let results = svc.results(1).unwrap();
+    let row = results.iter().find(|r| r.app_id == li).unwrap();
+    assert!(!row.visible);
+    assert!(row.sheets.is_empty() && row.aggregate.is_none());
+    let progress = svc.progress(1).unwrap();
+    let names: Vec<&str> = progress.members.iter().map(|m| m.1.as_str()).collect();
+    assert_eq!(
+        names,
+        ["周明远", "陈静怡", "刘志强", "孙丽华", "马晓东", "何欣然"],
+        "the secretary does not score"
+    );
+    let row = progress.rows.iter().find(|r| r.app_id == li).unwrap();
+    assert_eq!(row.count(Cell::Submitted), 3);
+    assert_eq!(row.count(Cell::Pending), 3);
+
+    // Closed: the chair sees every sheet with its member's name, the secretary without.
+    svc.close_scoring().unwrap();
+    let results = svc.results(1).unwrap();
+    let row = results.iter().find(|r| r.app_id == li).unwrap();
+    assert!(row.visible);
+    let sheets: Vec<(Option<&str>, f64)> = row
+        .sheets
+        .iter()
+        .map(|s| (s.member.as_deref(), s.total))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            (Some("周明远"), 85.0),
+            (Some("陈静怡"), 80.0),
+            (Some("孙丽华"), 89.0)
+        ]
+    );
+    let svc = login(svc, "吴婷");
+    let results = svc.results(1).unwrap();
+    let row = results.iter().find(|r| r.app_id == li).unwrap();
+    assert_eq!(row.sheets.len(), 3);
+    assert!(row.sheets.iter().all(|s| s.member.is_none()));
+}
+
+#[test]
+fn a_recused_member_is_refused_the_sheet_and_is_not_counted() {
+    let (svc, zhang, li) = evaluation_town(DEMO_RULES);
+    let mut svc = login(svc, "刘志强"); // works where 张伟 works
+    let audit_rows = count(&svc, "audit");
+    for r in [
+        svc.my_sheet(zhang).map(|_| ()),
+        svc.save_score(zhang, "political", 10.0),
+        svc.save_comment(zhang, "political", "好"),
+        svc.submit_sheet(zhang),
+        svc.revise_score(zhang, "political", 10.0, "讨论后"),
+    ] {
+        assert!(
+            matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
+            "{r:?}"
+        );
+    }
+    assert_eq!(count(&svc, "audit"), audit_rows, "nothing written");
+    assert_eq!(count(&svc, "scores"), 0);
+    score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]);
+
+    let svc = login(svc, "周明远");
+    let progress = svc.progress(1).unwrap();
+    let liu = progress
+        .members
+        .iter()
+        .position(|m| m.1 == "刘志强")
+        .unwrap();
+    let row = |id| progress.rows.iter().find(|r| r.app_id == id).unwrap();
+    assert_eq!(row(zhang).cells[liu], Cell::Recused);
+    assert_eq!(row(li).cells[liu], Cell::Submitted);
+    let results = svc.results(1).unwrap();
+    let z = results.iter().find(|r| r.app_id == zhang).unwrap();
+    assert_eq!((z.eligible, z.recused), (5, 1));
+}
+
+#[test]
+fn recused_sheets_and_missing_sheets_do_not_count_towards_the_result_or_the_quorum() {
+    let (svc, zhang, _) = evaluation_town(DEMO_RULES);
+    // 刘志强's sheet for 张伟 was written before the conflict was known: the chair
+    // declares it afterwards, and the sheet no longer counts.
+    let mut svc = login(svc, "孙丽华");
+    score_sheet(&mut svc, zhang, [10.0, 10.0, 5.0, 10.0, 5.0]); // 40
+    for (who, v) in [
+        ("周明远", [16.0, 20.0, 8.0, 24.0, 12.0]), // 80
+        ("陈静怡", [17.0, 21.0, 8.0, 26.0, 13.0]), // 85
+        ("马晓东", [16.5, 20.0, 8.0, 24.5, 12.0]), // 81
+        ("何欣然", [18.0, 22.0, 9.0, 27.0, 13.0]), // 89
+    ] {
+        svc = login(svc, who);
+        score_sheet(&mut svc, zhang, v);
+    }
+    let mut svc = login(svc, "周明远");
+    let sun = member_id(&svc, "孙丽华");
+    let person: i64 = svc
+        .conn()
+        .query_row(
+            "SELECT person_id FROM applications WHERE id = ?1",
+            [zhang],
+            |r| r.get(0),
+        )
+        .unwrap();
+    svc.declare_conflict(sun, person, "relative", "会后发现系候选人表亲")
+        .unwrap();
+    svc.close_scoring().unwrap();
+    let results = svc.results(1).unwrap();
+    let z = results.iter().find(|r| r.app_id == zhang).unwrap();
+    let a = z.aggregate.as_ref().unwrap();
+    // 80, 85, 81, 89: four sheets (刘志强 and 孙丽华 recused), mean 83.75, no trimming
+    // below five sheets, and no quorum.
+    assert_eq!(a.sheets, 4);
+    assert_eq!(a.result, 83.75);
+    assert!(!a.trimmed && !a.quorum_met);
+    assert_eq!((z.eligible, z.recused), (4, 2));
+    let r = svc.finalise(zhang);
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("quorum")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn changing_a_submitted_sheet_needs_a_reason_and_keeps_the_earlier_value() {
+    let (svc, _, li) = evaluation_town(DEMO_RULES);
+    let mut svc = login(svc, "陈静怡");
+    score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
+    let audit_rows = count(&svc, "audit");
+    let r = svc.save_score(li, "performance", 28.0);
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("reason")),
+        "{r:?}"
+    );
+    let r = svc.revise_score(li, "performance", 28.0, "  ");
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    let r = svc.revise_score(li, "performance", 31.0, "讨论后");
+    assert!(
+        matches!(r, Err(ServiceError::Invalid(_))),
+        "above the maximum: {r:?}"
+    );
+    assert_eq!(count(&svc, "audit"), audit_rows, "nothing written");
+    svc.revise_score(li, "performance", 28.0, "经讨论，补看了工作实绩材料")
+        .unwrap();
+    let (action, _, _, _, after) = last_audit(&svc);
+    assert_eq!(action, "revise");
+    assert!(after.unwrap().contains("补看"));
+    svc.save_comment(li, "performance", "实绩突出").unwrap();
+    let mine = svc.my_sheet(li).unwrap();
+    assert_eq!(mine.total, 84.0);
+    assert_eq!(mine.criteria[3].comment, "实绩突出");
+
+    for who in ["周明远", "孙丽华", "马晓东", "何欣然"] {
+        svc = login(svc, who);
+        score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]);
+    }
+    let mut svc = login(svc, "周明远");
+    svc.close_scoring().unwrap();
+    let results = svc.results(1).unwrap();
+    let row = results.iter().find(|r| r.app_id == li).unwrap();
+    let chen = row
+        .sheets
+        .iter()
+        .find(|s| s.member.as_deref() == Some("陈静怡"))
+        .unwrap();
+    assert_eq!((chen.first_total, chen.total), (Some(80.0), 84.0));
+    assert_eq!(row.revisions.len(), 1);
+    let rev = &row.revisions[0];
+    assert_eq!(
+        (rev.member.as_deref(), rev.before, rev.after),
+        (Some("陈静怡"), Some(24.0), 28.0)
+    );
+    // Closed: no more changes.
+    let mut svc = login(svc, "陈静怡");
+    let r = svc.revise_score(li, "performance", 27.0, "再议");
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+}
+
+#[test]
+fn outliers_and_method_sensitive_results_are_flagged_and_ranked_per_grade() {
+    let (svc, zhang, li) = evaluation_town(DEMO_RULES);
+    // 李娜 (junior, threshold 60): 81.5, 79, 84.5, 62, 80 — 62 is 18 from the median.
+    // 张伟: everyone but 刘志强 (recused) gives 70.
+    let mut svc = svc;
+    for (who, v) in [
+        ("周明远", [16.5, 20.0, 8.0, 25.0, 12.0]),
+        ("陈静怡", [16.0, 19.5, 8.0, 24.0, 11.5]),
+        ("孙丽华", [17.0, 21.0, 8.5, 25.5, 12.5]),
+        ("马晓东", [12.0, 16.0, 6.0, 19.0, 9.0]),
+        ("何欣然", [16.0, 20.0, 8.0, 24.0, 12.0]),
+    ] {
+        svc = login(svc, who);
+        score_sheet(&mut svc, li, v);
+        score_sheet(&mut svc, zhang, [14.0, 17.5, 7.0, 21.0, 10.5]);
+    }
+    let mut svc = login(svc, "周明远");
+    svc.close_scoring().unwrap();
+    let results = svc.results(1).unwrap();
+    let row = results.iter().find(|r| r.app_id == li).unwrap();
+    let flagged: Vec<(Option<&str>, bool)> = row
+        .sheets
+        .iter()
+        .map(|s| (s.member.as_deref(), s.outlier))
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            (Some("周明远"), false),
+            (Some("陈静怡"), false),
+            (Some("孙丽华"), false),
+            (Some("马晓东"), true),
+            (Some("何欣然"), false),
+        ]
+    );
+    assert_eq!(row.aggregate.as_ref().unwrap().result, 80.17);
+    let ranking = svc.ranking(1).unwrap();
+    let lines: Vec<(String, Vec<(usize, f64)>)> = ranking
+        .iter()
+        .map(|(g, rows)| {
+            (
+                g.code().to_string(),
+                rows.iter().map(|r| (r.rank, r.result)).collect(),
+            )
+        })
+        .collect();
+    // Both apply for the junior grade: one ranking, the higher result first, neither
+    // needing discussion at the junior threshold of 60.
+    assert_eq!(lines, [("junior".to_string(), vec![(1, 80.17), (2, 70.0)])]);
+    assert!(results.iter().all(|r| !r.needs_discussion));
+}
+
+#[test]
+fn a_finalised_result_is_reopened_by_the_chair_with_a_reason_before_its_notice() {
+    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);
+    let (svc, _, li) = evaluation_town(&rules);
+    let mut svc = svc;
+    score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]);
+    svc.close_scoring().unwrap();
+    svc.finalise(li).unwrap();
+    assert_eq!(
+        svc.application(li).unwrap().position,
+        pos(Stage::Notice, Status::Active)
+    );
+    // Locked once final.
+    let r = svc.save_score(li, "political", 10.0);
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+
+    let mut svc = login(svc, "陈静怡");
+    let r = svc.reopen_result(li, "复议");
+    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    let mut svc = login(svc, "周明远");
+    let r = svc.reopen_result(li, " ");
+    assert!(matches!(r, Err(ServiceError::Transition(_))), "{r:?}");
+    svc.reopen_result(li, "群众来信反映材料有误，重新评定")
+        .unwrap();
+    let a = svc.application(li).unwrap();
+    assert_eq!(a.position, pos(Stage::Evaluation, Status::Active));
+    assert_eq!(a.result_passed, None);
+    let (action, _, _, _, after) = last_audit(&svc);
+    assert_eq!(action, "reopen");
+    assert!(after.unwrap().contains("重新评定"));
+    // The sheet is still there and counts again once scoring reopens and closes.
+    svc.open_scoring().unwrap();
+    svc.revise_score(li, "political", 18.0, "重新评定").unwrap();
+    svc.close_scoring().unwrap();
+    assert_eq!(svc.finalise(li).unwrap().result, 82.0);
+    // Once the notice has started, the result can no longer be reopened.
+    svc.start_notice(today()).unwrap();
+    let r = svc.reopen_result(li, "再议");
+    assert!(
+        matches!(
+            &r,
+            Err(ServiceError::Transition(TransitionError::NoticeStarted))
+        ),
+        "{r:?}"
+    );
+}
