@@ -420,7 +420,7 @@ fn one_application_through_four_stages_by_keyboard() {
     app.log_in("周明远", "1001");
     app.send("5");
     app.filter(name);
-    app.wait_for_all(&[&format!("综合评定 · 1 件 · 筛选 {name}"), "进行中"]);
+    app.wait_for_all(&["综合评定 · 1 件 · 评分", &format!("筛选 {name}"), "进行中"]);
     // Escape clears the filter: the whole stage again, as many as the database holds.
     app.esc();
     app.wait_for(&format!("综合评定 · {at_evaluation} 件"));

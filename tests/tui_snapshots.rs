@@ -280,6 +280,9 @@ impl App {
         }
         if let Some(b) = self.state.board.as_mut() {
             b.last_saved = Some(SAVED_AT.to_string());
+            if let Some(p) = b.panel.as_mut().filter(|p| p.saved.is_some()) {
+                p.saved = Some(SAVED_AT.to_string());
+            }
         }
     }
 
@@ -391,8 +394,14 @@ impl App {
                 if self.state.message.is_none() {
                     hints.push(screen.lines.last().cloned().unwrap_or_default());
                 }
-                // The discard question names its keys (y / n) in its text.
-                if b.form.is_some() && !matches!(b.form, Some(app::Form::Discard(_))) {
+                // The discard and confirm questions name their keys (y / n) in
+                // their text.
+                if b.form.is_some()
+                    && !matches!(
+                        b.form,
+                        Some(app::Form::Discard(_)) | Some(app::Form::Confirm(_))
+                    )
+                {
                     let h = form_hint_line(screen);
                     if h.trim().is_empty() {
                         out.push("the form's key hints are not shown".to_string());
@@ -409,9 +418,15 @@ impl App {
             return out;
         };
         let overlay = self.state.help || b.form.is_some();
+        let list = b.screen == app::Screen::List;
+        let with_detail = list || b.screen == app::Screen::Panel;
         if !overlay {
             out.extend(box_problems(screen));
+        }
+        if list && !overlay {
             out.extend(table_problems(screen, b, lang));
+        }
+        if with_detail && !overlay {
             // With the detail at its top, it starts with the current application's
             // name and sex.
             if let Some(r) = b.current().filter(|_| b.detail_scroll == 0) {
@@ -505,11 +520,27 @@ fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
             ),
             ("status", lang.status(r.status).to_string()),
         ];
+        // At the evaluation the member's own sheet state replaces the visit and
+        // test-score flags.
+        let evaluation = b.stage == 5;
+        let mine = b
+            .my_cells
+            .get(&r.id)
+            .map(|c| pingshen::tui::render_eval::cell_label(*c, lang).to_string());
+        if let Some(m) = mine.filter(|_| evaluation) {
+            cells.push(("flags", m));
+        }
         let flags = [
             (r.overridden, if zh { "破格" } else { "ovr" }),
             (r.open_objections > 0, if zh { "异议" } else { "obj" }),
-            (r.visits > 0, if zh { "走访" } else { "visit" }),
-            (r.test_score.is_some(), if zh { "成绩" } else { "score" }),
+            (
+                r.visits > 0 && !evaluation,
+                if zh { "走访" } else { "visit" },
+            ),
+            (
+                r.test_score.is_some() && !evaluation,
+                if zh { "成绩" } else { "score" },
+            ),
         ];
         for (on, flag) in flags {
             if on {
@@ -931,5 +962,241 @@ fn the_secretary_sees_no_decision_keys() {
     for decision in ["通过", "退回补正", "不合格"] {
         assert!(!hints.contains(decision), "{decision} in {hints}");
     }
+    app.finish(&[]);
+}
+
+impl App {
+    /// Logs in as a committee member by name, with the demo PIN.
+    fn logged_in_as(lang: Lang, name: &str, pin: &str) -> App {
+        let mut app = App::start(lang);
+        app.typed(name);
+        app.press(KeyCode::Enter);
+        app.typed(pin);
+        app.press(KeyCode::Enter);
+        assert!(app.state.board.is_some(), "{name} logged in");
+        app
+    }
+
+    /// Puts the stage-5 list's cursor on a candidate by name.
+    fn select(&mut self, name: &str) {
+        self.press(KeyCode::Char('g'));
+        for _ in 0..self.board().view.len() {
+            if self.board().current().is_some_and(|r| r.name == name) {
+                return;
+            }
+            self.press(KeyCode::Char('j'));
+        }
+        panic!("{name} is not in the list");
+    }
+}
+
+/// The first candidate of the demo's evaluation whose sheet, for the acting member,
+/// is in the given state.
+fn candidate_with(app: &App, cell: pingshen::service::evaluation::Cell) -> String {
+    let b = app.board();
+    b.view
+        .iter()
+        .map(|i| &b.rows[*i])
+        .find(|r| b.my_cells.get(&r.id) == Some(&cell) && r.status.code() == "active")
+        .map(|r| r.name.clone())
+        .expect("such a candidate in the demo")
+}
+
+#[test]
+fn scoring_panel_by_keys() {
+    use pingshen::service::evaluation::Cell;
+    let mut app = App::logged_in_as(Lang::Zh, "陈静怡", "1002");
+    app.press(KeyCode::Char('5'));
+    shots(&mut app, "member_stage5");
+    let name = candidate_with(&app, Cell::Pending);
+    app.select(&name);
+    app.press(KeyCode::Enter);
+    assert_eq!(app.board().screen, app::Screen::Panel);
+    shots(&mut app, "panel_empty");
+
+    // A value being typed, one refused, then three saved by Enter.
+    app.typed("18");
+    shots(&mut app, "panel_typing");
+    app.press(KeyCode::Enter);
+    app.typed("26");
+    app.press(KeyCode::Enter);
+    assert!(
+        matches!(app.state.message, Some(app::Message::Error(_))),
+        "26 > 25"
+    );
+    app.shot("panel_out_of_range_80x24", 80, 24);
+    app.press(KeyCode::Backspace);
+    app.press(KeyCode::Backspace);
+    app.typed("22.5");
+    app.press(KeyCode::Enter);
+    app.typed("8");
+    app.press(KeyCode::Enter);
+    // A comment on the last value saved.
+    app.press(KeyCode::Char('k'));
+    app.press(KeyCode::Char('c'));
+    app.typed("任职年限核实无误");
+    shots(&mut app, "panel_comment");
+    app.press(KeyCode::Enter);
+    app.press(KeyCode::Char('j'));
+    let sheet = app
+        .board()
+        .panel
+        .as_ref()
+        .and_then(|p| p.sheet.clone())
+        .unwrap();
+    assert_eq!(sheet.total, 48.5);
+    assert_eq!(sheet.criteria[2].comment, "任职年限核实无误");
+    shots(&mut app, "panel_draft");
+
+    // Enter with two empty criteria asks first; n keeps scoring.
+    app.press(KeyCode::Enter);
+    assert!(matches!(app.board().form, Some(Form::Confirm(_))));
+    shots(&mut app, "panel_confirm_empty");
+    app.press(KeyCode::Char('n'));
+    app.typed("25");
+    app.press(KeyCode::Enter);
+    app.typed("12");
+    app.press(KeyCode::Enter);
+    app.press(KeyCode::Enter);
+    // Submitted: the panel moved on to the next candidate still to score.
+    assert!(
+        matches!(&app.state.message, Some(app::Message::Info(m)) if m.contains(&name)),
+        "{:?}",
+        app.state.message
+    );
+    assert_ne!(app.board().panel.as_ref().map(|p| p.app), None);
+    shots(&mut app, "panel_after_submit");
+
+    // Back on the submitted sheet: the other members' totals, anonymous; a change
+    // needs a reason.
+    app.press(KeyCode::Char('p'));
+    let p = app.board().panel.as_ref().unwrap();
+    assert!(p
+        .sheet
+        .as_ref()
+        .is_some_and(|s| s.status == Cell::Submitted && s.others.is_some()));
+    shots(&mut app, "panel_submitted");
+    app.typed("17");
+    app.press(KeyCode::Enter);
+    assert!(matches!(app.board().form, Some(Form::Revise { .. })));
+    app.typed("会上核对了政治素质材料");
+    shots(&mut app, "panel_revise");
+    app.press(KeyCode::Enter);
+    let p = app.board().panel.as_ref().unwrap();
+    assert_eq!(p.sheet.as_ref().unwrap().criteria[0].value, Some(17.0));
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().screen, app::Screen::List);
+
+    // The conflict form of a member: for herself only.
+    app.press(KeyCode::Char('D'));
+    assert!(
+        matches!(&app.board().form, Some(Form::Conflict { members, .. }) if members.len() == 1)
+    );
+    app.typed("系候选人的表姐");
+    shots(&mut app, "form_conflict");
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('y'));
+
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Enter);
+    shots(&mut app, "panel_en");
+    app.finish(&[]);
+
+    // A recused member sees 回避, not the sheet.
+    let mut app = App::logged_in_as(Lang::Zh, "刘志强", "1003");
+    app.press(KeyCode::Char('5'));
+    let name = candidate_with(&app, Cell::Recused);
+    app.select(&name);
+    app.press(KeyCode::Enter);
+    assert!(app
+        .board()
+        .panel
+        .as_ref()
+        .is_some_and(|p| p.recused.is_some() && p.sheet.is_none()));
+    shots(&mut app, "panel_recused");
+    app.typed("15");
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    app.finish(&[]);
+}
+
+#[test]
+fn chair_progress_results_and_ranking() {
+    let mut app = App::logged_in(Lang::Zh);
+    app.press(KeyCode::Char('5'));
+    shots(&mut app, "chair_stage5");
+    app.press(KeyCode::Char('b'));
+    assert_eq!(app.board().screen, app::Screen::Progress);
+    shots(&mut app, "progress_open");
+    // While scoring is open the results hide the values.
+    app.press(KeyCode::Tab);
+    assert_eq!(app.board().screen, app::Screen::Results);
+    let open = app
+        .board()
+        .results
+        .iter()
+        .find(|r| r.finalised.is_none())
+        .unwrap();
+    assert!(!open.visible && open.sheets.is_empty());
+    shots(&mut app, "results_open");
+    app.press(KeyCode::Char('F'));
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+
+    // Closing asks first.
+    app.press(KeyCode::Char('O'));
+    assert!(matches!(app.board().form, Some(Form::Confirm(_))));
+    shots(&mut app, "confirm_close_scoring");
+    app.press(KeyCode::Char('y'));
+    assert!(app.board().session.as_ref().is_some_and(|s| !s.is_open()));
+    shots(&mut app, "results_closed");
+
+    // The finalised candidate whose sheet was changed after discussion.
+    let revised = app
+        .board()
+        .results
+        .iter()
+        .position(|r| !r.revisions.is_empty())
+        .unwrap();
+    for _ in 0..revised {
+        app.press(KeyCode::Char('j'));
+    }
+    shots(&mut app, "results_revised");
+
+    // Finalising a candidate with a quorum.
+    let ready = app
+        .board()
+        .results
+        .iter()
+        .position(|r| r.finalised.is_none() && r.aggregate.as_ref().is_some_and(|a| a.quorum_met))
+        .unwrap();
+    app.press(KeyCode::Char('g'));
+    for _ in 0..ready {
+        app.press(KeyCode::Char('j'));
+    }
+    let id = app.board().results[ready].app_id;
+    app.press(KeyCode::Char('F'));
+    shots(&mut app, "confirm_finalise");
+    app.press(KeyCode::Char('y'));
+    let r = app.board().results.iter().find(|r| r.app_id == id).unwrap();
+    assert!(r.finalised.is_some(), "{:?}", app.state.message);
+    assert_eq!(
+        pingshen::tui::eval::overview_app(app.board()),
+        Some(id),
+        "the cursor stays"
+    );
+
+    app.press(KeyCode::Tab);
+    assert_eq!(app.board().screen, app::Screen::Ranking);
+    shots(&mut app, "ranking");
+    app.press(KeyCode::Tab);
+    shots(&mut app, "progress_closed");
+
+    app.press(KeyCode::Char('L'));
+    shots(&mut app, "progress_en");
+    app.press(KeyCode::Tab);
+    shots(&mut app, "results_en");
+    app.press(KeyCode::Tab);
+    shots(&mut app, "ranking_en");
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().screen, app::Screen::List);
     app.finish(&[]);
 }

@@ -150,7 +150,11 @@ pub fn run(cli: Cli) -> Result<()> {
         None => {
             // First run on the default database: create it.
             let path = db_or_default();
-            if db.is_none() && !path.exists() {
+            if !path.exists() {
+                if db.is_some() {
+                    // A mistyped --db must not become a new empty database.
+                    open(&path, "cli")?;
+                }
                 Store::open(&path)?;
             }
             open_app(&path, &ui)

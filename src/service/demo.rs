@@ -447,7 +447,7 @@ fn walk(svc: &mut Service) -> Result<()> {
                     Ok(())
                 })?;
             }
-            if session && k == groups[4].1.len() {
+            if session && Some(&(k, app)) == scoring.iter().find(|(k, _)| in_notice(*k)) {
                 if let (Some(&m), Some(c)) = (members.first(), rules.criteria.last()) {
                     as_member(svc, m, |svc| {
                         svc.save_comment(app, &c.key, "群众评议结果较好")?;

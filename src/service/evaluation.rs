@@ -134,6 +134,8 @@ impl ProgressRow {
 pub struct Revision {
     pub member: Option<String>,
     pub criterion: String,
+    /// The criterion's names (Chinese, English) from the rules.
+    pub label: (String, String),
     pub before: Option<f64>,
     pub after: f64,
     pub reason: String,
@@ -198,6 +200,16 @@ pub struct RankRow {
     pub finalised: Option<bool>,
 }
 
+/// A declared conflict of interest, for the chair's board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictRow {
+    pub member: String,
+    pub candidate: String,
+    pub kind: String,
+    pub reason: String,
+    pub declared_at: String,
+}
+
 /// Scorers of the committee: the chair and the members, in id order.
 fn scorers(conn: &Connection) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare_cached(
@@ -221,7 +233,7 @@ fn recusals(conn: &Connection, cycle_id: i64) -> Result<HashSet<(i64, i64)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Candidates of the evaluation: those being scored and those with a final result.
+/// Candidates of the evaluation: those being scored, then those with a final result.
 struct Candidate5 {
     id: i64,
     name: String,
@@ -236,7 +248,7 @@ fn candidates(conn: &Connection, cycle_id: i64) -> Result<Vec<Candidate5>> {
         "SELECT a.id, p.name, coalesce(o.name, ''), a.target_grade, coalesce(p.post_start, ''), a.result_passed
          FROM applications a JOIN persons p ON p.id = a.person_id LEFT JOIN organisations o ON o.id = p.org_id
          WHERE a.cycle_id = ?1 AND ((a.stage = 'evaluation' AND a.status = 'active') OR a.result_passed IS NOT NULL)
-         ORDER BY a.declared_on, a.id",
+         ORDER BY a.result_passed IS NOT NULL, a.declared_on, a.id",
     )?;
     let rows = stmt.query_map([cycle_id], |r| {
         let grade: String = r.get(3)?;
@@ -575,6 +587,64 @@ impl Service {
         })
     }
 
+    /// The acting member's own sheet state for every candidate of the cycle's
+    /// evaluation (empty for someone who does not score).
+    pub fn my_cells(&self, cycle_id: i64) -> Result<HashMap<i64, Cell>> {
+        let Some(member) = self.actor.member_id else {
+            return Ok(HashMap::new());
+        };
+        if !matches!(self.role, Some(Role::Chair) | Some(Role::Member)) {
+            return Ok(HashMap::new());
+        }
+        let conn = self.conn();
+        let recused = recusals(conn, cycle_id)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.application_id, s.status FROM sheets s JOIN applications a ON a.id = s.application_id
+             WHERE a.cycle_id = ?1 AND s.member_id = ?2",
+        )?;
+        let sheets: HashMap<i64, bool> = stmt
+            .query_map(params![cycle_id, member], |r| {
+                Ok((r.get(0)?, r.get::<_, String>(1)? == "submitted"))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(candidates(conn, cycle_id)?
+            .into_iter()
+            .map(|c| {
+                let cell = if recused.contains(&(member, c.id)) {
+                    Cell::Recused
+                } else {
+                    match sheets.get(&c.id) {
+                        Some(true) => Cell::Submitted,
+                        Some(false) => Cell::Draft,
+                        None => Cell::Pending,
+                    }
+                };
+                (c.id, cell)
+            })
+            .collect())
+    }
+
+    /// Every declared conflict of the cycle's candidates (chair and secretary).
+    pub fn conflicts(&self, cycle_id: i64) -> Result<Vec<ConflictRow>> {
+        self.require(&[Role::Chair, Role::Secretary], "see declared conflicts")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT m.name, p.name, c.kind, c.reason, c.declared_at
+             FROM conflicts c JOIN members m ON m.id = c.member_id JOIN persons p ON p.id = c.person_id
+             WHERE c.person_id IN (SELECT person_id FROM applications WHERE cycle_id = ?1)
+             ORDER BY c.declared_at, c.id",
+        )?;
+        let rows = stmt.query_map([cycle_id], |r| {
+            Ok(ConflictRow {
+                member: r.get(0)?,
+                candidate: r.get(1)?,
+                kind: r.get(2)?,
+                reason: r.get(3)?,
+                declared_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether the actor may see the values of other members' sheets for a candidate
     /// whose result is (or is not yet) final.
     fn values_visible(&self, session: &Session, finalised: bool) -> bool {
@@ -632,6 +702,7 @@ impl Service {
                 r.get::<_, i64>(1)?,
                 Revision {
                     member: None,
+                    label: Default::default(),
                     criterion: r.get(2)?,
                     before: r.get(3)?,
                     after: r.get(4)?,
@@ -640,7 +711,10 @@ impl Service {
                 },
             ))
         })? {
-            let (a, m, rev) = row?;
+            let (a, m, mut rev) = row?;
+            if let Some(c) = rules.criterion(&rev.criterion) {
+                rev.label = (c.name.clone(), c.name_en.clone());
+            }
             revisions.entry(a).or_default().push((m, rev));
         }
         let mut out = Vec::new();
@@ -766,10 +840,16 @@ impl Service {
     }
 }
 
-/// Ranks visible results within each grade, highest grade first.
+/// Ranks visible results that meet the quorum within each grade, highest grade
+/// first.
 pub fn rank_results(results: &[ResultRow], rules: &Rules) -> Vec<(Grade, Vec<RankRow>)> {
     let mut by_grade: BTreeMap<Grade, Vec<&ResultRow>> = BTreeMap::new();
-    for r in results.iter().filter(|r| r.aggregate.is_some()) {
+    // Only results that could be finalised are ranked: a candidate below the quorum
+    // has no result yet.
+    for r in results
+        .iter()
+        .filter(|r| r.aggregate.as_ref().is_some_and(|a| a.quorum_met))
+    {
         by_grade.entry(r.target).or_default().push(r);
     }
     by_grade

@@ -143,6 +143,14 @@ impl Store {
         &self.conn
     }
 
+    /// A number that changes whenever another connection commits to the database:
+    /// polled to refresh a screen when another terminal saves.
+    pub fn data_version(&self) -> i64 {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .unwrap_or(0)
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

@@ -4,10 +4,13 @@
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
 use crate::domain::stage::{Stage, Transition};
+use crate::domain::Grade;
 use crate::service::applications::Rating;
 use crate::service::board::{AppRow, Detail};
+use crate::service::evaluation::{Cell, MySheet, Progress, RankRow, ResultRow, Session};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
 
 /// A member on the login list.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +100,7 @@ pub enum ReasonFor {
     Fail,
     Override,
     Withdraw,
+    Reopen,
 }
 
 impl ReasonFor {
@@ -107,6 +111,7 @@ impl ReasonFor {
             ReasonFor::Fail => lang.pick("测试不合格", "Record a failed test"),
             ReasonFor::Override => lang.pick("破格通过", "Override failing checks"),
             ReasonFor::Withdraw => lang.pick("本人撤回", "Withdrawn by the applicant"),
+            ReasonFor::Reopen => lang.pick("重新评定", "Reopen the result"),
         }
     }
 }
@@ -136,9 +141,62 @@ pub enum Form {
         rating: usize,
         field: usize,
     },
+    /// The comment on one criterion of the score sheet.
+    Comment {
+        app: i64,
+        criterion: String,
+        label: String,
+        text: String,
+    },
+    /// A new value on a submitted sheet: needs a reason.
+    Revise {
+        app: i64,
+        criterion: String,
+        label: String,
+        value: f64,
+        text: String,
+    },
+    /// Declare a conflict of interest with the candidate.
+    Conflict {
+        app: i64,
+        name: String,
+        /// Whom for: the member themself, or (for the chair) any scorer.
+        members: Vec<(i64, String)>,
+        member: usize,
+        kind: usize,
+        reason: String,
+        field: usize,
+    },
+    /// A yes/no question before a step that matters.
+    Confirm(Confirm),
     /// Discard a half-typed form?
     Discard(Box<Form>),
 }
+
+/// Steps confirmed with y / n.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Submit a sheet with empty criteria, which count as 0.
+    Submit {
+        app: i64,
+        name: String,
+        empty: Vec<(String, String)>,
+    },
+    Finalise {
+        app: i64,
+        name: String,
+        result: f64,
+        threshold: f64,
+        discuss: bool,
+    },
+    CloseScoring {
+        drafts: usize,
+        pending: usize,
+    },
+}
+
+/// Conflict kinds a member may declare (the same organisation is found by itself).
+pub const CONFLICT_KINDS: [&str; 3] = ["relative", "worked_there", "other"];
 
 pub const RATINGS: [Rating; 3] = [
     Rating::Satisfied,
@@ -154,7 +212,9 @@ impl Form {
             Form::Visit {
                 visitors, findings, ..
             } => !visitors.trim().is_empty() || !findings.trim().is_empty(),
-            Form::Discard(_) => false,
+            Form::Comment { text, .. } | Form::Revise { text, .. } => !text.trim().is_empty(),
+            Form::Conflict { reason, .. } => !reason.trim().is_empty(),
+            Form::Confirm(_) | Form::Discard(_) => false,
         }
     }
 
@@ -174,7 +234,9 @@ impl Form {
                 2 => Some(findings),
                 _ => None,
             },
-            Form::Discard(_) => None,
+            Form::Comment { text, .. } | Form::Revise { text, .. } => Some(text),
+            Form::Conflict { reason, field, .. } => (*field == 2).then_some(reason),
+            Form::Confirm(_) | Form::Discard(_) => None,
         }
     }
 
@@ -221,7 +283,73 @@ pub enum Effect {
         findings: String,
         rating: Rating,
     },
+    /// Load the acting member's sheet for the panel.
+    LoadSheet(i64),
+    SaveScore {
+        app: i64,
+        criterion: String,
+        value: f64,
+    },
+    Revise {
+        app: i64,
+        criterion: String,
+        value: f64,
+        reason: String,
+    },
+    Comment {
+        app: i64,
+        criterion: String,
+        text: String,
+    },
+    /// Submit the sheet, first giving 0 to the criteria listed.
+    SubmitSheet {
+        app: i64,
+        zero: Vec<String>,
+    },
+    OpenScoring,
+    CloseScoring,
+    /// Load the progress board, the results and the ranking.
+    LoadOverview,
+    Finalise(i64),
+    Reopen {
+        app: i64,
+        reason: String,
+    },
+    Conflict {
+        member: i64,
+        app: i64,
+        kind: &'static str,
+        reason: String,
+    },
     Quit,
+}
+
+/// Which screen of the board is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    #[default]
+    List,
+    /// The acting member's score sheet for one candidate.
+    Panel,
+    Progress,
+    Results,
+    Ranking,
+}
+
+/// The score sheet on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub app: i64,
+    /// `None` while loading, or when the member is recused.
+    pub sheet: Option<MySheet>,
+    /// Why the member may not score this candidate.
+    pub recused: Option<String>,
+    /// The criterion under the cursor.
+    pub row: usize,
+    /// A value being typed for it.
+    pub typed: String,
+    /// When this sheet was last saved from this terminal.
+    pub saved: Option<String>,
 }
 
 /// The signed-in part of the app.
@@ -253,6 +381,20 @@ pub struct Board {
     pub detail_scroll: u16,
     pub form: Option<Form>,
     pub last_saved: Option<String>,
+    pub member_id: i64,
+    /// Stage 5: the screen shown, the score sheet, the board and the results.
+    pub screen: Screen,
+    pub panel: Option<Panel>,
+    pub progress: Option<Progress>,
+    pub results: Vec<ResultRow>,
+    pub ranking: Vec<(Grade, Vec<RankRow>)>,
+    /// The row under the cursor on the progress, results or ranking screen.
+    pub cursor: usize,
+    /// The acting member's own sheet state per candidate.
+    pub my_cells: HashMap<i64, Cell>,
+    pub session: Option<Session>,
+    /// Declared conflicts (chair and secretary).
+    pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
 }
 
 #[derive(Debug, Clone)]
@@ -303,7 +445,11 @@ impl State {
             if b.form.is_some() || b.filtering {
                 Mode::Input
             } else {
-                Mode::Table
+                match b.screen {
+                    Screen::List => Mode::Table,
+                    Screen::Panel => Mode::Panel,
+                    Screen::Progress | Screen::Results | Screen::Ranking => Mode::Overview,
+                }
             }
         } else {
             Mode::Login
@@ -443,7 +589,9 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
         }
         (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, Some(c)),
         (Mode::Input, KeyCode::Backspace) => type_char(state, None),
-        (Mode::Table, _) => {
+        (Mode::Panel, KeyCode::Char(c)) if typing => super::eval::type_value(state, Some(c)),
+        (Mode::Panel, KeyCode::Backspace) => super::eval::type_value(state, None),
+        (Mode::Table | Mode::Overview, _) => {
             state.message = Some(Message::Error(
                 state
                     .lang
@@ -479,6 +627,15 @@ fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
             .unwrap_or_default();
     }
     if let Some(form) = b.form.as_mut() {
+        if let Form::Confirm(confirm) = form {
+            let effect = match c {
+                Some('y') | Some('Y') => super::eval::confirmed(confirm),
+                Some('n') | Some('N') => None,
+                _ => return vec![],
+            };
+            b.form = None;
+            return effect.into_iter().collect();
+        }
         if let Form::Discard(inner) = form {
             match c {
                 Some('y') | Some('Y') => b.form = None,
@@ -526,21 +683,26 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         state.message = None;
     }
     match state.mode() {
-        Mode::Help => help_update(state, action),
+        Mode::Help => help_update(state, action, help_lines(keymap)),
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
         Mode::Table => table_update(state, keymap, action),
+        Mode::Panel => super::eval::panel_update(state, action),
+        Mode::Overview => super::eval::overview_update(state, action),
     }
 }
 
-/// More than the help ever needs to scroll.
-const HELP_SCROLL_MAX: u16 = 60;
+/// At least as many lines as the help overlay has (a binding, a title and a gap per
+/// mode, and the footer), so scrolling stops near its end.
+fn help_lines(keymap: &Keymap) -> u16 {
+    (keymap.bindings.len() + 16) as u16
+}
 
-fn help_update(state: &mut State, action: Action) -> Vec<Effect> {
+fn help_update(state: &mut State, action: Action, max: u16) -> Vec<Effect> {
     match action {
         Action::Back | Action::Help | Action::Quit => state.help = false,
         Action::Down => {
-            state.help_scroll = (state.help_scroll + 1).min(HELP_SCROLL_MAX);
+            state.help_scroll = (state.help_scroll + 1).min(max);
         }
         Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
         _ => {}
@@ -622,6 +784,12 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         return vec![];
     }
+    if let Form::Confirm(_) = form {
+        if action == Action::Back {
+            b.form = None;
+        }
+        return vec![];
+    }
     match action {
         Action::Back => {
             if form.is_dirty() {
@@ -633,21 +801,33 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::NextField | Action::PrevField => {
-            if let Form::Visit { field, .. } = form {
+            let n = match form {
+                Form::Visit { .. } => 4,
+                Form::Conflict { .. } => 3,
+                _ => 0,
+            };
+            if let Form::Visit { field, .. } | Form::Conflict { field, .. } = form {
                 *field = if action == Action::NextField {
-                    (*field + 1) % 4
+                    (*field + 1) % n
                 } else {
-                    (*field + 3) % 4
+                    (*field + n - 1) % n
                 };
             }
             vec![]
         }
         Action::Choose => {
-            if let Form::Visit {
-                rating, field: 3, ..
-            } = form
-            {
-                *rating = (*rating + 1) % RATINGS.len();
+            match form {
+                Form::Visit {
+                    rating, field: 3, ..
+                } => *rating = (*rating + 1) % RATINGS.len(),
+                Form::Conflict {
+                    members,
+                    member,
+                    field: 0,
+                    ..
+                } => *member = (*member + 1) % members.len().max(1),
+                Form::Conflict { kind, field: 1, .. } => *kind = (*kind + 1) % CONFLICT_KINDS.len(),
+                _ => {}
             }
             vec![]
         }
@@ -660,6 +840,12 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Submit | Action::Save => {
             if let Form::Visit { field, .. } = form {
                 if action == Action::Submit && *field < 3 {
+                    *field += 1;
+                    return vec![];
+                }
+            }
+            if let Form::Conflict { field, .. } = form {
+                if action == Action::Submit && *field < 2 {
                     *field += 1;
                     return vec![];
                 }
@@ -710,6 +896,61 @@ fn submit_form(
                     app,
                     transition: Transition::Withdraw { reason },
                 },
+                ReasonFor::Reopen => Effect::Reopen { app, reason },
+            }
+        }
+        Form::Comment {
+            app,
+            criterion,
+            text,
+            ..
+        } => Effect::Comment {
+            app,
+            criterion,
+            text: text.trim().to_string(),
+        },
+        Form::Revise {
+            app,
+            criterion,
+            value,
+            text,
+            ..
+        } => {
+            if text.trim().is_empty() {
+                err(
+                    message,
+                    "修改已提交的评分须写明理由",
+                    "Changing a submitted sheet needs a reason",
+                );
+                return vec![];
+            }
+            Effect::Revise {
+                app,
+                criterion,
+                value,
+                reason: text.trim().to_string(),
+            }
+        }
+        Form::Conflict {
+            app,
+            members,
+            member,
+            kind,
+            reason,
+            ..
+        } => {
+            if reason.trim().is_empty() {
+                err(message, "必须写明回避理由", "A conflict needs a reason");
+                return vec![];
+            }
+            let Some((member, _)) = members.get(member) else {
+                return vec![];
+            };
+            Effect::Conflict {
+                member: *member,
+                app,
+                kind: CONFLICT_KINDS[kind % CONFLICT_KINDS.len()],
+                reason: reason.trim().to_string(),
             }
         }
         Form::Score { app, text, max, .. } => match text.trim().parse::<f64>() {
@@ -762,7 +1003,7 @@ fn submit_form(
                 rating: RATINGS[rating % RATINGS.len()],
             }
         }
-        Form::Discard(_) => return vec![],
+        Form::Confirm(_) | Form::Discard(_) => return vec![],
     };
     b.form = None;
     vec![effect]
@@ -790,6 +1031,12 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             state.lang = state.lang.other();
             return vec![];
         }
+        Action::ScorePanel
+        | Action::Progress
+        | Action::Results
+        | Action::Session
+        | Action::Conflict
+        | Action::Reopen => return super::eval::table_action(state, keymap, action),
         _ => {}
     }
     let Some(b) = state.board.as_mut() else {
@@ -838,8 +1085,8 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         if !keymap.applies(action, stage) {
             state.message = Some(Message::Error(
                 lang.pick(
-                    "本环节没有这项操作（评定、公示暂只能查看）",
-                    "Not at this stage (evaluation and notice are view-only)",
+                    "本环节没有这项操作，按 ? 查看本环节的按键",
+                    "Not at this stage; press ? for this stage's keys",
                 )
                 .into(),
             ));

@@ -9,6 +9,10 @@ use serde::Deserialize;
 pub enum Mode {
     Login,
     Table,
+    /// A member's score sheet.
+    Panel,
+    /// The chair's progress board, the results and the ranking.
+    Overview,
     Input,
     Help,
 }
@@ -46,6 +50,18 @@ pub enum Action {
     NextField,
     PrevField,
     Choose,
+    ScorePanel,
+    Progress,
+    Results,
+    Session,
+    Conflict,
+    Reopen,
+    Finalise,
+    StepUp,
+    StepDown,
+    Comment,
+    NextCandidate,
+    PrevCandidate,
 }
 
 /// One binding of the table.
@@ -311,6 +327,15 @@ mod tests {
             .map(|b| b.keys[0].as_str())
             .collect();
         assert_eq!(hints, vec!["a", "v", "r", "?", "q"]);
+        // Enter opens the details on most stages and the score sheet on stage 5.
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(k.action(Mode::Table, enter, Some(2)), Some(Action::Open));
+        assert_eq!(
+            k.action(Mode::Table, enter, Some(5)),
+            Some(Action::ScorePanel)
+        );
+        assert!(k.applies(Action::Reopen, 6));
+        assert!(!k.applies(Action::Session, 4));
     }
 
     #[test]

@@ -3,15 +3,18 @@
 //! the resulting effects through the service layer.
 
 pub mod app;
+pub mod eval;
 pub mod i18n;
 pub mod keymap;
 pub mod render;
+pub mod render_eval;
 pub mod theme;
 
+use crate::domain::eligibility::fmt_num;
 use crate::service::{Service, ServiceError};
 use crate::store::Store;
 use anyhow::{Context, Result};
-use app::{Board, Effect, LoginItem, Message, State};
+use app::{Board, Effect, LoginItem, Message, Screen, State};
 use crossterm::event::{self, Event, KeyEventKind};
 use i18n::Lang;
 use keymap::Keymap;
@@ -33,6 +36,8 @@ pub struct Runtime {
     store: Option<Store>,
     svc: Option<Service>,
     db_name: String,
+    /// The database's data version when the screen was last loaded.
+    seen_version: i64,
 }
 
 impl Runtime {
@@ -44,6 +49,7 @@ impl Runtime {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            seen_version: 0,
         }
     }
 
@@ -53,6 +59,7 @@ impl Runtime {
             store: None,
             svc: Some(svc),
             db_name: db_name.to_string(),
+            seen_version: 0,
         }
     }
 
@@ -119,6 +126,13 @@ impl Runtime {
                 svc.set_today(now);
             }
         }
+        // The sheet a save is for, to mark it saved.
+        let saved_app = match &effect {
+            Effect::SaveScore { app, .. }
+            | Effect::Revise { app, .. }
+            | Effect::Comment { app, .. } => Some(*app),
+            _ => None,
+        };
         let outcome: Result<Option<String>, ServiceError> = match effect {
             Effect::Quit => Ok(None),
             Effect::Login { member, pin } => {
@@ -194,13 +208,20 @@ impl Runtime {
                 svc.record_visit(app, date, &visitors, &findings, rating)
                     .map(|_| Some(lang.pick("走访记录已保存", "Visit recorded").to_string()))
             }
+            Effect::LoadSheet(app) => self.load_sheet(state, app).map(|_| None),
+            Effect::LoadOverview => self.load_overview(state).map(|_| None),
+            other => self.run_evaluation(state, other),
         };
         match outcome {
             Ok(Some(done)) => {
                 if let Some(b) = state.board.as_mut() {
-                    b.last_saved = Some(chrono::Local::now().format("%H:%M:%S").to_string());
+                    let now = chrono::Local::now().format("%H:%M:%S").to_string();
+                    if let Some(p) = b.panel.as_mut().filter(|p| saved_app == Some(p.app)) {
+                        p.saved = Some(now.clone());
+                    }
+                    b.last_saved = Some(now);
                 }
-                let reloaded = self.reload(state);
+                let reloaded = self.reload(state).and_then(|_| self.reload_screen(state));
                 state.message = Some(match reloaded {
                     Ok(()) => Message::Info(done),
                     Err(e) => Message::Error(e.to_string()),
@@ -218,6 +239,7 @@ impl Runtime {
         let member = svc.actor().name.clone();
         state.board = Some(Board {
             member,
+            member_id: svc.actor().member_id.unwrap_or(0),
             role,
             cycle: cycle.name,
             cycle_id: cycle.id,
@@ -234,8 +256,19 @@ impl Runtime {
             return Ok(());
         };
         let stage = crate::domain::Stage::SIX[b.stage.clamp(1, 6) - 1];
+        self.seen_version = svc.store().data_version();
         b.counts = svc.stage_counts(b.cycle_id)?;
         b.rows = svc.stage_rows(b.cycle_id, stage)?;
+        if stage == crate::domain::Stage::Evaluation {
+            b.session = Some(svc.session(b.cycle_id)?);
+            b.my_cells = svc.my_cells(b.cycle_id)?;
+            if matches!(
+                svc.role(),
+                Some(crate::domain::Role::Chair) | Some(crate::domain::Role::Secretary)
+            ) {
+                b.progress = Some(svc.progress(b.cycle_id)?);
+            }
+        }
         b.keys.clear();
         b.rebuild_view();
         let id = b.current().map(|r| r.id);
@@ -248,6 +281,226 @@ impl Runtime {
         }
     }
 
+    /// Reloads what the stage-5 screen shows (the sheet, the board, the results).
+    fn reload_screen(&mut self, state: &mut State) -> Result<(), ServiceError> {
+        let Some(b) = state.board.as_ref() else {
+            return Ok(());
+        };
+        match b.screen {
+            Screen::List => Ok(()),
+            Screen::Panel => match b.panel.as_ref().map(|p| p.app) {
+                Some(app) => self.load_sheet(state, app),
+                None => Ok(()),
+            },
+            _ => self.load_overview(state),
+        }
+    }
+
+    /// Refreshes the screen when another terminal has written to the database since
+    /// it was loaded. Returns whether it did.
+    pub fn poll_changes(&mut self, state: &mut State) -> bool {
+        let Some(svc) = self.svc.as_ref() else {
+            return false;
+        };
+        if state.board.is_none() || svc.store().data_version() == self.seen_version {
+            return false;
+        }
+        if let Err(e) = self.reload(state).and_then(|_| self.reload_screen(state)) {
+            state.message = Some(Message::Error(error_text(&e, state.lang)));
+        }
+        true
+    }
+
+    /// Loads the acting member's sheet for the panel; a recused member gets the
+    /// reason instead of the values.
+    fn load_sheet(&mut self, state: &mut State, app: i64) -> Result<(), ServiceError> {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+            return Ok(());
+        };
+        let Some(p) = b.panel.as_mut().filter(|p| p.app == app) else {
+            return Ok(());
+        };
+        match svc.my_sheet(app) {
+            Ok(sheet) => {
+                p.row = p.row.min(sheet.criteria.len().saturating_sub(1));
+                p.sheet = Some(sheet);
+                p.recused = None;
+                Ok(())
+            }
+            Err(ServiceError::Forbidden(why)) if why.starts_with("回避") => {
+                p.sheet = None;
+                p.recused = Some(why);
+                Ok(())
+            }
+            Err(e) => {
+                p.sheet = None;
+                Err(e)
+            }
+        }
+    }
+
+    /// Loads the progress board, the results and the ranking (as far as the actor may
+    /// see them).
+    fn load_overview(&mut self, state: &mut State) -> Result<(), ServiceError> {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+            return Ok(());
+        };
+        let keep = eval::overview_app(b);
+        b.session = Some(svc.session(b.cycle_id)?);
+        b.progress = Some(svc.progress(b.cycle_id)?);
+        b.conflicts = svc.conflicts(b.cycle_id)?;
+        b.results = svc.results(b.cycle_id)?;
+        let rules = svc.cycle(b.cycle_id)?.rules;
+        b.ranking = crate::service::evaluation::rank_results(&b.results, &rules);
+        // The cursor stays on its candidate when the rows move (e.g. after finalising).
+        b.cursor = keep
+            .and_then(|id| eval::overview_position(b, id))
+            .unwrap_or(b.cursor)
+            .min(eval::overview_len(b).saturating_sub(1));
+        Ok(())
+    }
+
+    /// The scoring effects: saving, submitting, the session, finalising, reopening and
+    /// conflicts.
+    fn run_evaluation(
+        &mut self,
+        state: &mut State,
+        effect: Effect,
+    ) -> Result<Option<String>, ServiceError> {
+        let lang = state.lang;
+        let svc = self.svc.as_mut().expect("logged in");
+        let zh = lang == Lang::Zh;
+        let text = |z: String, e: String| Some(if zh { z } else { e });
+        match effect {
+            Effect::SaveScore {
+                app,
+                criterion,
+                value,
+            } => {
+                svc.save_score(app, &criterion, value)?;
+                Ok(text(
+                    format!("已保存 {}", fmt_num(value)),
+                    format!("Saved {}", fmt_num(value)),
+                ))
+            }
+            Effect::Revise {
+                app,
+                criterion,
+                value,
+                reason,
+            } => {
+                svc.revise_score(app, &criterion, value, &reason)?;
+                Ok(text(
+                    format!("已修改为 {}，原分数与理由已留痕", fmt_num(value)),
+                    format!(
+                        "Changed to {}; the earlier value and the reason are kept",
+                        fmt_num(value)
+                    ),
+                ))
+            }
+            Effect::Comment {
+                app,
+                criterion,
+                text: comment,
+            } => {
+                svc.save_comment(app, &criterion, &comment)?;
+                Ok(text("评语已保存".into(), "Comment saved".into()))
+            }
+            Effect::SubmitSheet { app, zero } => {
+                for key in &zero {
+                    svc.save_score(app, key, 0.0)?;
+                }
+                svc.submit_sheet(app)?;
+                let name = svc.application(app)?.name;
+                // Score and move on: the next candidate still to score.
+                self.reload(state)?;
+                let next = state.board.as_ref().and_then(eval::next_to_score);
+                let moved = match (next, state.board.as_mut()) {
+                    (Some((pos, id)), Some(b)) => {
+                        for fx in eval::move_panel(b, pos, id) {
+                            self.run_effect(state, fx);
+                        }
+                        state
+                            .board
+                            .as_ref()
+                            .and_then(|b| b.current())
+                            .map(|r| r.name.clone())
+                    }
+                    _ => None,
+                };
+                Ok(match moved {
+                    Some(next) => text(
+                        format!("已提交 {name} 的评分表；下一位：{next}"),
+                        format!("Submitted the sheet for {name}; next: {next}"),
+                    ),
+                    None => text(
+                        format!("已提交 {name} 的评分表；您已评完全部候选人"),
+                        format!("Submitted the sheet for {name}; you have scored every candidate"),
+                    ),
+                })
+            }
+            Effect::OpenScoring => {
+                svc.open_scoring()?;
+                Ok(text("已开始评分".into(), "Scoring is open".into()))
+            }
+            Effect::CloseScoring => {
+                let drafts = svc.close_scoring()?;
+                Ok(text(
+                    format!("评分已结束；{drafts} 份草稿未提交，不计入结果"),
+                    format!("Scoring is closed; {drafts} draft(s) not submitted do not count"),
+                ))
+            }
+            Effect::Finalise(app) => {
+                let agg = svc.finalise(app)?;
+                let a = svc.application(app)?;
+                Ok(match a.result_passed {
+                    Some(true) => text(
+                        format!(
+                            "{} 结果 {}，达到分数线，进入结果公示",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                        format!(
+                            "{}: {}, passes; moved to the public notice",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                    ),
+                    _ => text(
+                        format!(
+                            "{} 结果 {}，未达到分数线，不予认证",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                        format!(
+                            "{}: {}, below the threshold; not certified",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                    ),
+                })
+            }
+            Effect::Reopen { app, reason } => {
+                svc.reopen_result(app, &reason)?;
+                Ok(text(
+                    "已重新评定：候选人回到综合评定环节".into(),
+                    "Reopened: the candidate is back in evaluation".into(),
+                ))
+            }
+            Effect::Conflict {
+                member,
+                app,
+                kind,
+                reason,
+            } => {
+                let person = svc.application(app)?.person_id;
+                svc.declare_conflict(member, person, kind, &reason)?;
+                Ok(text("已申报回避".into(), "Conflict declared".into()))
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn load_detail(&mut self, state: &mut State, id: i64) -> Result<(), ServiceError> {
         let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
             return Ok(());
@@ -257,10 +510,74 @@ impl Runtime {
     }
 }
 
+/// A refusal of the evaluation in Chinese, from the service's English message.
+fn invalid_zh(m: &str) -> Option<String> {
+    const FIXED: [(&str, &str); 12] = [
+        (
+            "scoring is not open",
+            "评分尚未开始或已结束，须由主任委员开始评分",
+        ),
+        ("scoring is already open", "评分已经开始"),
+        (
+            "scoring is still open",
+            "评分尚未结束：须先结束评分，再确定结果",
+        ),
+        ("this sheet is submitted", "评分表已提交，修改须写明理由"),
+        ("this sheet is already submitted", "评分表已提交"),
+        (
+            "changing a submitted sheet needs a reason",
+            "修改已提交的评分须写明理由",
+        ),
+        ("the sheet is not submitted", "评分表尚未提交，可直接修改"),
+        (
+            "give the criterion a value before commenting",
+            "请先为本项打分，再写评语",
+        ),
+        ("no submitted sheets", "尚无已提交的评分表"),
+        ("a conflict needs a reason", "必须写明回避理由"),
+        ("no finalised candidate is waiting", "没有等待公示的候选人"),
+        (
+            "the notice cannot start in the past",
+            "公示不能从过去的日期开始",
+        ),
+    ];
+    if let Some((_, zh)) = FIXED.iter().find(|(en, _)| m.starts_with(en)) {
+        return Some(zh.to_string());
+    }
+    if let Some(rest) = m.strip_prefix("quorum not met: ") {
+        let n: Vec<&str> = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|x| !x.is_empty())
+            .collect();
+        if let [have, need] = n[..] {
+            return Some(format!(
+                "有效评分表 {have} 份，不足法定人数 {need} 份，不能确定结果"
+            ));
+        }
+    }
+    if let Some(rest) = m.strip_prefix("the sheet is incomplete: ") {
+        return Some(format!("评分表尚未填完：{}", rest.replace(", ", "、")));
+    }
+    if m.contains("only while the candidate is in evaluation with no final result") {
+        return Some("该候选人不在综合评定中，或结果已经确定".into());
+    }
+    if let Some((name, rest)) = m.split_once(" must be 0 to ") {
+        let (max, step) = rest.split_once(" in steps of ")?;
+        return Some(format!("{name}须为 0 到 {max}，每档 {step} 分"));
+    }
+    None
+}
+
 /// A refusal from the service layer in the interface language.
 pub fn error_text(e: &ServiceError, lang: Lang) -> String {
     match (e, lang) {
         (ServiceError::Transition(t), Lang::Zh) => t.zh(),
+        (ServiceError::Forbidden(m), Lang::Zh) if m.starts_with("回避") => {
+            render_eval::recusal_zh(m)
+        }
+        (ServiceError::Invalid(m), Lang::Zh) if invalid_zh(m).is_some() => {
+            invalid_zh(m).unwrap_or_default()
+        }
         // In the app, refusals by role are the only ones of stages 1-4.
         (ServiceError::Forbidden(m), Lang::Zh) => match m.split_once(" (") {
             Some((role, _)) if !role.is_empty() => format!("无权操作：{role}不能进行此项操作"),
@@ -298,7 +615,9 @@ pub fn run(opts: Options) -> Result<()> {
             if state.quit {
                 return Ok(());
             }
-            if !event::poll(Duration::from_millis(500))? {
+            // Between keys, follow what other terminals save (within a second).
+            if !event::poll(Duration::from_millis(300))? {
+                rt.poll_changes(&mut state);
                 continue;
             }
             match event::read()? {

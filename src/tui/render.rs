@@ -1,8 +1,9 @@
 //! Rendering: every screen is a function of the state; nothing here changes it.
 
-use super::app::{Board, Form, Message, Pane, State, RATINGS};
+use super::app::{Board, Confirm, Form, Message, Pane, Screen, State, CONFLICT_KINDS, RATINGS};
 use super::i18n::Lang;
 use super::keymap::{key_label, Action, Keymap, Mode};
+use super::render_eval;
 use super::theme::Theme;
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
@@ -108,7 +109,7 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn block<'a>(title: &'a str, theme: &Theme, focused: bool) -> Block<'a> {
+pub(super) fn block<'a>(title: &'a str, theme: &Theme, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -227,7 +228,24 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
             ])
         })
         .collect();
-    let lines = if lines.is_empty() {
+    let lines = if l.members.is_empty() {
+        vec![
+            Line::styled(
+                lang.pick(
+                    "  数据库中还没有评委。",
+                    "  The database has no committee yet.",
+                ),
+                theme.warn(),
+            ),
+            Line::styled(
+                lang.pick(
+                    "  先导入评委名单：pingshen import committee 文件",
+                    "  Import it first: pingshen import committee FILE",
+                ),
+                theme.muted(),
+            ),
+        ]
+    } else if lines.is_empty() {
         vec![Line::styled(
             lang.pick("  没有匹配的评委", "  no member matches"),
             theme.muted(),
@@ -314,14 +332,40 @@ fn board(
         } else {
             Direction::Vertical
         })
-        .constraints(if wide {
-            [Constraint::Percentage(60), Constraint::Percentage(40)]
-        } else {
-            [Constraint::Percentage(55), Constraint::Percentage(45)]
+        .constraints(match (wide, b.screen) {
+            (true, _) => [Constraint::Percentage(60), Constraint::Percentage(40)],
+            // The whole score sheet stays in view; the details get the rest.
+            (false, Screen::Panel) => [
+                Constraint::Length(render_eval::panel_height(b)),
+                Constraint::Min(3),
+            ],
+            (false, _) => [Constraint::Percentage(55), Constraint::Percentage(45)],
         })
         .split(rows[1]);
-    let visible = table(state, b, theme, frame, body[0]);
-    detail(state, b, theme, frame, body[1]);
+    let visible = match b.screen {
+        Screen::List => {
+            let visible = table(state, b, theme, frame, body[0]);
+            detail(state, b, theme, frame, body[1]);
+            visible
+        }
+        Screen::Panel => {
+            render_eval::panel(state, b, theme, frame, body[0]);
+            detail(state, b, theme, frame, body[1]);
+            state.page
+        }
+        Screen::Progress => {
+            render_eval::progress(state, b, theme, frame, rows[1]);
+            state.page
+        }
+        Screen::Results => {
+            render_eval::results(state, b, theme, frame, rows[1]);
+            state.page
+        }
+        Screen::Ranking => {
+            render_eval::ranking(state, b, theme, frame, rows[1]);
+            state.page
+        }
+    };
     status(state, b, theme, keymap, frame, rows[2]);
     if let Some(form) = &b.form {
         form_popup(lang, form, theme, keymap, frame, area);
@@ -401,18 +445,27 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
     );
 }
 
-fn flags(row: &crate::service::board::AppRow, lang: Lang) -> String {
+/// The flags of a row. At the evaluation every candidate has a visit and a test
+/// score: the acting member's own sheet state is shown instead.
+fn flags(
+    row: &crate::service::board::AppRow,
+    lang: Lang,
+    mine: Option<crate::service::evaluation::Cell>,
+) -> String {
     let mut f = Vec::new();
+    if let Some(cell) = mine {
+        f.push(render_eval::cell_label(cell, lang));
+    }
     if row.overridden {
         f.push(lang.pick("破格", "ovr"));
     }
     if row.open_objections > 0 {
         f.push(lang.pick("异议", "obj"));
     }
-    if row.visits > 0 {
+    if row.visits > 0 && mine.is_none() {
         f.push(lang.pick("走访", "visit"));
     }
-    if row.test_score.is_some() {
+    if row.test_score.is_some() && mine.is_none() {
         f.push(lang.pick("成绩", "score"));
     }
     f.join(" ")
@@ -427,6 +480,12 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         b.view.len(),
         lang.pick("件", "applications")
     );
+    if stage == Stage::Evaluation {
+        title.push_str(&format!(
+            " · {}",
+            render_eval::session_label(b.session.as_ref(), lang)
+        ));
+    }
     if b.sort != super::app::Sort::Declared {
         title.push_str(&format!(" · {}", b.sort.label(lang)));
     }
@@ -514,7 +573,17 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
                     },
                 )),
                 Cell::from(Span::styled(
-                    fit(&flags(r, lang), flags_w),
+                    fit(
+                        &flags(
+                            r,
+                            lang,
+                            b.my_cells
+                                .get(&r.id)
+                                .copied()
+                                .filter(|_| stage == Stage::Evaluation),
+                        ),
+                        flags_w,
+                    ),
                     if pos == b.selected {
                         style
                     } else {
@@ -798,31 +867,17 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             ),
             // A form shows its own keys.
             Mode::Input => Line::raw(""),
-            // The secretary records data but does not decide: no decision hints.
-            Mode::Table if b.role == Some(crate::domain::Role::Secretary) => {
-                let records: Vec<Action> = keymap
-                    .for_mode(Mode::Table, Some(b.stage))
-                    .map(|x| x.action)
-                    .filter(|a| !DECISIONS.contains(a))
-                    .collect();
-                hints_only(
-                    keymap,
-                    Mode::Table,
-                    Some(b.stage),
-                    lang,
-                    theme,
-                    Some(&records),
-                )
-            }
+            // Only the keys the role may use: the secretary records but does not
+            // decide or score; members do not run the session.
             mode => {
-                let mut line = hints(keymap, mode, Some(b.stage), lang, theme);
-                if b.stage >= 5 {
-                    line.spans.push(Span::styled(
-                        lang.pick("本环节在此仅可查看", "view only here for now"),
-                        theme.muted(),
-                    ));
-                }
-                line
+                let secretary = b.role == Some(crate::domain::Role::Secretary);
+                let allowed: Vec<Action> = keymap
+                    .for_mode(mode, Some(b.stage))
+                    .map(|x| x.action)
+                    .filter(|a| !(secretary && DECISIONS.contains(a)))
+                    .filter(|a| render_eval::role_allows(b.role, *a))
+                    .collect();
+                hints_only(keymap, mode, Some(b.stage), lang, theme, Some(&allowed))
             }
         },
     };
@@ -956,6 +1011,178 @@ fn form_popup(
                 l,
             )
         }
+        Form::Comment { label, text, .. } => (
+            format!("{} · {label}", lang.pick("评语", "Comment")),
+            field(
+                lang.pick(
+                    "评语（Enter 保存，可留空）",
+                    "Comment (Enter saves; may be empty)",
+                )
+                .into(),
+                text,
+                true,
+            ),
+        ),
+        Form::Revise {
+            label, value, text, ..
+        } => {
+            let mut l = vec![Line::styled(
+                match lang {
+                    Lang::Zh => format!("新分数 {}。评分表已提交，修改须写明理由，原分数留痕。", fmt_num(*value)),
+                    Lang::En => format!(
+                        "New value {}. The sheet is submitted: a change needs a reason, and the earlier value is kept.",
+                        fmt_num(*value)
+                    ),
+                },
+                theme.warn(),
+            )];
+            l.extend(field(
+                lang.pick("理由（必填，Enter 保存）", "Reason (required; Enter saves)")
+                    .into(),
+                text,
+                true,
+            ));
+            (
+                format!(
+                    "{} · {label}",
+                    lang.pick("修改已提交的评分", "Change a submitted score")
+                ),
+                l,
+            )
+        }
+        Form::Conflict {
+            name,
+            members,
+            member,
+            kind,
+            reason,
+            field: f,
+            ..
+        } => {
+            let choice = |label: &str, options: Vec<String>, chosen: usize, active: bool| {
+                let mut out = vec![Line::styled(
+                    label.to_string(),
+                    if active {
+                        theme.accent()
+                    } else {
+                        theme.muted()
+                    },
+                )];
+                let mut spans = vec![Span::raw(" ")];
+                for (i, o) in options.into_iter().enumerate() {
+                    let st = if i == chosen {
+                        theme.selected()
+                    } else {
+                        theme.base()
+                    };
+                    spans.push(Span::styled(format!(" {o} "), st));
+                    spans.push(Span::raw(" "));
+                }
+                out.push(Line::from(spans));
+                out
+            };
+            let mut l = choice(
+                lang.pick("评委（←→ 选择）", "Member (← → to choose)"),
+                members.iter().map(|m| m.1.clone()).collect(),
+                *member,
+                *f == 0,
+            );
+            l.extend(choice(
+                lang.pick("回避情形（←→ 选择）", "Kind (← → to choose)"),
+                CONFLICT_KINDS
+                    .iter()
+                    .map(|k| render_eval::conflict_kind(k, lang).to_string())
+                    .collect(),
+                *kind,
+                *f == 1,
+            ));
+            l.extend(field(
+                lang.pick("理由（必填）", "Reason (required)").into(),
+                reason,
+                *f == 2,
+            ));
+            (
+                format!("{} · {name}", lang.pick("申报回避", "Declare a conflict")),
+                l,
+            )
+        }
+        Form::Confirm(c) => {
+            let (title, text) = match (c, lang) {
+                (Confirm::Submit { name, empty, .. }, _) => {
+                    let list: Vec<&str> = empty.iter().map(|e| e.1.as_str()).collect();
+                    (
+                        format!("{} · {name}", lang.pick("提交评分表", "Submit the sheet")),
+                        match lang {
+                            Lang::Zh => format!(
+                                "以下评分项尚未打分：{}。提交后这些项记为 0 分。仍要提交吗？",
+                                list.join("、")
+                            ),
+                            Lang::En => format!(
+                                "Not scored yet: {}. Submitting counts them as 0. Submit anyway?",
+                                list.join(", ")
+                            ),
+                        },
+                    )
+                }
+                (
+                    Confirm::Finalise {
+                        name,
+                        result,
+                        threshold,
+                        discuss,
+                        ..
+                    },
+                    _,
+                ) => {
+                    let passes = crate::domain::aggregate::reaches(*result, *threshold);
+                    let mut t = match (lang, passes) {
+                        (Lang::Zh, true) => format!(
+                            "结果 {} 达到分数线 {}：确定后进入结果公示，评分锁定。",
+                            fmt_num(*result),
+                            fmt_num(*threshold)
+                        ),
+                        (Lang::Zh, false) => format!(
+                            "结果 {} 未达到分数线 {}：确定后不予认证，评分锁定。",
+                            fmt_num(*result),
+                            fmt_num(*threshold)
+                        ),
+                        (Lang::En, true) => format!(
+                            "Result {} reaches the threshold {}: it moves to the public notice and the scores lock.",
+                            fmt_num(*result),
+                            fmt_num(*threshold)
+                        ),
+                        (Lang::En, false) => format!(
+                            "Result {} is below the threshold {}: not certified, and the scores lock.",
+                            fmt_num(*result),
+                            fmt_num(*threshold)
+                        ),
+                    };
+                    if *discuss {
+                        t.push_str(lang.pick(
+                            " 注意：该候选人被标记为需讨论。",
+                            " Note: the candidate is flagged for discussion.",
+                        ));
+                    }
+                    (
+                        format!("{} · {name}", lang.pick("确定结果", "Finalise")),
+                        t,
+                    )
+                }
+                (Confirm::CloseScoring { drafts, pending }, Lang::Zh) => (
+                    "结束评分".to_string(),
+                    format!(
+                        "结束后评委不能再打分或修改，主任委员可查看各评分表。尚有 {drafts} 份草稿、{pending} 份未评，均不计入。结束评分吗？"
+                    ),
+                ),
+                (Confirm::CloseScoring { drafts, pending }, Lang::En) => (
+                    "Close scoring".to_string(),
+                    format!(
+                        "Members can no longer score or change sheets; the chair sees every sheet. {drafts} draft(s) and {pending} unscored sheet(s) will not count. Close scoring?"
+                    ),
+                ),
+            };
+            (title, vec![Line::styled(text, theme.base())])
+        }
         Form::Discard(_) => (
             lang.pick("放弃输入？", "Discard the entry?").to_string(),
             vec![Line::styled(
@@ -978,8 +1205,21 @@ fn form_popup(
             Action::Save,
             Action::Back,
         ],
-        Form::Discard(_) => &[],
+        Form::Comment { .. } | Form::Revise { .. } => &[Action::Submit, Action::Back],
+        Form::Conflict { .. } => &[
+            Action::NextField,
+            Action::Choose,
+            Action::Submit,
+            Action::Back,
+        ],
+        Form::Confirm(_) | Form::Discard(_) => &[],
     };
+    if let Form::Confirm(_) = form {
+        lines.push(Line::styled(
+            lang.pick("y 确定    n / Esc 取消", "y = yes    n / Esc = no"),
+            theme.accent(),
+        ));
+    }
     if !keys.is_empty() {
         lines.push(hints_only(
             keymap,
@@ -1007,6 +1247,11 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
     let mut lines = Vec::new();
     let sections = [
         (Mode::Table, lang.pick("列表与环节", "Lists and stages")),
+        (Mode::Panel, lang.pick("评分表", "The score sheet")),
+        (
+            Mode::Overview,
+            lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
+        ),
         (Mode::Input, lang.pick("表单", "Forms")),
         (Mode::Login, lang.pick("登录", "Log in")),
         (Mode::Help, lang.pick("帮助", "Help")),
@@ -1071,7 +1316,7 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
 
 /// Wraps a styled line at `width` cells; continuation lines start with `indent`
 /// spaces. Wide characters are never split.
-fn wrap_line(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
+pub(super) fn wrap_line(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
     if line.width() <= width || width <= indent + 2 {
         return vec![line];
     }

@@ -1,0 +1,895 @@
+//! Rendering of stage 5: the score sheet, the chair's progress board, the results
+//! with a bar chart of the sheet totals, and the ranking.
+
+use super::app::{Board, State};
+use super::i18n::Lang;
+use super::render::{block, wrap_line};
+use super::theme::Theme;
+use crate::domain::eligibility::fmt_num;
+use crate::domain::Role;
+use crate::service::evaluation::{Cell, ResultRow, Session};
+use crate::text::{fit, pad};
+use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// A bar of `width` cells filled to `value / max`.
+fn bar(value: f64, max: f64, width: usize) -> (String, String) {
+    let filled = if max > 0.0 {
+        ((value / max).clamp(0.0, 1.0) * width as f64).round() as usize
+    } else {
+        0
+    };
+    ("█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// How a member's sheet for a candidate stands, as a short label.
+pub fn cell_label(cell: Cell, lang: Lang) -> &'static str {
+    match cell {
+        Cell::Submitted => lang.pick("已提交", "submitted"),
+        Cell::Draft => lang.pick("草稿", "draft"),
+        Cell::Pending => lang.pick("待评", "todo"),
+        Cell::Recused => lang.pick("回避", "recused"),
+    }
+}
+
+fn cell_style(cell: Cell, theme: &Theme) -> Style {
+    match cell {
+        Cell::Submitted => theme.ok(),
+        Cell::Draft => theme.warn(),
+        Cell::Pending => theme.muted(),
+        Cell::Recused => theme.error(),
+    }
+}
+
+/// The scoring session as a phrase.
+pub fn session_label(s: Option<&Session>, lang: Lang) -> String {
+    match s {
+        Some(Session::Open { since, .. }) => match lang {
+            Lang::Zh => format!("评分进行中（{} 开始）", short_time(since)),
+            Lang::En => format!("scoring open (since {})", short_time(since)),
+        },
+        Some(Session::Closed { at }) => match lang {
+            Lang::Zh => format!("评分已结束（{}）", short_time(at)),
+            Lang::En => format!("scoring closed ({})", short_time(at)),
+        },
+        _ => lang.pick("评分未开始", "scoring not opened").to_string(),
+    }
+}
+
+/// `2026-11-26 09:30:00` -> `2026-11-26 09:30`.
+fn short_time(at: &str) -> String {
+    let t = at.replace('T', " ");
+    t.get(..16).unwrap_or(&t).to_string()
+}
+
+/// The rows the score sheet needs: its criteria, the total, the others' totals and
+/// the hint, inside its border.
+pub fn panel_height(b: &Board) -> u16 {
+    let criteria = b
+        .panel
+        .as_ref()
+        .and_then(|p| p.sheet.as_ref())
+        .map_or(5, |s| s.criteria.len());
+    (criteria + 9) as u16
+}
+
+/// The score sheet: criteria with bars and values beside the candidate's details.
+pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let Some(p) = &b.panel else {
+        return;
+    };
+    let name = b
+        .rows
+        .iter()
+        .find(|r| r.id == p.app)
+        .map(|r| (r.name.clone(), lang.grade(r.target)))
+        .unwrap_or_default();
+    let title = match lang {
+        Lang::Zh => format!("评分表 · {} · 申报{}", name.0, name.1),
+        Lang::En => format!("Score sheet · {} · for {}", name.0, name.1),
+    };
+    let outer = block(&title, theme, b.form.is_none());
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let width = usize::from(inner.width);
+    if let Some(why) = &p.recused {
+        let reason = match lang {
+            Lang::Zh => recusal_zh(why),
+            Lang::En => why.trim_start_matches("回避 recused: ").to_string(),
+        };
+        let mut lines = vec![
+            Line::raw(""),
+            Line::styled(
+                lang.pick("回  避", "RECUSED"),
+                theme.error().add_modifier(Modifier::BOLD),
+            )
+            .alignment(Alignment::Center),
+            Line::raw(""),
+            Line::styled(
+                lang.pick(
+                    "您与该候选人有利害关系，不能评分，也看不到他人的评分。",
+                    "You have a conflict with this candidate: you may not score or see scores.",
+                ),
+                theme.base(),
+            )
+            .alignment(Alignment::Center),
+        ];
+        lines.push(Line::styled(reason, theme.muted()).alignment(Alignment::Center));
+        lines.push(Line::raw(""));
+        lines.push(
+            Line::styled(
+                lang.pick(
+                    "n/p 换一位候选人，Esc 返回",
+                    "n/p another candidate, Esc back",
+                ),
+                theme.muted(),
+            )
+            .alignment(Alignment::Center),
+        );
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let Some(s) = &p.sheet else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                lang.pick("载入中…", "Loading…"),
+                theme.muted(),
+            )),
+            inner,
+        );
+        return;
+    };
+    // Columns: marker, name, max, bar, value, comment.
+    let name_w = match lang {
+        Lang::Zh => 10,
+        Lang::En => 16,
+    };
+    let bar_w = width.saturating_sub(name_w + 4 + 6 + 4 + 8).clamp(6, 20);
+    let comment_w = width.saturating_sub(1 + name_w + 5 + bar_w + 1 + 7 + 1);
+    let mut lines = vec![Line::styled(
+        format!(
+            " {}{}{}{}{}",
+            pad(lang.pick("评分项", "Criterion"), name_w),
+            pad(lang.pick("满分", "Max"), 5),
+            pad(lang.pick("得分", "Score"), bar_w + 1),
+            pad("", 7),
+            lang.pick("评语", "Comment")
+        ),
+        theme.title(),
+    )];
+    for (i, c) in s.criteria.iter().enumerate() {
+        let here = i == p.row;
+        let typing = here && !p.typed.is_empty();
+        let shown = if typing {
+            p.typed.parse::<f64>().ok()
+        } else {
+            c.value
+        };
+        let (full, empty) = bar(shown.unwrap_or(0.0), c.max, bar_w);
+        let value = if typing {
+            format!("{}▏", p.typed)
+        } else {
+            c.value.map(fmt_num).unwrap_or_else(|| "–".into())
+        };
+        let row_style = if here { theme.selected() } else { theme.base() };
+        let value_style = if typing {
+            theme.input()
+        } else if c.value.is_none() {
+            theme.muted()
+        } else {
+            row_style.add_modifier(Modifier::BOLD)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if here { "›" } else { " " }, theme.accent()),
+            Span::styled(
+                pad(&fit(lang.pick(&c.name, &c.name_en), name_w), name_w),
+                row_style,
+            ),
+            Span::styled(pad(&fmt_num(c.max), 5), theme.muted()),
+            Span::styled(full, theme.accent()),
+            Span::styled(empty, theme.muted()),
+            Span::raw(" "),
+            Span::styled(pad(&value, 7), value_style),
+            Span::styled(fit(&c.comment, comment_w), theme.muted()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    let max_total: f64 = s.criteria.iter().map(|c| c.max * c.weight).sum();
+    let status = if s.finalised {
+        (
+            lang.pick("结果已确定，已锁定", "result final, locked"),
+            theme.muted(),
+        )
+    } else if s.status == Cell::Submitted {
+        (lang.pick("已提交", "submitted"), theme.ok())
+    } else if s.status == Cell::Draft {
+        (
+            lang.pick("草稿（每项即时保存）", "draft (each value saved at once)"),
+            theme.warn(),
+        )
+    } else {
+        (lang.pick("未开始", "not started"), theme.muted())
+    };
+    let mut total = vec![
+        Span::styled(
+            format!(
+                " {} {} / {}   ",
+                lang.pick("合计", "Total"),
+                fmt_num(crate::domain::aggregate::round2(s.total)),
+                fmt_num(max_total)
+            ),
+            theme.title().add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(status.0.to_string(), status.1),
+    ];
+    if let Some(t) = &p.saved {
+        total.push(Span::styled(
+            format!("  ✓ {} {t}", lang.pick("已保存", "saved")),
+            theme.ok(),
+        ));
+    }
+    lines.push(Line::from(total));
+    if !s.session_open && !s.finalised {
+        lines.push(Line::styled(
+            lang.pick(
+                " 评分未开放：须由主任委员开始评分",
+                " Scoring is not open: the chair opens it",
+            ),
+            theme.warn(),
+        ));
+    }
+    if let Some(others) = &s.others {
+        let list: Vec<String> = others.iter().map(|t| fmt_num(*t)).collect();
+        let text = match lang {
+            Lang::Zh if list.is_empty() => " 其他评委尚未提交".to_string(),
+            Lang::En if list.is_empty() => " No other member has submitted yet".to_string(),
+            Lang::Zh => format!(" 其他评委已提交的合计（匿名）：{}", list.join("  ")),
+            Lang::En => format!(" Other members' totals (anonymous): {}", list.join("  ")),
+        };
+        lines.extend(wrap_line(Line::styled(text, theme.muted()), width, 2));
+    }
+    let left = s.empty().len();
+    let hint = if s.status == Cell::Submitted {
+        lang.pick(
+            " 修改已提交的分数：输入新分数后 Enter，须写明理由",
+            " To change a submitted value, type it and Enter; a reason is required",
+        )
+        .to_string()
+    } else if left > 0 {
+        match lang {
+            Lang::Zh => format!(" 还有 {left} 项未打分：输入数字后 Enter 保存并到下一项"),
+            Lang::En => format!(" {left} to go: type a number, Enter saves and moves on"),
+        }
+    } else {
+        lang.pick(
+            " 各项均已打分：再按 Enter 提交评分表",
+            " Every criterion is scored: Enter submits the sheet",
+        )
+        .to_string()
+    };
+    lines.push(Line::raw(""));
+    lines.extend(wrap_line(Line::styled(hint, theme.accent()), width, 1));
+    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+}
+
+/// The chair's board: candidates by members, who has submitted, who is recused.
+pub fn progress(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let title = format!(
+        "{} · {}",
+        lang.pick("评分进度", "Scoring progress"),
+        session_label(b.session.as_ref(), lang)
+    );
+    let conflicts_h = if b.conflicts.is_empty() {
+        3
+    } else {
+        (b.conflicts.len() as u16 + 3).min(area.height / 3)
+    };
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(5), Constraint::Length(conflicts_h)])
+        .split(area);
+    let outer = block(&title, theme, true);
+    let inner = outer.inner(parts[0]);
+    frame.render_widget(outer, parts[0]);
+    let Some(p) = &b.progress else {
+        return;
+    };
+    let n = p.members.len().max(1);
+    let fixed = 8 + 1 + 4 + 1 + 6 + 1 + 8;
+    let mw = ((usize::from(inner.width).saturating_sub(fixed)) / n)
+        .saturating_sub(1)
+        .clamp(3, 6);
+    let mut widths = vec![Constraint::Length(8), Constraint::Length(4)];
+    widths.extend(std::iter::repeat_n(
+        Constraint::Length(mw as u16),
+        p.members.len(),
+    ));
+    widths.push(Constraint::Length(6));
+    widths.push(Constraint::Min(6));
+    let mut head = vec![
+        lang.pick("姓名", "Name").to_string(),
+        lang.pick("等级", "Grade").to_string(),
+    ];
+    head.extend(p.members.iter().map(|(_, m)| fit(m, mw)));
+    head.push(lang.pick("已交", "Done").to_string());
+    head.push(lang.pick("状态", "State").to_string());
+    let height = usize::from(inner.height.saturating_sub(1));
+    let offset = b.cursor.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = p
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, r)| {
+            let mut cells = vec![
+                ratatui::widgets::Cell::from(fit(&r.name, 8)),
+                ratatui::widgets::Cell::from(lang.grade_short(Some(r.target))),
+            ];
+            for c in &r.cells {
+                let text = match c {
+                    Cell::Submitted => "✓",
+                    Cell::Draft => lang.pick("稿", "d"),
+                    Cell::Pending => "-",
+                    Cell::Recused => lang.pick("避", "R"),
+                };
+                cells.push(ratatui::widgets::Cell::from(Span::styled(
+                    format!(" {text}"),
+                    cell_style(*c, theme),
+                )));
+            }
+            let eligible = r.cells.len() - r.count(Cell::Recused);
+            let done = r.count(Cell::Submitted);
+            let enough = done >= p.quorum;
+            cells.push(ratatui::widgets::Cell::from(Span::styled(
+                format!("{done}/{eligible}"),
+                if enough { theme.ok() } else { theme.warn() },
+            )));
+            let state_text = if r.finalised {
+                lang.pick("已确定", "final")
+            } else if enough {
+                lang.pick("达法定人数", "quorum")
+            } else {
+                lang.pick("评分中", "scoring")
+            };
+            cells.push(ratatui::widgets::Cell::from(state_text));
+            let style = if i == b.cursor {
+                theme.selected()
+            } else {
+                theme.base()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    if p.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
+                theme.muted(),
+            ))
+            .alignment(Alignment::Center),
+            inner,
+        );
+    } else {
+        frame.render_widget(
+            Table::new(rows, widths)
+                .header(Row::new(head).style(theme.title()))
+                .column_spacing(1),
+            inner,
+        );
+    }
+    // Legend and the declared conflicts.
+    let outer = block(
+        lang.pick("图例与回避申报", "Legend and declared conflicts"),
+        theme,
+        false,
+    );
+    let inner = outer.inner(parts[1]);
+    frame.render_widget(outer, parts[1]);
+    let width = usize::from(inner.width);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("✓ ", theme.ok()),
+        Span::raw(lang.pick("已提交  ", "submitted  ")),
+        Span::styled(lang.pick("稿 ", "d "), theme.warn()),
+        Span::raw(lang.pick("草稿  ", "draft  ")),
+        Span::styled("- ", theme.muted()),
+        Span::raw(lang.pick("待评  ", "to score  ")),
+        Span::styled(lang.pick("避 ", "R "), theme.error()),
+        Span::raw(match lang {
+            Lang::Zh => format!("回避    法定人数 {}", p.quorum),
+            Lang::En => format!("recused    quorum {}", p.quorum),
+        }),
+    ])];
+    for c in &b.conflicts {
+        let kind = conflict_kind(&c.kind, lang);
+        lines.push(Line::styled(
+            fit(
+                &format!("{} — {}（{kind}）：{}", c.member, c.candidate, c.reason),
+                width,
+            ),
+            theme.base(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Why a member must recuse, in Chinese, from the service's reason.
+pub fn recusal_zh(why: &str) -> String {
+    let why = why.trim_start_matches("回避 recused: ");
+    if why.starts_with("same organisation") {
+        return "须回避：与候选人在同一单位".into();
+    }
+    match why
+        .strip_prefix("declared conflict (")
+        .and_then(|r| r.split_once("): "))
+    {
+        Some((kind, reason)) => format!(
+            "须回避：已申报回避（{}）：{reason}",
+            conflict_kind(kind, Lang::Zh)
+        ),
+        None => format!("须回避：{why}"),
+    }
+}
+
+pub fn conflict_kind(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "relative" => lang.pick("亲属关系", "relative"),
+        "worked_there" => lang.pick("三年内曾在该单位工作", "worked there within 3 years"),
+        "same_org" => lang.pick("同一单位", "same organisation"),
+        _ => lang.pick("其他", "other"),
+    }
+}
+
+/// Results: the statistics of every candidate and, for the one under the cursor, the
+/// sheets as a bar chart, the flags and the changes after submission.
+pub fn results(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let wide = area.width >= 110;
+    let parts = Layout::default()
+        .direction(if wide {
+            Direction::Horizontal
+        } else {
+            Direction::Vertical
+        })
+        .constraints(if wide {
+            [Constraint::Percentage(58), Constraint::Percentage(42)]
+        } else {
+            [Constraint::Percentage(50), Constraint::Percentage(50)]
+        })
+        .split(area);
+    let title = format!(
+        "{} · {}",
+        lang.pick("评定结果", "Results"),
+        session_label(b.session.as_ref(), lang)
+    );
+    let outer = block(&title, theme, true);
+    let inner = outer.inner(parts[0]);
+    frame.render_widget(outer, parts[0]);
+    let full = inner.width >= 76;
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(4),
+        Constraint::Length(3),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+    ];
+    let mut head = vec![
+        lang.pick("姓名", "Name"),
+        lang.pick("等级", "Grade"),
+        lang.pick("份", "N"),
+        lang.pick("平均", "Mean"),
+        lang.pick("去极值", "Trim"),
+        lang.pick("中位", "Median"),
+    ];
+    if full {
+        widths.extend([Constraint::Length(5), Constraint::Length(6)]);
+        head.extend([lang.pick("极差", "Range"), lang.pick("标准差", "SD")]);
+    }
+    widths.extend([Constraint::Length(6), Constraint::Min(6)]);
+    head.extend([lang.pick("结果", "Result"), lang.pick("判定", "Verdict")]);
+    let height = usize::from(inner.height.saturating_sub(1));
+    let offset = b.cursor.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = b
+        .results
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, r)| {
+            let num = |x: Option<f64>| x.map(|v| fmt_num(crate::domain::aggregate::round2(v)));
+            let a = r.aggregate.as_ref();
+            let mut cells: Vec<String> = vec![
+                fit(&r.name, 8),
+                lang.grade_short(Some(r.target)).to_string(),
+                a.map_or("-".into(), |a| a.sheets.to_string()),
+                num(a.map(|a| a.mean)).unwrap_or_default(),
+                num(a.and_then(|a| a.trimmed_mean)).unwrap_or_default(),
+                num(a.map(|a| a.median)).unwrap_or_default(),
+            ];
+            if full {
+                cells.push(num(a.map(|a| a.spread)).unwrap_or_default());
+                cells.push(num(a.map(|a| a.std_dev)).unwrap_or_default());
+            }
+            cells.push(num(a.map(|a| a.result)).unwrap_or_default());
+            cells.push(verdict(r, lang));
+            let style = if i == b.cursor {
+                theme.selected()
+            } else if r.needs_discussion || r.sheets.iter().any(|s| s.outlier) {
+                theme.warn()
+            } else {
+                theme.base()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    if b.results.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
+                theme.muted(),
+            ))
+            .alignment(Alignment::Center),
+            inner,
+        );
+    } else {
+        frame.render_widget(
+            Table::new(rows, widths)
+                .header(Row::new(head).style(theme.title()))
+                .column_spacing(1),
+            inner,
+        );
+    }
+    let selected = b.results.get(b.cursor);
+    result_detail(state, b, selected, theme, frame, parts[1]);
+}
+
+fn verdict(r: &ResultRow, lang: Lang) -> String {
+    let mut v = match (r.finalised, r.passes()) {
+        (Some(true), _) => lang.pick("已定·通过", "final·pass").to_string(),
+        (Some(false), _) => lang.pick("已定·未过", "final·fail").to_string(),
+        (None, Some(_)) if r.aggregate.as_ref().is_some_and(|a| !a.quorum_met) => {
+            lang.pick("人数不足", "no quorum").to_string()
+        }
+        (None, Some(true)) => lang.pick("达线", "passes").to_string(),
+        (None, Some(false)) => lang.pick("未达线", "below").to_string(),
+        (None, None) if !r.visible => lang.pick("评分中", "scoring").to_string(),
+        (None, None) => lang.pick("无评分", "no sheets").to_string(),
+    };
+    if r.needs_discussion {
+        v.push_str(lang.pick(" 需讨论", " discuss"));
+    } else if r.sheets.iter().any(|s| s.outlier) {
+        v.push_str(lang.pick(" 有偏离", " outlier"));
+    }
+    v
+}
+
+fn result_detail(
+    state: &State,
+    b: &Board,
+    r: Option<&ResultRow>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lang = state.lang;
+    let outer = block(lang.pick("评分表合计", "Sheet totals"), theme, false);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let Some(r) = r else {
+        return;
+    };
+    let width = usize::from(inner.width);
+    let mut lines = wrap_line(
+        Line::styled(
+            match lang {
+                Lang::Zh => format!(
+                    "{} · 申报{} · 分数线 {} · 有效评委 {} 人，回避 {} 人",
+                    r.name,
+                    lang.grade(Some(r.target)),
+                    fmt_num(r.threshold),
+                    r.eligible,
+                    r.recused
+                ),
+                Lang::En => format!(
+                    "{} · for {} · threshold {} · {} eligible, {} recused",
+                    r.name,
+                    lang.grade(Some(r.target)),
+                    fmt_num(r.threshold),
+                    r.eligible,
+                    r.recused
+                ),
+            },
+            theme.title(),
+        ),
+        width,
+        2,
+    );
+    if !r.visible {
+        let done = b
+            .progress
+            .as_ref()
+            .and_then(|p| p.rows.iter().find(|x| x.app_id == r.app_id))
+            .map(|x| x.count(Cell::Submitted))
+            .unwrap_or(0);
+        lines.push(Line::raw(""));
+        lines.extend(wrap_line(
+            Line::styled(
+                match lang {
+                    Lang::Zh => format!(
+                        "评分进行中：为保证独立评分，结束评分后方可查看分数。已提交 {done}/{} 份。",
+                        r.eligible
+                    ),
+                    Lang::En => format!(
+                        "Scoring is open: to keep scoring independent, scores are shown once it closes. {done}/{} submitted.",
+                        r.eligible
+                    ),
+                },
+                theme.warn(),
+            ),
+            width,
+            0,
+        ));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    // The bar chart of the sheet totals: one bar per sheet, names for the chair.
+    let max: f64 = 100.0_f64.max(r.sheets.iter().map(|s| s.total).fold(0.0, f64::max));
+    let label_w = 8;
+    let bar_w = width.saturating_sub(label_w + 8 + 10).clamp(5, 40);
+    for (i, s) in r.sheets.iter().enumerate() {
+        let who = match (&s.member, lang) {
+            (Some(m), _) => m.clone(),
+            (None, Lang::Zh) => format!("评委{}", i + 1),
+            (None, Lang::En) => format!("Member {}", i + 1),
+        };
+        let (full, empty) = bar(s.total, max, bar_w);
+        let mut spans = vec![
+            Span::styled(pad(&fit(&who, label_w), label_w), theme.base()),
+            Span::styled(
+                full,
+                if s.outlier {
+                    theme.warn()
+                } else {
+                    theme.accent()
+                },
+            ),
+            Span::styled(empty, theme.muted()),
+            Span::styled(format!(" {:>6}", fmt_num(s.total)), theme.base()),
+        ];
+        if s.outlier {
+            spans.push(Span::styled(lang.pick(" 偏离", " far"), theme.warn()));
+        }
+        if let Some(first) = s.first_total {
+            spans.push(Span::styled(
+                match lang {
+                    Lang::Zh => format!(" 原{}", fmt_num(first)),
+                    Lang::En => format!(" was {}", fmt_num(first)),
+                },
+                theme.muted(),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(a) = &r.aggregate {
+        lines.push(Line::raw(""));
+        let method = if a.trimmed {
+            lang.pick("去掉最高、最低分后平均", "trimmed mean")
+        } else {
+            lang.pick("算术平均", "mean")
+        };
+        let passes = r.passes().unwrap_or(false);
+        let text = match lang {
+            Lang::Zh => format!(
+                "结果 {}（{method}）{} 分数线 {}：{}",
+                fmt_num(a.result),
+                if passes { "≥" } else { "<" },
+                fmt_num(r.threshold),
+                if passes { "达到" } else { "未达到" }
+            ),
+            Lang::En => format!(
+                "Result {} ({method}) {} threshold {}: {}",
+                fmt_num(a.result),
+                if passes { "≥" } else { "<" },
+                fmt_num(r.threshold),
+                if passes { "passes" } else { "below" }
+            ),
+        };
+        lines.extend(wrap_line(
+            Line::styled(text, if passes { theme.ok() } else { theme.error() }),
+            width,
+            2,
+        ));
+        if !a.quorum_met {
+            lines.push(Line::styled(
+                lang.pick(
+                    "有效评分表不足法定人数，不能确定结果",
+                    "Below the quorum: cannot be finalised",
+                ),
+                theme.error(),
+            ));
+        }
+        if r.needs_discussion {
+            let by: Vec<String> = a
+                .by_method()
+                .iter()
+                .map(|(m, v)| {
+                    let name = match (*m, lang) {
+                        ("mean", Lang::Zh) => "平均",
+                        ("trimmed_mean", Lang::Zh) => "去极值",
+                        ("median", Lang::Zh) => "中位数",
+                        (m, _) => m,
+                    };
+                    format!("{name} {}", fmt_num(*v))
+                })
+                .collect();
+            lines.extend(wrap_line(
+                Line::styled(
+                    match lang {
+                        Lang::Zh => format!("⚠ 需讨论：不同计算方法结论不一（{}）", by.join("、")),
+                        Lang::En => format!(
+                            "⚠ Needs discussion: the methods disagree ({})",
+                            by.join(", ")
+                        ),
+                    },
+                    theme.warn(),
+                ),
+                width,
+                2,
+            ));
+        }
+        if r.sheets.iter().any(|s| s.outlier) {
+            lines.push(Line::styled(
+                lang.pick(
+                    "⚠ 有评分表偏离中位数较多，建议讨论",
+                    "⚠ A sheet lies far from the median: discuss it",
+                ),
+                theme.warn(),
+            ));
+        }
+    } else {
+        lines.push(Line::styled(
+            lang.pick("尚无有效评分表", "No eligible submitted sheet"),
+            theme.muted(),
+        ));
+    }
+    if !r.revisions.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            lang.pick(
+                "提交后的修改（讨论前后）",
+                "Changes after submission (before and after discussion)",
+            ),
+            theme.title(),
+        ));
+        for v in &r.revisions {
+            let who = v
+                .member
+                .clone()
+                .unwrap_or_else(|| lang.pick("评委", "member").into());
+            let text = format!(
+                "{who} {} {}→{}：{}（{}）",
+                lang.pick(&v.label.0, &v.label.1),
+                v.before.map(fmt_num).unwrap_or_else(|| "–".into()),
+                fmt_num(v.after),
+                v.reason,
+                short_time(&v.at)
+            );
+            lines.extend(wrap_line(Line::styled(text, theme.muted()), width, 2));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The ranking per grade, highest grade first.
+pub fn ranking(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let outer = block(
+        lang.pick("排名（按申报等级）", "Ranking by grade"),
+        theme,
+        true,
+    );
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let org_w = usize::from(inner.width)
+        .saturating_sub(6 + 4 + 8 + 7 + 6 + 10 + 6)
+        .max(8);
+    let widths = [
+        Constraint::Length(6),
+        Constraint::Length(4),
+        Constraint::Length(8),
+        Constraint::Length(org_w as u16),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Min(8),
+    ];
+    let head = Row::new([
+        lang.pick("等级", "Grade"),
+        lang.pick("名次", "Rank"),
+        lang.pick("姓名", "Name"),
+        lang.pick("单位", "Organisation"),
+        lang.pick("结果", "Result"),
+        lang.pick("达线", "Passes"),
+        lang.pick("状态", "State"),
+    ])
+    .style(theme.title());
+    let height = usize::from(inner.height.saturating_sub(1));
+    let offset = b.cursor.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = b
+        .ranking
+        .iter()
+        .flat_map(|(g, rows)| rows.iter().enumerate().map(move |(k, r)| (g, k, r)))
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, (g, k, r))| {
+            let style = if i == b.cursor {
+                theme.selected()
+            } else {
+                theme.base()
+            };
+            Row::new(vec![
+                if k == 0 {
+                    lang.grade(Some(*g)).to_string()
+                } else {
+                    String::new()
+                },
+                r.rank.to_string(),
+                fit(&r.name, 8),
+                fit(&r.organisation, org_w),
+                fmt_num(r.result),
+                lang.pick(
+                    if r.passes { "是" } else { "否" },
+                    if r.passes { "yes" } else { "no" },
+                )
+                .to_string(),
+                match r.finalised {
+                    Some(_) => lang.pick("已确定", "final"),
+                    None => lang.pick("待确定", "open"),
+                }
+                .to_string(),
+            ])
+            .style(style)
+        })
+        .collect();
+    if b.ranking.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                lang.pick(
+                    "结束评分后显示排名",
+                    "The ranking appears once scoring closes",
+                ),
+                theme.muted(),
+            ))
+            .alignment(Alignment::Center),
+            inner,
+        );
+        return;
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(head).column_spacing(1),
+        inner,
+    );
+}
+
+/// What the acting member may do on stage 5, for the hints: members do not see the
+/// chair's keys, the secretary does not score.
+pub fn role_allows(role: Option<Role>, action: super::keymap::Action) -> bool {
+    use super::keymap::Action as A;
+    match role {
+        Some(Role::Member) => !matches!(
+            action,
+            A::Progress | A::Results | A::Session | A::Finalise | A::Reopen
+        ),
+        Some(Role::Secretary) => !matches!(
+            action,
+            A::ScorePanel | A::Session | A::Conflict | A::Finalise | A::Reopen
+        ),
+        _ => true,
+    }
+}
