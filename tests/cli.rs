@@ -410,3 +410,635 @@ fn a_missing_database_or_a_folder_is_refused_without_creating_anything() {
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }
+
+// ---------------------------------------------------------------------------------
+// The printed forms of the overall evaluation: score sheets, summary sheets, ranking
+// ---------------------------------------------------------------------------------
+
+use pingshen::domain::rules::{Method, Rules};
+use pingshen::domain::Grade;
+use std::collections::{BTreeMap, BTreeSet};
+
+const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日期：____";
+
+/// The demo database, its cycle's name and rules.
+fn demo_db(dir: &Path) -> (Connection, String, Rules) {
+    ok(dir, &["init", "--demo", "--db", "demo.db"]);
+    let conn = Connection::open(dir.join("demo.db")).unwrap();
+    let (name, text): (String, String) = conn
+        .query_row("SELECT name, rules_toml FROM cycles", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    (conn, name, Rules::from_toml(&text).unwrap())
+}
+
+/// Closes the open scoring session behind the program's back.
+fn close_scoring(conn: &Connection) {
+    let n = conn
+        .execute(
+            "UPDATE scoring_sessions SET closed_at = '2026-11-26 18:00:00' WHERE closed_at IS NULL",
+            [],
+        )
+        .unwrap();
+    assert_eq!(n, 1, "the demo has an open session");
+}
+
+/// Runs an export that must succeed; returns standard output and standard error.
+fn export(dir: &Path, args: &[&str]) -> (String, String) {
+    let mut all = vec!["export"];
+    all.extend(args);
+    all.extend(["--db", "demo.db"]);
+    let out = pingshen(dir, &all);
+    assert!(out.status.success(), "{all:?}: {}", stderr(&out));
+    (stdout(&out), stderr(&out))
+}
+
+/// The rows of CSV text, of any length.
+fn records(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The blocks of a CSV export, separated by blank lines.
+fn blocks(text: &str) -> Vec<Vec<Vec<String>>> {
+    text.split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .map(records)
+        .collect()
+}
+
+/// The row of a block whose first cell is `label`.
+fn labelled<'a>(block: &'a [Vec<String>], label: &str) -> &'a [String] {
+    block
+        .iter()
+        .find(|r| r[0] == label)
+        .unwrap_or_else(|| panic!("no row '{label}' in {block:?}"))
+}
+
+fn num(cell: &str) -> f64 {
+    cell.parse()
+        .unwrap_or_else(|_| panic!("'{cell}' is not a number"))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.005 + 1e-9
+}
+
+/// Applications of the demo cycle by the SQL condition given: id -> name.
+fn apps(conn: &Connection, condition: &str) -> BTreeMap<i64, String> {
+    let sql = format!(
+        "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id WHERE {condition}"
+    );
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    rows
+}
+
+const FINAL: &str = "a.result_passed IS NOT NULL";
+const IN_PROGRESS: &str =
+    "a.stage = 'evaluation' AND a.status = 'active' AND a.result_passed IS NULL";
+
+/// The submitted sheets of members not recused (neither from the candidate's
+/// organisation nor with a declared conflict), in member order: (member, values by
+/// criterion key).
+fn eligible_sheets(conn: &Connection, app: i64) -> Vec<(String, BTreeMap<String, f64>)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT m.name, sc.criterion, sc.value
+             FROM sheets sh JOIN members m ON m.id = sh.member_id
+               JOIN scores sc ON sc.application_id = sh.application_id AND sc.member_id = sh.member_id
+               JOIN applications a ON a.id = sh.application_id JOIN persons p ON p.id = a.person_id
+             WHERE sh.application_id = ?1 AND sh.status = 'submitted'
+               AND coalesce(m.org_id, -1) <> p.org_id
+               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.member_id = m.id AND c.person_id = p.id)
+             ORDER BY m.id",
+        )
+        .unwrap();
+    let mut out: Vec<(String, BTreeMap<String, f64>)> = Vec::new();
+    for row in stmt
+        .query_map([app], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })
+        .unwrap()
+    {
+        let (member, key, value) = row.unwrap();
+        match out.last_mut() {
+            Some((m, values)) if *m == member => {
+                values.insert(key, value);
+            }
+            _ => out.push((member, BTreeMap::from([(key, value)]))),
+        }
+    }
+    out
+}
+
+fn total(rules: &Rules, values: &BTreeMap<String, f64>) -> f64 {
+    rules
+        .criteria
+        .iter()
+        .map(|c| values.get(&c.key).copied().unwrap_or(0.0) * c.weight)
+        .sum()
+}
+
+/// The result under the rules' method, computed here from the totals.
+fn expected_result(rules: &Rules, totals: &[f64]) -> f64 {
+    let mut t = totals.to_vec();
+    t.sort_by(f64::total_cmp);
+    let n = t.len();
+    let mean = t.iter().sum::<f64>() / n as f64;
+    if rules.aggregation.method == Method::TrimmedMean && n >= rules.aggregation.trim_min_scorers {
+        t[1..n - 1].iter().sum::<f64>() / (n - 2) as f64
+    } else {
+        mean
+    }
+}
+
+/// Checks one candidate's summary block against the database; returns the members
+/// shown as columns.
+fn check_summary_block(
+    conn: &Connection,
+    rules: &Rules,
+    cycle: &str,
+    block: &[Vec<String>],
+    app: i64,
+) -> Vec<String> {
+    assert_eq!(block[0], [format!("{cycle} 综合评定汇总表")]);
+    let header = &block[2];
+    assert_eq!(header[..2], ["评分项目", "满分"]);
+    let sheets = eligible_sheets(conn, app);
+    let members: Vec<String> = header[2..header.len() - 1].to_vec();
+    let expected: Vec<String> = sheets.iter().map(|(m, _)| m.clone()).collect();
+    assert_eq!(members, expected, "application #{app}: the columns");
+    assert_eq!(header.last().unwrap(), "平均分");
+    for c in &rules.criteria {
+        let row = labelled(block, &c.name);
+        assert!(close(num(&row[1]), c.max));
+        for (j, (m, values)) in sheets.iter().enumerate() {
+            assert!(
+                close(num(&row[2 + j]), values[&c.key]),
+                "#{app} {m} {}: {row:?}",
+                c.key
+            );
+        }
+    }
+    let totals: Vec<f64> = sheets.iter().map(|(_, v)| total(rules, v)).collect();
+    let row = labelled(block, "合计");
+    assert!(close(num(&row[1]), rules.total_max()));
+    for (j, t) in totals.iter().enumerate() {
+        assert!(close(num(&row[2 + j]), *t), "#{app} totals: {row:?}");
+    }
+    assert_eq!(
+        num(&labelled(block, "有效评分表(份)")[1]),
+        sheets.len() as f64
+    );
+    let n = totals.len();
+    let mean = totals.iter().sum::<f64>() / n as f64;
+    assert!(close(num(&labelled(block, "平均分")[1]), mean));
+    let mut sorted = totals.clone();
+    sorted.sort_by(f64::total_cmp);
+    let trimmed = &labelled(block, "去掉最高最低分后平均分")[1];
+    if n >= 3 {
+        let expected = sorted[1..n - 1].iter().sum::<f64>() / (n - 2) as f64;
+        assert!(close(num(trimmed), expected), "#{app}: {trimmed}");
+    } else {
+        assert_eq!(trimmed, "—", "#{app}: nothing to trim with {n} sheets");
+    }
+    assert!(close(
+        num(&labelled(block, "极差")[1]),
+        sorted[n - 1] - sorted[0]
+    ));
+    assert!(close(
+        num(&labelled(block, "评定结果")[1]),
+        expected_result(rules, &totals)
+    ));
+    assert_eq!(block.last().unwrap(), &[CHECK_FOOTER]);
+    members
+}
+
+#[test]
+fn summary_sheets_match_the_scores_and_never_show_a_recused_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, cycle, rules) = demo_db(d);
+    let finalised = apps(&conn, FINAL);
+    let in_progress = apps(&conn, IN_PROGRESS);
+    assert!(finalised.len() >= 5 && !in_progress.is_empty());
+    // A conflict declared after 马晓东 submitted his sheet: it no longer counts.
+    let (&target, _) = finalised.iter().next().unwrap();
+    conn.execute(
+        "INSERT INTO conflicts (member_id, person_id, kind, reason, declared_at)
+         SELECT m.id, a.person_id, 'relative', '事后申报', '2026-11-26 12:00:00'
+         FROM members m, applications a WHERE m.name = '马晓东' AND a.id = ?1",
+        [target],
+    )
+    .unwrap();
+
+    let (csv, err) = export(d, &["summary", "--format", "csv"]);
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", in_progress.len())),
+        "{err}"
+    );
+    assert!(err.contains("scoring is open"), "{err}");
+    let blocks = blocks(&csv);
+    assert_eq!(blocks.len(), finalised.len(), "one block per final result");
+    for block in &blocks {
+        let who = &block[1][0];
+        let (&app, _) = finalised
+            .iter()
+            .find(|(_, name)| who.starts_with(&format!("候选人：{name}　")))
+            .unwrap_or_else(|| panic!("{who} is not a finalised candidate"));
+        let members = check_summary_block(&conn, &rules, &cycle, block, app);
+        let (stored, passed): (f64, bool) = conn
+            .query_row(
+                "SELECT result_score, result_passed FROM applications WHERE id = ?1",
+                [app],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let state = &labelled(block, "结果状态")[1];
+        assert_eq!(
+            state,
+            if passed {
+                "已确定：通过"
+            } else {
+                "已确定：未通过"
+            }
+        );
+        if app == target {
+            assert!(!members.contains(&"马晓东".to_string()), "{members:?}");
+            assert_eq!(labelled(block, "回避(人)")[1], "1");
+        } else {
+            assert_eq!(members.len(), 6, "the full committee scored #{app}");
+            assert!(close(num(&labelled(block, "评定结果")[1]), stored));
+        }
+    }
+    // One candidate on its own.
+    let (one, err) = export(d, &["summary", "--app", &target.to_string()]);
+    assert_eq!(err, "");
+    assert_eq!(blocks_of(&one), 1);
+    check_summary_block(&conn, &rules, &cycle, &records(&one), target);
+    // A candidate still being scored cannot be asked for.
+    let (&hidden, _) = in_progress.iter().next().unwrap();
+    let err = fails(
+        d,
+        &[
+            "export",
+            "summary",
+            "--app",
+            &hidden.to_string(),
+            "--db",
+            "demo.db",
+        ],
+    );
+    assert!(err.contains("scoring is open"), "{err}");
+}
+
+fn blocks_of(csv: &str) -> usize {
+    blocks(csv).len()
+}
+
+#[test]
+fn once_scoring_is_closed_every_candidate_is_summarised_without_drafts_or_recused_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, cycle, rules) = demo_db(d);
+    // 刘志强 works at the candidate's organisation; a sheet of his slipped in anyway.
+    let app: i64 = conn
+        .query_row(
+            &format!(
+                "SELECT a.id FROM applications a JOIN persons p ON p.id = a.person_id
+                   JOIN members m ON m.org_id = p.org_id
+                 WHERE m.name = '刘志强' AND {IN_PROGRESS}
+                   AND (SELECT count(*) FROM sheets s WHERE s.application_id = a.id AND s.status = 'submitted') >= 2
+                   AND EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.status = 'draft')"
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "INSERT INTO sheets (application_id, member_id, status, submitted_at)
+         SELECT ?1, id, 'submitted', '2026-11-26 12:00:00' FROM members WHERE name = '刘志强'",
+        [app],
+    )
+    .unwrap();
+    for c in &rules.criteria {
+        conn.execute(
+            "INSERT INTO scores (application_id, member_id, criterion, value, updated_at)
+             SELECT ?1, id, ?2, ?3, '2026-11-26 12:00:00' FROM members WHERE name = '刘志强'",
+            rusqlite::params![app, c.key, c.max],
+        )
+        .unwrap();
+    }
+    let drafts: Vec<String> = {
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.name FROM sheets s JOIN members m ON m.id = s.member_id
+                 WHERE s.application_id = ?1 AND s.status = 'draft'",
+            )
+            .unwrap();
+        let v = stmt
+            .query_map([app], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        v
+    };
+    assert!(!drafts.is_empty());
+
+    // While scoring is open the candidate cannot be exported at all.
+    fails(
+        d,
+        &[
+            "export",
+            "summary",
+            "--app",
+            &app.to_string(),
+            "--db",
+            "demo.db",
+        ],
+    );
+    close_scoring(&conn);
+    let (one, err) = export(d, &["summary", "--app", &app.to_string()]);
+    assert_eq!(err, "");
+    let block = records(&one);
+    let members = check_summary_block(&conn, &rules, &cycle, &block, app);
+    assert!(!members.contains(&"刘志强".to_string()), "{members:?}");
+    for m in &drafts {
+        assert!(!members.contains(m), "a draft counted: {m}");
+    }
+    assert_eq!(labelled(&block, "回避(人)")[1], "1");
+    assert_eq!(labelled(&block, "结果状态")[1], "未确定");
+
+    let (all, err) = export(d, &["summary"]);
+    assert!(!err.contains("left out"), "{err}");
+    let shown = blocks_of(&all);
+    let expected = apps(&conn, &format!("({FINAL}) OR ({IN_PROGRESS})")).len();
+    assert_eq!(shown, expected, "every candidate once scoring is closed");
+}
+
+#[test]
+fn the_ranking_goes_by_grade_and_leaves_out_results_not_yet_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, cycle, rules) = demo_db(d);
+    let finalised = apps(&conn, FINAL);
+    let in_progress = apps(&conn, IN_PROGRESS);
+    let (csv, err) = export(d, &["ranking"]);
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", in_progress.len())),
+        "{err}"
+    );
+    let rows = records(&csv);
+    assert_eq!(rows[0], [format!("{cycle} 综合评定排名表")]);
+    assert_eq!(rows[1][..3], ["申报等级", "名次", "姓名"]);
+    assert_eq!(rows.last().unwrap(), &[CHECK_FOOTER]);
+    let body = &rows[2..rows.len() - 1];
+    assert_eq!(body.len(), finalised.len());
+    let names: BTreeSet<&str> = body.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(
+        names,
+        finalised
+            .values()
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+    );
+    let mut last: Option<(Grade, f64, usize)> = None;
+    for r in body {
+        let grade = Grade::parse(&r[0]).unwrap();
+        let (rank, result) = (num(&r[1]) as usize, num(&r[4]));
+        let stored: f64 = conn
+            .query_row(
+                "SELECT a.result_score FROM applications a JOIN persons p ON p.id = a.person_id WHERE p.name = ?1",
+                [&r[2]],
+                |x| x.get(0),
+            )
+            .unwrap();
+        assert!(close(result, stored), "{r:?}");
+        let threshold = rules.grade(grade).unwrap().pass_threshold;
+        assert!(close(num(&r[5]), threshold));
+        assert_eq!(r[6], if result >= threshold { "是" } else { "否" }, "{r:?}");
+        assert!(r[7].starts_with("已确定"), "{r:?}");
+        match last {
+            Some((g, prev, prev_rank)) if g == grade => {
+                assert!(result <= prev && rank >= prev_rank, "{r:?}");
+            }
+            Some((g, _, _)) => {
+                assert!(grade < g, "grades highest first: {r:?}");
+                assert_eq!(rank, 1);
+            }
+            None => assert_eq!(rank, 1),
+        }
+        last = Some((grade, result, rank));
+    }
+
+    // Closed: the candidates still without a final result are ranked too.
+    close_scoring(&conn);
+    let (csv, err) = export(d, &["ranking"]);
+    assert!(!err.contains("left out"), "{err}");
+    let rows = records(&csv);
+    assert!(rows.iter().any(|r| r.get(7).is_some_and(|s| s == "未确定")));
+    assert!(rows.len() > body.len() + 3);
+}
+
+#[test]
+fn a_member_score_sheet_has_the_rules_criteria_and_only_visible_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, cycle, rules) = demo_db(d);
+    let (by_name, err) = export(d, &["sheet", "--member", "陈静怡"]);
+    let member: i64 = conn
+        .query_row("SELECT id FROM members WHERE name = '陈静怡'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let (by_id, _) = export(d, &["sheet", "--member", &member.to_string()]);
+    assert_eq!(by_name, by_id);
+    let mine = |condition: &str| {
+        apps(
+            &conn,
+            &format!(
+                "{condition} AND EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = {member})"
+            ),
+        )
+    };
+    let (visible, hidden) = (mine(FINAL), mine(IN_PROGRESS));
+    assert!(!hidden.is_empty());
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", hidden.len())),
+        "{err}"
+    );
+    let rows = records(&by_name);
+    assert_eq!(rows[0], [format!("{cycle} 综合评定评分表")]);
+    assert_eq!(rows[1], ["评委：陈静怡"]);
+    let mut header: Vec<String> = ["序号", "姓名", "单位", "申报等级"]
+        .map(String::from)
+        .to_vec();
+    header.extend(
+        rules
+            .criteria
+            .iter()
+            .map(|c| format!("{}({})", c.name, c.max)),
+    );
+    header.extend([
+        format!("合计({})", rules.total_max()),
+        "状态".into(),
+        "评语".into(),
+    ]);
+    assert_eq!(rows[2], header);
+    assert!(header.contains(&"政治素质(20)".to_string()));
+    assert_eq!(rows.last().unwrap(), &["评委签字：______ 日期：______"]);
+    let body = &rows[3..rows.len() - 1];
+    assert_eq!(body.len(), visible.len());
+    for r in body {
+        let (&app, _) = visible.iter().find(|(_, n)| **n == r[1]).unwrap();
+        let mut values = BTreeMap::new();
+        for (i, c) in rules.criteria.iter().enumerate() {
+            let v: f64 = conn
+                .query_row(
+                    "SELECT value FROM scores WHERE application_id = ?1 AND member_id = ?2 AND criterion = ?3",
+                    rusqlite::params![app, member, c.key],
+                    |x| x.get(0),
+                )
+                .unwrap();
+            assert!(close(num(&r[4 + i]), v), "{r:?}");
+            values.insert(c.key.clone(), v);
+        }
+        let n = rules.criteria.len();
+        assert!(close(num(&r[4 + n]), total(&rules, &values)), "{r:?}");
+        assert_eq!(r[5 + n], "已提交");
+    }
+    let err = fails(
+        d,
+        &["export", "sheet", "--member", "无名氏", "--db", "demo.db"],
+    );
+    assert!(err.contains("no committee member '无名氏'"), "{err}");
+}
+
+#[test]
+fn xlsx_forms_have_a_worksheet_per_candidate_with_numbers_as_numbers() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, cycle, rules) = demo_db(d);
+    close_scoring(&conn);
+    let (csv, _) = export(d, &["summary"]);
+    let (out, err) = export(d, &["summary", "--format", "xlsx", "--out", "s.xlsx"]);
+    assert_eq!(out, "");
+    assert!(err.contains("s.xlsx"), "{err}");
+    let mut book: Xlsx<_> = calamine::open_workbook(d.join("s.xlsx")).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), blocks_of(&csv), "a worksheet per candidate");
+    let unique: BTreeSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    assert_eq!(unique.len(), names.len());
+    for name in &names {
+        assert!(name.chars().count() <= 31, "{name}");
+        assert!(
+            !name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+            "{name}"
+        );
+        let range = book.worksheet_range(name).unwrap();
+        let title = range.get_value((0, 0)).unwrap();
+        assert_eq!(
+            title,
+            &Data::String(format!("{cycle} 综合评定汇总表")),
+            "{name}"
+        );
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let find = |label: &str| {
+            *rows
+                .iter()
+                .find(|r| r[0] == Data::String(label.into()))
+                .unwrap_or_else(|| panic!("{name}: no row {label}"))
+        };
+        let first = &rules.criteria[0];
+        assert_eq!(find(&first.name)[1], Data::Float(first.max));
+        let totals = find("合计");
+        let sheets = num(&find("有效评分表(份)")[1].to_string()) as usize;
+        for cell in &totals[1..2 + sheets] {
+            assert!(matches!(cell, Data::Float(_)), "{name}: {cell:?}");
+        }
+        if sheets > 0 {
+            assert!(matches!(find("评定结果")[1], Data::Float(_)), "{name}");
+        }
+    }
+
+    export(
+        d,
+        &[
+            "sheet",
+            "--member",
+            "周明远",
+            "--format",
+            "xlsx",
+            "--out",
+            "m.xlsx",
+        ],
+    );
+    export(d, &["ranking", "--format", "xlsx", "--out", "r.xlsx"]);
+    for (file, numeric_col) in [("m.xlsx", 4), ("r.xlsx", 4)] {
+        let mut book: Xlsx<_> = calamine::open_workbook(d.join(file)).unwrap();
+        let names = book.sheet_names();
+        assert_eq!(names.len(), 1, "{file}");
+        let range = book.worksheet_range(&names[0]).unwrap();
+        let body: Vec<&[Data]> = range.rows().skip(3).take(3).collect();
+        assert!(!body.is_empty(), "{file}");
+        for r in body {
+            assert!(matches!(r[numeric_col], Data::Float(_)), "{file}: {r:?}");
+        }
+    }
+    let stray: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn the_scores_export_leaves_out_candidates_still_being_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (conn, _, _) = demo_db(d);
+    let scored = |condition: &str| -> BTreeSet<i64> {
+        apps(
+            &conn,
+            &format!(
+                "{condition} AND EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.id)"
+            ),
+        )
+        .into_keys()
+        .collect()
+    };
+    let (visible, hidden) = (scored(FINAL), scored(IN_PROGRESS));
+    assert!(!visible.is_empty() && !hidden.is_empty());
+    let exported = |csv: &str| -> BTreeSet<i64> {
+        records(csv)[1..]
+            .iter()
+            .map(|r| r[0].parse().unwrap())
+            .collect()
+    };
+    let (csv, err) = export(d, &["scores"]);
+    assert_eq!(exported(&csv), visible);
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", hidden.len())),
+        "{err}"
+    );
+    close_scoring(&conn);
+    let (csv, err) = export(d, &["scores"]);
+    assert_eq!(err, "");
+    assert_eq!(
+        exported(&csv),
+        visible.union(&hidden).copied().collect::<BTreeSet<_>>()
+    );
+}

@@ -228,11 +228,16 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
             book.save_to_buffer()?
         }
     };
+    emit(&bytes, out)
+}
+
+/// Writes bytes to `out` atomically, or to standard output when `out` is `None`.
+pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
-        Some(path) => write_atomically(path, &bytes),
+        Some(path) => write_atomically(path, bytes),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&bytes)?;
+            stdout.write_all(bytes)?;
             stdout.flush()?;
             Ok(())
         }

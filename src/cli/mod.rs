@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the non-interactive subcommands.
 
 pub mod files;
+pub mod forms;
 
 use crate::domain::rules::Rules;
 use crate::service::check::CheckReport;
@@ -60,7 +61,9 @@ pub enum Command {
     /// Import a file: organisations, persons, education, work_history, training,
     /// assessments, pay, rewards, declarations or committee (.csv, .xlsx or .json).
     Import { kind: String, file: PathBuf },
-    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx.
+    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx; or the
+    /// printed forms of the overall evaluation: a member's score sheet (sheet), the
+    /// candidates' summary sheets (summary) or the ranking, as CSV or .xlsx.
     Export {
         kind: String,
         #[arg(long, value_enum, default_value = "csv")]
@@ -71,6 +74,12 @@ pub enum Command {
         /// Show full ID numbers and phone numbers (audited).
         #[arg(long)]
         reveal_ids: bool,
+        /// With `sheet`: the committee member, by name or id.
+        #[arg(long, value_name = "NAME_OR_ID")]
+        member: Option<String>,
+        /// With `summary`: only this application's sheet.
+        #[arg(long, value_name = "ID")]
+        app: Option<i64>,
     },
     /// Check the database: integrity, foreign keys and the audit hash chain.
     Check,
@@ -264,26 +273,38 @@ pub fn run(cli: Cli) -> Result<()> {
             format,
             out,
             reveal_ids,
+            member,
+            app,
         }) => {
-            let k = ExportKind::parse(&kind).ok_or_else(|| {
-                let all: Vec<&str> = ExportKind::ALL.iter().map(|k| k.code()).collect();
-                anyhow!("unknown export kind '{kind}' (one of: {})", all.join(", "))
-            })?;
-            if format == Format::Xlsx && out.is_none() {
-                bail!("an .xlsx export needs --out FILE");
+            let all = || -> Vec<&str> {
+                ExportKind::ALL
+                    .iter()
+                    .map(|k| k.code())
+                    .chain(forms::FormKind::ALL.iter().map(|k| k.code()))
+                    .collect()
+            };
+            match (ExportKind::parse(&kind), forms::FormKind::parse(&kind)) {
+                (None, None) => bail!(
+                    "unknown export kind '{kind}' (one of: {})",
+                    all().join(", ")
+                ),
+                _ if format == Format::Xlsx && out.is_none() => {
+                    bail!("an .xlsx export needs --out FILE")
+                }
+                (Some(k), _) => {
+                    if member.is_some() || app.is_some() {
+                        bail!("--member and --app go with the sheet and summary exports");
+                    }
+                    export_table(&db_or_default(), k, format, out.as_deref(), reveal_ids)
+                }
+                (None, Some(form)) => {
+                    if reveal_ids {
+                        bail!("--reveal-ids goes with the persons export");
+                    }
+                    let svc = open(&db_or_default(), "cli export")?;
+                    forms::export(&svc, form, member.as_deref(), app, format, out.as_deref())
+                }
             }
-            let mut svc = open(&db_or_default(), "cli export")?;
-            let table = svc.export(k, reveal_ids)?;
-            files::write_table(&table, format, out.as_deref())?;
-            if let Some(out) = out {
-                eprintln!(
-                    "wrote {} {} row(s) to {}",
-                    table.len(),
-                    k.code(),
-                    out.display()
-                );
-            }
-            Ok(())
         }
         Some(Command::Columns { kind }) => {
             let kinds = match kind {
@@ -340,6 +361,33 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Exports a table of persons, applications, scores or the audit log.
+fn export_table(
+    db: &Path,
+    kind: ExportKind,
+    format: Format,
+    out: Option<&Path>,
+    reveal_ids: bool,
+) -> Result<()> {
+    let mut svc = open(db, "cli export")?;
+    let table = svc.export(kind, reveal_ids)?;
+    if kind == ExportKind::Scores {
+        if let Some(note) = forms::withheld_note(svc.scores_withheld()?) {
+            eprintln!("{note}");
+        }
+    }
+    files::write_table(&table, format, out)?;
+    if let Some(out) = out {
+        eprintln!(
+            "wrote {} {} row(s) to {}",
+            table.len(),
+            kind.code(),
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// How the app looks and who logs in.

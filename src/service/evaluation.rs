@@ -647,7 +647,7 @@ impl Service {
 
     /// Whether the actor may see the values of other members' sheets for a candidate
     /// whose result is (or is not yet) final.
-    fn values_visible(&self, session: &Session, finalised: bool) -> bool {
+    pub(super) fn values_visible(&self, session: &Session, finalised: bool) -> bool {
         match self.role {
             Some(Role::Member) => false,
             _ => finalised || !session.is_open(),

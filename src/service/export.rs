@@ -1,12 +1,16 @@
 //! Exports as tables: persons (ID numbers masked unless revealed, which is audited),
-//! applications, scores and the audit log.
+//! applications, scores (only of candidates whose values may be seen) and the audit
+//! log.
 
+use super::evaluation::Session;
 use super::{AuditNote, Result, Service};
 use crate::domain::ids::mask;
 use crate::domain::Role;
 use crate::table::Table;
 use rusqlite::types::ValueRef;
 use serde_json::json;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
@@ -77,6 +81,36 @@ impl Service {
         Ok(table)
     }
 
+    /// The applications with scores whose values the actor may not see yet: while
+    /// a cycle's scoring is open, those without a final result.
+    fn hidden_scores(&self) -> Result<HashSet<i64>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT a.id, a.cycle_id, a.result_passed IS NOT NULL
+             FROM scores s JOIN applications a ON a.id = s.application_id",
+        )?;
+        let apps: Vec<(i64, i64, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut sessions: HashMap<i64, Session> = HashMap::new();
+        let mut hidden = HashSet::new();
+        for (app, cycle, finalised) in apps {
+            let session = match sessions.entry(cycle) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(self.session(cycle)?),
+            };
+            if !self.values_visible(session, finalised) {
+                hidden.insert(app);
+            }
+        }
+        Ok(hidden)
+    }
+
+    /// How many candidates the scores export leaves out because their values may
+    /// not be seen yet.
+    pub fn scores_withheld(&self) -> Result<usize> {
+        Ok(self.hidden_scores()?.len())
+    }
+
     /// Builds an export. `reveal_ids` shows full ID numbers and phones in the persons
     /// export: chair and secretary only, and audited.
     pub fn export(&mut self, kind: ExportKind, reveal_ids: bool) -> Result<Table> {
@@ -110,7 +144,7 @@ impl Service {
             ),
             ExportKind::Scores => {
                 self.require(&[Role::Chair], "export scores")?;
-                self.query_table(
+                let all = self.query_table(
                     "scores",
                     "SELECT s.application_id, p.name AS candidate, m.name AS member, s.criterion, s.value,
                             s.comment, sh.status AS sheet, s.updated_at
@@ -119,7 +153,20 @@ impl Service {
                      LEFT JOIN sheets sh ON sh.application_id = s.application_id AND sh.member_id = s.member_id
                      ORDER BY s.application_id, m.id, s.criterion",
                     &[],
-                )
+                )?;
+                // Values of candidates that may not be seen yet stay in the database.
+                let hidden = self.hidden_scores()?;
+                let mut table = Table {
+                    rows: Vec::new(),
+                    ..all
+                };
+                for row in all.rows {
+                    let app: i64 = row.cells[0].parse().unwrap_or_default();
+                    if !hidden.contains(&app) {
+                        table.push(row.cells);
+                    }
+                }
+                Ok(table)
             }
             ExportKind::Audit => {
                 self.require(&[Role::Chair, Role::Secretary], "export the audit log")?;

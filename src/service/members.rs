@@ -61,6 +61,27 @@ pub fn list(store: &Store) -> Result<Vec<Member>> {
 }
 
 impl Service {
+    /// The active committee member with this name or, failing that, this id.
+    pub fn find_member(&self, name_or_id: &str) -> Result<Member> {
+        let key = name_or_id.trim();
+        let all = list(self.store())?;
+        let by_id = key.parse::<i64>().ok();
+        all.iter()
+            .find(|m| m.name == key)
+            .or_else(|| all.iter().find(|m| Some(m.id) == by_id))
+            .cloned()
+            .ok_or_else(|| {
+                let known: Vec<String> = all
+                    .iter()
+                    .map(|m| format!("{} (#{})", m.name, m.id))
+                    .collect();
+                ServiceError::NotFound(format!(
+                    "no committee member '{key}' (members: {})",
+                    known.join(", ")
+                ))
+            })
+    }
+
     /// Logs a member in with their PIN; a wrong PIN is audited. On success the service
     /// acts as that member from then on.
     pub fn login(

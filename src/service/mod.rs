@@ -13,6 +13,7 @@ pub mod import;
 pub mod members;
 pub mod persons;
 pub mod scoring;
+pub mod sheets_export;
 
 use crate::domain::stage::TransitionError;
 use crate::domain::workdays::CalendarError;

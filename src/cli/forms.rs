@@ -1,0 +1,594 @@
+//! The printed forms of the overall evaluation (综合评定) as CSV or .xlsx: a member's
+//! score sheets (评分表), the candidates' summary sheets (汇总表) and the ranking
+//! (排名表). The service decides what may be shown; this module only lays it out.
+
+use super::files::{self, Format};
+use crate::domain::aggregate::round2;
+use crate::domain::rules::{Criterion, Method, Rules};
+use crate::service::evaluation::{Cell, ResultRow};
+use crate::service::sheets_export::{MemberSheets, RankingSheet};
+use crate::service::Service;
+use anyhow::{bail, Result};
+use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
+use std::collections::HashSet;
+use std::path::Path;
+use unicode_width::UnicodeWidthStr;
+
+/// The forms that can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Sheet,
+    Summary,
+    Ranking,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 3] = [FormKind::Sheet, FormKind::Summary, FormKind::Ranking];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormKind::Sheet => "sheet",
+            FormKind::Summary => "summary",
+            FormKind::Ranking => "ranking",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FormKind> {
+        FormKind::ALL.into_iter().find(|k| k.code() == text.trim())
+    }
+}
+
+/// One cell of a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Num(f64),
+}
+
+impl Value {
+    fn text(s: impl Into<String>) -> Value {
+        Value::Text(s.into())
+    }
+
+    /// A number rounded to two decimals, the precision results are shown at.
+    fn num(n: f64) -> Value {
+        Value::Num(round2(n))
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Num(n) => fmt2(*n),
+        }
+    }
+}
+
+/// Up to two decimals, without trailing zeros.
+fn fmt2(n: f64) -> String {
+    let s = format!("{:.2}", round2(n));
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// One line of a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    /// The title, across the whole width.
+    Title(String),
+    /// A line of text across the whole width: who, signatures, remarks.
+    Note(String),
+    /// Column headings.
+    Header(Vec<String>),
+    Row(Vec<Value>),
+}
+
+/// A printed form: one worksheet in .xlsx, one block in CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// The worksheet's name (made valid and unique when written).
+    pub name: String,
+    pub lines: Vec<Line>,
+}
+
+const MEMBER_FOOTER: &str = "评委签字：______ 日期：______";
+const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日期：____";
+
+/// A criterion's heading with its maximum, and its weight when it is not 1.
+fn criterion_head(c: &Criterion) -> String {
+    if c.weight == 1.0 {
+        format!("{}({})", c.name, fmt2(c.max))
+    } else {
+        format!("{}({}×{})", c.name, fmt2(c.max), fmt2(c.weight))
+    }
+}
+
+fn total_head(rules: &Rules) -> String {
+    format!("合计({})", fmt2(rules.total_max()))
+}
+
+/// One member's score sheets: a row per candidate they scored.
+pub fn member_form(s: &MemberSheets) -> Form {
+    let mut header: Vec<String> = ["序号", "姓名", "单位", "申报等级"]
+        .map(String::from)
+        .to_vec();
+    header.extend(s.rules.criteria.iter().map(criterion_head));
+    header.extend([total_head(&s.rules), "状态".into(), "评语".into()]);
+    let mut lines = vec![
+        Line::Title(format!("{} 综合评定评分表", s.cycle)),
+        Line::Note(format!("评委：{}", s.member)),
+        Line::Header(header),
+    ];
+    for (i, r) in s.rows.iter().enumerate() {
+        let mut cells = vec![
+            Value::Num((i + 1) as f64),
+            Value::text(&r.name),
+            Value::text(&r.organisation),
+            Value::text(r.target.zh()),
+        ];
+        cells.extend(r.values.iter().map(|v| match v {
+            Some(v) => Value::num(*v),
+            None => Value::text(""),
+        }));
+        let status = match r.status {
+            Cell::Submitted => "已提交",
+            _ => "草稿",
+        };
+        let comments: Vec<String> = r
+            .comments
+            .iter()
+            .map(|(c, text)| format!("{c}：{text}"))
+            .collect();
+        cells.extend([
+            Value::num(r.total),
+            Value::text(if r.recused {
+                format!("{status}（回避，不计入）")
+            } else {
+                status.to_string()
+            }),
+            Value::text(comments.join("；")),
+        ]);
+        lines.push(Line::Row(cells));
+    }
+    lines.push(Line::Note(MEMBER_FOOTER.into()));
+    Form {
+        name: format!("评分表 {}", s.member),
+        lines,
+    }
+}
+
+/// The name of the rules' aggregation method, as the form states it.
+fn method_name(rules: &Rules, trimmed: bool) -> String {
+    match (rules.aggregation.method, trimmed) {
+        (_, true) => "去掉一个最高分和一个最低分后的平均分".into(),
+        (Method::TrimmedMean, false) => format!(
+            "算术平均分（有效评分表不足{}份，不去掉最高最低分）",
+            rules.aggregation.trim_min_scorers
+        ),
+        (Method::Mean, false) => "算术平均分".into(),
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是"
+    } else {
+        "否"
+    }
+}
+
+/// Whether the committee's result is fixed, and what it is.
+fn result_state(finalised: Option<bool>) -> &'static str {
+    match finalised {
+        Some(true) => "已确定：通过",
+        Some(false) => "已确定：未通过",
+        None => "未确定",
+    }
+}
+
+/// A candidate's summary sheet: criteria by members, totals, then the aggregate.
+pub fn summary_form(cycle: &str, rules: &Rules, r: &ResultRow) -> Form {
+    let members: Vec<String> = r
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.member.clone().unwrap_or_else(|| format!("评委{}", i + 1)))
+        .collect();
+    let mut header = vec!["评分项目".to_string(), "满分".to_string()];
+    header.extend(members.iter().cloned());
+    let agg = r.aggregate.as_ref();
+    if agg.is_some() {
+        header.push("平均分".into());
+    }
+    let mut lines = vec![
+        Line::Title(format!("{cycle} 综合评定汇总表")),
+        Line::Note(format!(
+            "候选人：{}　单位：{}　申报等级：{}",
+            r.name,
+            r.organisation,
+            r.target.zh()
+        )),
+        Line::Header(header),
+    ];
+    for c in &rules.criteria {
+        let mut cells = vec![Value::text(&c.name), Value::num(c.max)];
+        cells.extend(r.sheets.iter().map(|s| match s.values.get(&c.key) {
+            Some(v) => Value::num(*v),
+            None => Value::text(""),
+        }));
+        if let Some(mean) = agg.and_then(|a| a.criterion_means.get(&c.key)) {
+            cells.push(Value::num(*mean));
+        }
+        lines.push(Line::Row(cells));
+    }
+    let mut totals = vec![Value::text("合计"), Value::num(rules.total_max())];
+    totals.extend(r.sheets.iter().map(|s| Value::num(s.total)));
+    if let Some(a) = agg {
+        totals.push(Value::num(a.mean));
+    }
+    lines.push(Line::Row(totals));
+    let stat = |label: &str, v: Value| Line::Row(vec![Value::text(label), v]);
+    lines.push(stat("有效评分表(份)", Value::Num(r.sheets.len() as f64)));
+    lines.push(stat("回避(人)", Value::Num(r.recused as f64)));
+    match agg {
+        None => lines.push(Line::Note("无有效评分表，不能评定".into())),
+        Some(a) => {
+            lines.push(stat("平均分", Value::num(a.mean)));
+            lines.push(stat(
+                "去掉最高最低分后平均分",
+                a.trimmed_mean.map(Value::num).unwrap_or(Value::text("—")),
+            ));
+            lines.push(stat("中位数", Value::num(a.median)));
+            lines.push(stat("极差", Value::num(a.spread)));
+            lines.push(stat("标准差", Value::num(a.std_dev)));
+            lines.push(Line::Note(format!(
+                "评定方法：{}",
+                method_name(rules, a.trimmed)
+            )));
+            lines.push(stat("评定结果", Value::num(a.result)));
+            lines.push(stat("通过分数线", Value::num(r.threshold)));
+            lines.push(stat(
+                "是否达到分数线",
+                Value::text(yes_no(r.passes().unwrap_or(false))),
+            ));
+            lines.push(stat(
+                "是否达到法定人数",
+                Value::text(format!(
+                    "{}（至少{}份）",
+                    yes_no(a.quorum_met),
+                    rules.aggregation.quorum
+                )),
+            ));
+        }
+    }
+    lines.push(stat("结果状态", Value::text(result_state(r.finalised))));
+    let far: Vec<&str> = r
+        .sheets
+        .iter()
+        .zip(&members)
+        .filter(|(s, _)| s.outlier)
+        .map(|(_, m)| m.as_str())
+        .collect();
+    if !far.is_empty() {
+        lines.push(Line::Note(format!(
+            "偏离中位数超过{}分（需讨论）：{}",
+            fmt2(rules.aggregation.outlier_points),
+            far.join("、")
+        )));
+    }
+    if r.needs_discussion {
+        lines.push(Line::Note(
+            "按不同计算方法，是否达到分数线结论不同（需讨论）".into(),
+        ));
+    }
+    for rev in &r.revisions {
+        let criterion = rules
+            .criterion(&rev.criterion)
+            .map(|c| c.name.as_str())
+            .unwrap_or(&rev.criterion);
+        lines.push(Line::Note(format!(
+            "提交后修改：{}{} {} → {}，理由：{}（{}）",
+            rev.member.as_deref().unwrap_or("评委"),
+            criterion,
+            rev.before.map(fmt2).unwrap_or_default(),
+            fmt2(rev.after),
+            rev.reason,
+            rev.at
+        )));
+    }
+    lines.push(Line::Note(CHECK_FOOTER.into()));
+    Form {
+        name: format!("{} {}", r.app_id, r.name),
+        lines,
+    }
+}
+
+/// The ranking per grade, highest grade first.
+pub fn ranking_form(s: &RankingSheet) -> Form {
+    let mut lines = vec![
+        Line::Title(format!("{} 综合评定排名表", s.cycle)),
+        Line::Header(
+            [
+                "申报等级",
+                "名次",
+                "姓名",
+                "单位",
+                "评定结果",
+                "通过分数线",
+                "是否达到分数线",
+                "结果状态",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+    ];
+    for (grade, threshold, rows) in &s.grades {
+        for r in rows {
+            lines.push(Line::Row(vec![
+                Value::text(grade.zh()),
+                Value::Num(r.rank as f64),
+                Value::text(&r.name),
+                Value::text(&r.organisation),
+                Value::num(r.result),
+                Value::num(*threshold),
+                Value::text(yes_no(r.passes)),
+                Value::text(result_state(r.finalised)),
+            ]));
+        }
+    }
+    lines.push(Line::Note(CHECK_FOOTER.into()));
+    Form {
+        name: "排名表".into(),
+        lines,
+    }
+}
+
+/// The note for candidates left out because their scores may not be seen yet.
+pub fn withheld_note(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "left out {n} candidate(s) whose result is not final: their scores cannot be seen while scoring is open"
+        )
+    })
+}
+
+/// Builds the forms of `kind` and writes them; notes on what was left out go to
+/// standard error.
+pub fn export(
+    svc: &Service,
+    kind: FormKind,
+    member: Option<&str>,
+    app: Option<i64>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
+    if format == Format::Json {
+        bail!(
+            "the {} export is a printed form: use --format csv or xlsx",
+            kind.code()
+        );
+    }
+    if member.is_some() && kind != FormKind::Sheet {
+        bail!("--member goes with `export sheet`");
+    }
+    if app.is_some() && kind != FormKind::Summary {
+        bail!("--app goes with `export summary`");
+    }
+    let (forms, withheld, what) = match kind {
+        FormKind::Sheet => {
+            let Some(member) = member else {
+                bail!("`export sheet` needs --member NAME_OR_ID");
+            };
+            let m = svc.find_member(member)?;
+            let sheets = svc.member_sheets(m.id)?;
+            if sheets.rows.is_empty() && sheets.withheld == 0 {
+                eprintln!("{} has no score sheets in {}", sheets.member, sheets.cycle);
+            }
+            let what = format!("{} sheet(s) of {}", sheets.rows.len(), sheets.member);
+            (vec![member_form(&sheets)], sheets.withheld, what)
+        }
+        FormKind::Summary => {
+            let s = svc.summaries(app)?;
+            let forms: Vec<Form> = s
+                .results
+                .iter()
+                .map(|r| summary_form(&s.cycle, &s.rules, r))
+                .collect();
+            let what = format!("{} summary sheet(s)", forms.len());
+            (forms, s.withheld, what)
+        }
+        FormKind::Ranking => {
+            let s = svc.ranking_sheet()?;
+            if s.unscored > 0 {
+                eprintln!(
+                    "not ranked: {} candidate(s) without an eligible submitted sheet",
+                    s.unscored
+                );
+            }
+            let n: usize = s.grades.iter().map(|(_, _, rows)| rows.len()).sum();
+            (
+                vec![ranking_form(&s)],
+                s.withheld,
+                format!("{n} ranked candidate(s)"),
+            )
+        }
+    };
+    if let Some(note) = withheld_note(withheld) {
+        eprintln!("{note}");
+    }
+    let bytes = match format {
+        Format::Xlsx => xlsx(&forms)?,
+        _ => csv(&forms)?,
+    };
+    files::emit(&bytes, out)?;
+    if let Some(out) = out {
+        eprintln!("wrote {what} to {}", out.display());
+    }
+    Ok(())
+}
+
+/// The forms as CSV, one block after another with a blank line between them.
+pub fn csv(forms: &[Form]) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    for (i, form) in forms.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b'\n');
+        }
+        let mut w = ::csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for line in &form.lines {
+            match line {
+                Line::Title(t) | Line::Note(t) => w.write_record([t])?,
+                Line::Header(h) => w.write_record(h)?,
+                Line::Row(cells) => w.write_record(cells.iter().map(Value::shown))?,
+            }
+        }
+        bytes.extend(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    Ok(bytes)
+}
+
+/// A valid worksheet name not yet `used`: without `[]:*?/\`, not starting or ending
+/// with an apostrophe, at most 31 characters, unique regardless of case.
+fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let clean = clean.trim().trim_matches('\'');
+    let base = if clean.is_empty() { "Sheet" } else { clean };
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
+        let keep = 31 - suffix.chars().count();
+        let name: String = base.chars().take(keep).collect::<String>() + &suffix;
+        let name = name.trim_end_matches('\'').to_string();
+        if !name.eq_ignore_ascii_case("history") && used.insert(name.to_lowercase()) {
+            return name;
+        }
+        n += 1;
+    }
+}
+
+/// The forms as a workbook: a worksheet each, the title on top across the table,
+/// bold headings, numbers as numbers, columns as wide as their text.
+pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let title = XFormat::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let note = XFormat::new().set_align(FormatAlign::Left);
+    let head = XFormat::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let body = XFormat::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let mut used = HashSet::new();
+    for form in forms {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&form.name, &mut used))?;
+        sheet
+            .set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0);
+        let mut widths: Vec<usize> = Vec::new();
+        for line in &form.lines {
+            let cells: Vec<String> = match line {
+                Line::Header(h) => h.clone(),
+                Line::Row(cells) => cells.iter().map(Value::shown).collect(),
+                _ => continue,
+            };
+            for (i, c) in cells.iter().enumerate() {
+                if widths.len() <= i {
+                    widths.push(0);
+                }
+                widths[i] = widths[i].max(c.width());
+            }
+        }
+        let last_col = widths.len().saturating_sub(1) as u16;
+        for (i, w) in widths.iter().enumerate() {
+            sheet.set_column_width(i as u16, (*w + 2).clamp(6, 40) as f64)?;
+        }
+        for (r, line) in form.lines.iter().enumerate() {
+            let r = r as u32;
+            match line {
+                Line::Title(t) | Line::Note(t) => {
+                    let f = if matches!(line, Line::Title(_)) {
+                        sheet.set_row_height(r, 28)?;
+                        &title
+                    } else {
+                        &note
+                    };
+                    if last_col > 0 {
+                        sheet.merge_range(r, 0, r, last_col, t, f)?;
+                    } else {
+                        sheet.write_string_with_format(r, 0, t, f)?;
+                    }
+                }
+                Line::Header(h) => {
+                    for (c, text) in h.iter().enumerate() {
+                        sheet.write_string_with_format(r, c as u16, text, &head)?;
+                    }
+                }
+                Line::Row(cells) => {
+                    for (c, v) in cells.iter().enumerate() {
+                        match v {
+                            Value::Num(n) => {
+                                sheet.write_number_with_format(r, c as u16, *n, &body)?
+                            }
+                            Value::Text(t) => {
+                                sheet.write_string_with_format(r, c as u16, t, &body)?
+                            }
+                        };
+                    }
+                }
+            }
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let mut used = HashSet::new();
+        let a = sheet_name("12 欧阳[测试]/甲:乙*?\\", &mut used);
+        assert_eq!(a, "12 欧阳_测试__甲_乙___");
+        let long = "很".repeat(40);
+        let b = sheet_name(&long, &mut used);
+        assert_eq!(b.chars().count(), 31);
+        let c = sheet_name(&long, &mut used);
+        assert_eq!(c.chars().count(), 31);
+        assert!(c.ends_with(" (2)"), "{c}");
+        assert_ne!(b, c);
+        assert_eq!(sheet_name("SHEET", &mut used), "SHEET");
+        assert_eq!(sheet_name("sheet", &mut used), "sheet (2)");
+        assert_eq!(sheet_name("'History'", &mut used), "History (2)");
+        assert_eq!(
+            sheet_name("''", &mut used),
+            "Sheet (3)",
+            "blank, and taken twice"
+        );
+    }
+
+    #[test]
+    fn numbers_show_at_most_two_decimals() {
+        assert_eq!(fmt2(86.3333), "86.33");
+        assert_eq!(fmt2(18.0), "18");
+        assert_eq!(fmt2(17.5), "17.5");
+        assert_eq!(fmt2(70.625), "70.63");
+    }
+}

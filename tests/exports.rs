@@ -1,0 +1,105 @@
+//! Who may take which score sheets out of the tool: the rule is the service's, so the
+//! command line and the screens meet the same one.
+
+use pingshen::service::evaluation::Cell;
+use pingshen::service::{demo, members, Service, ServiceError};
+
+/// The demo city, logged in as `name` with the demo's PIN.
+fn demo_as(name: &str) -> Service {
+    let svc = demo::in_memory().unwrap();
+    let id = members::list(svc.store())
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == name)
+        .unwrap()
+        .id;
+    let pin = demo::demo_pins()
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .unwrap()
+        .2;
+    match Service::login(svc.into_store(), id, &pin) {
+        Ok(svc) => svc,
+        Err(e) => panic!("login as {name}: {}", e.1),
+    }
+}
+
+fn member_id(svc: &Service, name: &str) -> i64 {
+    svc.find_member(name).unwrap().id
+}
+
+#[test]
+fn a_member_takes_their_own_sheets_even_while_scoring_is_open() {
+    let svc = demo_as("陈静怡");
+    let me = member_id(&svc, "陈静怡");
+    let sheets = svc.member_sheets(me).unwrap();
+    assert_eq!(sheets.withheld, 0);
+    let count: i64 = svc
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sheets WHERE member_id = ?1",
+            [me],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sheets.rows.len() as i64, count, "every sheet of hers");
+    assert!(sheets.rows.iter().any(|r| r.status == Cell::Draft));
+    let unfinalised = sheets
+        .rows
+        .iter()
+        .filter(|r| {
+            svc.application(r.app_id)
+                .is_ok_and(|a| a.result_passed.is_none())
+        })
+        .count();
+    assert!(unfinalised > 0, "sheets of candidates still being scored");
+    // Another member's sheets are not hers to take.
+    let other = member_id(&svc, "孙丽华");
+    assert!(matches!(
+        svc.member_sheets(other),
+        Err(ServiceError::Forbidden(_))
+    ));
+    // Nor are the summaries or the ranking.
+    assert!(matches!(
+        svc.summaries(None),
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert!(matches!(
+        svc.ranking_sheet(),
+        Err(ServiceError::Forbidden(_))
+    ));
+}
+
+#[test]
+fn the_chair_takes_a_members_sheets_only_where_results_are_final() {
+    let svc = demo_as("周明远");
+    let member = member_id(&svc, "陈静怡");
+    let sheets = svc.member_sheets(member).unwrap();
+    assert!(sheets.withheld > 0);
+    for r in &sheets.rows {
+        let app = svc.application(r.app_id).unwrap();
+        assert!(app.result_passed.is_some(), "{} is not final", r.name);
+        assert_eq!(r.status, Cell::Submitted);
+        assert_eq!(r.values.len(), sheets.rules.criteria.len());
+    }
+    // The chair's own sheets are all there.
+    let mine = svc.member_sheets(member_id(&svc, "周明远")).unwrap();
+    assert_eq!(mine.withheld, 0);
+    assert!(mine.rows.len() > sheets.rows.len());
+}
+
+#[test]
+fn the_secretary_sees_summaries_without_names_but_no_members_sheets() {
+    let svc = demo_as("吴婷");
+    assert!(matches!(
+        svc.member_sheets(member_id(&svc, "陈静怡")),
+        Err(ServiceError::Forbidden(_))
+    ));
+    let summaries = svc.summaries(None).unwrap();
+    assert!(summaries.withheld > 0);
+    assert!(!summaries.results.is_empty());
+    for r in &summaries.results {
+        assert!(r.visible);
+        assert!(r.sheets.iter().all(|s| s.member.is_none()), "{}", r.name);
+    }
+}
