@@ -481,3 +481,125 @@ fn three_wrong_pins_lock_the_member_out() {
         .unwrap();
     assert!(locked.is_some());
 }
+
+/// A candidate in the demo's open scoring session whom the member has not scored and
+/// need not recuse from, and whose name matches no other row of the evaluation.
+fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
+    let conn = Connection::open(db).expect("the database opens");
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
+             WHERE a.stage = 'evaluation' AND a.status = 'active'
+               AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = a.person_id AND c.member_id = ?1)
+               AND coalesce(p.org_id, -1) <> coalesce((SELECT org_id FROM members WHERE id = ?1), -2)
+               AND (SELECT count(*) FROM applications b JOIN persons q ON q.id = b.person_id
+                    WHERE b.stage = 'evaluation' AND instr(q.name, p.name) > 0) = 1
+             ORDER BY a.id LIMIT 1",
+        )
+        .unwrap();
+    stmt.query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the demo has such a candidate")
+}
+
+#[test]
+fn a_member_scores_by_keys_while_the_chairs_board_follows() {
+    let fx = Fixture::new();
+    let (app_id, name) = unscored_candidate(&fx.db, 2);
+    let row_of = |screen: &str| -> String {
+        screen
+            .lines()
+            .find(|l| l.contains(name.as_str()))
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    // The chair watches the progress board in one terminal.
+    let mut chair = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    chair.log_in("周明远", "1001");
+    chair.send("5");
+    chair.wait_for("评分进行中");
+    chair.send("b");
+    chair.wait_for_all(&["评分进度", "图例与回避申报", &name]);
+    let before = row_of(&chair.screen());
+    assert!(before.contains(" -"), "{before}");
+
+    // A member scores one candidate in another, by keys alone.
+    let mut member = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
+    member.log_in("陈静怡", "1002");
+    member.send("5");
+    member.filter(&name);
+    member.wait_for(&format!("筛选 {name}"));
+    member.send(ENTER);
+    member.wait_for_all(&[&format!("评分表 · {name}"), "还有 5 项未打分"]);
+    for value in ["17.5", "21", "8", "26", "12"] {
+        member.send(&format!("{value}{ENTER}"));
+        member.wait_for(&format!("已保存 {value}"));
+    }
+    member.wait_for("各项均已打分");
+    // The chair sees the draft without its values.
+    chair.wait_for(&name);
+    let start = Instant::now();
+    while !row_of(&chair.screen()).contains('稿') {
+        assert!(
+            start.elapsed() < WAIT,
+            "the chair's board did not show the draft:\n{}",
+            chair.screen()
+        );
+        std::thread::sleep(POLL);
+    }
+    member.send(ENTER);
+    member.wait_for(&format!("已提交 {name} 的评分表"));
+
+    // Within a second or so the chair's board shows the sheet as submitted.
+    let start = Instant::now();
+    while !row_of(&chair.screen()).contains('✓') || row_of(&chair.screen()).contains('稿') {
+        assert!(
+            start.elapsed() < WAIT,
+            "the chair's board did not follow:\n{}",
+            chair.screen()
+        );
+        std::thread::sleep(POLL);
+    }
+    // Esc leaves the sheet (q there is not a score); q quits from the list.
+    member.esc();
+    member.wait_for("综合评定 · 1 件");
+    member.send("q");
+    assert!(member.wait_exit());
+    chair.send("q");
+    assert!(chair.wait_exit());
+
+    // The sheet is stored exactly as typed, once, and submitted.
+    let conn = fx.conn();
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = 2",
+            [app_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "submitted");
+    let mut stmt = conn
+        .prepare("SELECT criterion, value FROM scores WHERE application_id = ?1 AND member_id = 2 ORDER BY id")
+        .unwrap();
+    let values: Vec<(String, f64)> = stmt
+        .query_map([app_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        values,
+        [
+            ("political".to_string(), 17.5),
+            ("competence".to_string(), 21.0),
+            ("tenure".to_string(), 8.0),
+            ("performance".to_string(), 26.0),
+            ("recognition".to_string(), 12.0),
+        ]
+    );
+    let store = Store::open(&fx.db).unwrap();
+    assert!(pingshen::store::audit::verify(store.conn())
+        .unwrap()
+        .1
+        .is_empty());
+}

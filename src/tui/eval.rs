@@ -642,3 +642,250 @@ pub fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
     }
     vec![]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Grade;
+    use crate::service::board::AppRow;
+    use crate::service::evaluation::{CriterionScore, MySheet};
+    use crate::tui::app::{handle_key, Board};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn sheet(values: [Option<f64>; 3], status: Cell) -> MySheet {
+        let crit = |key: &str, name: &str, max: f64, value| CriterionScore {
+            key: key.into(),
+            name: name.into(),
+            name_en: key.into(),
+            max,
+            weight: 1.0,
+            value,
+            comment: String::new(),
+        };
+        MySheet {
+            app_id: 10,
+            name: "张伟".into(),
+            target: Grade::Junior,
+            status,
+            criteria: vec![
+                crit("political", "政治素质", 20.0, values[0]),
+                crit("competence", "业务水平", 25.0, values[1]),
+                crit("tenure", "任职年限", 10.0, values[2]),
+            ],
+            total: values.iter().flatten().sum(),
+            step: 0.5,
+            session_open: true,
+            finalised: false,
+            others: None,
+        }
+    }
+
+    fn on_panel(s: MySheet) -> State {
+        let mut state = State::new(Lang::Zh, 1, vec![], chrono::NaiveDate::default());
+        let row = |id, name: &str| AppRow {
+            id,
+            name: name.into(),
+            organisation: String::new(),
+            category: None,
+            current: None,
+            target: None,
+            status: crate::domain::stage::Status::Active,
+            overridden: false,
+            test_score: None,
+            visits: 0,
+            open_objections: 0,
+        };
+        let mut b = Board {
+            stage: 5,
+            rows: vec![row(10, "张伟"), row(11, "李娜")],
+            screen: Screen::Panel,
+            ..Board::default()
+        };
+        b.rebuild_view();
+        b.my_cells = [(10, Cell::Draft), (11, Cell::Pending)]
+            .into_iter()
+            .collect();
+        b.panel = Some(Panel {
+            app: 10,
+            sheet: Some(s),
+            recused: None,
+            row: 0,
+            typed: String::new(),
+            saved: None,
+        });
+        state.board = Some(b);
+        state
+    }
+
+    fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        handle_key(
+            state,
+            &Keymap::builtin(),
+            KeyEvent::new(code, KeyModifiers::NONE),
+        )
+    }
+
+    fn typed(state: &mut State, text: &str) {
+        for c in text.chars() {
+            press(state, KeyCode::Char(c));
+        }
+    }
+
+    fn panel(state: &State) -> &Panel {
+        state.board.as_ref().unwrap().panel.as_ref().unwrap()
+    }
+
+    #[test]
+    fn enter_saves_the_typed_value_and_moves_down() {
+        let mut s = on_panel(sheet([None, None, None], Cell::Pending));
+        typed(&mut s, "17.5");
+        assert_eq!(panel(&s).typed, "17.5");
+        let fx = press(&mut s, KeyCode::Enter);
+        assert_eq!(
+            fx,
+            vec![Effect::SaveScore {
+                app: 10,
+                criterion: "political".into(),
+                value: 17.5
+            }]
+        );
+        assert_eq!(panel(&s).row, 1);
+        assert!(panel(&s).typed.is_empty());
+        // Shown at once, before the save returns.
+        assert_eq!(
+            panel(&s).sheet.as_ref().unwrap().criteria[0].value,
+            Some(17.5)
+        );
+    }
+
+    #[test]
+    fn values_off_the_range_or_the_step_are_refused_with_a_message() {
+        let mut s = on_panel(sheet([None, None, None], Cell::Pending));
+        for bad in ["21", "17.3"] {
+            typed(&mut s, bad);
+            assert!(press(&mut s, KeyCode::Enter).is_empty(), "{bad}");
+            assert!(matches!(&s.message, Some(Message::Error(m)) if m.contains("政治素质")));
+            assert_eq!(panel(&s).row, 0, "the cursor stays");
+            press(&mut s, KeyCode::Esc);
+            assert!(panel(&s).typed.is_empty(), "Esc clears the input first");
+        }
+        // Letters are not scores; a second point is ignored.
+        typed(&mut s, "1x..5");
+        assert_eq!(panel(&s).typed, "1.5");
+    }
+
+    #[test]
+    fn step_keys_save_one_step_and_stop_at_the_bounds() {
+        let mut s = on_panel(sheet([Some(20.0), Some(0.0), None], Cell::Draft));
+        assert!(
+            press(&mut s, KeyCode::Char('l')).is_empty(),
+            "already the maximum"
+        );
+        let fx = press(&mut s, KeyCode::Char('h'));
+        assert_eq!(
+            fx,
+            vec![Effect::SaveScore {
+                app: 10,
+                criterion: "political".into(),
+                value: 19.5
+            }]
+        );
+        press(&mut s, KeyCode::Char('j'));
+        assert!(press(&mut s, KeyCode::Left).is_empty(), "already 0");
+    }
+
+    #[test]
+    fn enter_with_nothing_typed_submits_and_asks_about_empty_criteria() {
+        let mut s = on_panel(sheet([Some(18.0), None, None], Cell::Draft));
+        assert!(press(&mut s, KeyCode::Enter).is_empty());
+        let Some(Form::Confirm(Confirm::Submit { empty, .. })) = &s.board.as_ref().unwrap().form
+        else {
+            panic!("a confirmation");
+        };
+        assert_eq!(empty.len(), 2);
+        let fx = press(&mut s, KeyCode::Char('y'));
+        assert_eq!(
+            fx,
+            vec![Effect::SubmitSheet {
+                app: 10,
+                zero: vec!["competence".into(), "tenure".into()]
+            }]
+        );
+        let mut s = on_panel(sheet([Some(18.0), Some(20.0), Some(8.0)], Cell::Draft));
+        assert_eq!(
+            press(&mut s, KeyCode::Enter),
+            vec![Effect::SubmitSheet {
+                app: 10,
+                zero: vec![]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_submitted_sheet_changes_only_with_a_reason() {
+        let mut s = on_panel(sheet([Some(18.0), Some(20.0), Some(8.0)], Cell::Submitted));
+        typed(&mut s, "16");
+        assert!(press(&mut s, KeyCode::Enter).is_empty());
+        assert!(matches!(
+            s.board.as_ref().unwrap().form,
+            Some(Form::Revise { value: 16.0, .. })
+        ));
+        assert!(press(&mut s, KeyCode::Enter).is_empty(), "no reason yet");
+        typed(&mut s, "讨论后");
+        assert_eq!(
+            press(&mut s, KeyCode::Enter),
+            vec![Effect::Revise {
+                app: 10,
+                criterion: "political".into(),
+                value: 16.0,
+                reason: "讨论后".into()
+            }]
+        );
+        // Enter with nothing typed does not submit twice.
+        assert!(press(&mut s, KeyCode::Enter).is_empty());
+        assert!(matches!(s.message, Some(Message::Error(_))));
+    }
+
+    #[test]
+    fn closed_scoring_and_recusal_refuse_typing() {
+        let mut closed = sheet([None, None, None], Cell::Pending);
+        closed.session_open = false;
+        let mut s = on_panel(closed);
+        typed(&mut s, "5");
+        assert!(panel(&s).typed.is_empty());
+        assert!(matches!(s.message, Some(Message::Error(_))));
+        let mut s = on_panel(sheet([None, None, None], Cell::Pending));
+        if let Some(p) = s.board.as_mut().unwrap().panel.as_mut() {
+            p.sheet = None;
+            p.recused = Some("回避 recused: same organisation".into());
+        }
+        typed(&mut s, "5");
+        assert!(panel(&s).typed.is_empty());
+    }
+
+    #[test]
+    fn next_candidate_saves_first_and_after_submitting_the_next_to_score_is_found() {
+        let mut s = on_panel(sheet([None, None, None], Cell::Pending));
+        typed(&mut s, "12");
+        let fx = press(&mut s, KeyCode::Char('n'));
+        assert_eq!(
+            fx,
+            vec![
+                Effect::SaveScore {
+                    app: 10,
+                    criterion: "political".into(),
+                    value: 12.0
+                },
+                Effect::LoadSheet(11),
+                Effect::LoadDetail(11)
+            ]
+        );
+        let b = s.board.as_mut().unwrap();
+        assert_eq!(b.selected, 1);
+        // From 李娜, the next still to score wraps round to 张伟 (a draft).
+        assert_eq!(next_to_score(b), Some((0, 10)));
+        b.my_cells.insert(10, Cell::Submitted);
+        b.my_cells.insert(11, Cell::Submitted);
+        assert_eq!(next_to_score(b), None);
+    }
+}
