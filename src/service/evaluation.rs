@@ -351,7 +351,7 @@ impl Service {
     }
 
     /// The acting member, who must be a scorer not recused from the application.
-    fn scorer_for(&self, app_id: i64) -> Result<i64> {
+    pub(super) fn scorer_for(&self, app_id: i64) -> Result<i64> {
         self.require(&[Role::Chair, Role::Member], "score")?;
         let member = self
             .actor
@@ -363,7 +363,7 @@ impl Service {
         Ok(member)
     }
 
-    fn sheet_status(&self, app_id: i64, member: i64) -> Result<Cell> {
+    pub(super) fn sheet_status(&self, app_id: i64, member: i64) -> Result<Cell> {
         let s: Option<String> = self
             .conn()
             .query_row(

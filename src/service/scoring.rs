@@ -118,28 +118,13 @@ impl Service {
     /// Saves one criterion of the acting member's sheet (a draft until submitted),
     /// while scoring is open.
     pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64) -> Result<()> {
-        self.require(&[Role::Chair, Role::Member], "score")?;
-        let member = self
-            .actor
-            .member_id
-            .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
-        if let Some(why) = self.recusal(member, app_id)? {
-            return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
-        }
+        let member = self.scorer_for(app_id)?;
         let app = self.application(app_id)?;
         open_evaluation(&app, "scores are given")?;
         self.require_session_open(&app)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         check_value(&rules, criterion, value)?;
-        let submitted: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2",
-                params![app_id, member],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if submitted.as_deref() == Some("submitted") {
+        if self.sheet_status(app_id, member)? == super::evaluation::Cell::Submitted {
             return Err(ServiceError::Invalid(
                 "this sheet is submitted; changing it needs a reason".into(),
             ));
@@ -169,13 +154,7 @@ impl Service {
 
     /// Submits the acting member's sheet; every criterion must be scored.
     pub fn submit_sheet(&mut self, app_id: i64) -> Result<()> {
-        self.require(&[Role::Chair, Role::Member], "submit a score sheet")?;
-        let member = self.actor.member_id.ok_or_else(|| {
-            ServiceError::Forbidden("only a committee member can submit a sheet".into())
-        })?;
-        if let Some(why) = self.recusal(member, app_id)? {
-            return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
-        }
+        let member = self.scorer_for(app_id)?;
         let app = self.application(app_id)?;
         open_evaluation(&app, "sheets are submitted")?;
         self.require_session_open(&app)?;

@@ -1009,20 +1009,30 @@ fn submit_form(
     vec![effect]
 }
 
-fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
-    let lang = state.lang;
-    let page = state.page.max(2);
-    let today = state.today;
+/// Help and quit, the same on every screen of the board.
+pub(super) fn help_or_quit(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {
         Action::Help => {
             state.help = true;
             state.help_scroll = 0;
-            return vec![];
+            Some(vec![])
         }
         Action::Quit => {
             state.quit = true;
-            return vec![Effect::Quit];
+            Some(vec![Effect::Quit])
         }
+        _ => None,
+    }
+}
+
+fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
+    let lang = state.lang;
+    let page = state.page.max(2);
+    let today = state.today;
+    if let Some(fx) = help_or_quit(state, action) {
+        return fx;
+    }
+    match action {
         Action::Theme => {
             state.theme = (state.theme + 1) % state.theme_count;
             return vec![];

@@ -290,17 +290,8 @@ pub fn type_value(state: &mut State, c: Option<char>) -> Vec<Effect> {
 /// Keys of the score sheet.
 pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
     let lang = state.lang;
-    match action {
-        Action::Help => {
-            state.help = true;
-            state.help_scroll = 0;
-            return vec![];
-        }
-        Action::Quit => {
-            state.quit = true;
-            return vec![Effect::Quit];
-        }
-        _ => {}
+    if let Some(fx) = super::app::help_or_quit(state, action) {
+        return fx;
     }
     let Some(b) = state.board.as_mut() else {
         return vec![];
@@ -537,17 +528,8 @@ pub fn overview_len(b: &Board) -> usize {
 
 /// Keys of the progress board, the results and the ranking.
 pub fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Help => {
-            state.help = true;
-            state.help_scroll = 0;
-            return vec![];
-        }
-        Action::Quit => {
-            state.quit = true;
-            return vec![Effect::Quit];
-        }
-        _ => {}
+    if let Some(fx) = super::app::help_or_quit(state, action) {
+        return fx;
     }
     let Some(b) = state.board.as_mut() else {
         return vec![];

@@ -333,7 +333,9 @@ impl Runtime {
                 Ok(())
             }
             Err(e) => {
-                p.sheet = None;
+                // Nothing to show: back to the list, with the refusal.
+                b.panel = None;
+                b.screen = Screen::List;
                 Err(e)
             }
         }

@@ -276,6 +276,19 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
     frame.render_widget(Paragraph::new(Text::from(lines)), inner);
 }
 
+/// Draws a table, or when it has no rows a centred note instead.
+fn table_or(frame: &mut Frame, area: Rect, theme: &Theme, table: Table, empty: bool, note: &str) {
+    if empty {
+        frame.render_widget(
+            Paragraph::new(Line::styled(note.to_string(), theme.muted()))
+                .alignment(Alignment::Center),
+            area,
+        );
+    } else {
+        frame.render_widget(table.column_spacing(1), area);
+    }
+}
+
 /// The chair's board: candidates by members, who has submitted, who is recused.
 pub fn progress(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
@@ -366,23 +379,14 @@ pub fn progress(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area
             Row::new(cells).style(style)
         })
         .collect();
-    if p.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
-                theme.muted(),
-            ))
-            .alignment(Alignment::Center),
-            inner,
-        );
-    } else {
-        frame.render_widget(
-            Table::new(rows, widths)
-                .header(Row::new(head).style(theme.title()))
-                .column_spacing(1),
-            inner,
-        );
-    }
+    table_or(
+        frame,
+        inner,
+        theme,
+        Table::new(rows, widths).header(Row::new(head).style(theme.title())),
+        p.rows.is_empty(),
+        lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
+    );
     // Legend and the declared conflicts.
     let outer = block(
         lang.pick("图例与回避申报", "Legend and declared conflicts"),
@@ -528,23 +532,14 @@ pub fn results(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area:
             Row::new(cells).style(style)
         })
         .collect();
-    if b.results.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
-                theme.muted(),
-            ))
-            .alignment(Alignment::Center),
-            inner,
-        );
-    } else {
-        frame.render_widget(
-            Table::new(rows, widths)
-                .header(Row::new(head).style(theme.title()))
-                .column_spacing(1),
-            inner,
-        );
-    }
+    table_or(
+        frame,
+        inner,
+        theme,
+        Table::new(rows, widths).header(Row::new(head).style(theme.title())),
+        b.results.is_empty(),
+        lang.pick("没有处于综合评定的候选人", "No candidate is in evaluation"),
+    );
     let selected = b.results.get(b.cursor);
     result_detail(state, b, selected, theme, frame, parts[1]);
 }
@@ -857,23 +852,17 @@ pub fn ranking(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area:
             .style(style)
         })
         .collect();
-    if b.ranking.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                lang.pick(
-                    "结束评分后显示排名",
-                    "The ranking appears once scoring closes",
-                ),
-                theme.muted(),
-            ))
-            .alignment(Alignment::Center),
-            inner,
-        );
-        return;
-    }
-    frame.render_widget(
-        Table::new(rows, widths).header(head).column_spacing(1),
+    let empty = lang.pick(
+        "结束评分后，达到法定人数的候选人在此排名",
+        "Candidates with a quorum are ranked here once scoring closes",
+    );
+    table_or(
+        frame,
         inner,
+        theme,
+        Table::new(rows, widths).header(head),
+        b.ranking.is_empty(),
+        empty,
     );
 }
 
