@@ -1200,3 +1200,72 @@ fn chair_progress_results_and_ranking() {
     assert_eq!(app.board().screen, app::Screen::List);
     app.finish(&[]);
 }
+
+#[test]
+fn personnel_file_tabs_reveal_and_back() {
+    // The secretary may reveal; every tab of one file, then back where she was.
+    let mut app = App::logged_in_as(Lang::Zh, "吴婷", "1007");
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('j'));
+    let before = app.draw(80, 24).text();
+    let name = app.board().current().unwrap().name.clone();
+    app.press(KeyCode::Enter);
+    assert_eq!(app.board().screen, app::Screen::File);
+    let f = app.board().file.as_ref().unwrap();
+    assert_eq!(f.file.name, name);
+    assert!(f.file.id_masked.starts_with("**************"));
+    shots(&mut app, "file_basics");
+    for tab in 1..7 {
+        app.press(KeyCode::Tab);
+        assert_eq!(app.board().file.as_ref().unwrap().tab, tab);
+        shots(&mut app, &format!("file_tab{tab}"));
+    }
+    app.press(KeyCode::Char(']'));
+    assert_eq!(app.board().file.as_ref().unwrap().tab, 0, "round again");
+    let audit = |app: &App| -> i64 {
+        app.rt
+            .service()
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = 'reveal'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(audit(&app), 0);
+    app.press(KeyCode::Char('r'));
+    assert_eq!(audit(&app), 1, "the reveal is audited");
+    let revealed = app.board().file.as_ref().unwrap().revealed.clone().unwrap();
+    assert_eq!(revealed.id_number.chars().count(), 18);
+    let screen = app.draw(80, 24).text();
+    assert!(screen.contains(&revealed.id_number), "{screen}");
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().screen, app::Screen::List);
+    app.state.message = None;
+    assert_eq!(
+        app.draw(80, 24).text(),
+        before,
+        "back exactly where she was"
+    );
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Char('i'));
+    shots(&mut app, "file_basics_en");
+    app.finish(&[]);
+
+    // A member cannot reveal; the score sheet opens the candidate's file and Esc
+    // goes back to the sheet.
+    let mut app = App::logged_in_as(Lang::Zh, "陈静怡", "1002");
+    app.press(KeyCode::Char('5'));
+    app.press(KeyCode::Enter);
+    app.press(KeyCode::Char('i'));
+    assert_eq!(app.board().screen, app::Screen::File);
+    app.press(KeyCode::Char('r'));
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(app.board().file.as_ref().unwrap().revealed.is_none());
+    app.shot("file_member_reveal_refused_80x24", 80, 24);
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().screen, app::Screen::Panel);
+    app.finish(&[]);
+}

@@ -12,6 +12,7 @@ use rusqlite::params;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppRow {
     pub id: i64,
+    pub person_id: i64,
     pub name: String,
     pub organisation: String,
     pub category: Option<Category>,
@@ -78,7 +79,8 @@ impl Service {
             "SELECT a.id, p.name, o.name, p.category, p.current_grade, a.target_grade, a.status,
                     a.override_reason IS NOT NULL, a.test_score,
                     (SELECT count(*) FROM site_visits v WHERE v.application_id = a.id),
-                    (SELECT count(*) FROM objections b WHERE b.application_id = a.id AND b.state IN ('received', 'verifying'))
+                    (SELECT count(*) FROM objections b WHERE b.application_id = a.id AND b.state IN ('received', 'verifying')),
+                    a.person_id
              FROM applications a JOIN persons p ON p.id = a.person_id JOIN organisations o ON o.id = p.org_id
              WHERE a.cycle_id = ?1 AND a.stage = ?2 ORDER BY a.id",
         )?;
@@ -98,6 +100,7 @@ impl Service {
                 test_score: r.get(8)?,
                 visits: r.get(9)?,
                 open_objections: r.get(10)?,
+                person_id: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -310,6 +310,10 @@ pub enum Effect {
     CloseScoring,
     /// Load the progress board, the results and the ranking.
     LoadOverview,
+    /// Open a person's file.
+    OpenFile(i64),
+    /// Reveal the file's ID number, phone and address (audited).
+    Reveal(i64),
     Finalise(i64),
     Reopen {
         app: i64,
@@ -334,6 +338,18 @@ pub enum Screen {
     Progress,
     Results,
     Ranking,
+    /// A personnel file.
+    File,
+}
+
+/// A personnel file on screen, and where Esc goes back to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileView {
+    pub file: crate::service::persons::PersonFile,
+    pub tab: usize,
+    pub scroll: u16,
+    pub revealed: Option<crate::service::persons::Revealed>,
+    pub back: Screen,
 }
 
 /// The score sheet on screen.
@@ -395,6 +411,8 @@ pub struct Board {
     pub session: Option<Session>,
     /// Declared conflicts (chair and secretary).
     pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
+    /// The personnel file shown.
+    pub file: Option<FileView>,
 }
 
 #[derive(Debug, Clone)]
@@ -449,6 +467,7 @@ impl State {
                     Screen::List => Mode::Table,
                     Screen::Panel => Mode::Panel,
                     Screen::Progress | Screen::Results | Screen::Ranking => Mode::Overview,
+                    Screen::File => Mode::File,
                 }
             }
         } else {
@@ -689,6 +708,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Table => table_update(state, keymap, action),
         Mode::Panel => super::eval::panel_update(state, action),
         Mode::Overview => super::eval::overview_update(state, action),
+        Mode::File => super::file::file_update(state, action),
     }
 }
 
@@ -1047,6 +1067,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         | Action::Session
         | Action::Conflict
         | Action::Reopen => return super::eval::table_action(state, keymap, action),
+        Action::PersonFile => return super::file::open_current(state),
         _ => {}
     }
     let Some(b) = state.board.as_mut() else {
@@ -1252,6 +1273,7 @@ mod tests {
             test_score: None,
             visits: 0,
             open_objections: 0,
+            person_id: id + 100,
         }
     }
     fn logged_in(stage: usize) -> State {

@@ -458,6 +458,7 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
             conflict_form(state, app, name);
             vec![]
         }
+        Action::PersonFile => super::file::open_current(state),
         _ => vec![],
     }
 }
@@ -676,6 +677,7 @@ mod tests {
             test_score: None,
             visits: 0,
             open_objections: 0,
+            person_id: id + 100,
         };
         let mut b = Board {
             stage: 5,

@@ -170,6 +170,7 @@ impl Lang {
             "fail" => ("测试未通过", "failed"),
             "withdraw" => ("撤回", "withdrawn"),
             "not_certify" => ("未予认证", "not certified"),
+            "reopen" => ("重新评定", "reopened"),
             _ => ("", ""),
         };
         self.pick(zh, en)

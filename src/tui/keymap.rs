@@ -13,6 +13,8 @@ pub enum Mode {
     Panel,
     /// The chair's progress board, the results and the ranking.
     Overview,
+    /// A personnel file.
+    File,
     Input,
     Help,
 }
@@ -62,6 +64,10 @@ pub enum Action {
     Comment,
     NextCandidate,
     PrevCandidate,
+    PersonFile,
+    Reveal,
+    NextTab,
+    PrevTab,
 }
 
 /// One binding of the table.
@@ -329,7 +335,10 @@ mod tests {
         assert_eq!(hints, vec!["a", "v", "r", "?", "q"]);
         // Enter opens the details on most stages and the score sheet on stage 5.
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
-        assert_eq!(k.action(Mode::Table, enter, Some(2)), Some(Action::Open));
+        assert_eq!(
+            k.action(Mode::Table, enter, Some(2)),
+            Some(Action::PersonFile)
+        );
         assert_eq!(
             k.action(Mode::Table, enter, Some(5)),
             Some(Action::ScorePanel)

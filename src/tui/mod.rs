@@ -4,10 +4,12 @@
 
 pub mod app;
 pub mod eval;
+pub mod file;
 pub mod i18n;
 pub mod keymap;
 pub mod render;
 pub mod render_eval;
+pub mod render_file;
 pub mod theme;
 
 use crate::domain::eligibility::fmt_num;
@@ -210,6 +212,8 @@ impl Runtime {
             }
             Effect::LoadSheet(app) => self.load_sheet(state, app).map(|_| None),
             Effect::LoadOverview => self.load_overview(state).map(|_| None),
+            Effect::OpenFile(person) => self.open_file(state, person).map(|_| None),
+            Effect::Reveal(person) => self.reveal(state, person),
             other => self.run_evaluation(state, other),
         };
         match outcome {
@@ -288,6 +292,10 @@ impl Runtime {
         };
         match b.screen {
             Screen::List => Ok(()),
+            Screen::File => match b.file.as_ref().map(|f| f.file.id) {
+                Some(id) => self.open_file(state, id),
+                None => Ok(()),
+            },
             Screen::Panel => match b.panel.as_ref().map(|p| p.app) {
                 Some(app) => self.load_sheet(state, app),
                 None => Ok(()),
@@ -309,6 +317,53 @@ impl Runtime {
             state.message = Some(Message::Error(error_text(&e, state.lang)));
         }
         true
+    }
+
+    /// Loads a personnel file and shows it; Esc goes back to the screen it was opened
+    /// from.
+    fn open_file(&mut self, state: &mut State, person: i64) -> Result<(), ServiceError> {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+            return Ok(());
+        };
+        let file = svc.person_file(person)?;
+        let back = match (&b.file, b.screen) {
+            (Some(f), Screen::File) => f.back,
+            (_, screen) => screen,
+        };
+        let same = b.file.as_ref().is_some_and(|f| f.file.id == person);
+        let (tab, scroll, revealed) = match b.file.take().filter(|_| same) {
+            Some(f) => (f.tab, f.scroll, f.revealed),
+            None => (0, 0, None),
+        };
+        b.file = Some(app::FileView {
+            file,
+            tab,
+            scroll,
+            revealed,
+            back,
+        });
+        b.screen = Screen::File;
+        Ok(())
+    }
+
+    /// Reveals the shown file's ID number, phone and address (audited).
+    fn reveal(&mut self, state: &mut State, person: i64) -> Result<Option<String>, ServiceError> {
+        let lang = state.lang;
+        let (Some(svc), Some(b)) = (self.svc.as_mut(), state.board.as_mut()) else {
+            return Ok(None);
+        };
+        let revealed = svc.reveal_person(person)?;
+        if let Some(f) = b.file.as_mut().filter(|f| f.file.id == person) {
+            f.revealed = Some(revealed);
+        }
+        state.message = Some(Message::Info(
+            lang.pick(
+                "已显示完整证件号码（本次查看已记录）",
+                "ID number shown (this view is recorded)",
+            )
+            .to_string(),
+        ));
+        Ok(None)
     }
 
     /// Loads the acting member's sheet for the panel; a recused member gets the

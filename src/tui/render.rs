@@ -365,6 +365,12 @@ fn board(
             render_eval::ranking(state, b, theme, frame, rows[1]);
             state.page
         }
+        Screen::File => {
+            if let Some(f) = &b.file {
+                super::render_file::file(state, f, theme, frame, rows[1]);
+            }
+            state.page
+        }
     };
     status(state, b, theme, keymap, frame, rows[2]);
     if let Some(form) = &b.form {
@@ -1252,6 +1258,7 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
             Mode::Overview,
             lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
         ),
+        (Mode::File, lang.pick("人员档案", "The personnel file")),
         (Mode::Input, lang.pick("表单", "Forms")),
         (Mode::Login, lang.pick("登录", "Log in")),
         (Mode::Help, lang.pick("帮助", "Help")),

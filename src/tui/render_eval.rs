@@ -873,7 +873,7 @@ pub fn role_allows(role: Option<Role>, action: super::keymap::Action) -> bool {
     match role {
         Some(Role::Member) => !matches!(
             action,
-            A::Progress | A::Results | A::Session | A::Finalise | A::Reopen
+            A::Progress | A::Results | A::Session | A::Finalise | A::Reopen | A::Reveal
         ),
         Some(Role::Secretary) => !matches!(
             action,
