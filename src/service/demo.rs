@@ -4,7 +4,7 @@
 
 use super::{Kind, Result, Service, ServiceError};
 use crate::domain::eligibility::Outcome;
-use crate::domain::rules::DEMO_RULES;
+use crate::domain::rules::{Rules, DEMO_RULES};
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Grade;
 use crate::gen::City;
@@ -91,6 +91,15 @@ pub fn load_city(svc: &mut Service, city: &City) -> Result<()> {
     Ok(())
 }
 
+/// The 2026 cycle under the demo rules (eligibility as on 2026-09-01).
+fn demo_cycle(svc: &mut Service) -> Result<i64> {
+    svc.create_cycle(
+        DEMO_RULES,
+        2026,
+        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
+    )
+}
+
 /// Builds the whole demo database.
 pub fn build(svc: &mut Service) -> Result<()> {
     svc.set_today(demo_today());
@@ -103,12 +112,10 @@ pub fn build(svc: &mut Service) -> Result<()> {
         &csv_table("committee", COMMITTEE_CSV)?,
         today,
     )?;
-    let cycle = svc.create_cycle(
-        DEMO_RULES,
-        2026,
-        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
-    )?;
-    declare(svc, cycle)?;
+    let cycle = demo_cycle(svc)?;
+    // Candidates who meet every check first, then a few who do not.
+    let (good, bad) = next_grades(svc, cycle)?;
+    declare(svc, good.iter().take(58).chain(bad.iter().take(8)), false)?;
     walk(svc)?;
     svc.conn().execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')",
@@ -142,9 +149,12 @@ pub fn demo_pins() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// Candidates for the demo cycle: certifiable persons applying for the next grade,
-/// those who meet every check first, then a few who do not.
-fn declare(svc: &mut Service, cycle_id: i64) -> Result<()> {
+/// A person who may declare (by ID number) and the grade they would apply for.
+type Declarant = (String, Grade);
+
+/// Certifiable persons and the next grade each may apply for: those who meet every
+/// check of the cycle's rules, then those who do not, each in id order.
+fn next_grades(svc: &Service, cycle_id: i64) -> Result<(Vec<Declarant>, Vec<Declarant>)> {
     let cycle = svc.cycle(cycle_id)?;
     let mut stmt = svc
         .conn()
@@ -171,14 +181,23 @@ fn declare(svc: &mut Service, cycle_id: i64) -> Result<()> {
             bad.push((id_number, target));
         }
     }
+    Ok((good, bad))
+}
+
+/// Declares the candidates picked into the open cycle. With `complete` false, every
+/// 17th declaration is still missing its statement.
+fn declare<'a>(
+    svc: &mut Service,
+    picked: impl Iterator<Item = &'a Declarant>,
+    complete: bool,
+) -> Result<()> {
     let mut table = Table::new(
         "declarations.csv",
         &["id_number", "target_grade", "declared_on", "statement"],
     );
-    let picked = good.iter().take(58).chain(bad.iter().take(8));
     for (i, (id_number, target)) in picked.enumerate() {
         let day = NaiveDate::from_ymd_opt(2026, 9, 1 + (i as u32 % 20)).unwrap_or_default();
-        let statement = if i % 17 == 16 {
+        let statement = if !complete && i % 17 == 16 {
             String::new() // a declaration still missing its statement
         } else {
             format!(
@@ -242,6 +261,21 @@ fn points(max: f64, quality: f64, member: i64, criterion: usize) -> f64 {
     let wobble = (((member * 7 + criterion as i64 * 3) % 5) as f64 - 2.0) * 0.03;
     let v = (max * (quality + wobble)).clamp(0.0, max);
     (v * 2.0).round() / 2.0
+}
+
+/// A member's sheet for a candidate with the demo's spread of points, submitted or left
+/// a draft.
+fn fill_sheet(svc: &mut Service, member: i64, app: i64, rules: &Rules, submit: bool) -> Result<()> {
+    let quality = 0.62 + ((app * 13) % 33) as f64 / 100.0;
+    as_member(svc, member, |svc| {
+        for (ci, c) in rules.criteria.iter().enumerate() {
+            svc.save_score(app, &c.key, points(c.max, quality, member, ci))?;
+        }
+        if submit {
+            svc.submit_sheet(app)?;
+        }
+        Ok(())
+    })
 }
 
 fn advance(svc: &mut Service, app: i64, to: Stage) -> Result<()> {
@@ -425,7 +459,6 @@ fn walk(svc: &mut Service) -> Result<()> {
     for session in [true, false] {
         as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
         for &(k, app) in scoring.iter().filter(|(k, _)| in_notice(*k) == session) {
-            let quality = 0.62 + ((app * 13) % 33) as f64 / 100.0;
             let sheets = if session {
                 scorers.len()
             } else {
@@ -435,17 +468,8 @@ fn walk(svc: &mut Service) -> Result<()> {
                 if svc.recusal(m, app)?.is_some() {
                     continue;
                 }
-                as_member(svc, m, |svc| {
-                    for (ci, c) in rules.criteria.iter().enumerate() {
-                        let v = points(c.max, quality, m, ci);
-                        svc.save_score(app, &c.key, v)?;
-                    }
-                    // In the open session the last scorer leaves a draft.
-                    if session || m != scorers[sheets - 1] {
-                        svc.submit_sheet(app)?;
-                    }
-                    Ok(())
-                })?;
+                // In the open session the last scorer leaves a draft.
+                fill_sheet(svc, m, app, &rules, session || m != scorers[sheets - 1])?;
             }
             if session && Some(&(k, app)) == scoring.iter().find(|(k, _)| in_notice(*k)) {
                 if let (Some(&m), Some(c)) = (members.first(), rules.criteria.last()) {
@@ -519,4 +543,97 @@ pub fn in_memory() -> Result<Service> {
     let mut svc = Service::system(Store::open_in_memory()?, "demo");
     build(&mut svc)?;
     Ok(svc)
+}
+
+/// An overall evaluation ready to be scored, for tests and benchmarks.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub cycle_id: i64,
+    /// The candidates in evaluation, in id order.
+    pub apps: Vec<i64>,
+    /// The scorers (member id, PIN), the chair first.
+    pub scorers: Vec<(i64, String)>,
+}
+
+/// Builds, through the service and as of [`demo_today`], a generated city whose eligible
+/// persons declare, `candidates` of them walked to the overall evaluation, a
+/// committee of a chair, `scorers - 1` members and a secretary (PINs 2001, 2002 and
+/// on, in that order), and scoring opened by the chair.
+pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Result<Evaluation> {
+    svc.set_today(demo_today());
+    let today = svc.today();
+    load_city(svc, &crate::gen::generate(candidates * 3 + 30, 7, 2026))?;
+    let mut table = Table::new("committee.csv", &["name", "role", "pin"]);
+    for i in 0..=scorers {
+        let role = match i {
+            0 => "chair",
+            i if i == scorers => "secretary",
+            _ => "member",
+        };
+        table.push(vec![
+            format!("评委{:02}", i + 1),
+            role.into(),
+            (2001 + i).to_string(),
+        ]);
+    }
+    svc.import(Kind::Committee, &table, today)?;
+    let cycle_id = demo_cycle(svc)?;
+    // Every eligible person declares; the first with a complete file go forward.
+    let (good, _) = next_grades(svc, cycle_id)?;
+    declare(svc, good.iter(), true)?;
+    let mut stmt = svc
+        .conn()
+        .prepare("SELECT id FROM applications WHERE cycle_id = ?1 ORDER BY id")?;
+    let declared: Vec<i64> = stmt
+        .query_map([cycle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let mut apps = Vec::with_capacity(candidates);
+    for app in declared {
+        if apps.len() < candidates && svc.missing_fields(&svc.application(app)?)?.is_empty() {
+            apps.push(app);
+        }
+    }
+    if apps.len() < candidates {
+        return Err(ServiceError::Invalid(format!(
+            "the generated city has {} complete eligible candidates, {candidates} wanted",
+            apps.len()
+        )));
+    }
+    let (chair, _, _) = committee(svc)?;
+    as_member(svc, chair, |svc| {
+        for &app in &apps {
+            advance(svc, app, Stage::Evaluation)?;
+        }
+        svc.open_scoring().map(|_| ())
+    })?;
+    let pins: std::collections::HashMap<&str, &str> = table
+        .rows
+        .iter()
+        .map(|r| (r.cells[0].as_str(), r.cells[2].as_str()))
+        .collect();
+    let scorers = super::members::list(svc.store())?
+        .into_iter()
+        .filter(|m| m.role != crate::domain::Role::Secretary)
+        .map(|m| (m.id, pins.get(m.name.as_str()).unwrap_or(&"").to_string()))
+        .collect();
+    Ok(Evaluation {
+        cycle_id,
+        apps,
+        scorers,
+    })
+}
+
+/// Every scorer of an [`evaluation`] scores and submits each candidate they are not
+/// recused from, with the demo's spread of points.
+pub fn score_all(svc: &mut Service, ev: &Evaluation) -> Result<()> {
+    let rules = svc.cycle(ev.cycle_id)?.rules;
+    for &app in &ev.apps {
+        for &(m, _) in &ev.scorers {
+            if svc.recusal(m, app)?.is_none() {
+                fill_sheet(svc, m, app, &rules, true)?;
+            }
+        }
+    }
+    Ok(())
 }
