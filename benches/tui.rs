@@ -134,6 +134,7 @@ fn synthetic_rows(n: usize) -> Vec<AppRow> {
             };
             AppRow {
                 id: i as i64 + 1,
+                person_id: i as i64 + 1,
                 name,
                 organisation,
                 category: Some(CATEGORIES[i % 3]),
