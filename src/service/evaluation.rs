@@ -264,6 +264,63 @@ fn candidates(conn: &Connection, cycle_id: i64) -> Result<Vec<Candidate5>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Inside a write transaction: refuses unless the application is still in an open
+/// evaluation (no final result) and its cycle's scoring is still open. Checked again
+/// there because another terminal may have closed scoring or finalised since the
+/// checks made before the write.
+pub(super) fn recheck_open(tx: &Connection, app_id: i64) -> Result<()> {
+    let (in_evaluation, open): (bool, bool) = tx.query_row(
+        "SELECT a.stage = 'evaluation' AND a.status = 'active' AND a.result_passed IS NULL,
+                EXISTS (SELECT 1 FROM scoring_sessions s WHERE s.cycle_id = a.cycle_id AND s.closed_at IS NULL)
+         FROM applications a WHERE a.id = ?1",
+        [app_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if !open {
+        return Err(ServiceError::Invalid(
+            "scoring is not open (it was closed meanwhile); the chair opens it".into(),
+        ));
+    }
+    if !in_evaluation {
+        return Err(ServiceError::Invalid(
+            "scores are given only while the candidate is in evaluation with no final result; it was finalised meanwhile".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The state of a member's sheet, read in the given connection or transaction.
+pub(super) fn sheet_status_in(conn: &Connection, app_id: i64, member: i64) -> Result<Cell> {
+    let s: Option<String> = conn
+        .query_row(
+            "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2",
+            params![app_id, member],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(match s.as_deref() {
+        Some("submitted") => Cell::Submitted,
+        Some(_) => Cell::Draft,
+        None => Cell::Pending,
+    })
+}
+
+/// A member's value for a criterion, read in the given connection or transaction.
+pub(super) fn value_in(
+    conn: &Connection,
+    app_id: i64,
+    member: i64,
+    criterion: &str,
+) -> Result<Option<f64>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM scores WHERE application_id = ?1 AND member_id = ?2 AND criterion = ?3",
+            params![app_id, member, criterion],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 impl Service {
     /// The scoring session of a cycle.
     pub fn session(&self, cycle_id: i64) -> Result<Session> {
@@ -318,12 +375,6 @@ impl Service {
         let Session::Open { id, .. } = self.session(cycle_id)? else {
             return Err(ServiceError::Invalid("scoring is not open".into()));
         };
-        let drafts: i64 = self.conn().query_row(
-            "SELECT count(*) FROM sheets s JOIN applications a ON a.id = s.application_id
-             WHERE a.cycle_id = ?1 AND a.stage = 'evaluation' AND a.status = 'active' AND s.status = 'draft'",
-            [cycle_id],
-            |r| r.get(0),
-        )?;
         self.mutate(|tx, actor| {
             let n = tx.execute(
                 "UPDATE scoring_sessions SET closed_at = ?1, closed_by = ?2 WHERE id = ?3 AND closed_at IS NULL",
@@ -332,6 +383,12 @@ impl Service {
             if n == 0 {
                 return Err(ServiceError::Invalid("scoring is not open".into()));
             }
+            let drafts: i64 = tx.query_row(
+                "SELECT count(*) FROM sheets s JOIN applications a ON a.id = s.application_id
+                 WHERE a.cycle_id = ?1 AND a.stage = 'evaluation' AND a.status = 'active' AND s.status = 'draft'",
+                [cycle_id],
+                |r| r.get(0),
+            )?;
             Ok((
                 drafts as usize,
                 AuditNote::new("close", "scoring", id).after(json!({"drafts": drafts})),
@@ -364,19 +421,7 @@ impl Service {
     }
 
     pub(super) fn sheet_status(&self, app_id: i64, member: i64) -> Result<Cell> {
-        let s: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2",
-                params![app_id, member],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(match s.as_deref() {
-            Some("submitted") => Cell::Submitted,
-            Some(_) => Cell::Draft,
-            None => Cell::Pending,
-        })
+        sheet_status_in(self.conn(), app_id, member)
     }
 
     /// The acting member's own sheet for a candidate. A recused member is refused.
@@ -470,19 +515,18 @@ impl Service {
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         super::scoring::check_value(&rules, criterion, value)?;
-        let before: Option<f64> = self
-            .conn()
-            .query_row(
-                "SELECT value FROM scores WHERE application_id = ?1 AND member_id = ?2 AND criterion = ?3",
-                params![app_id, member, criterion],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if before == Some(value) {
+        if value_in(self.conn(), app_id, member, criterion)? == Some(value) {
             return Ok(());
         }
         let reason = reason.trim();
         self.mutate(|tx, _| {
+            recheck_open(tx, app_id)?;
+            if sheet_status_in(tx, app_id, member)? != Cell::Submitted {
+                return Err(ServiceError::Invalid(
+                    "the sheet is not submitted; change it directly".into(),
+                ));
+            }
+            let before = value_in(tx, app_id, member, criterion)?;
             let now = crate::store::now();
             tx.execute(
                 "INSERT INTO score_revisions (application_id, member_id, criterion, before, after, reason, at)
@@ -523,6 +567,7 @@ impl Service {
         };
         let comment = comment.trim();
         self.mutate(|tx, _| {
+            recheck_open(tx, app_id)?;
             tx.execute(
                 "UPDATE scores SET comment = ?1, updated_at = ?2 WHERE application_id = ?3 AND member_id = ?4 AND criterion = ?5",
                 params![comment, crate::store::now(), app_id, member, criterion],

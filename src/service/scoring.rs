@@ -129,15 +129,18 @@ impl Service {
                 "this sheet is submitted; changing it needs a reason".into(),
             ));
         }
-        let before: Option<f64> = self
-            .conn()
-            .query_row(
-                "SELECT value FROM scores WHERE application_id = ?1 AND member_id = ?2 AND criterion = ?3",
-                params![app_id, member, criterion],
-                |r| r.get(0),
-            )
-            .optional()?;
         self.mutate(|tx, _| {
+            // Again inside the write: another terminal may have closed scoring, or this
+            // member submitted from another terminal, since the checks above.
+            super::evaluation::recheck_open(tx, app_id)?;
+            if super::evaluation::sheet_status_in(tx, app_id, member)?
+                == super::evaluation::Cell::Submitted
+            {
+                return Err(ServiceError::Invalid(
+                    "this sheet is submitted; changing it needs a reason".into(),
+                ));
+            }
+            let before = super::evaluation::value_in(tx, app_id, member, criterion)?;
             let now = crate::store::now();
             tx.execute(
                 "INSERT INTO sheets (application_id, member_id, status) VALUES (?1, ?2, 'draft') ON CONFLICT DO NOTHING",
@@ -173,6 +176,7 @@ impl Service {
             )));
         }
         self.mutate(|tx, _| {
+            super::evaluation::recheck_open(tx, app_id)?;
             let changed = tx.execute(
                 "UPDATE sheets SET status = 'submitted', submitted_at = ?1
                  WHERE application_id = ?2 AND member_id = ?3 AND status = 'draft'",
@@ -258,6 +262,16 @@ impl Service {
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = t.reason().unwrap_or("").to_string();
         self.mutate(|tx, actor| {
+            let reopened: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM scoring_sessions WHERE cycle_id = ?1 AND closed_at IS NULL)",
+                [app.cycle_id],
+                |r| r.get(0),
+            )?;
+            if reopened {
+                return Err(ServiceError::Invalid(
+                    "scoring is still open; close it before finalising".into(),
+                ));
+            }
             tx.execute(
                 "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",
                 params![result, passed, crate::store::now(), app_id],
