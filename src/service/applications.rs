@@ -23,6 +23,8 @@ pub struct Application {
     pub override_reason: Option<String>,
     pub result_passed: Option<bool>,
     pub notice_id: Option<i64>,
+    /// The committee's final result, once fixed.
+    pub result_score: Option<f64>,
 }
 
 /// Site-visit ratings.
@@ -58,7 +60,7 @@ fn date(text: &str) -> NaiveDate {
 pub fn load(conn: &Connection, id: i64) -> Result<Application> {
     conn.query_row(
         "SELECT a.id, a.cycle_id, a.person_id, p.name, a.target_grade, a.stage, a.status, a.statement,
-                a.test_score, a.override_reason, a.result_passed, a.notice_id
+                a.test_score, a.override_reason, a.result_passed, a.notice_id, a.result_score
          FROM applications a JOIN persons p ON p.id = a.person_id WHERE a.id = ?1",
         [id],
         |r| {
@@ -77,6 +79,7 @@ pub fn load(conn: &Connection, id: i64) -> Result<Application> {
                 override_reason: r.get(9)?,
                 result_passed: r.get(10)?,
                 notice_id: r.get(11)?,
+                result_score: r.get(12)?,
             })
         },
     )

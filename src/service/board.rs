@@ -61,6 +61,8 @@ pub struct Detail {
     pub missing: Vec<String>,
     pub pass_mark: Option<f64>,
     pub test_max: Option<f64>,
+    /// The committee's pass threshold of the target grade.
+    pub threshold: Option<f64>,
     pub training_days: f64,
     pub visits: Vec<Visit>,
     pub history: Vec<HistoryItem>,
@@ -206,6 +208,7 @@ impl Service {
             missing: self.missing_fields(&app)?,
             pass_mark: rule.map(|g| g.test_pass_mark),
             test_max: rule.map(|g| g.test_max),
+            threshold: rule.map(|g| g.pass_threshold),
             training_days: crate::domain::eligibility::training_days(
                 &rec.training,
                 cycle.cycle_date,

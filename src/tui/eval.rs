@@ -591,6 +591,19 @@ pub fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
                 );
                 return vec![];
             };
+            if !a.quorum_met {
+                let text = match state.lang {
+                    super::i18n::Lang::Zh => {
+                        format!("有效评分表 {} 份，不足法定人数，不能确定结果", a.sheets)
+                    }
+                    super::i18n::Lang::En => format!(
+                        "{} eligible sheet(s): below the quorum, cannot be finalised",
+                        a.sheets
+                    ),
+                };
+                state.message = Some(Message::Error(text));
+                return vec![];
+            }
             b.form = Some(Form::Confirm(Confirm::Finalise {
                 app,
                 name: r.name.clone(),

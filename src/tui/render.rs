@@ -760,6 +760,29 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         )),
     ]));
     lines.push(Line::from(vec![label("测试", "Test"), Span::raw(test)]));
+    if let (Some(r), Some(passed)) = (d.app.result_score, d.app.result_passed) {
+        let threshold = d
+            .threshold
+            .map(|t| {
+                paren(
+                    lang,
+                    &format!("{} {}", lang.pick("分数线", "threshold"), fmt_num(t)),
+                )
+            })
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            label("评定", "Result"),
+            Span::raw(format!("{}{threshold} ", fmt_num(r))),
+            Span::styled(
+                if passed {
+                    lang.pick("达到", "passes")
+                } else {
+                    lang.pick("未达到", "below")
+                },
+                if passed { theme.ok() } else { theme.error() },
+            ),
+        ]));
+    }
     if !d.assessments.is_empty() {
         let list: Vec<String> = d
             .assessments
