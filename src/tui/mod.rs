@@ -491,8 +491,8 @@ impl Runtime {
                         format!("Submitted the sheet for {name}; next: {next}"),
                     ),
                     None => text(
-                        format!("已提交 {name} 的评分表；您已评完全部候选人"),
-                        format!("Submitted the sheet for {name}; you have scored every candidate"),
+                        format!("已提交 {name} 的评分表；名单中已没有待评的候选人"),
+                        format!("Submitted the sheet for {name}; nobody in the list is left to score"),
                     ),
                 })
             }
