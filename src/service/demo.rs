@@ -601,7 +601,7 @@ fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<
             chair
         };
         as_member(svc, who, |svc| {
-            svc.record_inspection(cert, 2025, assessment, "年度考核未达到称职，按认证办法处理")
+            svc.record_inspection(cert, 2025, assessment, "经评审委员会研究，按认证办法处理")
                 .map(|_| ())
         })?;
     }

@@ -26,6 +26,9 @@ pub struct NoticeView {
     pub cycle_id: i64,
     /// The cycle's name, e.g. 南京市 2026 年度认证.
     pub cycle: String,
+    /// The city (e.g. 南京市) and year of the cycle.
+    pub city: String,
+    pub year: i32,
     /// First and last day of the period, both included.
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -303,6 +306,8 @@ impl Service {
             id,
             cycle_id,
             cycle: cycle.name,
+            city: cycle.rules.city.name.clone(),
+            year: cycle.year,
             start,
             end,
             working_days,
@@ -566,9 +571,6 @@ impl Service {
             return Err(NoticeError::Closed.into());
         }
         let app = self.application(app_id)?;
-        if app.position.status.is_final() {
-            return Err(TransitionError::Final(app.position.status).into());
-        }
         let rules = self.cycle(app.cycle_id)?.rules;
         let held: Option<String> = self.conn().query_row(
             "SELECT current_grade FROM persons WHERE id = ?1",
@@ -587,6 +589,9 @@ impl Service {
             decision,
             reason,
         )?;
+        if app.position.status.is_final() {
+            return Err(TransitionError::Final(app.position.status).into());
+        }
         let reason = reason.trim().to_string();
         let next = match decision {
             Decision::NotCertify => Some(stage::apply(
