@@ -536,3 +536,49 @@ pub fn export(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        Form {
+            name: "t".into(),
+            lines: vec![
+                Line::Title("标题 <公示>".into()),
+                Line::Note("说明 a|b".into()),
+                Line::Header(vec!["序号".into(), "单位".into()]),
+                Line::Row(vec![
+                    Value::Num(1.0),
+                    text("南京\"示例\"科技有限公司&分公司"),
+                ]),
+                Line::Row(vec![Value::Num(2.0), text("商会")]),
+                Line::Sign("评审委员会".into()),
+                Line::Sign(zh_date(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())),
+            ],
+        }
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_ends_the_table_with_a_blank_line() {
+        let md = markdown(&form());
+        assert_eq!(
+            md,
+            "# 标题 <公示>\n\n说明 a\\|b\n\n| 序号 | 单位 |\n|---|---|\n| 1 | 南京\"示例\"科技有限公司&分公司 |\n| 2 | 商会 |\n\n评审委员会\n\n2026年11月23日\n\n"
+        );
+    }
+
+    #[test]
+    fn html_escapes_text_aligns_long_columns_left_and_signs_at_the_right() {
+        let page = html(&form());
+        assert!(page.contains("<title>标题 &lt;公示&gt;</title>"));
+        assert!(page.contains(
+            "<tr><td>1</td><td class=\"text\">南京&quot;示例&quot;科技有限公司&amp;分公司</td></tr>"
+        ));
+        assert!(
+            page.contains("<tr><td>2</td><td class=\"text\">商会</td></tr>"),
+            "the whole column"
+        );
+        assert!(page.contains("</tbody>\n</table>\n<p class=\"sign first\">评审委员会</p>\n<p class=\"sign\">2026年11月23日</p>"));
+    }
+}

@@ -625,72 +625,69 @@ impl Service {
              FROM certificates c JOIN persons p ON p.id = c.person_id JOIN organisations o ON o.id = p.org_id
              WHERE c.status IN ('valid', 'suspended') AND c.issued_on <= ?2",
         )?;
-        type Held = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            bool,
-            Option<String>,
-        );
+        struct Held {
+            person_id: i64,
+            name: String,
+            organisation: String,
+            county: String,
+            category: Category,
+            grade: Option<Grade>,
+            number: String,
+            status: CertStatus,
+            in_post: bool,
+            assessment: Option<Assessment>,
+        }
         let held: Vec<Held> = stmt
             .query_map(params![year, format!("{year}-12-31")], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
+                let text = |i: usize| r.get::<_, String>(i);
+                Ok(Held {
+                    person_id: r.get(0)?,
+                    name: text(1)?,
+                    organisation: text(2)?,
+                    county: text(3)?,
+                    category: Category::parse(&text(4)?).unwrap_or(Category::Staff),
+                    grade: Grade::parse(&text(5)?),
+                    number: text(6)?,
+                    status: CertStatus::parse(&text(7)?).unwrap_or(CertStatus::Valid),
+                    in_post: r.get(8)?,
+                    assessment: r
+                        .get::<_, Option<String>>(9)?
+                        .as_deref()
+                        .and_then(Assessment::parse),
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         // A holder is paid once, for their highest grade held.
         let mut best: BTreeMap<i64, (Grade, Held)> = BTreeMap::new();
         for h in held {
-            let Some(grade) = Grade::parse(&h.5) else {
+            let Some(grade) = h.grade else {
                 continue;
             };
-            if best.get(&h.0).is_none_or(|(g, _)| grade > *g) {
-                best.insert(h.0, (grade, h));
+            if best.get(&h.person_id).is_none_or(|(g, _)| grade > *g) {
+                best.insert(h.person_id, (grade, h));
             }
         }
         let mut rows = Vec::new();
         let mut excluded = Vec::new();
-        for (
-            grade,
-            (person_id, name, organisation, county, category, _, number, status, in_post, assessed),
-        ) in best.into_values()
-        {
-            let category = Category::parse(&category).unwrap_or(Category::Staff);
-            let status = CertStatus::parse(&status).unwrap_or(CertStatus::Valid);
-            let assessment = assessed.as_deref().and_then(Assessment::parse);
+        for (grade, h) in best.into_values() {
             match (
-                allowance_exclusion(category, status, assessment, in_post),
-                assessment,
+                allowance_exclusion(h.category, h.status, h.assessment, h.in_post),
+                h.assessment,
             ) {
                 (None, Some(assessment)) => rows.push(AllowanceRow {
-                    person_id,
-                    name,
-                    organisation,
-                    county,
-                    category,
+                    person_id: h.person_id,
+                    name: h.name,
+                    organisation: h.organisation,
+                    county: h.county,
+                    category: h.category,
                     grade,
-                    certificate: number,
+                    certificate: h.number,
                     assessment,
                     amount: rules.grade(grade).map_or(0, |g| g.allowance),
                 }),
                 (why, _) => excluded.push(Excluded {
-                    name,
-                    certificate: number,
+                    name: h.name,
+                    certificate: h.number,
                     why: why.unwrap_or(Exclusion::NotAssessed),
                 }),
             }
