@@ -1042,3 +1042,201 @@ fn the_scores_export_leaves_out_candidates_still_being_scored() {
         visible.union(&hidden).copied().collect::<BTreeSet<_>>()
     );
 }
+
+// ---------------------------------------------------------------------------------
+// The published notice and the registers
+// ---------------------------------------------------------------------------------
+
+/// The text of an exported file: the cells of every sheet of an .xlsx, the visible
+/// text of a web page (without its style sheet), the file itself otherwise.
+fn exported_text(path: &Path) -> String {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("xlsx") => {
+            let t = pingshen::cli::files::read_table(path).unwrap();
+            let mut cells = t.headers.clone();
+            for r in &t.rows {
+                cells.extend(r.cells.iter().cloned());
+            }
+            cells.join("\n")
+        }
+        Some("html") => {
+            let page = std::fs::read_to_string(path).unwrap();
+            let (head, rest) = page.split_once("<style>").unwrap();
+            let (_, body) = rest.split_once("</style>").unwrap();
+            format!("{head}{body}")
+        }
+        _ => std::fs::read_to_string(path).unwrap(),
+    }
+}
+
+#[test]
+fn the_published_notice_never_shows_an_id_number_a_phone_an_address_or_a_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, _, _) = demo_db(dir.path());
+    let mut stmt = conn
+        .prepare(
+            "SELECT p.name, p.id_number, p.phone, p.address, a.result_score
+             FROM applications a JOIN persons p ON p.id = a.person_id WHERE a.notice_id IS NOT NULL",
+        )
+        .unwrap();
+    let candidates: Vec<(String, String, String, String, f64)> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(candidates.len() >= 5, "the demo notice has candidates");
+    let id_number = regex::Regex::new(r"\d{17}[\dXx]").unwrap();
+    let mobile = regex::Regex::new(r"(^|\D)1[3-9]\d{9}(\D|$)").unwrap();
+    let decimal = regex::Regex::new(r"\d+\.\d+").unwrap();
+    for format in ["csv", "xlsx", "md", "html"] {
+        let path = dir.path().join(format!("notice.{format}"));
+        export(
+            dir.path(),
+            &[
+                "notice",
+                "--format",
+                format,
+                "--out",
+                path.to_str().unwrap(),
+            ],
+        );
+        let text = exported_text(&path);
+        assert!(
+            text.contains("公示期：2026年11月23日至2026年11月27日（5个工作日）"),
+            "{format}"
+        );
+        assert!(
+            text.contains("受理单位：南京市委组织部组织二处"),
+            "{format}"
+        );
+        for (name, id, phone, address, score) in &candidates {
+            assert!(text.contains(name.as_str()), "{format}: {name} is listed");
+            assert!(!text.contains(id.as_str()), "{format}: {name}'s ID number");
+            assert!(!text.contains(phone.as_str()), "{format}: {name}'s phone");
+            assert!(
+                !text.contains(address.as_str()),
+                "{format}: {name}'s address"
+            );
+            let shown = pingshen::domain::eligibility::fmt_num(*score);
+            let figure =
+                regex::Regex::new(&format!(r"(^|[^\d.]){}([^\d.]|$)", regex::escape(&shown)))
+                    .unwrap();
+            assert!(!figure.is_match(&text), "{format}: {name}'s result {shown}");
+        }
+        assert!(!id_number.is_match(&text), "{format}: an ID-like number");
+        assert!(!mobile.is_match(&text), "{format}: a mobile number");
+        assert!(!decimal.is_match(&text), "{format}: a score-like figure");
+        assert!(!text.contains("分"), "{format}: points");
+    }
+    // The web page stands alone: UTF-8, Chinese, the style inline, nothing fetched.
+    let page = std::fs::read_to_string(dir.path().join("notice.html")).unwrap();
+    for part in [
+        "<!DOCTYPE html>",
+        "<html lang=\"zh-CN\">",
+        "<meta charset=\"utf-8\">",
+        "<style>",
+        "@media print",
+        "<table>",
+        "<th>拟认定等级</th>",
+    ] {
+        assert!(page.contains(part), "{part}");
+    }
+    for absent in [
+        "<script", "src=", "href=", "http://", "https://", "@import", "url(",
+    ] {
+        assert!(!page.contains(absent), "{absent}");
+    }
+    // Markdown: a pipe table with a row per candidate.
+    let md = std::fs::read_to_string(dir.path().join("notice.md")).unwrap();
+    assert!(md.starts_with("# 南京市2026年度党务工作者资格认证结果公示\n"));
+    assert!(md.contains(
+        "| 序号 | 姓名 | 性别 | 单位 | 职务 | 拟认定等级 |\n|---|---|---|---|---|---|\n"
+    ));
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("| ")).count(),
+        candidates.len() + 1
+    );
+}
+
+#[test]
+fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, _, _) = demo_db(dir.path());
+    let contacts: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT objector_contact FROM objections WHERE objector_contact != ''")
+            .unwrap();
+        let v = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        v
+    };
+    assert!(!contacts.is_empty());
+    let (register, _) = export(dir.path(), &["objections"]);
+    let rows = records(&register);
+    assert_eq!(rows[2][8], "联系方式");
+    for c in &contacts {
+        assert!(!register.contains(c.as_str()), "{c} is masked");
+        assert!(register.contains(&pingshen::domain::ids::mask(c)));
+    }
+    let states: BTreeSet<&str> = rows[3..]
+        .iter()
+        .filter(|r| r.len() > 12)
+        .map(|r| r[12].as_str())
+        .collect();
+    assert_eq!(states, BTreeSet::from(["已受理", "核查中", "不属实"]));
+
+    let (certs, note) = export(dir.path(), &["certificates"]);
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM certificates", [], |r| r.get(0))
+        .unwrap();
+    assert!(certs.contains(&format!("共 {n} 本")));
+    assert!(note.is_empty(), "{note}");
+    let (roll, _) = export(dir.path(), &["allowance", "--year", "2025"]);
+    assert!(roll.starts_with("南京市2025年度红领津贴发放名册"));
+    assert_eq!(blocks_of(&roll), 4, "roll, by grade, by county, left off");
+    let path = dir.path().join("roll.xlsx");
+    let (_, note) = export(
+        dir.path(),
+        &[
+            "allowance",
+            "--year",
+            "2025",
+            "--format",
+            "xlsx",
+            "--out",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(note.contains("the 2025 allowance roll"), "{note}");
+    assert!(path.exists());
+
+    let err = fails(dir.path(), &["export", "allowance", "--db", "demo.db"]);
+    assert!(err.contains("needs --year"), "{err}");
+    let err = fails(
+        dir.path(),
+        &[
+            "export",
+            "certificates",
+            "--format",
+            "html",
+            "--db",
+            "demo.db",
+        ],
+    );
+    assert!(err.contains("csv or xlsx"), "{err}");
+    let err = fails(
+        dir.path(),
+        &["export", "persons", "--format", "md", "--db", "demo.db"],
+    );
+    assert!(err.contains("published notice only"), "{err}");
+    let err = fails(
+        dir.path(),
+        &["export", "persons", "--year", "2025", "--db", "demo.db"],
+    );
+    assert!(err.contains("--year"), "{err}");
+}

@@ -10,12 +10,14 @@ mod common;
 use common::{credit_code, id_number};
 use pingshen::domain::eligibility::{CheckKind, Figure, Outcome};
 use pingshen::domain::ids::{check_credit_code, parse_id_number};
+use pingshen::domain::notice::Channel;
 use pingshen::domain::rules::DEMO_RULES;
 use pingshen::domain::stage::{Position, Stage, Status, Transition, TransitionError};
 use pingshen::domain::workdays::CalendarError;
 use pingshen::domain::Role;
 use pingshen::service::applications::Rating;
 use pingshen::service::export::ExportKind;
+use pingshen::service::notice::{NewObjection, Objector};
 use pingshen::service::{demo, Kind, Service, ServiceError};
 use pingshen::store::{audit, Store};
 use pingshen::table::Table;
@@ -1222,47 +1224,58 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     );
     assert_eq!(svc.application(winter).unwrap().notice_id, None);
 
+    // The objections come in on the last day of the period and the day after.
     let mut svc = login(svc, "吴婷");
+    svc.set_today(day(2026, 10, 11));
+    let objection = |app: i64, received_at, channel, objector: Option<Objector>| NewObjection {
+        app_id: app,
+        received_at,
+        channel,
+        objector,
+        content: "反映材料不实。".into(),
+        criterion: None,
+    };
     let on_time = svc
-        .record_objection(
+        .record_objection(&objection(
             autumn,
             at(2026, 10, 10, 16, 0),
-            "letter",
-            Some(("赵某", "13900001111")),
-            "反映材料不实。",
-            None,
-        )
+            Channel::Letter,
+            Some(Objector {
+                name: "赵某".into(),
+                contact: "13900001111".into(),
+            }),
+        ))
         .unwrap();
     let late = svc
-        .record_objection(
+        .record_objection(&objection(
             autumn,
             at(2026, 10, 11, 9, 0),
-            "phone",
+            Channel::Phone,
             None,
-            "匿名反映。",
-            None,
-        )
+        ))
         .unwrap();
-    let late_flag = |s: &Service, id: i64| -> bool {
-        s.conn()
-            .query_row("SELECT late FROM objections WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .unwrap()
-    };
+    let late_flag = |s: &Service, id: i64| -> bool { s.objection(id).unwrap().late };
     assert!(
         !late_flag(&svc, on_time),
         "the last day of the notice is in time"
     );
     assert!(late_flag(&svc, late));
-    let r = svc.record_objection(
+    let r = svc.record_objection(&objection(
+        autumn,
+        at(2026, 10, 12, 9, 0),
+        Channel::Letter,
+        None,
+    ));
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("in the future")),
+        "{r:?}"
+    );
+    let r = svc.record_objection(&objection(
         winter,
         at(2026, 10, 9, 9, 0),
-        "letter",
+        Channel::Letter,
         None,
-        "反映问题。",
-        None,
-    );
+    ));
     assert!(
         matches!(r, Err(ServiceError::Invalid(_))),
         "not in a notice: {r:?}"

@@ -180,6 +180,10 @@ pub enum Format {
     Csv,
     Json,
     Xlsx,
+    /// Markdown: the published notice only.
+    Md,
+    /// A self-contained web page: the published notice only.
+    Html,
 }
 
 /// Writes a table; to standard output when `out` is `None` (not for .xlsx).
@@ -226,6 +230,9 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
                 }
             }
             book.save_to_buffer()?
+        }
+        Format::Md | Format::Html => {
+            bail!("Markdown and HTML are made for the published notice only (`export notice`); use csv, json or xlsx")
         }
     };
     emit(&bytes, out)

@@ -46,16 +46,16 @@ pub enum Value {
 }
 
 impl Value {
-    fn text(s: impl Into<String>) -> Value {
+    pub(crate) fn text(s: impl Into<String>) -> Value {
         Value::Text(s.into())
     }
 
     /// A number rounded to two decimals, the precision results are shown at.
-    fn num(n: f64) -> Value {
+    pub(crate) fn num(n: f64) -> Value {
         Value::Num(round2(n))
     }
 
-    fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
             Value::Num(n) => fmt2(*n),
@@ -76,6 +76,8 @@ pub enum Line {
     Title(String),
     /// A line of text across the whole width: who, signatures, remarks.
     Note(String),
+    /// A line set at the right: who issues the form, and the date.
+    Sign(String),
     /// Column headings.
     Header(Vec<String>),
     Row(Vec<Value>),
@@ -90,7 +92,7 @@ pub struct Form {
 }
 
 const MEMBER_FOOTER: &str = "评委签字：______ 日期：______";
-const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日期：____";
+pub(crate) const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日期：____";
 
 /// A criterion's heading with its maximum, and its weight when it is not 1.
 fn criterion_head(c: &Criterion) -> String {
@@ -350,6 +352,23 @@ pub fn withheld_note(n: usize) -> Option<String> {
     })
 }
 
+/// Refuses a format a printed form is not made in: CSV and .xlsx only.
+pub fn require_form_format(kind: &str, format: Format) -> Result<()> {
+    if !matches!(format, Format::Csv | Format::Xlsx) {
+        bail!("the {kind} export is a printed form: use --format csv or xlsx");
+    }
+    Ok(())
+}
+
+/// Writes forms as CSV or .xlsx.
+pub fn write_forms(forms: &[Form], format: Format, out: Option<&Path>) -> Result<()> {
+    let bytes = match format {
+        Format::Xlsx => xlsx(forms)?,
+        _ => csv(forms)?,
+    };
+    files::emit(&bytes, out)
+}
+
 /// Builds the forms of `kind` and writes them; notes on what was left out go to
 /// standard error.
 pub fn export(
@@ -360,12 +379,7 @@ pub fn export(
     format: Format,
     out: Option<&Path>,
 ) -> Result<()> {
-    if format == Format::Json {
-        bail!(
-            "the {} export is a printed form: use --format csv or xlsx",
-            kind.code()
-        );
-    }
+    require_form_format(kind.code(), format)?;
     if member.is_some() && kind != FormKind::Sheet {
         bail!("--member goes with `export sheet`");
     }
@@ -414,11 +428,7 @@ pub fn export(
     if let Some(note) = withheld_note(withheld) {
         eprintln!("{note}");
     }
-    let bytes = match format {
-        Format::Xlsx => xlsx(&forms)?,
-        _ => csv(&forms)?,
-    };
-    files::emit(&bytes, out)?;
+    write_forms(&forms, format, out)?;
     if let Some(out) = out {
         eprintln!("wrote {what} to {}", out.display());
     }
@@ -437,7 +447,7 @@ pub fn csv(forms: &[Form]) -> Result<Vec<u8>> {
             .from_writer(Vec::new());
         for line in &form.lines {
             match line {
-                Line::Title(t) | Line::Note(t) => w.write_record([t])?,
+                Line::Title(t) | Line::Note(t) | Line::Sign(t) => w.write_record([t])?,
                 Line::Header(h) => w.write_record(h)?,
                 Line::Row(cells) => w.write_record(cells.iter().map(Value::shown))?,
             }
@@ -483,6 +493,7 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     let note = XFormat::new().set_align(FormatAlign::Left);
+    let sign = XFormat::new().set_align(FormatAlign::Right);
     let head = XFormat::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -522,12 +533,14 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         for (r, line) in form.lines.iter().enumerate() {
             let r = r as u32;
             match line {
-                Line::Title(t) | Line::Note(t) => {
-                    let f = if matches!(line, Line::Title(_)) {
-                        sheet.set_row_height(r, 28)?;
-                        &title
-                    } else {
-                        &note
+                Line::Title(t) | Line::Note(t) | Line::Sign(t) => {
+                    let f = match line {
+                        Line::Title(_) => {
+                            sheet.set_row_height(r, 28)?;
+                            &title
+                        }
+                        Line::Sign(_) => &sign,
+                        _ => &note,
                     };
                     if last_col > 0 {
                         sheet.merge_range(r, 0, r, last_col, t, f)?;

@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod forms;
+pub mod registers;
 
 use crate::domain::rules::Rules;
 use crate::service::check::CheckReport;
@@ -61,9 +62,12 @@ pub enum Command {
     /// Import a file: organisations, persons, education, work_history, training,
     /// assessments, pay, rewards, declarations or committee (.csv, .xlsx or .json).
     Import { kind: String, file: PathBuf },
-    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx; or the
+    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx; the
     /// printed forms of the overall evaluation: a member's score sheet (sheet), the
-    /// candidates' summary sheets (summary) or the ranking, as CSV or .xlsx.
+    /// candidates' summary sheets (summary) or the ranking, as CSV or .xlsx; the
+    /// published notice (notice) as CSV, .xlsx, Markdown or HTML; the certificate
+    /// register (certificates), the objection register (objections) or the allowance
+    /// roll of a year (allowance), as CSV or .xlsx.
     Export {
         kind: String,
         #[arg(long, value_enum, default_value = "csv")]
@@ -80,6 +84,12 @@ pub enum Command {
         /// With `summary`: only this application's sheet.
         #[arg(long, value_name = "ID")]
         app: Option<i64>,
+        /// With `notice`: this notice (default: the open cycle's newest).
+        #[arg(long, value_name = "ID")]
+        notice: Option<i64>,
+        /// With `allowance`: the year of the roll.
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
     },
     /// Check the database: integrity, foreign keys and the audit hash chain.
     Check,
@@ -275,29 +285,47 @@ pub fn run(cli: Cli) -> Result<()> {
             reveal_ids,
             member,
             app,
+            notice,
+            year,
         }) => {
             let all = || -> Vec<&str> {
                 ExportKind::ALL
                     .iter()
                     .map(|k| k.code())
                     .chain(forms::FormKind::ALL.iter().map(|k| k.code()))
+                    .chain(registers::RegisterKind::ALL.iter().map(|k| k.code()))
                     .collect()
             };
-            match (ExportKind::parse(&kind), forms::FormKind::parse(&kind)) {
-                (None, None) => bail!(
+            let register = registers::RegisterKind::parse(&kind);
+            match (
+                ExportKind::parse(&kind),
+                forms::FormKind::parse(&kind),
+                register,
+            ) {
+                (None, None, None) => bail!(
                     "unknown export kind '{kind}' (one of: {})",
                     all().join(", ")
                 ),
                 _ if format == Format::Xlsx && out.is_none() => {
                     bail!("an .xlsx export needs --out FILE")
                 }
-                (Some(k), _) => {
+                _ if register.is_none() && (notice.is_some() || year.is_some()) => {
+                    bail!("--notice goes with `export notice`, --year with `export allowance`")
+                }
+                (_, _, Some(r)) => {
+                    if reveal_ids || member.is_some() || app.is_some() {
+                        bail!("--reveal-ids, --member and --app go with other exports");
+                    }
+                    let svc = open(&db_or_default(), "cli export")?;
+                    registers::export(&svc, r, notice, year, format, out.as_deref())
+                }
+                (Some(k), _, _) => {
                     if member.is_some() || app.is_some() {
                         bail!("--member and --app go with the sheet and summary exports");
                     }
                     export_table(&db_or_default(), k, format, out.as_deref(), reveal_ids)
                 }
-                (None, Some(form)) => {
+                (None, Some(form), None) => {
                     if reveal_ids {
                         bail!("--reveal-ids goes with the persons export");
                     }

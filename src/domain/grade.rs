@@ -3,14 +3,12 @@
 //! Each enum has a stable English code (stored in the database and the rules file),
 //! a Chinese label (shown in the interface) and parses from either.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// Defines an enum with its English code and Chinese label, and parsing from either.
+/// Defines an enum with its English code and Chinese label, and parsing from either
+/// (used by the other domain modules too).
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, [$($alias:literal),*];)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -46,8 +44,8 @@ macro_rules! coded_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.zh())
             }
         }

@@ -2,8 +2,11 @@
 
 pub mod aggregate;
 pub mod eligibility;
+#[macro_use]
 pub mod grade;
+pub mod certificate;
 pub mod ids;
+pub mod notice;
 pub mod rules;
 pub mod stage;
 pub mod workdays;

@@ -248,7 +248,7 @@ pub struct Facts {
     pub visit_recorded: bool,
     /// The committee's result is final and reaches the target grade's threshold.
     pub result_passed: Option<bool>,
-    /// Objections still open, and upheld ones.
+    /// Objections still open, and upheld ones the chair has not decided on yet.
     pub open_objections: usize,
     pub upheld_objections: usize,
     /// The notice period has ended.

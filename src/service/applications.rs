@@ -216,7 +216,7 @@ impl Service {
             |r| r.get(0),
         )?;
         let (open, upheld): (i64, i64) = self.conn().query_row(
-            "SELECT coalesce(sum(state IN ('received', 'verifying')), 0), coalesce(sum(state = 'upheld'), 0)
+            "SELECT coalesce(sum(state IN ('received', 'verifying')), 0), coalesce(sum(state = 'upheld' AND decision IS NULL), 0)
              FROM objections WHERE application_id = ?1",
             [app.id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -278,6 +278,11 @@ impl Service {
             }
         }
         let app = self.application(app_id)?;
+        if matches!(t, Transition::Advance) && app.position.stage == Stage::Notice {
+            return Err(ServiceError::Invalid(
+                "candidates in the public notice are certified by closing the notice".into(),
+            ));
+        }
         if matches!(t, Transition::NotCertify { .. }) && app.position.stage == Stage::Evaluation {
             return Err(ServiceError::Invalid(
                 "at the evaluation stage the result comes from finalising the scores".into(),

@@ -1,14 +1,20 @@
 //! The demo city: fixtures compiled into the binary, loaded through the importers, then
 //! a 2026 cycle walked through the service layer so that applications stand at every
-//! stage, with scores, conflicts and objections.
+//! stage, with scores, conflicts and objections; then the certificate register with
+//! inspections and job changes.
 
 use super::{Kind, Result, Service, ServiceError};
+use crate::domain::certificate::CertStatus;
 use crate::domain::eligibility::Outcome;
+use crate::domain::notice::{Channel, Step};
 use crate::domain::rules::{Rules, DEMO_RULES};
 use crate::domain::stage::{Stage, Transition};
+use crate::domain::Assessment;
 use crate::domain::Grade;
 use crate::gen::City;
 use crate::service::applications::Rating;
+use crate::service::certificates::{CertificateFilter, NewJobChange};
+use crate::service::notice::{NewObjection, Objector};
 use crate::store::Store;
 use crate::table::Table;
 use chrono::NaiveDate;
@@ -512,30 +518,155 @@ fn walk(svc: &mut Service) -> Result<()> {
             .and_then(|x| x.and_hms_opt(h, 30, 0))
             .unwrap_or_default()
     };
+    // Three objections: a named letter under verification, an anonymous call found
+    // untrue, and an e-mail received this morning.
+    let objection = |app: i64,
+                     received_at,
+                     channel,
+                     objector: Option<(&str, &str)>,
+                     content: &str,
+                     criterion: Option<&str>| NewObjection {
+        app_id: app,
+        received_at,
+        channel,
+        objector: objector.map(|(name, contact)| Objector {
+            name: name.into(),
+            contact: contact.into(),
+        }),
+        content: content.into(),
+        criterion: criterion.map(String::from),
+    };
+    let mut recorded = Vec::new();
     as_member(svc, secretary, |svc| {
         if let Some(&a) = noticed.first() {
-            svc.record_objection(
+            recorded.push(svc.record_objection(&objection(
                 a,
                 at(24, 10),
-                "letter",
+                Channel::Letter,
                 Some(("赵某某", "13900001111")),
                 "反映该同志所在单位党组织近两年未按期换届，工作实绩材料有夸大。",
                 Some("performance"),
-            )?;
+            ))?);
         }
         if let Some(&a) = noticed.get(3) {
-            svc.record_objection(
+            recorded.push(svc.record_objection(&objection(
                 a,
                 at(25, 15),
-                "phone",
+                Channel::Phone,
                 None,
                 "匿名来电反映该同志培训天数材料存疑。",
                 None,
-            )?;
+            ))?);
+        }
+        if let Some(&a) = noticed.get(6) {
+            recorded.push(svc.record_objection(&objection(
+                a,
+                at(26, 9),
+                Channel::Email,
+                Some(("钱某", "qian.demo@example.com")),
+                "反映该同志兼任单位行政职务，专职从事党务工作的时间不足。",
+                Some("tenure"),
+            ))?);
+        }
+        for &id in recorded.iter().take(2) {
+            svc.objection_step(id, &Step::Verify)?;
         }
         Ok(())
     })?;
-    Ok(())
+    if let (Some(&id), Some(&m)) = (recorded.get(1), members.get(2)) {
+        as_member(svc, m, |svc| {
+            svc.objection_step(
+                id,
+                &Step::Dismiss {
+                    findings:
+                        "经查阅培训签到表和结业证书，并向主办单位核实，近12个月培训4天，材料属实。"
+                            .into(),
+                    verified_by: "孙丽华、马晓东".into(),
+                },
+            )
+            .map(|_| ())
+        })?;
+    }
+    after_certification(svc, chair, secretary)
+}
+
+/// The register of holders certified before this cycle, their 2025 annual inspections
+/// (of holders who are not candidates this year) and two job-change reports.
+fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<()> {
+    let mut stmt = svc.conn().prepare(
+        "SELECT p.id, p.current_grade, p.grade_since,
+                (SELECT a.grade FROM assessments a WHERE a.person_id = p.id AND a.year = 2025),
+                EXISTS (SELECT 1 FROM applications x WHERE x.person_id = p.id)
+         FROM persons p WHERE p.current_grade IS NOT NULL ORDER BY p.grade_since, p.id",
+    )?;
+    type Holder = (i64, String, String, Option<String>, bool);
+    let holders: Vec<Holder> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let mut inspect = Vec::new();
+    as_member(svc, secretary, |svc| {
+        for (person, _, since, assessed, candidate) in &holders {
+            let (cert, _) = svc.enter_prior_certificate(*person)?;
+            let assessed = assessed.as_deref().and_then(Assessment::parse);
+            if let (Some(a), false, true) = (assessed, *candidate, since.as_str() < "2026") {
+                inspect.push((cert, a));
+            }
+        }
+        Ok(())
+    })?;
+    for (cert, assessment) in inspect {
+        // A failed inspection of the lowest grade revokes it: the chair's, with a reason.
+        let who = if assessment.is_competent() {
+            secretary
+        } else {
+            chair
+        };
+        as_member(svc, who, |svc| {
+            svc.record_inspection(cert, 2025, assessment, "经评审委员会研究，按认证办法处理")
+                .map(|_| ())
+        })?;
+    }
+    let movers: Vec<i64> = holders
+        .iter()
+        .filter(|h| !h.4)
+        .map(|h| h.0)
+        .filter(|p| {
+            svc.certificates(&CertificateFilter {
+                person_id: Some(*p),
+                status: Some(CertStatus::Valid),
+                ..CertificateFilter::default()
+            })
+            .is_ok_and(|c| !c.is_empty())
+        })
+        .take(2)
+        .collect();
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    as_member(svc, secretary, |svc| {
+        if let Some(&p) = movers.first() {
+            svc.record_job_change(&NewJobChange {
+                person_id: p,
+                change_date: day(6, 1),
+                filed_on: day(6, 8),
+                new_organisation: String::new(),
+                new_position: "党委专职副书记".into(),
+                left_party_work: false,
+            })?;
+        }
+        if let Some(&p) = movers.get(1) {
+            svc.record_job_change(&NewJobChange {
+                person_id: p,
+                change_date: day(10, 12),
+                filed_on: day(10, 20),
+                new_organisation: String::new(),
+                new_position: "行政部经理".into(),
+                left_party_work: true,
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// A fresh in-memory demo database (for tests).

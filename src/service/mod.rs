@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod board;
+pub mod certificates;
 pub mod check;
 pub mod cycle;
 pub mod demo;
@@ -11,10 +12,13 @@ pub mod evaluation;
 pub mod export;
 pub mod import;
 pub mod members;
+pub mod notice;
 pub mod persons;
 pub mod scoring;
 pub mod sheets_export;
 
+use crate::domain::certificate::CertificateError;
+use crate::domain::notice::NoticeError;
 use crate::domain::stage::TransitionError;
 use crate::domain::workdays::CalendarError;
 use crate::domain::Role;
@@ -40,12 +44,29 @@ pub enum ServiceError {
     Invalid(String),
     #[error("refused: {0}")]
     Transition(#[from] TransitionError),
+    #[error("refused: {0}")]
+    Notice(#[from] NoticeError),
+    #[error("refused: {0}")]
+    Certificate(#[from] CertificateError),
     #[error("{0}")]
     Calendar(#[from] CalendarError),
     #[error("import refused, the database is unchanged:\n{0}")]
     Import(ImportError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    /// The refusal in Chinese where the rule that refused has a Chinese text (stage,
+    /// notice and certificate rules); `None` for the others.
+    pub fn zh(&self) -> Option<String> {
+        match self {
+            ServiceError::Transition(e) => Some(e.zh()),
+            ServiceError::Notice(e) => Some(e.zh()),
+            ServiceError::Certificate(e) => Some(e.zh()),
+            _ => None,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for ServiceError {

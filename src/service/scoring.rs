@@ -1,6 +1,5 @@
-//! Overall evaluation (stage 5) and the notice (stage 6): conflicts of interest,
-//! independent score sheets, finalising a result, starting the notice and recording
-//! objections.
+//! Overall evaluation (stage 5): conflicts of interest, independent score sheets and
+//! finalising a result.
 
 use super::applications::{move_stage, Application};
 use super::{AuditNote, Result, Service, ServiceError};
@@ -8,16 +7,12 @@ use crate::domain::aggregate::{self, Aggregate, Sheet};
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
 use crate::domain::Role;
-use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Kinds of declared conflict (回避).
 pub const CONFLICT_KINDS: [&str; 4] = ["relative", "worked_there", "same_org", "other"];
-
-/// Objection channels.
-pub const CHANNELS: [&str; 4] = ["letter", "visit", "phone", "email"];
 
 /// Refuses unless the application is in evaluation with no final result yet.
 pub(super) fn open_evaluation(app: &Application, what: &str) -> Result<()> {
@@ -288,87 +283,5 @@ impl Service {
             ))
         })?;
         Ok(agg)
-    }
-
-    /// Starts the notice for every application at the notice stage not yet noticed;
-    /// the end is computed from the rules' working days.
-    pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
-        self.require(&[Role::Chair], "start the public notice")?;
-        if start < self.today {
-            return Err(ServiceError::Invalid(format!(
-                "the notice cannot start in the past ({start}, today is {})",
-                self.today
-            )));
-        }
-        let cycle = self.open_cycle()?;
-        let (first, last) = cycle
-            .rules
-            .calendar()
-            .period(start, cycle.rules.notice.working_days)?;
-        let cycle_id = cycle.id;
-        self.mutate(|tx, actor| {
-            tx.execute(
-                "INSERT INTO notices (cycle_id, start_date, end_date, status, started_by, started_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-                params![cycle_id, first.to_string(), last.to_string(), actor.member_id, crate::store::now()],
-            )?;
-            let id = tx.last_insert_rowid();
-            let n = tx.execute(
-                "UPDATE applications SET notice_id = ?1 WHERE cycle_id = ?2 AND stage = 'notice' AND status = 'active' AND notice_id IS NULL",
-                params![id, cycle_id],
-            )?;
-            if n == 0 {
-                return Err(ServiceError::Invalid("no finalised candidate is waiting for the notice".into()));
-            }
-            Ok(((id, first, last), AuditNote::new("start", "notice", id).after(json!({"start": first.to_string(), "end": last.to_string(), "candidates": n}))))
-        })
-    }
-
-    /// Records an objection against a candidate in the notice; one received after the
-    /// notice period is flagged late.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_objection(
-        &mut self,
-        app_id: i64,
-        received: chrono::NaiveDateTime,
-        channel: &str,
-        objector: Option<(&str, &str)>,
-        content: &str,
-        criterion: Option<&str>,
-    ) -> Result<i64> {
-        self.require(
-            &[Role::Chair, Role::Member, Role::Secretary],
-            "record an objection",
-        )?;
-        if !CHANNELS.contains(&channel) {
-            return Err(ServiceError::Invalid(format!(
-                "unknown channel '{channel}' (one of: {})",
-                CHANNELS.join(", ")
-            )));
-        }
-        if content.trim().is_empty() {
-            return Err(ServiceError::Invalid(
-                "an objection needs its content".into(),
-            ));
-        }
-        let app = self.application(app_id)?;
-        let notice = app.notice_id.ok_or_else(|| {
-            ServiceError::Invalid(format!("{} is not in a public notice", app.name))
-        })?;
-        let end: String = self.conn().query_row(
-            "SELECT end_date FROM notices WHERE id = ?1",
-            [notice],
-            |r| r.get(0),
-        )?;
-        let late = received.date().to_string() > end;
-        let (name, contact) = objector.unwrap_or(("", ""));
-        self.mutate(|tx, _| {
-            tx.execute(
-                "INSERT INTO objections (application_id, received_at, channel, named, objector_name, objector_contact, content, criterion, late, state, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'received', ?10)",
-                params![app_id, received.format("%Y-%m-%d %H:%M").to_string(), channel, objector.is_some(), name, contact, content, criterion, late, crate::store::now()],
-            )?;
-            let id = tx.last_insert_rowid();
-            Ok((id, AuditNote::new("record", "objection", id).after(json!({"application": app_id, "channel": channel, "named": objector.is_some(), "late": late}))))
-        })
     }
 }

@@ -15,6 +15,7 @@ pub const APPLICATION_ID: i32 = 0x5053_484E;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_scoring_sessions.sql"),
+    include_str!("migrations/003_notice_outcomes.sql"),
 ];
 
 /// The schema version this build writes.
