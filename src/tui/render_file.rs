@@ -273,6 +273,8 @@ fn section(f: &FileView, lang: Lang, theme: &Theme) -> Vec<Line<'static>> {
                 theme.title(),
             ));
             for (number, grade, issued, status) in &p.certificates {
+                let status = crate::domain::certificate::CertStatus::parse(status)
+                    .map_or(status.as_str(), |c| lang.pick(c.zh(), c.code()));
                 out.push(Line::styled(
                     format!("{number} · {} · {issued} · {status}", lang.grade(*grade)),
                     theme.base(),
@@ -287,6 +289,15 @@ fn section(f: &FileView, lang: Lang, theme: &Theme) -> Vec<Line<'static>> {
                 theme.title(),
             ));
             for (year, assessment, passed, outcome) in &p.inspections {
+                let assessment = crate::domain::Assessment::parse(assessment)
+                    .map_or(assessment.as_str(), |a| lang.pick(a.zh(), a.code()));
+                let outcome = match (outcome.as_str(), lang) {
+                    ("kept", Lang::Zh) => "保留等级",
+                    ("lowered", Lang::Zh) => "降级",
+                    ("revoked", Lang::Zh) => "撤销等级",
+                    ("passed", Lang::Zh) => "合格",
+                    (o, _) => o,
+                };
                 out.push(Line::styled(
                     format!(
                         "{year} {assessment} · {} · {outcome}",
