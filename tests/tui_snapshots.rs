@@ -1269,3 +1269,107 @@ fn personnel_file_tabs_reveal_and_back() {
     assert_eq!(app.board().screen, app::Screen::Panel);
     app.finish(&[]);
 }
+
+#[test]
+fn notice_objections_certificates_and_the_allowance_roll() {
+    use pingshen::domain::notice::ObjectionState;
+    let mut app = App::logged_in(Lang::Zh);
+    app.press(KeyCode::Char('6'));
+    assert!(app.board().notice.is_some(), "the demo's notice is running");
+    shots(&mut app, "notice_list");
+
+    // An objection typed in full.
+    app.press(KeyCode::Char('o'));
+    let Some(Form::Fields(f)) = &app.board().form else {
+        panic!("the objection form");
+    };
+    assert_eq!(f.fields.len(), 6);
+    app.press(KeyCode::Tab);
+    app.press(KeyCode::Right); // 来访
+    app.press(KeyCode::Tab);
+    app.typed("李某");
+    app.press(KeyCode::Tab);
+    app.typed("13812345678");
+    app.press(KeyCode::Tab);
+    app.typed("反映该同志工作实绩材料与实际不符");
+    app.press(KeyCode::Tab);
+    app.press(KeyCode::Right); // 政治素质
+    shots(&mut app, "form_objection");
+    let before = app
+        .rt
+        .service()
+        .unwrap()
+        .conn()
+        .query_row("SELECT count(*) FROM objections", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    app.ctrl('s');
+    assert!(app.board().form.is_none(), "{:?}", app.state.message);
+    let after = app
+        .rt
+        .service()
+        .unwrap()
+        .conn()
+        .query_row("SELECT count(*) FROM objections", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    assert_eq!(after, before + 1);
+
+    // The register: the new one verified and upheld, then the chair's decision.
+    app.press(KeyCode::Char('b'));
+    assert_eq!(app.board().screen, app::Screen::Objections);
+    shots(&mut app, "objections");
+    app.press(KeyCode::Char('G'));
+    app.press(KeyCode::Char('v'));
+    app.press(KeyCode::Char('u'));
+    app.typed("经向所在单位核实，实绩材料中两项数据有出入");
+    shots(&mut app, "form_uphold");
+    app.ctrl('s');
+    let last = app.board().objections.last().unwrap().clone();
+    assert_eq!(last.state, ObjectionState::Upheld);
+    assert_eq!(last.contact_masked, "*******5678", "the contact is masked");
+    app.press(KeyCode::Char('c'));
+    shots(&mut app, "form_decide");
+    app.press(KeyCode::Esc);
+    // Filtering by state.
+    app.press(KeyCode::Char('f'));
+    app.press(KeyCode::Char('f'));
+    app.press(KeyCode::Char('f'));
+    assert_eq!(app.board().objection_filter, Some(ObjectionState::Upheld));
+    app.shot("objections_upheld_80x24", 80, 24);
+    let screen = app.draw(120, 40).text();
+    assert!(!screen.contains("13812345678"), "never the full contact");
+
+    // Certificates and the allowance roll.
+    app.press(KeyCode::Tab);
+    assert_eq!(app.board().screen, app::Screen::Certificates);
+    assert!(!app.board().certificates.is_empty());
+    shots(&mut app, "certificates");
+    app.press(KeyCode::Char('n'));
+    shots(&mut app, "form_inspection");
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('a'));
+    assert!(app
+        .board()
+        .allowance
+        .as_ref()
+        .is_some_and(|r| !r.rows.is_empty()));
+    shots(&mut app, "allowance");
+    app.press(KeyCode::Esc);
+    assert_eq!(app.board().screen, app::Screen::List);
+
+    // Closing is refused while the period runs, with the reason.
+    app.press(KeyCode::Char('F'));
+    app.press(KeyCode::Char('y'));
+    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    app.shot("notice_close_refused_80x24", 80, 24);
+
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Char('b'));
+    shots(&mut app, "objections_en");
+    app.press(KeyCode::Esc);
+    shots(&mut app, "notice_list_en");
+    app.finish(&[]);
+}

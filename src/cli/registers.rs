@@ -476,6 +476,23 @@ pub fn export(
     format: Format,
     out: Option<&Path>,
 ) -> Result<()> {
+    let what = write(svc, kind, notice, year, format, out)?;
+    if let Some(out) = out {
+        eprintln!("wrote {what} to {}", out.display());
+    }
+    Ok(())
+}
+
+/// Builds a document and writes it (to standard output when `out` is `None`);
+/// returns what was written, in a few words.
+pub fn write(
+    svc: &Service,
+    kind: RegisterKind,
+    notice: Option<i64>,
+    year: Option<i32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<String> {
     if notice.is_some() && kind != RegisterKind::Notice {
         bail!("--notice goes with `export notice`");
     }
@@ -531,10 +548,7 @@ pub fn export(
         Format::Html => files::emit(html(&forms[0]).as_bytes(), out)?,
         _ => forms::write_forms(&forms, format, out)?,
     }
-    if let Some(out) = out {
-        eprintln!("wrote {what} to {}", out.display());
-    }
-    Ok(())
+    Ok(what)
 }
 
 #[cfg(test)]

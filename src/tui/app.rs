@@ -101,6 +101,8 @@ pub enum ReasonFor {
     Override,
     Withdraw,
     Reopen,
+    /// The objector withdraws an objection (`app` holds the objection's id).
+    WithdrawObjection,
 }
 
 impl ReasonFor {
@@ -112,6 +114,7 @@ impl ReasonFor {
             ReasonFor::Override => lang.pick("破格通过", "Override failing checks"),
             ReasonFor::Withdraw => lang.pick("本人撤回", "Withdrawn by the applicant"),
             ReasonFor::Reopen => lang.pick("重新评定", "Reopen the result"),
+            ReasonFor::WithdrawObjection => lang.pick("异议撤回", "Objection withdrawn"),
         }
     }
 }
@@ -169,6 +172,8 @@ pub enum Form {
     },
     /// A yes/no question before a step that matters.
     Confirm(Confirm),
+    /// A form of fields (the notice, objections, certificates).
+    Fields(Box<super::fields::Fields>),
     /// Discard a half-typed form?
     Discard(Box<Form>),
 }
@@ -193,6 +198,12 @@ pub enum Confirm {
         drafts: usize,
         pending: usize,
     },
+    /// Close the notice: certify its candidates.
+    CloseNotice {
+        id: i64,
+        candidates: usize,
+        end: String,
+    },
 }
 
 /// Conflict kinds a member may declare (the same organisation is found by itself).
@@ -214,6 +225,7 @@ impl Form {
             } => !visitors.trim().is_empty() || !findings.trim().is_empty(),
             Form::Comment { text, .. } | Form::Revise { text, .. } => !text.trim().is_empty(),
             Form::Conflict { reason, .. } => !reason.trim().is_empty(),
+            Form::Fields(f) => f.is_dirty(),
             Form::Confirm(_) | Form::Discard(_) => false,
         }
     }
@@ -236,12 +248,16 @@ impl Form {
             },
             Form::Comment { text, .. } | Form::Revise { text, .. } => Some(text),
             Form::Conflict { reason, field, .. } => (*field == 2).then_some(reason),
+            Form::Fields(f) => f.text_mut(),
             Form::Confirm(_) | Form::Discard(_) => None,
         }
     }
 
     fn multiline(&self) -> bool {
-        matches!(self, Form::Reason { .. } | Form::Visit { field: 2, .. })
+        match self {
+            Form::Fields(f) => f.multiline(),
+            _ => matches!(self, Form::Reason { .. } | Form::Visit { field: 2, .. }),
+        }
     }
 }
 
@@ -312,6 +328,31 @@ pub enum Effect {
     LoadOverview,
     /// Open a person's file.
     OpenFile(i64),
+    StartNotice(NaiveDate),
+    RecordObjection(crate::service::notice::NewObjection),
+    ObjectionStep {
+        id: i64,
+        step: crate::domain::notice::Step,
+    },
+    Decide {
+        id: i64,
+        decision: crate::domain::notice::Decision,
+        reason: String,
+    },
+    CloseNotice(i64),
+    Export {
+        what: super::fields::ExportWhat,
+        format: crate::cli::files::Format,
+    },
+    Inspection {
+        certificate: i64,
+        year: i32,
+        assessment: crate::domain::Assessment,
+        reason: String,
+    },
+    JobChange(crate::service::certificates::NewJobChange),
+    /// Load the objection register, the certificates and the allowance roll.
+    LoadRegisters,
     /// Reveal the file's ID number, phone and address (audited).
     Reveal(i64),
     Finalise(i64),
@@ -340,6 +381,12 @@ pub enum Screen {
     Ranking,
     /// A personnel file.
     File,
+    /// The objection register.
+    Objections,
+    /// The certificate register.
+    Certificates,
+    /// The 红领津贴 roll of a year.
+    Allowance,
 }
 
 /// A personnel file on screen, and where Esc goes back to.
@@ -413,6 +460,15 @@ pub struct Board {
     pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
     /// The personnel file shown.
     pub file: Option<FileView>,
+    /// Stage 6: the newest notice, the registers and the allowance roll.
+    pub notice: Option<crate::service::notice::NoticeView>,
+    pub objections: Vec<crate::service::notice::ObjectionRow>,
+    pub objection_filter: Option<crate::domain::notice::ObjectionState>,
+    pub certificates: Vec<crate::service::certificates::CertificateRow>,
+    pub allowance: Option<crate::service::certificates::AllowanceRoll>,
+    pub allowance_year: i32,
+    /// The rules' criteria: key, name, English name (for the objection form).
+    pub criteria: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -468,6 +524,8 @@ impl State {
                     Screen::Panel => Mode::Panel,
                     Screen::Progress | Screen::Results | Screen::Ranking => Mode::Overview,
                     Screen::File => Mode::File,
+                    Screen::Objections => Mode::Objections,
+                    Screen::Certificates | Screen::Allowance => Mode::Certificates,
                 }
             }
         } else {
@@ -709,6 +767,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Panel => super::eval::panel_update(state, action),
         Mode::Overview => super::eval::overview_update(state, action),
         Mode::File => super::file::file_update(state, action),
+        Mode::Objections | Mode::Certificates => super::notice::register_update(state, action),
     }
 }
 
@@ -820,6 +879,16 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::NextField | Action::PrevField if matches!(form, Form::Fields(_)) => {
+            if let Form::Fields(f) = form {
+                if action == Action::NextField {
+                    f.next()
+                } else {
+                    f.prev()
+                }
+            }
+            vec![]
+        }
         Action::NextField | Action::PrevField => {
             let n = match form {
                 Form::Visit { .. } => 4,
@@ -837,6 +906,7 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Choose => {
             match form {
+                Form::Fields(f) => f.choose(),
                 Form::Visit {
                     rating, field: 3, ..
                 } => *rating = (*rating + 1) % RATINGS.len(),
@@ -867,6 +937,12 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Form::Conflict { field, .. } = form {
                 if action == Action::Submit && *field < 2 {
                     *field += 1;
+                    return vec![];
+                }
+            }
+            if let Form::Fields(f) = form {
+                if action == Action::Submit && !f.last() {
+                    f.next();
                     return vec![];
                 }
             }
@@ -917,6 +993,10 @@ fn submit_form(
                     transition: Transition::Withdraw { reason },
                 },
                 ReasonFor::Reopen => Effect::Reopen { app, reason },
+                ReasonFor::WithdrawObjection => Effect::ObjectionStep {
+                    id: app,
+                    step: crate::domain::notice::Step::Withdraw { note: reason },
+                },
             }
         }
         Form::Comment {
@@ -1023,6 +1103,13 @@ fn submit_form(
                 rating: RATINGS[rating % RATINGS.len()],
             }
         }
+        Form::Fields(f) => match f.submit(lang, today) {
+            Ok(effect) => effect,
+            Err(m) => {
+                *message = Some(Message::Error(m));
+                return vec![];
+            }
+        },
         Form::Confirm(_) | Form::Discard(_) => return vec![],
     };
     b.form = None;
@@ -1068,6 +1155,12 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         | Action::Conflict
         | Action::Reopen => return super::eval::table_action(state, keymap, action),
         Action::PersonFile => return super::file::open_current(state),
+        Action::StartNotice
+        | Action::Objection
+        | Action::Objections
+        | Action::Certificates
+        | Action::CloseNotice
+        | Action::Export => return super::notice::table_action(state, keymap, action),
         _ => {}
     }
     let Some(b) = state.board.as_mut() else {

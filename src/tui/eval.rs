@@ -145,6 +145,7 @@ pub fn confirmed(c: &Confirm) -> Option<Effect> {
         },
         Confirm::Finalise { app, .. } => Effect::Finalise(*app),
         Confirm::CloseScoring { .. } => Effect::CloseScoring,
+        Confirm::CloseNotice { id, .. } => Effect::CloseNotice(*id),
     })
 }
 

@@ -15,6 +15,10 @@ pub enum Mode {
     Overview,
     /// A personnel file.
     File,
+    /// The objection register.
+    Objections,
+    /// The certificate register and the allowance roll.
+    Certificates,
     Input,
     Help,
 }
@@ -68,6 +72,20 @@ pub enum Action {
     Reveal,
     NextTab,
     PrevTab,
+    StartNotice,
+    Objection,
+    Objections,
+    Certificates,
+    CloseNotice,
+    Export,
+    Verify,
+    Uphold,
+    Dismiss,
+    WithdrawObjection,
+    Decide,
+    Inspection,
+    JobChange,
+    Allowance,
 }
 
 /// One binding of the table.
@@ -332,7 +350,7 @@ mod tests {
             .filter(|b| b.hint)
             .map(|b| b.keys[0].as_str())
             .collect();
-        assert_eq!(hints, vec!["i", "a", "v", "r", "?", "q"]);
+        assert_eq!(hints, vec!["a", "v", "r", "?", "q"]);
         // Enter opens the details on most stages and the score sheet on stage 5.
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(

@@ -4,12 +4,15 @@
 
 pub mod app;
 pub mod eval;
+pub mod fields;
 pub mod file;
 pub mod i18n;
 pub mod keymap;
+pub mod notice;
 pub mod render;
 pub mod render_eval;
 pub mod render_file;
+pub mod render_notice;
 pub mod theme;
 
 use crate::domain::eligibility::fmt_num;
@@ -214,6 +217,15 @@ impl Runtime {
             Effect::LoadOverview => self.load_overview(state).map(|_| None),
             Effect::OpenFile(person) => self.open_file(state, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(state, person),
+            Effect::LoadRegisters => self.load_registers(state).map(|_| None),
+            e @ (Effect::StartNotice(_)
+            | Effect::RecordObjection(_)
+            | Effect::ObjectionStep { .. }
+            | Effect::Decide { .. }
+            | Effect::CloseNotice(_)
+            | Effect::Export { .. }
+            | Effect::Inspection { .. }
+            | Effect::JobChange(_)) => self.run_notice(state, e),
             other => self.run_evaluation(state, other),
         };
         match outcome {
@@ -241,8 +253,23 @@ impl Runtime {
         let cycle = svc.open_cycle()?;
         let role = svc.role();
         let member = svc.actor().name.clone();
+        let criteria = cycle
+            .rules
+            .criteria
+            .iter()
+            .map(|c| (c.key.clone(), c.name.clone(), c.name_en.clone()))
+            .collect();
+        let last_year = state
+            .today
+            .format("%Y")
+            .to_string()
+            .parse::<i32>()
+            .unwrap_or(0)
+            - 1;
         state.board = Some(Board {
             member,
+            criteria,
+            allowance_year: last_year,
             member_id: svc.actor().member_id.unwrap_or(0),
             role,
             cycle: cycle.name,
@@ -263,6 +290,13 @@ impl Runtime {
         self.seen_version = svc.store().data_version();
         b.counts = svc.stage_counts(b.cycle_id)?;
         b.rows = svc.stage_rows(b.cycle_id, stage)?;
+        if stage == crate::domain::Stage::Notice {
+            b.notice = match svc.latest_notice() {
+                Ok(n) => Some(n),
+                Err(ServiceError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+        }
         if stage == crate::domain::Stage::Evaluation {
             b.session = Some(svc.session(b.cycle_id)?);
             b.my_cells = svc.my_cells(b.cycle_id)?;
@@ -292,6 +326,9 @@ impl Runtime {
         };
         match b.screen {
             Screen::List => Ok(()),
+            Screen::Objections | Screen::Certificates | Screen::Allowance => {
+                self.load_registers(state)
+            }
             Screen::File => match b.file.as_ref().map(|f| f.file.id) {
                 Some(id) => self.open_file(state, id),
                 None => Ok(()),
@@ -492,7 +529,9 @@ impl Runtime {
                     ),
                     None => text(
                         format!("已提交 {name} 的评分表；名单中已没有待评的候选人"),
-                        format!("Submitted the sheet for {name}; nobody in the list is left to score"),
+                        format!(
+                            "Submitted the sheet for {name}; nobody in the list is left to score"
+                        ),
                     ),
                 })
             }
@@ -553,6 +592,158 @@ impl Runtime {
                 let person = svc.application(app)?.person_id;
                 svc.declare_conflict(member, person, kind, &reason)?;
                 Ok(text("已申报回避".into(), "Conflict declared".into()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Loads the objection register, the certificate register and the allowance roll.
+    fn load_registers(&mut self, state: &mut State) -> Result<(), ServiceError> {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+            return Ok(());
+        };
+        b.objections = svc.objections(&crate::service::notice::ObjectionFilter::default())?;
+        b.certificates =
+            svc.certificates(&crate::service::certificates::CertificateFilter::default())?;
+        b.allowance = if b.screen == Screen::Allowance {
+            Some(svc.allowance_roll(b.allowance_year)?)
+        } else {
+            None
+        };
+        b.cursor = b.cursor.min(notice::register_len(b).saturating_sub(1));
+        Ok(())
+    }
+
+    /// The effects of stage 6: the notice, objections, certificates and exports.
+    fn run_notice(
+        &mut self,
+        state: &mut State,
+        effect: Effect,
+    ) -> Result<Option<String>, ServiceError> {
+        let lang = state.lang;
+        let zh = lang == Lang::Zh;
+        let text = |z: String, e: String| Some(if zh { z } else { e });
+        let svc = self.svc.as_mut().expect("logged in");
+        match effect {
+            Effect::StartNotice(start) => {
+                let (_, first, last) = svc.start_notice(start)?;
+                Ok(text(
+                    format!("公示已开始：{first} 至 {last}"),
+                    format!("The notice runs from {first} to {last}"),
+                ))
+            }
+            Effect::RecordObjection(o) => {
+                let id = svc.record_objection(&o)?;
+                let late = svc.objection(id)?.late;
+                Ok(text(
+                    format!(
+                        "已登记第 {id} 号异议{}",
+                        if late {
+                            "（公示期满后收到，已标记）"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "Objection {id} recorded{}",
+                        if late {
+                            " (after the period: flagged late)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ))
+            }
+            Effect::ObjectionStep { id, step } => {
+                let s = svc.objection_step(id, &step)?;
+                Ok(text(
+                    format!("第 {id} 号异议：{}", s.zh()),
+                    format!("Objection {id}: {}", s.code()),
+                ))
+            }
+            Effect::Decide {
+                id,
+                decision,
+                reason,
+            } => {
+                svc.decide_objection(id, decision, &reason)?;
+                Ok(text(
+                    format!("已作出决定：{}", decision.zh()),
+                    format!("Decided: {}", decision.code()),
+                ))
+            }
+            Effect::CloseNotice(id) => {
+                let r = svc.close_notice(id)?;
+                Ok(text(
+                    format!(
+                        "公示已结束：{} 人获颁证书，{} 人未予认证",
+                        r.certified.len(),
+                        r.not_certified.len()
+                    ),
+                    format!(
+                        "Notice closed: {} certified, {} not certified",
+                        r.certified.len(),
+                        r.not_certified.len()
+                    ),
+                ))
+            }
+            Effect::Export { what, format } => {
+                use crate::cli::registers::RegisterKind;
+                let (kind, year, stem) = match what {
+                    fields::ExportWhat::Notice => {
+                        (RegisterKind::Notice, None, "公示名单".to_string())
+                    }
+                    fields::ExportWhat::Objections => {
+                        (RegisterKind::Objections, None, "异议登记簿".to_string())
+                    }
+                    fields::ExportWhat::Certificates => {
+                        (RegisterKind::Certificates, None, "证书登记簿".to_string())
+                    }
+                    fields::ExportWhat::Allowance(y) => (
+                        RegisterKind::Allowance,
+                        Some(y),
+                        format!("红领津贴名册-{y}"),
+                    ),
+                };
+                let ext = match format {
+                    crate::cli::files::Format::Html => "html",
+                    crate::cli::files::Format::Md => "md",
+                    crate::cli::files::Format::Xlsx => "xlsx",
+                    crate::cli::files::Format::Json => "json",
+                    crate::cli::files::Format::Csv => "csv",
+                };
+                let path = std::env::current_dir()
+                    .unwrap_or_default()
+                    .join(format!("{stem}.{ext}"));
+                crate::cli::registers::write(svc, kind, None, year, format, Some(&path))
+                    .map_err(|e| ServiceError::Invalid(format!("{e:#}")))?;
+                Ok(text(
+                    format!("已导出：{}", path.display()),
+                    format!("Exported: {}", path.display()),
+                ))
+            }
+            Effect::Inspection {
+                certificate,
+                year,
+                assessment,
+                reason,
+            } => {
+                let outcome = svc.record_inspection(certificate, year, assessment, &reason)?;
+                Ok(text(
+                    format!("{year} 年检：{}", outcome.zh()),
+                    format!("Inspection {year}: {}", outcome.code()),
+                ))
+            }
+            Effect::JobChange(j) => {
+                svc.record_job_change(&j)?;
+                Ok(text(
+                    if j.left_party_work {
+                        "职务变动已登记：已离开党务岗位，证书待复核".into()
+                    } else {
+                        "职务变动已登记".into()
+                    },
+                    "Job change recorded".into(),
+                ))
             }
             _ => Ok(None),
         }
@@ -629,6 +820,7 @@ fn invalid_zh(m: &str) -> Option<String> {
 pub fn error_text(e: &ServiceError, lang: Lang) -> String {
     match (e, lang) {
         (ServiceError::Transition(t), Lang::Zh) => t.zh(),
+        (e, Lang::Zh) if e.zh().is_some() => e.zh().unwrap_or_default(),
         (ServiceError::Forbidden(m), Lang::Zh) if m.starts_with("回避") => {
             render_eval::recusal_zh(m)
         }

@@ -371,6 +371,18 @@ fn board(
             }
             state.page
         }
+        Screen::Objections => {
+            super::render_notice::objections(state, b, theme, frame, rows[1]);
+            state.page
+        }
+        Screen::Certificates => {
+            super::render_notice::certificates(state, b, theme, frame, rows[1]);
+            state.page
+        }
+        Screen::Allowance => {
+            super::render_notice::allowance(state, b, theme, frame, rows[1]);
+            state.page
+        }
     };
     status(state, b, theme, keymap, frame, rows[2]);
     if let Some(form) = &b.form {
@@ -490,6 +502,12 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         title.push_str(&format!(
             " · {}",
             render_eval::session_label(b.session.as_ref(), lang)
+        ));
+    }
+    if stage == Stage::Notice {
+        title.push_str(&format!(
+            " · {}",
+            super::render_notice::notice_label(b, lang)
         ));
     }
     if b.sort != super::app::Sort::Declared {
@@ -1135,6 +1153,36 @@ fn form_popup(
                 l,
             )
         }
+        Form::Fields(f) => {
+            let mut l = Vec::new();
+            for (i, fl) in f.fields.iter().enumerate() {
+                match &fl.kind {
+                    super::fields::Kind::Choice(options) => {
+                        l.push(Line::styled(
+                            fl.label.clone(),
+                            if i == f.at {
+                                theme.accent()
+                            } else {
+                                theme.muted()
+                            },
+                        ));
+                        let mut spans = vec![Span::raw(" ")];
+                        for (k, o) in options.iter().enumerate() {
+                            let st = if k == fl.choice {
+                                theme.selected()
+                            } else {
+                                theme.base()
+                            };
+                            spans.push(Span::styled(format!(" {o} "), st));
+                            spans.push(Span::raw(" "));
+                        }
+                        l.push(Line::from(spans));
+                    }
+                    _ => l.extend(field(fl.label.clone(), &fl.text, i == f.at)),
+                }
+            }
+            (f.title.clone(), l)
+        }
         Form::Confirm(c) => {
             let (title, text) = match (c, lang) {
                 (Confirm::Submit { name, empty, .. }, _) => {
@@ -1197,6 +1245,28 @@ fn form_popup(
                         t,
                     )
                 }
+                (
+                    Confirm::CloseNotice {
+                        candidates, end, ..
+                    },
+                    Lang::Zh,
+                ) => (
+                    "结束公示".to_string(),
+                    format!(
+                        "公示期至 {end}。结束后，没有未办结异议的 {candidates} 名候选人中符合条件者将按公示等级获颁证书，证书编号按顺序生成；有未办结异议时不能结束。结束公示吗？"
+                    ),
+                ),
+                (
+                    Confirm::CloseNotice {
+                        candidates, end, ..
+                    },
+                    Lang::En,
+                ) => (
+                    "Close the notice".to_string(),
+                    format!(
+                        "The notice ran to {end}. Closing certifies its {candidates} candidate(s) without an open objection at the notified grade, with certificate numbers in sequence; it is refused while any objection is open. Close the notice?"
+                    ),
+                ),
                 (Confirm::CloseScoring { drafts, pending }, Lang::Zh) => (
                     "结束评分".to_string(),
                     format!(
@@ -1241,6 +1311,7 @@ fn form_popup(
             Action::Submit,
             Action::Back,
         ],
+        Form::Fields(_) => &[Action::NextField, Action::Save, Action::Back],
         Form::Confirm(_) | Form::Discard(_) => &[],
     };
     if let Form::Confirm(_) = form {
@@ -1282,6 +1353,17 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
             lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
         ),
         (Mode::File, lang.pick("人员档案", "The personnel file")),
+        (
+            Mode::Objections,
+            lang.pick("异议登记簿", "The objection register"),
+        ),
+        (
+            Mode::Certificates,
+            lang.pick(
+                "证书登记簿与津贴名册",
+                "Certificates and the allowance roll",
+            ),
+        ),
         (Mode::Input, lang.pick("表单", "Forms")),
         (Mode::Login, lang.pick("登录", "Log in")),
         (Mode::Help, lang.pick("帮助", "Help")),

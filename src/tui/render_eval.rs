@@ -866,18 +866,37 @@ pub fn ranking(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area:
     );
 }
 
-/// What the acting member may do on stage 5, for the hints: members do not see the
-/// chair's keys, the secretary does not score.
+/// What the acting member may do, for the hints: members do not see the chair's
+/// keys, the secretary does not score or decide.
 pub fn role_allows(role: Option<Role>, action: super::keymap::Action) -> bool {
     use super::keymap::Action as A;
     match role {
         Some(Role::Member) => !matches!(
             action,
-            A::Progress | A::Results | A::Session | A::Finalise | A::Reopen | A::Reveal
+            A::Progress
+                | A::Results
+                | A::Session
+                | A::Finalise
+                | A::Reopen
+                | A::Reveal
+                | A::StartNotice
+                | A::CloseNotice
+                | A::Decide
+                | A::Inspection
+                | A::JobChange
         ),
         Some(Role::Secretary) => !matches!(
             action,
-            A::ScorePanel | A::Session | A::Conflict | A::Finalise | A::Reopen
+            A::ScorePanel
+                | A::Session
+                | A::Conflict
+                | A::Finalise
+                | A::Reopen
+                | A::StartNotice
+                | A::CloseNotice
+                | A::Decide
+                | A::Uphold
+                | A::Dismiss
         ),
         _ => true,
     }
