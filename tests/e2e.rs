@@ -420,7 +420,7 @@ fn one_application_through_four_stages_by_keyboard() {
     app.log_in("周明远", "1001");
     app.send("5");
     app.filter(name);
-    app.wait_for_all(&["综合评定 · 1 件 · 评分", &format!("筛选 {name}"), "进行中"]);
+    app.wait_for_all(&[&format!("综合评定 · 1 件 · 筛选 {name} · 评分"), "进行中"]);
     // Escape clears the filter: the whole stage again, as many as the database holds.
     app.esc();
     app.wait_for(&format!("综合评定 · {at_evaluation} 件"));
@@ -597,6 +597,86 @@ fn a_member_scores_by_keys_while_the_chairs_board_follows() {
             ("recognition".to_string(), 12.0),
         ]
     );
+    let store = Store::open(&fx.db).unwrap();
+    assert!(pingshen::store::audit::verify(store.conn())
+        .unwrap()
+        .1
+        .is_empty());
+}
+
+#[test]
+fn an_objection_recorded_and_dismissed_by_keys_alone() {
+    let fx = Fixture::new();
+    let conn = fx.conn();
+    // A candidate on the notice with no objection yet, whose name is unique.
+    let (app_id, name): (i64, String) = conn
+        .query_row(
+            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
+             WHERE a.notice_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id)
+               AND (SELECT count(*) FROM persons q WHERE instr(q.name, p.name) > 0) = 1
+             ORDER BY a.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the demo notice has such a candidate");
+    drop(conn);
+    const CTRL_S: &str = "\x13";
+
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
+    app.log_in("陈静怡", "1002");
+    app.send("6");
+    app.wait_for("公示期");
+    app.filter(&name);
+    app.wait_for(&format!("筛选 {name}"));
+    app.send("o");
+    app.wait_for(&format!("登记异议 · {name}"));
+    // Received (kept), channel: 来电, objector, contact, content.
+    app.send(TAB);
+    app.send(RIGHT);
+    app.send(RIGHT);
+    app.send(TAB);
+    app.send("钱某");
+    app.send(TAB);
+    app.send("13900002222");
+    app.send(TAB);
+    app.send("来电反映该同志培训天数材料存疑");
+    app.send(CTRL_S);
+    app.wait_for("号异议");
+    // The register: verify, then dismiss with findings.
+    app.send("b");
+    app.wait_for("异议登记簿");
+    app.send("G");
+    app.wait_for("钱某");
+    app.send("v");
+    app.wait_for("核查中");
+    app.send("d");
+    app.wait_for("认定异议不属实");
+    app.send("经查阅培训签到记录，培训天数属实");
+    app.send(CTRL_S);
+    app.wait_for("异议：不属实");
+    assert!(
+        !app.screen().contains("13900002222"),
+        "the contact is never shown in full"
+    );
+    app.esc();
+    app.send("q");
+    assert!(app.wait_exit());
+
+    let conn = fx.conn();
+    let (state, channel, findings, verified_by, contact): (String, String, String, String, String) =
+        conn.query_row(
+            "SELECT state, channel, findings, verified_by, objector_contact FROM objections
+             WHERE application_id = ?1",
+            [app_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(state, "dismissed");
+    assert_eq!(channel, "phone");
+    assert_eq!(findings, "经查阅培训签到记录，培训天数属实");
+    assert_eq!(verified_by, "陈静怡");
+    assert_eq!(contact, "13900002222", "stored in full");
     let store = Store::open(&fx.db).unwrap();
     assert!(pingshen::store::audit::verify(store.conn())
         .unwrap()

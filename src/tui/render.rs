@@ -13,6 +13,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 /// Actions that decide on an application (chair and members only).
 const DECISIONS: [Action; 4] = [
@@ -498,18 +499,6 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         b.view.len(),
         lang.pick("件", "applications")
     );
-    if stage == Stage::Evaluation {
-        title.push_str(&format!(
-            " · {}",
-            render_eval::session_label(b.session.as_ref(), lang)
-        ));
-    }
-    if stage == Stage::Notice {
-        title.push_str(&format!(
-            " · {}",
-            super::render_notice::notice_label(b, lang)
-        ));
-    }
     if b.sort != super::app::Sort::Declared {
         title.push_str(&format!(" · {}", b.sort.label(lang)));
     }
@@ -520,6 +509,25 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
             b.filter,
             if b.filtering { "▏" } else { "" }
         ));
+    }
+    // How scoring or the notice stands, in full when it fits, else in short.
+    let labels = match stage {
+        Stage::Evaluation => vec![
+            render_eval::session_label(b.session.as_ref(), lang),
+            render_eval::session_short(b.session.as_ref(), lang),
+        ],
+        Stage::Notice => vec![
+            super::render_notice::notice_label(b, lang),
+            super::render_notice::notice_short(b, lang),
+        ],
+        _ => vec![],
+    };
+    let room = usize::from(area.width).saturating_sub(6);
+    if let Some(l) = labels
+        .iter()
+        .find(|l| title.width() + 3 + l.width() <= room)
+    {
+        title.push_str(&format!(" · {l}"));
     }
     let outer = block(&title, theme, b.pane == Pane::Table && b.form.is_none());
     let inner = outer.inner(area);

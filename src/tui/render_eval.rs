@@ -59,6 +59,16 @@ pub fn session_label(s: Option<&Session>, lang: Lang) -> String {
     }
 }
 
+/// The scoring session in a word or two.
+pub fn session_short(s: Option<&Session>, lang: Lang) -> String {
+    match s {
+        Some(Session::Open { .. }) => lang.pick("评分中", "scoring"),
+        Some(Session::Closed { .. }) => lang.pick("评分已结束", "closed"),
+        _ => lang.pick("未开始", "not opened"),
+    }
+    .to_string()
+}
+
 /// `2026-11-26 09:30:00` -> `2026-11-26 09:30`.
 fn short_time(at: &str) -> String {
     let t = at.replace('T', " ");

@@ -35,6 +35,22 @@ pub fn notice_label(b: &Board, lang: Lang) -> String {
     }
 }
 
+/// How the notice stands, in a few words.
+pub fn notice_short(b: &Board, lang: Lang) -> String {
+    match &b.notice {
+        None => lang.pick("未公示", "no notice"),
+        Some(n) if n.closed => lang.pick("公示已结束", "closed"),
+        Some(n) if n.ended => lang.pick("待结束公示", "to close"),
+        Some(n) => {
+            return match lang {
+                Lang::Zh => format!("剩 {} 个工作日", n.days_left),
+                Lang::En => format!("{} day(s) left", n.days_left),
+            }
+        }
+    }
+    .to_string()
+}
+
 fn state_style(s: ObjectionState, theme: &Theme) -> ratatui::style::Style {
     match s {
         ObjectionState::Received | ObjectionState::Verifying => theme.warn(),
