@@ -1173,7 +1173,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
                 // The pane clamps what it shows; this keeps the count from running
                 // far past the end, so k answers at once.
                 let lines = b.detail.as_ref().map_or(0, |d| {
-                    13 + d.checks.len()
+                    15 + d.checks.len()
                         + 2 * d.history.len()
                         + d.visits
                             .iter()

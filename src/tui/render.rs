@@ -786,6 +786,43 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         )),
     ]));
     lines.push(Line::from(vec![label("测试", "Test"), Span::raw(test)]));
+    // On the notice: how the objections to the candidate stand.
+    if let Some(c) = b
+        .notice
+        .as_ref()
+        .and_then(|n| n.candidates.iter().find(|c| c.app_id == d.app.id))
+    {
+        let o = &c.objections;
+        let text = match lang {
+            Lang::Zh => o.zh(),
+            Lang::En if o.total() == 0 => "none".to_string(),
+            Lang::En => format!(
+                "{} open, {} upheld ({} undecided), {} dismissed, {} withdrawn",
+                o.open(),
+                o.upheld,
+                o.undecided,
+                o.dismissed,
+                o.withdrawn
+            ),
+        };
+        lines.push(Line::from(vec![
+            label("异议", "Objections"),
+            Span::styled(
+                text,
+                if o.open() + o.undecided > 0 {
+                    theme.warn()
+                } else {
+                    theme.base()
+                },
+            ),
+        ]));
+        if let Some(n) = &c.certificate {
+            lines.push(Line::from(vec![
+                label("证书", "Certificate"),
+                Span::raw(n.clone()),
+            ]));
+        }
+    }
     if let (Some(r), Some(passed)) = (d.app.result_score, d.app.result_passed) {
         let threshold = d
             .threshold
