@@ -413,6 +413,35 @@ impl App {
         for h in hints {
             out.extend(hint_problems(lang, &h, &keys));
         }
+        // Anywhere on a Chinese screen: no English word but key names, the program's
+        // and file's names, file formats and certificate-number codes.
+        if lang == Lang::Zh {
+            const ALLOWED: [&str; 11] = [
+                "pingshen", "demo", "sqlite", "HTML", "Markdown", "CSV", "Excel", "xlsx", "NJ",
+                "GJ", "CJ",
+            ];
+            // What the user typed is theirs.
+            let typed: Vec<&str> = [
+                self.state.login.filter.as_str(),
+                self.state.board.as_ref().map_or("", |b| b.filter.as_str()),
+            ]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+            for line in &screen.lines {
+                let line = typed.iter().fold(line.clone(), |l, t| l.replace(t, ""));
+                for w in ascii_words(&line) {
+                    let code = w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase());
+                    if w.len() > 1 && !code && !keys.contains(&w) && !ALLOWED.contains(&w.as_str())
+                    {
+                        out.push(format!(
+                            "English word '{w}' on the Chinese screen: {:?}",
+                            line.trim()
+                        ));
+                    }
+                }
+            }
+        }
         let Some(b) = &self.state.board else {
             out.extend(box_problems(screen));
             return out;
