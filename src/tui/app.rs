@@ -353,6 +353,8 @@ pub enum Effect {
     JobChange(crate::service::certificates::NewJobChange),
     /// Load the objection register, the certificates and the allowance roll.
     LoadRegisters,
+    /// Search the personnel files (on the search thread).
+    Search(String),
     /// Reveal the file's ID number, phone and address (audited).
     Reveal(i64),
     Finalise(i64),
@@ -488,6 +490,8 @@ pub struct State {
     pub today: NaiveDate,
     /// Whether `today` follows the clock (the real app; tests fix the date).
     pub follow_clock: bool,
+    /// The search popup, over any screen of the board.
+    pub search: Option<super::search::SearchPopup>,
 }
 
 impl State {
@@ -508,6 +512,7 @@ impl State {
             page: 10,
             today,
             follow_clock: false,
+            search: None,
         }
     }
 
@@ -515,6 +520,8 @@ impl State {
     pub fn mode(&self) -> Mode {
         if self.help {
             Mode::Help
+        } else if self.search.is_some() {
+            Mode::Search
         } else if let Some(b) = &self.board {
             if b.form.is_some() || b.filtering {
                 Mode::Input
@@ -666,6 +673,8 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
         }
         (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, Some(c)),
         (Mode::Input, KeyCode::Backspace) => type_char(state, None),
+        (Mode::Search, KeyCode::Char(c)) if typing => super::search::type_char(state, Some(c)),
+        (Mode::Search, KeyCode::Backspace) => super::search::type_char(state, None),
         (Mode::Panel, KeyCode::Char(c)) if typing => super::eval::type_value(state, Some(c)),
         (Mode::Panel, KeyCode::Backspace) => super::eval::type_value(state, None),
         (Mode::Table | Mode::Overview, _) => {
@@ -759,8 +768,12 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
     if action != Action::Back {
         state.message = None;
     }
+    if action == Action::Search && state.board.is_some() {
+        return super::search::open(state);
+    }
     match state.mode() {
         Mode::Help => help_update(state, action, help_lines(keymap)),
+        Mode::Search => super::search::update(state, action),
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
         Mode::Table => table_update(state, keymap, action),

@@ -21,6 +21,8 @@ pub enum Mode {
     Certificates,
     Input,
     Help,
+    /// The search popup.
+    Search,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -86,6 +88,7 @@ pub enum Action {
     Inspection,
     JobChange,
     Allowance,
+    Search,
 }
 
 /// One binding of the table.

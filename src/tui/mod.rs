@@ -13,6 +13,8 @@ pub mod render;
 pub mod render_eval;
 pub mod render_file;
 pub mod render_notice;
+pub mod render_search;
+pub mod search;
 pub mod theme;
 
 use crate::domain::eligibility::fmt_num;
@@ -43,6 +45,10 @@ pub struct Runtime {
     db_name: String,
     /// The database's data version when the screen was last loaded.
     seen_version: i64,
+    /// The search thread with its index of persons, made on the first `/`.
+    search: Option<crate::search::SearchWorker>,
+    /// The index no longer matches the database (something was written since).
+    search_stale: bool,
 }
 
 impl Runtime {
@@ -55,6 +61,8 @@ impl Runtime {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             seen_version: 0,
+            search: None,
+            search_stale: false,
         }
     }
 
@@ -65,6 +73,8 @@ impl Runtime {
             svc: Some(svc),
             db_name: db_name.to_string(),
             seen_version: 0,
+            search: None,
+            search_stale: false,
         }
     }
 
@@ -218,6 +228,7 @@ impl Runtime {
             Effect::OpenFile(person) => self.open_file(state, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(state, person),
             Effect::LoadRegisters => self.load_registers(state).map(|_| None),
+            Effect::Search(query) => self.search(state, &query).map(|_| None),
             e @ (Effect::StartNotice(_)
             | Effect::RecordObjection(_)
             | Effect::ObjectionStep { .. }
@@ -230,6 +241,7 @@ impl Runtime {
         };
         match outcome {
             Ok(Some(done)) => {
+                self.search_stale = true;
                 if let Some(b) = state.board.as_mut() {
                     let now = chrono::Local::now().format("%H:%M:%S").to_string();
                     if let Some(p) = b.panel.as_mut().filter(|p| saved_app == Some(p.app)) {
@@ -350,10 +362,62 @@ impl Runtime {
         if state.board.is_none() || svc.store().data_version() == self.seen_version {
             return false;
         }
+        self.search_stale = true;
         if let Err(e) = self.reload(state).and_then(|_| self.reload_screen(state)) {
             state.message = Some(Message::Error(error_text(&e, state.lang)));
         }
         true
+    }
+
+    /// Starts a search for the popup on the search thread, making (or remaking) the
+    /// index first when needed.
+    fn search(&mut self, state: &mut State, query: &str) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        if self.search.is_none() || self.search_stale && query.is_empty() {
+            let index = crate::search::SearchIndex::build(svc.conn())?;
+            match self.search.as_ref() {
+                Some(w) => w.replace(index),
+                None => self.search = Some(crate::search::SearchWorker::spawn(index)),
+            }
+            self.search_stale = false;
+        }
+        if let (Some(w), Some(popup)) = (self.search.as_ref(), state.search.as_mut()) {
+            popup.pending = Some(w.search(query, search::LIMIT));
+        }
+        Ok(())
+    }
+
+    /// Takes the newest answer of the search thread into the popup. Returns whether
+    /// the popup changed.
+    pub fn poll_search(&mut self, state: &mut State) -> bool {
+        let Some(w) = self.search.as_ref() else {
+            return false;
+        };
+        let mut changed = false;
+        while let Some(reply) = w.try_recv() {
+            changed |= apply_reply(state, reply);
+        }
+        changed
+    }
+
+    /// Waits (a few seconds at most) for the answer to the search the popup is waiting
+    /// for: for tests and benchmarks, which have no event loop.
+    pub fn wait_search(&mut self, state: &mut State) {
+        let Some(w) = self.search.as_ref() else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while state.search.as_ref().is_some_and(|s| s.pending.is_some()) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            if let Some(reply) = w.recv_timeout(left) {
+                apply_reply(state, reply);
+            }
+        }
     }
 
     /// Loads a personnel file and shows it; Esc goes back to the screen it was opened
@@ -758,6 +822,36 @@ impl Runtime {
     }
 }
 
+/// Puts a search answer into the popup if it answers the search it waits for.
+fn apply_reply(state: &mut State, reply: crate::search::Reply) -> bool {
+    let lang = state.lang;
+    let Some(popup) = state.search.as_mut() else {
+        return false;
+    };
+    if popup.pending != Some(reply.ticket) {
+        return false;
+    }
+    popup.pending = None;
+    popup.shown = reply.query;
+    match reply.outcome {
+        Ok(results) => {
+            popup.hits = results.hits;
+            popup.total = results.total;
+            popup.error = None;
+        }
+        Err(e) => {
+            popup.hits.clear();
+            popup.total = 0;
+            popup.error = Some(match lang {
+                Lang::Zh => e.zh(),
+                Lang::En => e.to_string(),
+            });
+        }
+    }
+    popup.selected = popup.selected.min(popup.hits.len().saturating_sub(1));
+    true
+}
+
 /// A refusal of the evaluation in Chinese, from the service's English message.
 fn invalid_zh(m: &str) -> Option<String> {
     const FIXED: [(&str, &str); 12] = [
@@ -864,9 +958,14 @@ pub fn run(opts: Options) -> Result<()> {
             if state.quit {
                 return Ok(());
             }
-            // Between keys, follow what other terminals save (within a second).
-            if !event::poll(Duration::from_millis(300))? {
-                rt.poll_changes(&mut state);
+            // Between keys, take search answers and follow what other terminals save
+            // (within a second).
+            let waiting = state.search.as_ref().is_some_and(|s| s.pending.is_some());
+            let wait = Duration::from_millis(if waiting { 10 } else { 300 });
+            if !event::poll(wait)? {
+                if !rt.poll_search(&mut state) && !waiting {
+                    rt.poll_changes(&mut state);
+                }
                 continue;
             }
             match event::read()? {

@@ -42,6 +42,9 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
         }
         Some(b) => board(state, b, theme, keymap, frame, area),
     };
+    if let Some(search) = &state.search {
+        super::render_search::popup(search, state.lang, theme, frame, area);
+    }
     if state.help {
         help(state, theme, keymap, frame, area);
     }
@@ -76,7 +79,7 @@ fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// Clears a popup's rectangle and one column on each side, so that no wide character
 /// of the screen below is left cut in half by the popup's border.
-fn clear_popup(frame: &mut Frame, rect: Rect, area: Rect) {
+pub(super) fn clear_popup(frame: &mut Frame, rect: Rect, area: Rect) {
     let x = rect.x.saturating_sub(1).max(area.x);
     let right = (rect.x + rect.width + 1).min(area.x + area.width);
     frame.render_widget(
@@ -99,7 +102,7 @@ fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 }
 
 /// A rectangle of `w` x `h` centred in `area`.
-fn centred(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
@@ -1398,6 +1401,7 @@ fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: 
             lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
         ),
         (Mode::File, lang.pick("人员档案", "The personnel file")),
+        (Mode::Search, lang.pick("查找", "Search")),
         (
             Mode::Objections,
             lang.pick("异议登记簿", "The objection register"),
