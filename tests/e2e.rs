@@ -683,3 +683,39 @@ fn an_objection_recorded_and_dismissed_by_keys_alone() {
         .1
         .is_empty());
 }
+
+#[test]
+fn search_by_initials_opens_a_file_and_esc_comes_back() {
+    let fx = Fixture::new();
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    app.log_in("周明远", "1001");
+    app.send("2");
+    app.wait_for("组织审核 ·");
+    let before = app.screen();
+    app.send("/");
+    app.wait_for("查找人员档案");
+    app.send("zw");
+    app.wait_for("共 ");
+    let screen = app.screen();
+    let first = screen
+        .lines()
+        .find(|l| l.contains('›'))
+        .expect("a first result")
+        .to_string();
+    let name: String = first
+        .split('›')
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(name.starts_with('张'), "{first}");
+    app.send(ENTER);
+    app.wait_for_all(&["人员档案", &name, "基本情况"]);
+    app.esc();
+    app.wait_for("组织审核 ·");
+    assert_eq!(app.screen(), before, "back exactly where we were");
+    app.send("q");
+    assert!(app.wait_exit());
+}

@@ -1402,3 +1402,54 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     shots(&mut app, "notice_list_en");
     app.finish(&[]);
 }
+
+#[test]
+fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
+    let mut app = App::logged_in(Lang::Zh);
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('j'));
+    let before = app.draw(80, 24).text();
+    app.press(KeyCode::Char('/'));
+    app.rt.wait_search(&mut app.state);
+    assert!(app.state.search.is_some());
+    shots(&mut app, "search_empty");
+    // A surname read by its surname reading, typed by initials.
+    app.typed("oy");
+    app.rt.wait_search(&mut app.state);
+    let s = app.state.search.as_ref().unwrap();
+    assert!(!s.hits.is_empty(), "欧阳… by initials");
+    assert!(s.hits[0].name.starts_with("欧阳"), "{:?}", s.hits[0].name);
+    assert!(s.hits.iter().all(|h| h.masked_id.starts_with("**************")));
+    shots(&mut app, "search_initials");
+    // An unknown filter is named, not ignored.
+    app.typed(" level:3");
+    app.rt.wait_search(&mut app.state);
+    let s = app.state.search.as_ref().unwrap();
+    assert!(s.error.as_deref().is_some_and(|e| e.contains("level")), "{:?}", s.error);
+    app.shot("search_unknown_filter_80x24", 80, 24);
+    for _ in 0.." level:3".chars().count() {
+        app.press(KeyCode::Backspace);
+    }
+    app.rt.wait_search(&mut app.state);
+    let first = app.state.search.as_ref().unwrap().hits[0].clone();
+    app.press(KeyCode::Enter);
+    assert!(app.state.search.is_none());
+    assert_eq!(app.board().screen, app::Screen::File);
+    assert_eq!(app.board().file.as_ref().unwrap().file.id, first.person_id);
+    app.press(KeyCode::Esc);
+    app.state.message = None;
+    assert_eq!(app.draw(80, 24).text(), before, "back exactly where one was");
+    // Esc on the popup leaves everything as it was.
+    app.press(KeyCode::Char('/'));
+    app.typed("zhang");
+    app.rt.wait_search(&mut app.state);
+    app.press(KeyCode::Esc);
+    assert!(app.state.search.is_none());
+    assert_eq!(app.draw(80, 24).text(), before);
+    app.press(KeyCode::Char('L'));
+    app.press(KeyCode::Char('/'));
+    app.typed("cat:secretary wang");
+    app.rt.wait_search(&mut app.state);
+    shots(&mut app, "search_en");
+    app.finish(&[]);
+}
