@@ -713,3 +713,18 @@ fn regex_like_full_id(text: &str) -> Option<String> {
         ok.then(|| w.iter().collect())
     })
 }
+
+#[test]
+fn a_search_after_an_empty_query_finds_what_a_fresh_one_finds() {
+    // The app's popup searches "" on opening, then each keystroke.
+    let index = index();
+    let never = pingshen::search::Cancel::never();
+    let mut session = Session::new();
+    let empty = session.search(index, "", 20, &never).unwrap().unwrap();
+    let _ = empty;
+    for query in ["o", "oy"] {
+        let typed = session.search(index, query, 20, &never).unwrap().unwrap();
+        assert_eq!(names(&typed), names(&search(query)), "{query}");
+    }
+    assert!(!names(&search("oy")).is_empty(), "the demo has 欧阳…");
+}
