@@ -222,8 +222,6 @@ impl Session {
             .previous
             .as_ref()
             .filter(|p| p.version == index.version && query.narrows(&p.query))
-            // An empty query matches nobody: nothing to narrow from.
-            .filter(|p| !(p.query.terms.is_empty() && p.query.filters.is_empty()))
             .filter(|_| self.tuning.narrowing)
             .map(|p| Narrow {
                 // Going through a list of most persons costs more than it saves.
