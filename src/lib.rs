@@ -2,11 +2,13 @@
 //! enterprises and social organisations.
 //!
 //! Layers, data flowing down only: `cli` on top of `service`, which uses `domain`
-//! (pure rules), `store` (SQLite) and `table` (rows in and out).
+//! (pure rules), `store` (SQLite), `search` (the in-memory person index) and `table`
+//! (rows in and out).
 
 pub mod cli;
 pub mod domain;
 pub mod gen;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod table;

@@ -3,6 +3,7 @@
 pub mod files;
 pub mod forms;
 pub mod registers;
+mod search;
 
 use crate::domain::rules::Rules;
 use crate::service::check::CheckReport;
@@ -103,6 +104,20 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
     },
+    /// Search persons by name, organisation, position, county or township, or the last
+    /// digits of the ID number — in Hanzi, pinyin or initials — with filters such as
+    /// grade:senior, stage:review, county:玄武, cat:secretary, cert:yes.
+    Search {
+        /// The most matches to print.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        /// Print a JSON array instead of one line per match.
+        #[arg(long)]
+        json: bool,
+        /// The query; several words make one query (`pingshen search zhang w`).
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+    },
     /// Print a summary of the database.
     Summary,
     /// List the columns of import files (all kinds, or one), as Markdown.
@@ -179,6 +194,12 @@ pub fn run(cli: Cli) -> Result<()> {
             open_app(&path, &ui)
         }
         Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
+        Some(Command::Search { limit, json, query }) => search::run(
+            &open(&db_or_default(), "cli")?,
+            &query.join(" "),
+            limit,
+            json,
+        ),
         Some(Command::Demo) => {
             let path = db.clone().unwrap_or_else(default_demo_db);
             create_demo(&path, true)?;

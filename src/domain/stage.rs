@@ -23,15 +23,22 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The six working stages, in order (Certified is the outcome, not a stage).
-    pub const SIX: [Stage; 6] = [
+    /// The six stages and the outcome, in order.
+    pub const ALL: [Stage; 7] = [
         Stage::Declaration,
         Stage::Review,
         Stage::Test,
         Stage::SiteVisit,
         Stage::Evaluation,
         Stage::Notice,
+        Stage::Certified,
     ];
+
+    /// The six working stages, in order (Certified is the outcome, not a stage).
+    pub const SIX: [Stage; 6] = {
+        let a = Stage::ALL;
+        [a[0], a[1], a[2], a[3], a[4], a[5]]
+    };
 
     pub fn code(self) -> &'static str {
         match self {
@@ -76,17 +83,9 @@ impl Stage {
 
     pub fn parse(text: &str) -> Option<Stage> {
         let t = text.trim();
-        [
-            Stage::Declaration,
-            Stage::Review,
-            Stage::Test,
-            Stage::SiteVisit,
-            Stage::Evaluation,
-            Stage::Notice,
-            Stage::Certified,
-        ]
-        .into_iter()
-        .find(|s| t.eq_ignore_ascii_case(s.code()) || t == s.zh() || t == s.number().to_string())
+        Stage::ALL.into_iter().find(|s| {
+            t.eq_ignore_ascii_case(s.code()) || t == s.zh() || t == s.number().to_string()
+        })
     }
 
     pub fn next(self) -> Option<Stage> {

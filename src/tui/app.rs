@@ -1129,6 +1129,25 @@ fn submit_form(
     vec![effect]
 }
 
+/// An error on the status line, in the screen's language.
+pub(super) fn say(state: &mut State, zh: &str, en: &str) {
+    state.message = Some(Message::Error(state.lang.pick(zh, en).to_string()));
+}
+
+/// Refuses (with a message) an action the keymap does not give the current stage.
+pub(super) fn refused_here(state: &mut State, keymap: &Keymap, action: Action) -> bool {
+    let stage = state.board.as_ref().map_or(0, |b| b.stage);
+    if keymap.applies(action, stage) {
+        return false;
+    }
+    say(
+        state,
+        "本环节没有这项操作，按 ? 查看本环节的按键",
+        "Not at this stage; press ? for this stage's keys",
+    );
+    true
+}
+
 /// Help and quit, the same on every screen of the board.
 pub(super) fn help_or_quit(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {

@@ -1,7 +1,7 @@
 //! Stage 5 in the app: the score sheet (panel), the chair's progress board, the
 //! results and the ranking. Keys in, state and effects out, like `app`.
 
-use super::app::{Board, Confirm, Effect, Form, Message, Panel, ReasonFor, Screen, State};
+use super::app::{say, Board, Confirm, Effect, Form, Message, Panel, ReasonFor, Screen, State};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
 use crate::domain::eligibility::fmt_num;
@@ -11,23 +11,14 @@ use crate::service::evaluation::Cell;
 /// The longest value one types (e.g. `17.5`, `100`).
 const MAX_TYPED: usize = 5;
 
-fn say(state: &mut State, zh: &str, en: &str) {
-    state.message = Some(Message::Error(state.lang.pick(zh, en).to_string()));
-}
-
 /// Stage-5 (and reopen at stage 6) actions of the list.
 pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
+    if super::app::refused_here(state, keymap, action) {
+        return vec![];
+    }
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    if !keymap.applies(action, b.stage) {
-        say(
-            state,
-            "本环节没有这项操作，按 ? 查看本环节的按键",
-            "Not at this stage; press ? for this stage's keys",
-        );
-        return vec![];
-    }
     let current = b.current().map(|r| (r.id, r.name.clone()));
     match action {
         Action::ScorePanel => match current {

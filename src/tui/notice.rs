@@ -2,7 +2,7 @@
 //! and taking them through verification, the chair's decisions, the certificate
 //! register with inspections and job changes, and the allowance roll.
 
-use super::app::{Board, Confirm, Effect, Form, Message, ReasonFor, Screen, State};
+use super::app::{say, Board, Confirm, Effect, Form, ReasonFor, Screen, State};
 use super::fields::{lower_grades, ExportWhat, Field, Fields, Purpose};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
@@ -10,10 +10,6 @@ use crate::cli::files::Format;
 use crate::domain::notice::{Channel, Decision, ObjectionState, Step};
 use crate::domain::Assessment;
 use crate::service::notice::ObjectionRow;
-
-fn say(state: &mut State, zh: &str, en: &str) {
-    state.message = Some(Message::Error(state.lang.pick(zh, en).to_string()));
-}
 
 fn form(b: &mut Board, title: String, purpose: Purpose, fields: Vec<Field>) {
     b.form = Some(Form::Fields(Box::new(Fields {
@@ -52,19 +48,14 @@ fn export_form(b: &mut Board, lang: Lang, what: ExportWhat, formats: Vec<Format>
 
 /// Stage-6 actions of the list.
 pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
+    if super::app::refused_here(state, keymap, action) {
+        return vec![];
+    }
     let lang = state.lang;
     let today = state.today;
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    if !keymap.applies(action, b.stage) {
-        say(
-            state,
-            "本环节没有这项操作，按 ? 查看本环节的按键",
-            "Not at this stage; press ? for this stage's keys",
-        );
-        return vec![];
-    }
     match action {
         Action::StartNotice => {
             form(

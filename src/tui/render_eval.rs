@@ -287,7 +287,14 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
 }
 
 /// Draws a table, or when it has no rows a centred note instead.
-fn table_or(frame: &mut Frame, area: Rect, theme: &Theme, table: Table, empty: bool, note: &str) {
+pub(super) fn table_or(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    table: Table,
+    empty: bool,
+    note: &str,
+) {
     if empty {
         frame.render_widget(
             Paragraph::new(Line::styled(note.to_string(), theme.muted()))

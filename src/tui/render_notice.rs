@@ -4,10 +4,11 @@ use super::app::{Board, State};
 use super::i18n::Lang;
 use super::notice::visible_objections;
 use super::render::{block, wrap_line};
+use super::render_eval::table_or;
 use super::theme::Theme;
 use crate::domain::notice::ObjectionState;
 use crate::text::fit;
-use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
@@ -70,18 +71,6 @@ fn split(area: Rect) -> std::rc::Rc<[Rect]> {
         })
         .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
         .split(area)
-}
-
-fn table_or(frame: &mut Frame, area: Rect, theme: &Theme, table: Table, empty: bool, note: &str) {
-    if empty {
-        frame.render_widget(
-            Paragraph::new(Line::styled(note.to_string(), theme.muted()))
-                .alignment(Alignment::Center),
-            area,
-        );
-    } else {
-        frame.render_widget(table.column_spacing(1), area);
-    }
 }
 
 fn selected_style(i: usize, cursor: usize, theme: &Theme) -> ratatui::style::Style {
