@@ -695,15 +695,17 @@ fn search_by_initials_opens_a_file_and_esc_comes_back() {
     app.send("/");
     app.wait_for("查找人员档案");
     app.send("zw");
-    app.wait_for("共 ");
+    // The answer to "zw" (a 张 first), not the one to the empty query before it.
+    app.wait_for_all(&["/ zw", "│›张"]);
     let screen = app.screen();
+    // The selected match: the marker just inside the popup's border.
     let first = screen
         .lines()
-        .find(|l| l.contains('›'))
+        .find(|l| l.contains("│›"))
         .expect("a first result")
         .to_string();
     let name: String = first
-        .split('›')
+        .split("│›")
         .nth(1)
         .unwrap_or_default()
         .split_whitespace()

@@ -728,3 +728,82 @@ fn a_search_after_an_empty_query_finds_what_a_fresh_one_finds() {
     }
     assert!(!names(&search("oy")).is_empty(), "the demo has 欧阳…");
 }
+
+#[test]
+fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone() {
+    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
+    pingshen::service::demo::build(&mut svc).unwrap();
+    let index = SearchIndex::build(svc.conn()).unwrap();
+    assert_eq!(index.len(), count("SELECT count(*) FROM persons"));
+    let file = conn();
+    let mmap = |c: &rusqlite::Connection| -> i64 {
+        c.pragma_query_value(None, "mmap_size", |r| r.get(0))
+            .unwrap()
+    };
+    let before = mmap(&file);
+    SearchIndex::build(&file).unwrap();
+    assert_eq!(mmap(&file), before);
+}
+
+#[test]
+fn sync_reindexes_only_who_changed_and_drops_who_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("demo.sqlite3");
+    std::fs::copy(demo_db(), &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let mut index = SearchIndex::build(&conn).unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), 0, "nothing changed");
+    let id: i64 = conn
+        .query_row("SELECT id FROM persons ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    conn.execute("UPDATE persons SET name = '欧阳测试' WHERE id = ?1", [id])
+        .unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), 1);
+    let r = index.search("oycs", 5).unwrap();
+    assert_eq!(r.hits.first().map(|h| h.person_id), Some(id));
+    // A person gone from the database leaves the index.
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("DELETE FROM persons WHERE id = ?1", [id])
+        .unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), 1);
+    assert!(!index.contains(id));
+    assert!(index.search("oycs", 5).unwrap().hits.is_empty());
+}
+
+#[test]
+fn a_worker_reads_its_own_file_and_follows_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("demo.sqlite3");
+    std::fs::copy(demo_db(), &copy).unwrap();
+    let worker = SearchWorker::open(&copy);
+    let ticket = worker.search("oy", 5);
+    let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(worker.is_ready() && worker.failure().is_none());
+    assert_eq!(reply.ticket, ticket);
+    let hits = reply.outcome.unwrap().hits;
+    assert!(hits[0].name.starts_with("欧阳"), "{hits:?}");
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute(
+        "UPDATE persons SET position = '党委专职副书记' WHERE id = ?1",
+        [hits[0].person_id],
+    )
+    .unwrap();
+    worker.sync(&conn).unwrap();
+    worker.search(&hits[0].name, 5);
+    let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert_eq!(reply.outcome.unwrap().hits[0].position, "党委专职副书记");
+}
+
+#[test]
+fn a_worker_whose_file_cannot_be_read_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone.sqlite3");
+    let worker = SearchWorker::open(&missing);
+    worker.search("zw", 5);
+    let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(reply.outcome.unwrap().hits.is_empty());
+    let failure = worker.failure().expect("a failure");
+    assert!(failure.contains("gone.sqlite3"), "{failure}");
+}

@@ -420,14 +420,24 @@ impl App {
                 "pingshen", "demo", "sqlite", "HTML", "Markdown", "CSV", "Excel", "xlsx", "NJ",
                 "GJ", "CJ",
             ];
-            // What the user typed is theirs.
-            let typed: Vec<&str> = [
+            // What the user typed is theirs, and so are its words when quoted back (a
+            // search's unknown filter).
+            let query = self.state.search.as_ref().map_or("", |s| s.query.as_str());
+            let mut typed: Vec<&str> = [
                 self.state.login.filter.as_str(),
                 self.state.board.as_ref().map_or("", |b| b.filter.as_str()),
+                query,
             ]
             .into_iter()
+            .chain(query.split_whitespace())
+            .chain(
+                query
+                    .split_whitespace()
+                    .filter_map(|w| Some(w.split_once(':')?.0)),
+            )
             .filter(|t| !t.is_empty())
             .collect();
+            typed.sort_by_key(|t| std::cmp::Reverse(t.len()));
             for line in &screen.lines {
                 let line = typed.iter().fold(line.clone(), |l, t| l.replace(t, ""));
                 for w in ascii_words(&line) {
@@ -446,7 +456,7 @@ impl App {
             out.extend(box_problems(screen));
             return out;
         };
-        let overlay = self.state.help || b.form.is_some();
+        let overlay = self.state.help || b.form.is_some() || self.state.search.is_some();
         let list = b.screen == app::Screen::List;
         let with_detail = list || b.screen == app::Screen::Panel;
         if !overlay {
@@ -1419,13 +1429,20 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     let s = app.state.search.as_ref().unwrap();
     assert!(!s.hits.is_empty(), "欧阳… by initials");
     assert!(s.hits[0].name.starts_with("欧阳"), "{:?}", s.hits[0].name);
-    assert!(s.hits.iter().all(|h| h.masked_id.starts_with("**************")));
+    assert!(s
+        .hits
+        .iter()
+        .all(|h| h.masked_id.starts_with("**************")));
     shots(&mut app, "search_initials");
     // An unknown filter is named, not ignored.
     app.typed(" level:3");
     app.rt.wait_search(&mut app.state);
     let s = app.state.search.as_ref().unwrap();
-    assert!(s.error.as_deref().is_some_and(|e| e.contains("level")), "{:?}", s.error);
+    assert!(
+        s.error.as_deref().is_some_and(|e| e.contains("level")),
+        "{:?}",
+        s.error
+    );
     app.shot("search_unknown_filter_80x24", 80, 24);
     for _ in 0.." level:3".chars().count() {
         app.press(KeyCode::Backspace);
@@ -1438,7 +1455,11 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     assert_eq!(app.board().file.as_ref().unwrap().file.id, first.person_id);
     app.press(KeyCode::Esc);
     app.state.message = None;
-    assert_eq!(app.draw(80, 24).text(), before, "back exactly where one was");
+    assert_eq!(
+        app.draw(80, 24).text(),
+        before,
+        "back exactly where one was"
+    );
     // Esc on the popup leaves everything as it was.
     app.press(KeyCode::Char('/'));
     app.typed("zhang");

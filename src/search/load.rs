@@ -127,9 +127,15 @@ fn record(r: &Row) -> rusqlite::Result<PersonRecord> {
 impl SearchIndex {
     /// Builds the index of every person in the database. The rows are read through a
     /// memory map (about a sixth quicker than copying pages on a 100,000-person
-    /// database); the connection's setting is put back afterwards.
+    /// database); the connection's setting is put back afterwards. A database in
+    /// memory has no such setting and is read as it is.
     pub fn build(conn: &Connection) -> rusqlite::Result<SearchIndex> {
-        let mmap: i64 = conn.pragma_query_value(None, "mmap_size", |r| r.get(0))?;
+        let mmap: Option<i64> = conn
+            .pragma_query_value(None, "mmap_size", |r| r.get(0))
+            .optional()?;
+        let Some(mmap) = mmap else {
+            return SearchIndex::read(conn);
+        };
         conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         let built = SearchIndex::read(conn);
         conn.pragma_update(None, "mmap_size", mmap)?;
@@ -149,6 +155,34 @@ impl SearchIndex {
         }
         index.finish();
         Ok(index)
+    }
+
+    /// Brings the index up to date with the database: every person is read again, but
+    /// only those who changed are indexed again, and those no longer there removed.
+    /// Returns how many persons changed.
+    pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        seen.reserve(self.len());
+        let mut changed = 0;
+        let mut stmt = conn.prepare(SELECT)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let p = person(row)?;
+            seen.insert(p.person_id);
+            if !self.holds(&p) {
+                self.insert(p);
+                changed += 1;
+            }
+        }
+        let gone: Vec<i64> = self.person_ids().filter(|id| !seen.contains(id)).collect();
+        for id in gone {
+            self.remove(id);
+            changed += 1;
+        }
+        if changed > 0 {
+            self.finish_pools();
+        }
+        Ok(changed)
     }
 
     /// Re-reads one person after a change: updated, or removed when no longer in the

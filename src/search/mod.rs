@@ -107,6 +107,26 @@ pub use reading::MatchKind;
 pub use session::{Cancel, Generation, Highlights, Hit, Results, Scorer, Session, Skim, Tuning};
 pub use worker::{Reply, SearchWorker};
 
+/// The key that puts persons' names in dictionary order: by pinyin, syllable by
+/// syllable, surnames read as surnames (曾 zeng, 单 shan); then the text itself.
+pub fn name_order(name: &str) -> String {
+    order(name, reading::Field::Name)
+}
+
+/// The key that puts other texts (organisations, places) in dictionary order.
+pub fn text_order(text: &str) -> String {
+    order(text, reading::Field::Text)
+}
+
+fn order(text: &str, field: reading::Field) -> String {
+    let hay = reading::Readings::default().haystack(text, field);
+    let mut key = reading::sort_key(&hay);
+    // Same readings: the characters decide, so the order is total.
+    key.push('\u{0}');
+    key.push_str(text);
+    key
+}
+
 use crate::domain::{Category, Grade, Stage};
 use load::PersonRef;
 use reading::{char_mask, initials_mask, lead_mask, Field, Readings};
@@ -345,6 +365,26 @@ impl SearchIndex {
         for pool in self.pools_mut() {
             pool.entries.shrink_to_fit();
         }
+    }
+
+    /// Whether the index holds this person exactly as read.
+    fn holds(&self, r: &PersonRef) -> bool {
+        let Some(&at) = self.by_id.get(&r.person_id) else {
+            return false;
+        };
+        let p = &self.persons[at as usize];
+        self.names.text(p.name) == r.name
+            && self.orgs.text(p.org) == r.organisation
+            && self.positions.text(p.position) == r.position
+            && self.counties.text(p.county) == r.county
+            && self.townships.text(p.township) == r.township
+            && self.masked_id(p) == crate::domain::ids::mask(r.id_number)
+            && (p.category, p.grade, p.stage, p.certified)
+                == (r.category, r.grade, r.stage, r.certified)
+    }
+
+    fn person_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.persons.iter().map(|p| p.id)
     }
 
     /// Removes a person; false when the index did not hold them.

@@ -30,16 +30,22 @@ impl QueryError {
     pub fn zh(&self) -> String {
         match self {
             QueryError::UnknownFilter { name } => {
-                format!("未知的筛选条件“{name}:”（可用：{FILTER_KEYS}）")
+                format!("未知的筛选条件“{name}:”（可用：{FILTER_KEYS_ZH}）")
             }
-            QueryError::MissingValue { filter, choices } => {
-                format!("筛选条件“{filter}:”缺少取值（可选：{choices}）")
-            }
+            QueryError::MissingValue { filter, choices } => format!(
+                "筛选条件“{}:”缺少取值（可选：{}）",
+                key_zh(filter),
+                choices_zh(choices)
+            ),
             QueryError::UnknownValue {
                 filter,
                 value,
                 choices,
-            } => format!("筛选条件“{filter}:”没有“{value}”这个取值（可选：{choices}）"),
+            } => format!(
+                "筛选条件“{}:”没有“{value}”这个取值（可选：{}）",
+                key_zh(filter),
+                choices_zh(choices)
+            ),
             QueryError::TooManyWords { max } => format!("词语太多：最多 {max} 个"),
         }
     }
@@ -50,6 +56,28 @@ const MAX_WORDS: usize = 64;
 
 const FILTER_KEYS: &str = "grade:, stage:, county:, cat:, cert:";
 
+/// The filters' Chinese names, which the parser takes as well as the English ones.
+pub const FILTER_KEYS_ZH: &str = "等级:、环节:、区县:、类别:、认证:";
+
+/// A filter's Chinese name.
+fn key_zh(filter: &str) -> &'static str {
+    match filter {
+        "grade" => "等级",
+        "stage" => "环节",
+        "county" => "区县",
+        "cat" => "类别",
+        _ => "认证",
+    }
+}
+
+/// The Chinese spelling of each choice of a list like `senior/高级, none/无`.
+fn choices_zh(choices: &str) -> String {
+    choices
+        .split(", ")
+        .map(|c| c.rsplit('/').next().unwrap_or(c))
+        .collect::<Vec<_>>()
+        .join("、")
+}
 /// A filter of the query, already resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Filter {
@@ -307,6 +335,13 @@ mod tests {
         let err = parse("county:火星", no_county).unwrap_err();
         assert!(err.to_string().contains("玄武区"), "{err}");
         assert!(err.zh().contains("火星"));
+        let err = parse("等级:甲", no_county).unwrap_err();
+        assert_eq!(
+            err.zh(),
+            "筛选条件“等级:”没有“甲”这个取值（可选：初级、中级、高级、特级、无）"
+        );
+        let err = parse("level:3", no_county).unwrap_err();
+        assert!(err.zh().contains("等级:、环节:"), "{}", err.zh());
         assert!(matches!(
             parse("cert:maybe", no_county),
             Err(QueryError::UnknownValue { filter: "cert", .. })

@@ -495,13 +495,18 @@ fn spelled_from_start(hay: &str, term: &str, usual: bool) -> MatchKind {
     }
 }
 
-/// How names sort: by the first reading of each character (the text's own character
-/// where it has none), so that 张凤 (zhangfeng) comes before 周行飞 (zhouxingfei).
+/// How names sort: syllable by syllable, by the first reading of each character (the
+/// text's own character where it has none), as a dictionary orders them: 张凤 before
+/// 周行飞, and every 陈 (chen) before any 程 (cheng).
 pub(crate) fn sort_key(hay: &str) -> String {
-    let mut key = String::with_capacity(hay.len());
+    let mut key = String::with_capacity(hay.len() + 8);
     for u in units(hay) {
         match u.each().next() {
-            Some(r) => key.extend(r.chars().map(|c| c.to_ascii_lowercase())),
+            Some(r) => {
+                key.extend(r.chars().map(|c| c.to_ascii_lowercase()));
+                // Ends the syllable: a space sorts before every letter.
+                key.push(' ');
+            }
             None => key.push_str(u.ch),
         }
     }
@@ -704,7 +709,10 @@ mod tests {
         assert_eq!(i & char_bit('w'), char_bit('w'));
         assert_eq!(i & char_bit('h'), 0, "h is inside Zhang");
         assert!(sort_key(&hay("张凤", Field::Name)) < sort_key(&hay("周行飞", Field::Name)));
-        assert_eq!(sort_key(&hay("乐A", Field::Name)), "yuea");
+        assert_eq!(sort_key(&hay("乐A", Field::Name)), "yue a");
+        let mut names = ["程冬晶", "陈静悦", "陈超新", "曾宏", "陈然"];
+        names.sort_by_key(|n| sort_key(&hay(n, Field::Name)));
+        assert_eq!(names, ["陈超新", "陈静悦", "陈然", "程冬晶", "曾宏"]);
         assert!(is_subsequence("张伟明", "张明"));
         assert!(!is_subsequence("张伟明", "明张"));
     }

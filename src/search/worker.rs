@@ -3,7 +3,11 @@
 
 use super::session::{Generation, Results, Session};
 use super::{PersonRecord, QueryError, SearchIndex};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -26,6 +30,17 @@ enum Job {
     Upsert(Box<PersonRecord>),
     Remove(i64),
     Replace(Box<SearchIndex>),
+    /// Re-read the persons from the worker's own database file.
+    Sync,
+}
+
+/// What the search thread tells the screen about its index.
+#[derive(Debug, Default)]
+struct Status {
+    /// The index has been read (searches before that wait for it).
+    ready: AtomicBool,
+    /// Why the index could not be read or brought up to date, if it could not.
+    failure: Mutex<Option<String>>,
 }
 
 /// Owns an index and runs searches on a thread of its own (which splits each search
@@ -35,22 +50,88 @@ pub struct SearchWorker {
     replies: Receiver<Reply>,
     generation: Generation,
     thread: Option<JoinHandle<()>>,
+    status: Arc<Status>,
+    /// Whether the thread reads its own database file (see [`SearchWorker::open`]).
+    reads_file: bool,
 }
 
 impl SearchWorker {
+    /// A worker over an index already built.
     pub fn spawn(index: SearchIndex) -> SearchWorker {
+        SearchWorker::start(false, move |status| {
+            status.ready.store(true, Ordering::SeqCst);
+            (index, None)
+        })
+    }
+
+    /// A worker that reads the persons of the database file at `path` on its own
+    /// thread and connection, so that the screen never waits for the index to be
+    /// built. Searches asked for before it is ready are answered once it is.
+    pub fn open(path: &Path) -> SearchWorker {
+        let path = path.to_path_buf();
+        SearchWorker::start(true, move |status| {
+            let read = connect(&path).and_then(|conn| {
+                let index = SearchIndex::build(&conn)?;
+                Ok((index, conn))
+            });
+            let (index, conn) = match read {
+                Ok((index, conn)) => (index, Some(conn)),
+                Err(e) => {
+                    status.fail(&path, &e);
+                    (SearchIndex::default(), None)
+                }
+            };
+            status.ready.store(true, Ordering::SeqCst);
+            (index, conn)
+        })
+    }
+
+    fn start(
+        reads_file: bool,
+        load: impl FnOnce(&Status) -> (SearchIndex, Option<Connection>) + Send + 'static,
+    ) -> SearchWorker {
         let (jobs, job_rx) = channel::<Job>();
         let (reply_tx, replies) = channel();
+        let status = Arc::new(Status::default());
+        let shared = status.clone();
         let thread = std::thread::Builder::new()
             .name("search".into())
-            .spawn(move || serve(index, job_rx, reply_tx))
+            .spawn(move || {
+                let (index, conn) = load(&shared);
+                serve(index, conn, &shared, job_rx, reply_tx)
+            })
             .expect("a thread can be started");
         SearchWorker {
             jobs: Some(jobs),
             replies,
             generation: Generation::new(),
             thread: Some(thread),
+            status,
+            reads_file,
         }
+    }
+
+    /// Whether the index has been read (a search asked for before waits for it).
+    pub fn is_ready(&self) -> bool {
+        self.status.ready.load(Ordering::SeqCst)
+    }
+
+    /// Why the index could not be read or brought up to date, if so.
+    pub fn failure(&self) -> Option<String> {
+        self.status.failure.lock().ok().and_then(|f| f.clone())
+    }
+
+    /// Brings the index up to date with the database after changes (applied before
+    /// any later search): on the search thread, which re-reads every person and
+    /// re-indexes only those who changed, when it reads its own file; otherwise by
+    /// building a new index from `conn` here.
+    pub fn sync(&self, conn: &Connection) -> rusqlite::Result<()> {
+        if self.reads_file {
+            self.send(Job::Sync);
+        } else {
+            self.replace(SearchIndex::build(conn)?);
+        }
+        Ok(())
     }
 
     fn send(&self, job: Job) {
@@ -122,9 +203,33 @@ impl Drop for SearchWorker {
     }
 }
 
+impl Status {
+    fn fail(&self, path: &Path, e: &rusqlite::Error) {
+        if let Ok(mut f) = self.failure.lock() {
+            *f = Some(format!("{}: {e}", path.display()));
+        }
+    }
+}
+
+/// The search thread's own connection: it only reads, and waits out a writer.
+fn connect(path: &PathBuf) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// The thread: jobs in order; a search whose token was cancelled before it ran or
 /// while it ran sends nothing.
-fn serve(mut index: SearchIndex, jobs: Receiver<Job>, replies: Sender<Reply>) {
+fn serve(
+    mut index: SearchIndex,
+    conn: Option<Connection>,
+    status: &Status,
+    jobs: Receiver<Job>,
+    replies: Sender<Reply>,
+) {
     let mut session = Session::new();
     for job in jobs {
         match job {
@@ -155,6 +260,18 @@ fn serve(mut index: SearchIndex, jobs: Receiver<Job>, replies: Sender<Reply>) {
                 index.remove(id);
             }
             Job::Replace(new) => index = *new,
+            Job::Sync => {
+                if let Some(conn) = &conn {
+                    match index.sync(conn) {
+                        Ok(_) => {
+                            if let Ok(mut f) = status.failure.lock() {
+                                *f = None;
+                            }
+                        }
+                        Err(e) => status.fail(Path::new(conn.path().unwrap_or("")), &e),
+                    }
+                }
+            }
         }
     }
 }

@@ -438,6 +438,9 @@ pub struct Board {
     pub filtering: bool,
     /// Lower-case "name organisation" of each row, made once per load for filtering.
     pub keys: Vec<String>,
+    /// Each row's name and organisation in dictionary (pinyin) order, for sorting;
+    /// made with `keys`.
+    pub order: Vec<(String, String)>,
     /// The filter `view` was built for, so a longer filter narrows it instead of
     /// scanning every row again.
     pub view_filter: Option<String>,
@@ -565,7 +568,16 @@ impl Board {
                 .iter()
                 .map(|r| format!("{} {}", r.name, r.organisation).to_lowercase())
                 .collect();
-            self.view_filter = None;
+            self.order = self
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        crate::search::name_order(&r.name),
+                        crate::search::text_order(&r.organisation),
+                    )
+                })
+                .collect();
         }
         let f = self.filter.trim().to_lowercase();
         // A filter that only grew keeps a subset of the current view, in its order.
@@ -583,13 +595,11 @@ impl Board {
             .filter(|i| f.is_empty() || self.keys[*i].contains(&f))
             .collect();
         if !narrowing {
-            let rows = &self.rows;
+            let (rows, order) = (&self.rows, &self.order);
             match self.sort {
                 Sort::Declared => {}
-                Sort::Name => view.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
-                Sort::Organisation => {
-                    view.sort_by(|a, b| rows[*a].organisation.cmp(&rows[*b].organisation))
-                }
+                Sort::Name => view.sort_by(|a, b| order[*a].0.cmp(&order[*b].0)),
+                Sort::Organisation => view.sort_by(|a, b| order[*a].1.cmp(&order[*b].1)),
                 Sort::Status => view.sort_by_key(|i| rows[*i].status.code()),
             }
         }
@@ -1610,6 +1620,38 @@ mod tests {
         keys(&mut s, "s");
         assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
         assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+    }
+
+    #[test]
+    fn names_and_organisations_sort_by_pinyin() {
+        let mut s = logged_in(1);
+        let b = s.board.as_mut().unwrap();
+        b.rows = vec![
+            row(1, "张伟", "中山商会", Status::Active),
+            row(2, "曾宏", "爱达公司", Status::Active),
+            row(3, "程冬晶", "长江物流", Status::Active),
+            row(4, "陈静悦", "重庆商会", Status::Active),
+            row(5, "单蕊", "北辰软件", Status::Active),
+        ];
+        b.keys.clear();
+        b.sort = Sort::Name;
+        b.rebuild_view();
+        let names: Vec<&str> = b.view.iter().map(|i| b.rows[*i].name.as_str()).collect();
+        // 陈 chen, 程 cheng, 单 shan (a surname), 曾 zeng (a surname), 张 zhang.
+        assert_eq!(names, ["陈静悦", "程冬晶", "单蕊", "曾宏", "张伟"]);
+        b.sort = Sort::Organisation;
+        b.keys.clear();
+        b.rebuild_view();
+        let orgs: Vec<&str> = b
+            .view
+            .iter()
+            .map(|i| b.rows[*i].organisation.as_str())
+            .collect();
+        // 长江 changjiang and 重庆 chongqing by their usual readings.
+        assert_eq!(
+            orgs,
+            ["爱达公司", "北辰软件", "长江物流", "重庆商会", "中山商会"]
+        );
     }
 
     #[test]

@@ -353,7 +353,7 @@ mod tests {
             .filter(|b| b.hint)
             .map(|b| b.keys[0].as_str())
             .collect();
-        assert_eq!(hints, vec!["a", "v", "r", "?", "q"]);
+        assert_eq!(hints, vec!["a", "v", "r", "/", "?", "q"]);
         // Enter opens the details on most stages and the score sheet on stage 5.
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(

@@ -369,22 +369,33 @@ impl Runtime {
         true
     }
 
-    /// Starts a search for the popup on the search thread, making (or remaking) the
-    /// index first when needed.
+    /// Starts a search for the popup on the search thread. The first one starts the
+    /// thread, which reads the persons on its own (a database in memory is read
+    /// here); when something was written since, the index is brought up to date
+    /// first.
     fn search(&mut self, state: &mut State, query: &str) -> Result<(), ServiceError> {
         let Some(svc) = self.svc.as_ref() else {
             return Ok(());
         };
-        if self.search.is_none() || self.search_stale && query.is_empty() {
-            let index = crate::search::SearchIndex::build(svc.conn())?;
-            match self.search.as_ref() {
-                Some(w) => w.replace(index),
-                None => self.search = Some(crate::search::SearchWorker::spawn(index)),
+        match self.search.as_ref() {
+            None => {
+                self.search = Some(match svc.store().path() {
+                    Some(path) => crate::search::SearchWorker::open(path),
+                    None => crate::search::SearchWorker::spawn(crate::search::SearchIndex::build(
+                        svc.conn(),
+                    )?),
+                });
+                self.search_stale = false;
             }
-            self.search_stale = false;
+            Some(w) if self.search_stale => {
+                w.sync(svc.conn())?;
+                self.search_stale = false;
+            }
+            Some(_) => {}
         }
         if let (Some(w), Some(popup)) = (self.search.as_ref(), state.search.as_mut()) {
             popup.pending = Some(w.search(query, search::LIMIT));
+            popup.indexing = !w.is_ready();
         }
         Ok(())
     }
@@ -398,6 +409,18 @@ impl Runtime {
         let mut changed = false;
         while let Some(reply) = w.try_recv() {
             changed |= apply_reply(state, reply);
+        }
+        if let Some(popup) = state.search.as_mut() {
+            let indexing = !w.is_ready();
+            let failure = w.failure().map(|f| match state.lang {
+                Lang::Zh => format!("无法读取人员档案：{f}"),
+                Lang::En => format!("cannot read the personnel files: {f}"),
+            });
+            if popup.indexing != indexing || failure.is_some() && popup.error != failure {
+                popup.indexing = indexing;
+                popup.error = failure.or(popup.error.take());
+                changed = true;
+            }
         }
         changed
     }

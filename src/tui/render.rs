@@ -128,10 +128,12 @@ fn hints(
     lang: Lang,
     theme: &Theme,
 ) -> Line<'static> {
-    hints_only(keymap, mode, stage, lang, theme, None)
+    hints_only(keymap, mode, stage, lang, theme, None, usize::MAX)
 }
 
-/// The hint line of a mode, optionally only for some actions.
+/// The hint line of a mode, optionally only for some actions, in at most `width`
+/// cells: when they do not all fit, whole hints are left out from the end, but the
+/// one for help (which lists every key) stays.
 fn hints_only(
     keymap: &Keymap,
     mode: Mode,
@@ -139,20 +141,38 @@ fn hints_only(
     lang: Lang,
     theme: &Theme,
     only: Option<&[Action]>,
+    width: usize,
 ) -> Line<'static> {
-    let mut spans = Vec::new();
-    for b in keymap
+    let mut shown: Vec<(String, String, bool)> = keymap
         .for_mode(mode, stage)
         .filter(|b| b.hint && only.is_none_or(|o| o.contains(&b.action)))
-    {
+        .map(|b| {
+            (
+                key_label(&b.keys[0]),
+                format!(" {}  ", b.hint_text(lang.zh())),
+                b.action == Action::Help,
+            )
+        })
+        .collect();
+    let cells = |h: &[(String, String, bool)]| -> usize {
+        h.iter()
+            .map(|(k, t, _)| k.width() + t.trim_end().width() + 2)
+            .sum::<usize>()
+            .saturating_sub(2)
+    };
+    while cells(&shown) > width {
+        let Some(last) = shown.iter().rposition(|(_, _, help)| !help) else {
+            break;
+        };
+        shown.remove(last);
+    }
+    let mut spans = Vec::new();
+    for (key, text, _) in shown {
         spans.push(Span::styled(
-            key_label(&b.keys[0]),
+            key,
             theme.accent().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::styled(
-            format!(" {}  ", b.hint_text(lang.zh())),
-            theme.status(),
-        ));
+        spans.push(Span::styled(text, theme.status()));
     }
     Line::from(spans)
 }
@@ -959,6 +979,7 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
                 lang,
                 theme,
                 Some(&[Action::Submit, Action::Back]),
+                width,
             ),
             // A form shows its own keys.
             Mode::Input => Line::raw(""),
@@ -972,7 +993,15 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
                     .filter(|a| !(secretary && DECISIONS.contains(a)))
                     .filter(|a| render_eval::role_allows(b.role, *a))
                     .collect();
-                hints_only(keymap, mode, Some(b.stage), lang, theme, Some(&allowed))
+                hints_only(
+                    keymap,
+                    mode,
+                    Some(b.stage),
+                    lang,
+                    theme,
+                    Some(&allowed),
+                    width,
+                )
             }
         },
     };
@@ -1376,6 +1405,7 @@ fn form_popup(
             lang,
             theme,
             Some(keys),
+            usize::MAX,
         ));
     }
     let rect = centred(area, 70, area.height);

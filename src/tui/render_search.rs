@@ -47,7 +47,68 @@ fn marked(
     spans
 }
 
-fn hit_line(h: &Hit, lang: Lang, width: usize, selected: bool, theme: &Theme) -> Line<'static> {
+/// Widths of the popup's columns for a line of `width` cells: name, organisation,
+/// position, county (0 when too narrow), grade, stage (0 when too narrow), ID tail.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Columns {
+    name: usize,
+    organisation: usize,
+    position: usize,
+    county: usize,
+    grade: usize,
+    stage: usize,
+    id: usize,
+}
+
+impl Columns {
+    fn new(width: usize, lang: Lang) -> Columns {
+        let (name, id) = (8, 5);
+        let (grade, stage_w) = match lang {
+            Lang::Zh => (4, 4),
+            Lang::En => (5, 9),
+        };
+        // The marker and the spaces between the four columns always shown.
+        let rest = width.saturating_sub(1 + name + grade + id + 4);
+        let wide = rest >= 70;
+        let (county, stage) = if wide { (10, stage_w) } else { (0, 0) };
+        let rest = rest.saturating_sub(if wide { county + stage + 2 } else { 0 });
+        // Organisation and position share what is left (with a space between).
+        let position = (rest / 4).clamp(6, 16);
+        let organisation = rest.saturating_sub(position + 1);
+        Columns {
+            name,
+            organisation,
+            position,
+            county,
+            grade,
+            stage,
+            id,
+        }
+    }
+}
+
+/// The column titles, muted, over the matches.
+fn header(c: Columns, lang: Lang, theme: &Theme) -> Line<'static> {
+    let titles = [
+        (lang.pick("姓名", "Name"), c.name),
+        (lang.pick("单位", "Organisation"), c.organisation),
+        (lang.pick("职务", "Post"), c.position),
+        (lang.pick("区县", "County"), c.county),
+        (lang.pick("等级", "Grade"), c.grade),
+        (lang.pick("环节", "Stage"), c.stage),
+        (lang.pick("证件", "ID"), c.id),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (t, w)) in titles.into_iter().filter(|(_, w)| *w > 0).enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        spans.extend(marked(t, &[], w, theme.muted(), theme.muted(), true));
+    }
+    Line::from(spans)
+}
+
+fn hit_line(h: &Hit, c: Columns, lang: Lang, selected: bool, theme: &Theme) -> Line<'static> {
     let base = if selected {
         theme.selected()
     } else {
@@ -57,34 +118,71 @@ fn hit_line(h: &Hit, lang: Lang, width: usize, selected: bool, theme: &Theme) ->
         .patch(theme.accent())
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let muted = if selected { base } else { theme.muted() };
-    let id_w = 6;
-    let name_w = 8;
-    let org_w = width.saturating_sub(name_w + id_w + 3).clamp(8, 40);
-    let pos_w = width.saturating_sub(name_w + org_w + id_w + 3);
-    let mut spans = vec![Span::styled(if selected { "›" } else { " " }, theme.accent())];
-    spans.extend(marked(&h.name, &h.highlights.name, name_w, base, mark, true));
-    spans.push(Span::styled(" ", base));
+    let gap = || Span::styled(" ", base);
+    let mut spans = vec![Span::styled(
+        if selected { "›" } else { " " },
+        theme.accent(),
+    )];
     spans.extend(marked(
-        &h.organisation,
-        &h.highlights.organisation,
-        org_w,
+        &h.name,
+        &h.highlights.name,
+        c.name,
         base,
         mark,
         true,
     ));
-    spans.push(Span::styled(" ", base));
-    let detail = if h.highlights.county.is_empty() && h.highlights.township.is_empty() {
-        (h.position.clone(), h.highlights.position.clone())
-    } else if !h.highlights.county.is_empty() {
-        (h.county.clone(), h.highlights.county.clone())
+    spans.push(gap());
+    spans.extend(marked(
+        &h.organisation,
+        &h.highlights.organisation,
+        c.organisation,
+        base,
+        mark,
+        true,
+    ));
+    spans.push(gap());
+    // Where the query matched the county or the township, that is shown instead of
+    // the position when there is no county column.
+    let place = if h.highlights.township.is_empty() {
+        (&h.county, &h.highlights.county)
     } else {
-        (h.township.clone(), h.highlights.township.clone())
+        (&h.township, &h.highlights.township)
     };
-    spans.extend(marked(&detail.0, &detail.1, pos_w, muted, mark, true));
-    spans.push(Span::styled(" ", base));
+    if c.county == 0 && !place.1.is_empty() {
+        spans.extend(marked(place.0, place.1, c.position, muted, mark, true));
+    } else {
+        spans.extend(marked(
+            &h.position,
+            &h.highlights.position,
+            c.position,
+            muted,
+            mark,
+            true,
+        ));
+    }
+    if c.county > 0 {
+        spans.push(gap());
+        spans.extend(marked(place.0, place.1, c.county, muted, mark, true));
+    }
+    spans.push(gap());
+    spans.extend(marked(
+        lang.grade_short(h.grade),
+        &[],
+        c.grade,
+        muted,
+        mark,
+        true,
+    ));
+    if c.stage > 0 {
+        spans.push(gap());
+        let stage = h.stage.map_or("", |s| lang.stage_short(s));
+        spans.extend(marked(stage, &[], c.stage, muted, mark, true));
+    }
+    spans.push(gap());
     // The last four characters of the masked ID number: all that is visible.
-    let tail: String = h.masked_id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    let offset = h.masked_id.chars().count().saturating_sub(4);
+    let n = h.masked_id.chars().count();
+    let offset = n.saturating_sub(4);
+    let tail: String = h.masked_id.chars().skip(offset).collect();
     let id_marks: Vec<usize> = h
         .highlights
         .id
@@ -92,8 +190,7 @@ fn hit_line(h: &Hit, lang: Lang, width: usize, selected: bool, theme: &Theme) ->
         .filter_map(|i| i.checked_sub(offset))
         .collect();
     spans.push(Span::styled("…", muted));
-    spans.extend(marked(&tail, &id_marks, id_w - 1, muted, mark, true));
-    let _ = lang;
+    spans.extend(marked(&tail, &id_marks, c.id - 1, muted, mark, true));
     Line::from(spans)
 }
 
@@ -116,6 +213,10 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
     ])];
     let count = match (&s.error, lang) {
         (Some(e), _) => Line::styled(e.clone(), theme.error()),
+        (None, _) if s.indexing => Line::styled(
+            lang.pick("正在读取人员档案……", "Reading the personnel files…"),
+            theme.muted(),
+        ),
         (None, Lang::Zh) => Line::styled(
             format!(
                 "共 {} 人{}",
@@ -142,10 +243,14 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
         ),
     };
     lines.push(count);
-    let rows = usize::from(inner.height).saturating_sub(4);
+    let columns = Columns::new(width, lang);
+    if !s.hits.is_empty() {
+        lines.push(header(columns, lang, theme));
+    }
+    let rows = usize::from(inner.height).saturating_sub(5);
     let offset = s.selected.saturating_sub(rows.saturating_sub(1));
     for (i, h) in s.hits.iter().enumerate().skip(offset).take(rows) {
-        lines.push(hit_line(h, lang, width.saturating_sub(1), i == s.selected, theme));
+        lines.push(hit_line(h, columns, lang, i == s.selected, theme));
     }
     if s.hits.is_empty() && s.error.is_none() && !s.shown.is_empty() {
         lines.push(Line::styled(
@@ -155,8 +260,8 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let hint = lang.pick(
-        " 姓名、拼音、首字母、单位、职务、区县、证件号后四位；grade: stage: county: cat: cert: 筛选 · ↑↓ 选择 · Enter 打开档案 · Esc 关闭 ",
-        " name, pinyin, initials, organisation, post, county, ID tail; grade: stage: county: cat: cert: filters · ↑↓ · Enter open · Esc close ",
+        "汉字、全拼、首字母均可 · 筛选 等级: 环节: 区县: 类别: 认证:",
+        "Hanzi, pinyin or initials · filters grade: stage: county: cat: cert:",
     );
     let hint_rect = Rect {
         y: rect.y + rect.height.saturating_sub(2),
@@ -165,7 +270,7 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
         height: 1,
     };
     frame.render_widget(
-        Paragraph::new(Line::styled(crate::text::fit(hint.trim(), width), theme.muted())),
+        Paragraph::new(Line::styled(crate::text::fit(hint, width), theme.muted())),
         hint_rect,
     );
 }

@@ -22,6 +22,8 @@ pub struct SearchPopup {
     pub error: Option<String>,
     /// The ticket of the search still running, if any.
     pub pending: Option<u64>,
+    /// The persons are still being read into the index.
+    pub indexing: bool,
 }
 
 /// Opens the popup (logged in only).
