@@ -298,6 +298,18 @@ fn benches(c: &mut Criterion) {
         index.heap_bytes() as f64 / 1e6
     );
 
+    // The app's first `/`: a worker reading the file on its own thread, until the
+    // answer to the empty query arrives.
+    let start = Instant::now();
+    let opened = SearchWorker::open(&db);
+    opened.search("", LIMIT);
+    opened.recv_timeout(Duration::from_secs(30)).unwrap();
+    println!(
+        "first `/` on the file: {} from starting the search thread to the first answer",
+        ms(start.elapsed())
+    );
+    drop(opened);
+
     let queries = queries(&svc);
     println!("load average before the keystrokes: {}", load());
 
@@ -390,6 +402,27 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("build_index_100k", |b| {
         b.iter(|| SearchIndex::build(svc.conn()).unwrap())
+    });
+    // Bringing the index up to date after a write (what the app does on the next `/`
+    // after a change): every person read again, only changed ones indexed again.
+    let mut synced = SearchIndex::build(svc.conn()).unwrap();
+    g.bench_function("sync_index_100k_nothing_changed", |b| {
+        b.iter(|| synced.sync(svc.conn()).unwrap())
+    });
+    let mut flip = false;
+    g.bench_function("sync_index_100k_one_person_changed", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let post = if flip {
+                "党委专职副书记"
+            } else {
+                "党支部书记"
+            };
+            svc.conn()
+                .execute("UPDATE persons SET position = ?1 WHERE id = 1", [post])
+                .unwrap();
+            assert_eq!(synced.sync(svc.conn()).unwrap(), 1);
+        })
     });
     for (kind, query) in &queries {
         g.bench_function(format!("whole query, no narrowing: {kind}"), |b| {

@@ -931,10 +931,15 @@ fn help_overlay() {
         app.press(KeyCode::Char('j'));
     }
     app.shot("help_scrolled_80x24", 80, 24);
-    for _ in 0..60 {
-        app.press(KeyCode::Char('j'));
-    }
+    app.press(KeyCode::Char('G'));
+    let end = app.state.help_scroll;
+    app.press(KeyCode::Char('j'));
+    assert_eq!(app.state.help_scroll, end, "no scrolling past the end");
     app.shot("help_scrolled_past_the_end_80x24", 80, 24);
+    app.press(KeyCode::Char('g'));
+    assert_eq!(app.state.help_scroll, 0);
+    app.press(KeyCode::PageDown);
+    assert!(app.state.help_scroll > 1);
     app.press(KeyCode::Char('q'));
     assert!(!app.state.help && !app.state.quit, "q closes help first");
 
@@ -1460,6 +1465,25 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
         before,
         "back exactly where one was"
     );
+    // From a file, a search opens another file; Esc comes back to the first one, on
+    // the tab it was on, then to the list.
+    app.press(KeyCode::Char('i'));
+    app.press(KeyCode::Tab);
+    let first_file = app.board().file.as_ref().unwrap().file.id;
+    app.press(KeyCode::Char('/'));
+    app.typed("oy");
+    app.rt.wait_search(&mut app.state);
+    app.press(KeyCode::Enter);
+    let second = app.board().file.as_ref().unwrap();
+    assert_ne!(second.file.id, first_file);
+    assert_eq!(second.tab, 0);
+    app.press(KeyCode::Esc);
+    let back = app.board().file.as_ref().unwrap();
+    assert_eq!((back.file.id, back.tab), (first_file, 1));
+    assert_eq!(app.board().screen, app::Screen::File);
+    app.press(KeyCode::Esc);
+    app.state.message = None;
+    assert_eq!(app.draw(80, 24).text(), before, "then back to the list");
     // Esc on the popup leaves everything as it was.
     app.press(KeyCode::Char('/'));
     app.typed("zhang");

@@ -124,22 +124,31 @@ fn record(r: &Row) -> rusqlite::Result<PersonRecord> {
     })
 }
 
+/// Runs `read` with the database file memory-mapped, then puts the connection's
+/// setting back. A database in memory has no such setting and is read as it is.
+fn mapped<T>(
+    conn: &Connection,
+    read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let mmap: Option<i64> = conn
+        .pragma_query_value(None, "mmap_size", |r| r.get(0))
+        .optional()?;
+    let Some(mmap) = mmap else {
+        return read(conn);
+    };
+    conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
+    let done = read(conn);
+    conn.pragma_update(None, "mmap_size", mmap)?;
+    done
+}
+
 impl SearchIndex {
     /// Builds the index of every person in the database. The rows are read through a
     /// memory map (about a sixth quicker than copying pages on a 100,000-person
     /// database); the connection's setting is put back afterwards. A database in
     /// memory has no such setting and is read as it is.
     pub fn build(conn: &Connection) -> rusqlite::Result<SearchIndex> {
-        let mmap: Option<i64> = conn
-            .pragma_query_value(None, "mmap_size", |r| r.get(0))
-            .optional()?;
-        let Some(mmap) = mmap else {
-            return SearchIndex::read(conn);
-        };
-        conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
-        let built = SearchIndex::read(conn);
-        conn.pragma_update(None, "mmap_size", mmap)?;
-        built
+        mapped(conn, SearchIndex::read)
     }
 
     fn read(conn: &Connection) -> rusqlite::Result<SearchIndex> {
@@ -161,6 +170,10 @@ impl SearchIndex {
     /// only those who changed are indexed again, and those no longer there removed.
     /// Returns how many persons changed.
     pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
+        mapped(conn, |conn| self.sync_from(conn))
+    }
+
+    fn sync_from(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
         let mut seen = rustc_hash::FxHashSet::default();
         seen.reserve(self.len());
         let mut changed = 0;

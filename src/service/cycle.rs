@@ -75,11 +75,7 @@ impl Service {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| {
-                ServiceError::NotFound(
-                    "no open certification cycle: create one with `pingshen cycle new --rules FILE --year YEAR`".into(),
-                )
-            })
+            .ok_or(ServiceError::NoOpenCycle)
     }
 
     /// A cycle with its stored rules.

@@ -37,6 +37,9 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// Nothing can be reviewed before a certification cycle is opened.
+    #[error("no open certification cycle: create one with `pingshen cycle new --rules FILE --year YEAR`")]
+    NoOpenCycle,
     /// Too many wrong PINs: the member may try again after the time given (HH:MM:SS).
     #[error("too many wrong PINs: locked until {0}")]
     Locked(String),
@@ -64,6 +67,10 @@ impl ServiceError {
             ServiceError::Transition(e) => Some(e.zh()),
             ServiceError::Notice(e) => Some(e.zh()),
             ServiceError::Certificate(e) => Some(e.zh()),
+            ServiceError::NoOpenCycle => Some(
+                "还没有进行中的认证年度：先用 pingshen cycle new --rules 规则文件 --year 年度 新建"
+                    .into(),
+            ),
             _ => None,
         }
     }

@@ -399,6 +399,22 @@ pub struct FileView {
     pub scroll: u16,
     pub revealed: Option<crate::service::persons::Revealed>,
     pub back: Screen,
+    /// The file this one was opened from (by search), which Esc goes back to.
+    pub previous: Option<Box<FileView>>,
+}
+
+impl FileView {
+    /// Keeps at most `n` files in the chain behind `file` (itself included).
+    pub fn forget_beyond(file: &mut FileView, n: usize) {
+        let mut at = file;
+        for _ in 1..n.max(1) {
+            match at.previous.as_deref_mut() {
+                Some(p) => at = p,
+                None => return,
+            }
+        }
+        at.previous = None;
+    }
 }
 
 /// The score sheet on screen.
@@ -807,6 +823,16 @@ fn help_update(state: &mut State, action: Action, max: u16) -> Vec<Effect> {
             state.help_scroll = (state.help_scroll + 1).min(max);
         }
         Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+        Action::PageDown => {
+            let page = u16::try_from(state.page.max(1)).unwrap_or(u16::MAX);
+            state.help_scroll = state.help_scroll.saturating_add(page).min(max);
+        }
+        Action::PageUp => {
+            let page = u16::try_from(state.page.max(1)).unwrap_or(u16::MAX);
+            state.help_scroll = state.help_scroll.saturating_sub(page);
+        }
+        Action::Top => state.help_scroll = 0,
+        Action::Bottom => state.help_scroll = max,
         _ => {}
     }
     vec![]

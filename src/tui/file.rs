@@ -56,10 +56,13 @@ pub fn file_update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Down => f.scroll = f.scroll.saturating_add(1).min(500),
         Action::Up => f.scroll = f.scroll.saturating_sub(1),
         Action::Reveal => return vec![Effect::Reveal(f.file.id)],
-        Action::Back => {
-            b.screen = f.back;
-            b.file = None;
-        }
+        Action::Back => match f.previous.take() {
+            Some(previous) => b.file = Some(*previous),
+            None => {
+                b.screen = f.back;
+                b.file = None;
+            }
+        },
         _ => {}
     }
     vec![]

@@ -89,6 +89,10 @@ pub enum Action {
     JobChange,
     Allowance,
     Search,
+    /// Empty the search query.
+    ClearQuery,
+    /// Take the last word off the search query.
+    DeleteWord,
 }
 
 /// One binding of the table.

@@ -162,7 +162,7 @@ impl Runtime {
                             // Stay on the login screen, able to try again.
                             state.board = None;
                             self.store = self.svc.take().map(Service::into_store);
-                            state.login.message = Some(e.to_string());
+                            state.login.message = Some(error_text(&e, lang));
                         }
                     }
                     Err(boxed) => {
@@ -176,7 +176,7 @@ impl Runtime {
                             ServiceError::Forbidden(_) => {
                                 lang.pick("口令错误", "Wrong PIN").to_string()
                             }
-                            other => other.to_string(),
+                            other => error_text(other, lang),
                         });
                     }
                 }
@@ -455,9 +455,17 @@ impl Runtime {
             (_, screen) => screen,
         };
         let same = b.file.as_ref().is_some_and(|f| f.file.id == person);
-        let (tab, scroll, revealed) = match b.file.take().filter(|_| same) {
-            Some(f) => (f.tab, f.scroll, f.revealed),
-            None => (0, 0, None),
+        let on_file = b.screen == Screen::File;
+        let (tab, scroll, revealed, previous) = match b.file.take() {
+            // The same file again (after a change): where one was in it.
+            Some(f) if same => (f.tab, f.scroll, f.revealed, f.previous),
+            // Another file from a file: Esc comes back to this one, as it was (a
+            // long chain forgets its oldest files).
+            Some(mut f) if on_file => {
+                app::FileView::forget_beyond(&mut f, FILES_KEPT);
+                (0, 0, None, Some(Box::new(f)))
+            }
+            _ => (0, 0, None, None),
         };
         b.file = Some(app::FileView {
             file,
@@ -465,6 +473,7 @@ impl Runtime {
             scroll,
             revealed,
             back,
+            previous,
         });
         b.screen = Screen::File;
         Ok(())
@@ -844,6 +853,9 @@ impl Runtime {
         Ok(())
     }
 }
+
+/// How many files Esc can go back through.
+const FILES_KEPT: usize = 16;
 
 /// Puts a search answer into the popup if it answers the search it waits for.
 fn apply_reply(state: &mut State, reply: crate::search::Reply) -> bool {

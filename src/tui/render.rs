@@ -181,7 +181,13 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
     let lang = state.lang;
     let l = &state.login;
     let has_pins = !l.demo_pins.is_empty();
-    let h = if has_pins { 22 } else { 17 };
+    // A long message (no open cycle, say) wraps onto more lines.
+    let message = l
+        .message
+        .as_ref()
+        .map(|m| vec![Line::styled(m.clone(), theme.error())]);
+    let message_h = message.as_ref().map_or(1, |m| wrapped_height(m, 62).max(1));
+    let h = if has_pins { 22 } else { 17 } + message_h - 1;
     let rect = centred(area, 64, h);
     let outer = block(
         lang.pick("pingshen 评审 · 登录", "pingshen · log in"),
@@ -197,7 +203,7 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
             Constraint::Length(1),
             Constraint::Min(4),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(message_h),
             Constraint::Length(if has_pins { 5 } else { 0 }),
             Constraint::Length(1),
         ])
@@ -292,9 +298,9 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
         ]),
     };
     frame.render_widget(Paragraph::new(pin_line), parts[3]);
-    if let Some(m) = &l.message {
+    if let Some(m) = message {
         frame.render_widget(
-            Paragraph::new(Line::styled(m.clone(), theme.error())),
+            Paragraph::new(m).wrap(ratatui::widgets::Wrap { trim: false }),
             parts[4],
         );
     }

@@ -69,8 +69,8 @@ impl Columns {
         };
         // The marker and the spaces between the four columns always shown.
         let rest = width.saturating_sub(1 + name + grade + id + 4);
-        let wide = rest >= 70;
-        let (county, stage) = if wide { (10, stage_w) } else { (0, 0) };
+        let wide = rest >= 56;
+        let (county, stage) = if wide { (8, stage_w) } else { (0, 0) };
         let rest = rest.saturating_sub(if wide { county + stage + 2 } else { 0 });
         // Organisation and position share what is left (with a space between).
         let position = (rest / 4).clamp(6, 16);
