@@ -236,13 +236,16 @@ fn filter(
         "grade" if none => Some(Filter::Grade(None)),
         "grade" => Grade::parse(value)
             .or_else(|| by_prefix(value, Grade::ALL, |g| g.code()))
+            .or_else(|| by_part(value, Grade::ALL, |g| g.zh()))
             .map(|g| Filter::Grade(Some(g))),
         "stage" if none => Some(Filter::Stage(None)),
         "stage" => Stage::parse(value)
             .or_else(|| by_prefix(value, &Stage::ALL, |s| s.code()))
+            .or_else(|| by_part(value, &Stage::ALL, |s| s.zh()))
             .map(|s| Filter::Stage(Some(s))),
         "cat" => Category::parse(value)
             .or_else(|| by_prefix(value, Category::ALL, |c| c.code()))
+            .or_else(|| by_part(value, Category::ALL, |c| c.zh()))
             .map(Filter::Category),
         "cert" => match value {
             "yes" | "y" | "true" | "1" | "是" | "已认证" => Some(Filter::Certified(true)),
@@ -261,6 +264,17 @@ fn filter(
 /// The one choice whose code starts with `value` (`sen` → senior), if exactly one does.
 fn by_prefix<T: Copy>(value: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Option<T> {
     let mut found = all.iter().copied().filter(|&x| code(x).starts_with(value));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// The one choice whose Chinese name holds `value` (`审核` → 组织审核, as the stage line
+/// shortens it), if exactly one does.
+fn by_part<T: Copy>(value: &str, all: &[T], zh: impl Fn(T) -> &'static str) -> Option<T> {
+    if value.is_ascii() {
+        return None;
+    }
+    let mut found = all.iter().copied().filter(|&x| zh(x).contains(value));
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }
@@ -306,6 +320,17 @@ mod tests {
             assert_eq!(q(visit).filters, [Filter::Stage(Some(Stage::SiteVisit))]);
         }
         assert_eq!(q("cat:staff").filters, [Filter::Category(Category::Staff)]);
+        // The short names of the stage line, and parts of categories.
+        assert_eq!(q("环节:审核").filters, [Filter::Stage(Some(Stage::Review))]);
+        assert_eq!(q("阶段:公示").filters, [Filter::Stage(Some(Stage::Notice))]);
+        assert_eq!(
+            q("类别:书记").filters,
+            [Filter::Category(Category::Secretary)]
+        );
+        assert_eq!(
+            q("类别:指导员").filters,
+            [Filter::Category(Category::Instructor)]
+        );
         assert_eq!(q("ｚｗ").terms[0].text, "zw");
     }
 

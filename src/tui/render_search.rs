@@ -211,13 +211,19 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
         Span::styled("/ ", theme.accent().add_modifier(Modifier::BOLD)),
         Span::styled(format!("{}▏", s.query), theme.input()),
     ])];
+    // A query that cannot run says why, over as many lines as that takes.
+    if let Some(e) = &s.error {
+        for part in crate::text::wrap_cells(e, width.max(1)) {
+            lines.push(Line::styled(part, theme.error()));
+        }
+    }
     let count = match (&s.error, lang) {
-        (Some(e), _) => Line::styled(e.clone(), theme.error()),
-        (None, _) if s.indexing => Line::styled(
+        (Some(_), _) => None,
+        (None, _) if s.indexing => Some(Line::styled(
             lang.pick("正在读取人员档案……", "Reading the personnel files…"),
             theme.muted(),
-        ),
-        (None, Lang::Zh) => Line::styled(
+        )),
+        (None, Lang::Zh) => Some(Line::styled(
             format!(
                 "共 {} 人{}",
                 s.total,
@@ -228,8 +234,8 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
                 }
             ),
             theme.muted(),
-        ),
-        (None, Lang::En) => Line::styled(
+        )),
+        (None, Lang::En) => Some(Line::styled(
             format!(
                 "{} match(es){}",
                 s.total,
@@ -240,9 +246,9 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
                 }
             ),
             theme.muted(),
-        ),
+        )),
     };
-    lines.push(count);
+    lines.extend(count);
     let columns = Columns::new(width, lang);
     if !s.hits.is_empty() {
         lines.push(header(columns, lang, theme));
