@@ -807,3 +807,23 @@ fn a_worker_whose_file_cannot_be_read_says_where() {
     let failure = worker.failure().expect("a failure");
     assert!(failure.contains("gone.sqlite3"), "{failure}");
 }
+
+#[test]
+fn a_replaced_index_is_never_narrowed_from_the_old_one() {
+    // Two cities of the same size: their indexes count the same number of changes.
+    let worker = SearchWorker::spawn(SearchIndex::from_records(city(2000, 1)));
+    let ask = |text: &str| {
+        let ticket = worker.search(text, 50);
+        let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
+        assert_eq!(reply.ticket, ticket);
+        reply.outcome.unwrap()
+    };
+    ask("z");
+    let other = city(2000, 2);
+    worker.replace(SearchIndex::from_records(other.clone()));
+    let got = ask("zh");
+    let fresh = SearchIndex::from_records(other).search("zh", 50).unwrap();
+    assert!(!got.narrowed, "started afresh");
+    assert_eq!(names(&got), names(&fresh));
+    assert_eq!(got.total, fresh.total);
+}

@@ -1469,6 +1469,8 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     // the tab it was on, then to the list.
     app.press(KeyCode::Char('i'));
     app.press(KeyCode::Tab);
+    app.press(KeyCode::Char('r'));
+    assert!(app.board().file.as_ref().unwrap().revealed.is_some());
     let first_file = app.board().file.as_ref().unwrap().file.id;
     app.press(KeyCode::Char('/'));
     app.typed("oy");
@@ -1480,10 +1482,25 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     app.press(KeyCode::Esc);
     let back = app.board().file.as_ref().unwrap();
     assert_eq!((back.file.id, back.tab), (first_file, 1));
+    assert!(back.revealed.is_none(), "masked again once left");
     assert_eq!(app.board().screen, app::Screen::File);
     app.press(KeyCode::Esc);
     app.state.message = None;
     assert_eq!(app.draw(80, 24).text(), before, "then back to the list");
+    // Enter before the answer to what was typed has come opens its best match, not
+    // the best match of the query before.
+    app.press(KeyCode::Char('/'));
+    app.rt.wait_search(&mut app.state);
+    app.typed("oy");
+    app.press(KeyCode::Enter);
+    assert!(app.state.search.is_some(), "waits for the answer");
+    app.rt.wait_search(&mut app.state);
+    assert!(app.state.search.is_none());
+    let opened = &app.board().file.as_ref().unwrap().file;
+    assert!(opened.name.starts_with("欧阳"), "{}", opened.name);
+    app.press(KeyCode::Esc);
+    app.state.message = None;
+    assert_eq!(app.draw(80, 24).text(), before);
     // Esc on the popup leaves everything as it was.
     app.press(KeyCode::Char('/'));
     app.typed("zhang");

@@ -177,6 +177,27 @@ impl SearchIndex {
         let mut seen = rustc_hash::FxHashSet::default();
         seen.reserve(self.len());
         let mut changed = 0;
+        let read = self.sync_rows(conn, &mut seen, &mut changed);
+        // Whatever was inserted before a failure still gets its haystacks, so that it
+        // can be found (a later sync sees it as unchanged).
+        if changed > 0 {
+            self.finish_pools();
+        }
+        read?;
+        let gone: Vec<i64> = self.person_ids().filter(|id| !seen.contains(id)).collect();
+        for id in gone {
+            self.remove(id);
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
+    fn sync_rows(
+        &mut self,
+        conn: &Connection,
+        seen: &mut rustc_hash::FxHashSet<i64>,
+        changed: &mut usize,
+    ) -> rusqlite::Result<()> {
         let mut stmt = conn.prepare(SELECT)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -184,18 +205,10 @@ impl SearchIndex {
             seen.insert(p.person_id);
             if !self.holds(&p) {
                 self.insert(p);
-                changed += 1;
+                *changed += 1;
             }
         }
-        let gone: Vec<i64> = self.person_ids().filter(|id| !seen.contains(id)).collect();
-        for id in gone {
-            self.remove(id);
-            changed += 1;
-        }
-        if changed > 0 {
-            self.finish_pools();
-        }
-        Ok(changed)
+        Ok(())
     }
 
     /// Re-reads one person after a change: updated, or removed when no longer in the

@@ -111,6 +111,12 @@ impl SearchWorker {
         }
     }
 
+    /// Whether the search thread still runs (it stops only when dropped, or if a
+    /// search panicked).
+    pub fn is_running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
     /// Whether the index has been read (a search asked for before waits for it).
     pub fn is_ready(&self) -> bool {
         self.status.ready.load(Ordering::SeqCst)
@@ -218,6 +224,7 @@ fn connect(path: &PathBuf) -> rusqlite::Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "query_only", true)?;
     Ok(conn)
 }
 
@@ -259,7 +266,11 @@ fn serve(
             Job::Remove(id) => {
                 index.remove(id);
             }
-            Job::Replace(new) => index = *new,
+            Job::Replace(new) => {
+                index = *new;
+                // The new index numbers its texts afresh: never narrow across it.
+                session.forget();
+            }
             Job::Sync => {
                 if let Some(conn) = &conn {
                     match index.sync(conn) {

@@ -57,7 +57,12 @@ pub fn file_update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Up => f.scroll = f.scroll.saturating_sub(1),
         Action::Reveal => return vec![Effect::Reveal(f.file.id)],
         Action::Back => match f.previous.take() {
-            Some(previous) => b.file = Some(*previous),
+            // Back to the file this one was opened from, read again.
+            Some(previous) => {
+                let id = previous.file.id;
+                b.file = Some(*previous);
+                return vec![Effect::OpenFile(id)];
+            }
             None => {
                 b.screen = f.back;
                 b.file = None;

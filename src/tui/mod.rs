@@ -377,6 +377,10 @@ impl Runtime {
         let Some(svc) = self.svc.as_ref() else {
             return Ok(());
         };
+        // A thread that could not read the file tries again from scratch.
+        if self.search.as_ref().is_some_and(|w| w.failure().is_some()) {
+            self.search = None;
+        }
         match self.search.as_ref() {
             None => {
                 self.search = Some(match svc.store().path() {
@@ -407,8 +411,11 @@ impl Runtime {
             return false;
         };
         let mut changed = false;
+        let mut open = None;
         while let Some(reply) = w.try_recv() {
-            changed |= apply_reply(state, reply);
+            let (c, o) = apply_reply(state, reply);
+            changed |= c;
+            open = o.or(open);
         }
         if let Some(popup) = state.search.as_mut() {
             let indexing = !w.is_ready();
@@ -421,6 +428,25 @@ impl Runtime {
                 popup.error = failure.or(popup.error.take());
                 changed = true;
             }
+            // A search thread that stopped (it should not) answers nothing more: say
+            // so rather than wait, and start a new one on the next `/`.
+            if !w.is_running() {
+                popup.pending = None;
+                popup.error = Some(
+                    state
+                        .lang
+                        .pick(
+                            "查找意外中断，请按 Esc 后重新查找",
+                            "The search stopped unexpectedly: press Esc and search again",
+                        )
+                        .to_string(),
+                );
+                self.search = None;
+                changed = true;
+            }
+        }
+        if let Some(person) = open {
+            self.open_from_search(state, person);
         }
         changed
     }
@@ -428,18 +454,28 @@ impl Runtime {
     /// Waits (a few seconds at most) for the answer to the search the popup is waiting
     /// for: for tests and benchmarks, which have no event loop.
     pub fn wait_search(&mut self, state: &mut State) {
-        let Some(w) = self.search.as_ref() else {
-            return;
-        };
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         while state.search.as_ref().is_some_and(|s| s.pending.is_some()) {
+            let Some(w) = self.search.as_ref() else {
+                return;
+            };
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {
                 return;
             }
             if let Some(reply) = w.recv_timeout(left) {
-                apply_reply(state, reply);
+                if let (_, Some(person)) = apply_reply(state, reply) {
+                    self.open_from_search(state, person);
+                }
             }
+        }
+    }
+
+    /// Opens the file of a match that Enter chose before its answer came.
+    fn open_from_search(&mut self, state: &mut State, person: i64) {
+        state.search = None;
+        if let Err(e) = self.open_file(state, person) {
+            state.message = Some(Message::Error(error_text(&e, state.lang)));
         }
     }
 
@@ -463,6 +499,8 @@ impl Runtime {
             // long chain forgets its oldest files).
             Some(mut f) if on_file => {
                 app::FileView::forget_beyond(&mut f, FILES_KEPT);
+                // What was revealed is masked again once the file is left.
+                f.revealed = None;
                 (0, 0, None, Some(Box::new(f)))
             }
             _ => (0, 0, None, None),
@@ -857,16 +895,23 @@ impl Runtime {
 /// How many files Esc can go back through.
 const FILES_KEPT: usize = 16;
 
-/// Puts a search answer into the popup if it answers the search it waits for.
-fn apply_reply(state: &mut State, reply: crate::search::Reply) -> bool {
+/// Puts a search answer into the popup if it answers the search it waits for. Returns
+/// whether the popup changed, and the person whose file to open when Enter was pressed
+/// before this answer came.
+fn apply_reply(state: &mut State, reply: crate::search::Reply) -> (bool, Option<i64>) {
     let lang = state.lang;
     let Some(popup) = state.search.as_mut() else {
-        return false;
+        return (false, None);
     };
     if popup.pending != Some(reply.ticket) {
-        return false;
+        return (false, None);
     }
     popup.pending = None;
+    // New matches start from the best one.
+    if popup.shown != reply.query {
+        popup.selected = 0;
+        popup.offset = 0;
+    }
     popup.shown = reply.query;
     match reply.outcome {
         Ok(results) => {
@@ -884,7 +929,13 @@ fn apply_reply(state: &mut State, reply: crate::search::Reply) -> bool {
         }
     }
     popup.selected = popup.selected.min(popup.hits.len().saturating_sub(1));
-    true
+    let open = if popup.open_on_answer && popup.answered() {
+        popup.open_on_answer = false;
+        popup.hits.first().map(|h| h.person_id)
+    } else {
+        None
+    };
+    (true, open)
 }
 
 /// A refusal of the evaluation in Chinese, from the service's English message.
@@ -984,12 +1035,18 @@ pub fn run(opts: Options) -> Result<()> {
     let keymap = Keymap::builtin();
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {
+        // Drawn again only after a key, a resize, a search answer or a change saved
+        // elsewhere.
+        let mut dirty = true;
         loop {
-            theme_index = state.theme % themes.len();
-            let theme: &Theme = &themes[theme_index];
-            let mut page = state.page;
-            terminal.draw(|f| page = render::render(&state, theme, &keymap, f))?;
-            state.page = page.max(1);
+            if dirty {
+                theme_index = state.theme % themes.len();
+                let theme: &Theme = &themes[theme_index];
+                let mut page = state.page;
+                terminal.draw(|f| page = render::render(&state, theme, &keymap, f))?;
+                state.page = page.max(1);
+                dirty = false;
+            }
             if state.quit {
                 return Ok(());
             }
@@ -998,9 +1055,7 @@ pub fn run(opts: Options) -> Result<()> {
             let waiting = state.search.as_ref().is_some_and(|s| s.pending.is_some());
             let wait = Duration::from_millis(if waiting { 10 } else { 300 });
             if !event::poll(wait)? {
-                if !rt.poll_search(&mut state) && !waiting {
-                    rt.poll_changes(&mut state);
-                }
+                dirty = rt.poll_search(&mut state) || !waiting && rt.poll_changes(&mut state);
                 continue;
             }
             match event::read()? {
@@ -1008,8 +1063,10 @@ pub fn run(opts: Options) -> Result<()> {
                     for effect in app::handle_key(&mut state, &keymap, k) {
                         rt.run_effect(&mut state, effect);
                     }
+                    dirty = true;
                 }
-                _ => {} // a resize redraws on the next turn
+                Event::Resize(..) => dirty = true,
+                _ => {}
             }
         }
     })();

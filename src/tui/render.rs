@@ -27,7 +27,8 @@ const DECISIONS: [Action; 4] = [
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// Draws the whole screen. Returns the number of table rows visible, for paging.
+/// Draws the whole screen. Returns the number of table rows visible (of the search
+/// popup's matches while it is open), for paging.
 pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) -> usize {
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.base()), area);
@@ -35,7 +36,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
         too_small(state.lang, theme, frame, area);
         return 0;
     }
-    let rows = match &state.board {
+    let mut rows = match &state.board {
         None => {
             login(state, theme, keymap, frame, area);
             0
@@ -43,7 +44,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
         Some(b) => board(state, b, theme, keymap, frame, area),
     };
     if let Some(search) = &state.search {
-        super::render_search::popup(search, state.lang, theme, frame, area);
+        rows = super::render_search::popup(search, state.lang, theme, frame, area);
     }
     if state.help {
         help(state, theme, keymap, frame, area);

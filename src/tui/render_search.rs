@@ -194,9 +194,26 @@ fn hit_line(h: &Hit, c: Columns, lang: Lang, selected: bool, theme: &Theme) -> L
     Line::from(spans)
 }
 
-/// The popup over the screen.
-pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let w = (area.width * 9 / 10).clamp(60, 110);
+/// The end of `text` that fits in `width` cells (what was typed last stays in view).
+fn tail_fit(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut start = text.len();
+    for (i, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            break;
+        }
+        start = i;
+    }
+    text[start..].to_string()
+}
+
+/// The popup over the screen. Returns how many matches it has room for (the page of
+/// PgDn and PgUp).
+pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) -> usize {
+    let w = u16::try_from(u32::from(area.width) * 9 / 10)
+        .unwrap_or(u16::MAX)
+        .clamp(60, 110);
     let h = area.height.saturating_sub(4).max(10);
     let rect = centred(area, w, h);
     clear_popup(frame, rect, area);
@@ -209,7 +226,10 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
     let width = usize::from(inner.width);
     let mut lines = vec![Line::from(vec![
         Span::styled("/ ", theme.accent().add_modifier(Modifier::BOLD)),
-        Span::styled(format!("{}▏", s.query), theme.input()),
+        Span::styled(
+            format!("{}▏", tail_fit(&s.query, width.saturating_sub(3))),
+            theme.input(),
+        ),
     ])];
     // A query that cannot run says why, over as many lines as that takes.
     if let Some(e) = &s.error {
@@ -254,7 +274,7 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
         lines.push(header(columns, lang, theme));
     }
     let rows = usize::from(inner.height).saturating_sub(5);
-    let offset = s.selected.saturating_sub(rows.saturating_sub(1));
+    let offset = super::search::in_view(s.selected, s.offset, rows);
     for (i, h) in s.hits.iter().enumerate().skip(offset).take(rows) {
         lines.push(hit_line(h, columns, lang, i == s.selected, theme));
     }
@@ -279,4 +299,5 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
         Paragraph::new(Line::styled(crate::text::fit(hint, width), theme.muted())),
         hint_rect,
     );
+    rows
 }

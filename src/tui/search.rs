@@ -24,6 +24,36 @@ pub struct SearchPopup {
     pub pending: Option<u64>,
     /// The persons are still being read into the index.
     pub indexing: bool,
+    /// The first match shown (the list scrolls to keep the selected one in view).
+    pub offset: usize,
+    /// Enter was pressed before the answer to the typed query came: its best match
+    /// opens when it does.
+    pub open_on_answer: bool,
+}
+
+impl SearchPopup {
+    /// Whether the matches shown answer the query as typed.
+    pub fn answered(&self) -> bool {
+        self.pending.is_none() && self.shown == self.query
+    }
+
+    /// Scrolls so that the selected match is among the `rows` shown.
+    pub fn keep_in_view(&mut self, rows: usize) {
+        self.offset = in_view(self.selected, self.offset, rows);
+    }
+}
+
+/// The first of `rows` lines to show so that line `selected` is among them, moving
+/// from `offset` as little as possible.
+pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
 }
 
 /// Opens the popup (logged in only).
@@ -58,11 +88,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let last = s.hits.len().saturating_sub(1);
+    // While the popup is drawn, the page is the number of matches it shows.
+    let page = state.page.max(1);
     match action {
         Action::Down => s.selected = (s.selected + 1).min(last),
         Action::Up => s.selected = s.selected.saturating_sub(1),
-        Action::PageDown => s.selected = (s.selected + state.page.max(1)).min(last),
-        Action::PageUp => s.selected = s.selected.saturating_sub(state.page.max(1)),
+        Action::PageDown => s.selected = (s.selected + page).min(last),
+        Action::PageUp => s.selected = s.selected.saturating_sub(page),
         Action::ClearQuery | Action::DeleteWord => {
             let before = s.query.clone();
             if action == Action::ClearQuery {
@@ -79,8 +111,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back => {
             state.search = None;
+            return vec![];
         }
         Action::Submit => {
+            // The matches on screen answer an older query: open the best match of
+            // the typed one when its answer comes.
+            if !s.answered() {
+                s.open_on_answer = true;
+                return vec![];
+            }
             let Some(person) = s.hits.get(s.selected).map(|h| h.person_id) else {
                 return vec![];
             };
@@ -89,6 +128,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => {}
     }
+    s.keep_in_view(page);
     vec![]
 }
 
@@ -151,6 +191,7 @@ mod tests {
             highlights: Default::default(),
         };
         s.search.as_mut().unwrap().hits = (0..25).map(hit).collect();
+        s.search.as_mut().unwrap().shown = "z".into();
         update(&mut s, Action::PageDown);
         assert_eq!(s.search.as_ref().unwrap().selected, 10);
         update(&mut s, Action::PageDown);
@@ -158,8 +199,30 @@ mod tests {
         assert_eq!(s.search.as_ref().unwrap().selected, 24);
         update(&mut s, Action::PageUp);
         assert_eq!(s.search.as_ref().unwrap().selected, 14);
+        assert_eq!(
+            s.search.as_ref().unwrap().offset,
+            14,
+            "the page scrolled up"
+        );
+        update(&mut s, Action::Down);
+        assert_eq!(
+            s.search.as_ref().unwrap().offset,
+            14,
+            "in view: no scrolling"
+        );
+        update(&mut s, Action::Up);
         let fx = update(&mut s, Action::Submit);
         assert_eq!(fx, [Effect::OpenFile(14)]);
         assert!(s.search.is_none());
+    }
+
+    #[test]
+    fn enter_before_the_answer_waits_for_it() {
+        let mut s = popup("zhangw");
+        let p = s.search.as_mut().unwrap();
+        p.shown = "zhang".into();
+        p.pending = Some(7);
+        assert!(update(&mut s, Action::Submit).is_empty());
+        assert!(s.search.as_ref().unwrap().open_on_answer);
     }
 }
