@@ -321,6 +321,57 @@ fn a_tampered_audit_row_fails_the_check_by_name() {
     assert!(stderr(&out).contains("found faults"), "{}", stderr(&out));
 }
 
+/// The anchor `pingshen check` prints: `ROW:HASH`.
+fn anchor_of(check_output: &str) -> String {
+    check_output
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("anchor"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no anchor in:\n{check_output}"))
+        .to_string()
+}
+
+#[test]
+fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (db, _) = small_db(d);
+    let anchor = anchor_of(&ok(d, &["check", "--db", &db]));
+    assert!(anchor.starts_with("2:"), "{anchor}");
+    // Later work adds rows: the old anchor still holds.
+    std::fs::write(
+        d.join("committee.csv"),
+        "name,role,pin\n赵主任,chair,2468\n",
+    )
+    .unwrap();
+    ok(d, &["import", "committee", "committee.csv", "--db", &db]);
+    let out = ok(d, &["check", "--db", &db, "--anchor", &anchor]);
+    assert!(out.contains("ok"), "{out}");
+    // The last rows removed: the chain alone still verifies, the anchor does not.
+    let conn = Connection::open(d.join(&db)).unwrap();
+    let newest = anchor_of(&ok(d, &["check", "--db", &db]));
+    conn.execute("DELETE FROM audit WHERE id > 2", []).unwrap();
+    ok(d, &["check", "--db", &db]);
+    let out = pingshen(d, &["check", "--db", &db, "--anchor", &newest]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("is gone: the log now ends at row 2"),
+        "{}",
+        stdout(&out)
+    );
+    // History rewritten from the start with fresh hashes: the anchor does not match.
+    conn.execute(
+        "UPDATE audit SET hash = 'ff' || substr(hash, 3) WHERE id = 2",
+        [],
+    )
+    .unwrap();
+    let out = pingshen(d, &["check", "--db", &db, "--anchor", &anchor]);
+    assert!(stdout(&out).contains("does not match"), "{}", stdout(&out));
+    // A malformed anchor is refused by name.
+    let err = fails(d, &["check", "--db", &db, "--anchor", "2:abc"]);
+    assert!(err.contains("12 to 64 hexadecimal digits"), "{err}");
+}
+
 #[test]
 fn rules_files_are_validated_with_key_paths() {
     let dir = tempfile::tempdir().unwrap();

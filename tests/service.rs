@@ -952,7 +952,7 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
             [app],
         )
         .unwrap();
-    let report = svc.check().unwrap();
+    let report = svc.check(&[]).unwrap();
     assert!(report.ok(), "{report:?}");
 
     // An edited audit row is found, by its id.
@@ -962,7 +962,7 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
             [],
         )
         .unwrap();
-    let report = svc.check().unwrap();
+    let report = svc.check(&[]).unwrap();
     assert!(!report.ok());
     assert_eq!(
         report.audit_faults,
@@ -1013,7 +1013,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert!(count(&svc, "conflicts") >= 1);
     assert!(count(&svc, "objections") >= 1);
 
-    let report = svc.check().unwrap();
+    let report = svc.check(&[]).unwrap();
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.audit_rows as i64, count(&svc, "audit"));
 

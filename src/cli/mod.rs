@@ -92,8 +92,15 @@ pub enum Command {
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
     },
-    /// Check the database: integrity, foreign keys and the audit hash chain.
-    Check,
+    /// Check the database: integrity, foreign keys and the audit hash chain; prints the
+    /// log's anchor (last row and hash) to write down, and checks anchors written
+    /// down before.
+    Check {
+        /// An anchor printed by an earlier check (`ROW:HASH`, the hash at least 12
+        /// hex digits): fails if that row was removed or any row up to it changed.
+        #[arg(long, value_name = "ROW:HASH")]
+        anchor: Vec<crate::store::audit::Anchor>,
+    },
     /// Write a deterministic synthetic city of any size (for benchmarks).
     Gen {
         #[arg(long, default_value_t = 1000)]
@@ -363,9 +370,9 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", columns_markdown(&kinds));
             Ok(())
         }
-        Some(Command::Check) => {
+        Some(Command::Check { anchor }) => {
             let path = db_or_default();
-            let report = open(&path, "cli check")?.check()?;
+            let report = open(&path, "cli check")?.check(&anchor)?;
             print_check(&path, &report);
             if !report.ok() {
                 bail!("{}: the check found faults", path.display());
@@ -540,6 +547,16 @@ fn print_check(path: &Path, r: &CheckReport) {
         r.audit_rows,
         status(&r.audit_faults)
     );
+    if let Some(head) = &r.audit_head {
+        // The first 16 hex digits are plenty to write down; the check takes 12 to 64.
+        println!(
+            "  anchor              {}:{}   (note it in the minutes; later: pingshen check --anchor {}:{})",
+            head.id,
+            &head.hash[..16.min(head.hash.len())],
+            head.id,
+            &head.hash[..16.min(head.hash.len())]
+        );
+    }
     for line in r
         .integrity
         .iter()

@@ -10,6 +10,8 @@ pub struct CheckReport {
     pub foreign_keys: Vec<String>,
     pub audit_rows: usize,
     pub audit_faults: Vec<String>,
+    /// The log's last row, as an anchor to write down.
+    pub audit_head: Option<audit::Anchor>,
 }
 
 impl CheckReport {
@@ -19,7 +21,9 @@ impl CheckReport {
 }
 
 impl Service {
-    pub fn check(&self) -> Result<CheckReport> {
+    /// Runs every check, and confirms that each anchor written down earlier (see
+    /// [`audit::head`]) is still in the log unchanged.
+    pub fn check(&self, anchors: &[audit::Anchor]) -> Result<CheckReport> {
         let conn = self.conn();
         let mut report = CheckReport::default();
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
@@ -49,6 +53,14 @@ impl Service {
             .iter()
             .map(|f| format!("audit row {}: {}", f.id, f.problem))
             .collect();
+        for anchor in anchors {
+            if let Some(f) = audit::check_anchor(conn, anchor)? {
+                report
+                    .audit_faults
+                    .push(format!("audit row {}: {}", f.id, f.problem));
+            }
+        }
+        report.audit_head = audit::head(conn)?.map(|(id, hash)| audit::Anchor { id, hash });
         Ok(report)
     }
 }

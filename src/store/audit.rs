@@ -124,6 +124,86 @@ pub struct Fault {
     pub problem: String,
 }
 
+/// The last row of the chain: its id and hash (`None` for an empty log). Written down
+/// outside the database (in the minutes of a meeting, say), it is an anchor: a later
+/// [`check_anchor`] shows whether any row up to it was removed or changed since —
+/// including the last ones, which the chain alone cannot show.
+pub fn head(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// An anchor as written: `ROW:HASH`, the hash in full or its first 12 or more hex
+/// digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub id: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Anchor, String> {
+        let (id, hash) = text.trim().split_once(':').ok_or_else(|| {
+            format!("'{text}': an anchor is ROW:HASH, as `pingshen check` prints it")
+        })?;
+        let id: i64 = id
+            .parse()
+            .ok()
+            .filter(|i| *i > 0)
+            .ok_or_else(|| format!("'{text}': '{id}' is not an audit row number"))?;
+        let hash = hash.to_ascii_lowercase();
+        if hash.len() < 12 || hash.len() > 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!(
+                "'{text}': the hash must be 12 to 64 hexadecimal digits"
+            ));
+        }
+        Ok(Anchor { id, hash })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
+
+/// Whether the log still holds the anchored row with the anchored hash; a fault
+/// saying what changed otherwise.
+pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Option<Fault>> {
+    use rusqlite::OptionalExtension;
+    let stored: Option<String> = conn
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [anchor.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(match stored {
+        Some(h) if h.starts_with(&anchor.hash) => None,
+        Some(h) => Some(Fault {
+            id: anchor.id,
+            problem: format!(
+                "the anchor {anchor} does not match: the row's hash is now {}… (a row up to it was changed, removed or inserted)",
+                &h[..16.min(h.len())]
+            ),
+        }),
+        None => {
+            let last = head(conn)?.map_or(0, |(id, _)| id);
+            Some(Fault {
+                id: anchor.id,
+                problem: format!(
+                    "the anchor {anchor} is gone: the log now ends at row {last} (rows were removed)"
+                ),
+            })
+        }
+    })
+}
+
 /// Walks the chain; returns the number of rows checked and every fault found.
 pub fn verify(conn: &Connection) -> rusqlite::Result<(usize, Vec<Fault>)> {
     let mut stmt = conn.prepare(
@@ -174,6 +254,28 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<(usize, Vec<Fault>)> {
         expected_id = id + 1;
     }
     Ok((n, faults))
+}
+
+#[cfg(test)]
+mod anchor_tests {
+    use super::*;
+
+    #[test]
+    fn anchors_parse_from_what_check_prints() {
+        let a: Anchor = "869:3FA2C1D0E4B5aa".parse().unwrap();
+        assert_eq!(a.id, 869);
+        assert_eq!(a.hash, "3fa2c1d0e4b5aa");
+        assert_eq!(a.to_string(), "869:3fa2c1d0e4b5aa");
+        for bad in [
+            "869",
+            "x:3fa2c1d0e4b5",
+            "0:3fa2c1d0e4b5",
+            "869:3fa2",
+            "869:3fa2c1d0e4bz",
+        ] {
+            assert!(bad.parse::<Anchor>().is_err(), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]
