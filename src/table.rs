@@ -18,6 +18,9 @@ pub struct Table {
     pub source: String,
     pub headers: Vec<String>,
     pub rows: Vec<Row>,
+    /// Which columns hold numbers (written as numbers to JSON and .xlsx); columns
+    /// past its end hold text. Identifiers such as ID numbers and phones are text.
+    pub numeric: Vec<bool>,
 }
 
 impl Table {
@@ -26,7 +29,13 @@ impl Table {
             source: source.into(),
             headers: headers.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
+            numeric: Vec::new(),
         }
+    }
+
+    /// Whether a column holds numbers.
+    pub fn is_numeric(&self, column: usize) -> bool {
+        self.numeric.get(column).copied().unwrap_or(false)
     }
 
     /// Appends a row; its line number follows CSV numbering (header = line 1).

@@ -1291,3 +1291,67 @@ fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
     );
     assert!(err.contains("--year"), "{err}");
 }
+
+#[test]
+fn json_and_xlsx_exports_keep_numbers_as_numbers_and_identifiers_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init", "--demo", "--db", "demo.db"]);
+    let out = ok(
+        d,
+        &[
+            "export",
+            "applications",
+            "--format",
+            "json",
+            "--db",
+            "demo.db",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    let first = rows[0].as_object().unwrap();
+    // Keys in the columns' order.
+    let keys: Vec<&str> = first.keys().map(|k| k.as_str()).collect();
+    assert_eq!(&keys[..3], ["id", "cycle", "id_number"], "{keys:?}");
+    assert!(first["id"].is_i64());
+    assert!(first["id_number"].is_string(), "an ID number is text");
+    let scored = rows
+        .iter()
+        .find(|r| !r["test_score"].is_null())
+        .expect("a test score in the demo");
+    assert!(scored["test_score"].is_number(), "{scored}");
+    assert!(
+        rows.iter().any(|r| r["override_reason"].is_null()),
+        "empty is null"
+    );
+    let persons = ok(
+        d,
+        &["export", "persons", "--format", "json", "--db", "demo.db"],
+    );
+    let persons: serde_json::Value = serde_json::from_str(&persons).unwrap();
+    assert!(persons[0]["phone"].is_string(), "a phone number is text");
+
+    ok(
+        d,
+        &[
+            "export",
+            "applications",
+            "--format",
+            "xlsx",
+            "--out",
+            "a.xlsx",
+            "--db",
+            "demo.db",
+        ],
+    );
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(d.join("a.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert!(
+        matches!(sheet.get((1, 0)), Some(Data::Float(_))),
+        "{:?}",
+        sheet.get((1, 0))
+    );
+    assert!(matches!(sheet.get((1, 2)), Some(Data::String(_))));
+}

@@ -52,6 +52,7 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
         source: shown.to_string(),
         headers,
         rows: Vec::new(),
+        numeric: Vec::new(),
     };
     // Count lines by bytes (the reader's own count skips blank lines), carrying the
     // count forward from record to record.
@@ -108,6 +109,7 @@ pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
         source: shown.to_string(),
         headers: headers.clone(),
         rows: Vec::new(),
+        numeric: Vec::new(),
     };
     for (i, item) in items.iter().enumerate() {
         let serde_json::Value::Object(o) = item else {
@@ -165,6 +167,7 @@ pub fn parse_xlsx(shown: &str, bytes: Vec<u8>) -> Result<Table> {
         source: shown.to_string(),
         headers,
         rows: Vec::new(),
+        numeric: Vec::new(),
     };
     for (i, r) in rows.enumerate() {
         table.rows.push(Row {
@@ -184,6 +187,28 @@ pub enum Format {
     Md,
     /// A self-contained web page: the published notice only.
     Html,
+}
+
+/// A cell of a numeric column as a number, if it is one.
+fn number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// A cell as a JSON value: empty is `null`, a number in a numeric column a number
+/// (an integer when it is one), anything else text.
+fn json_value(cell: &str, numeric: bool) -> serde_json::Value {
+    if cell.is_empty() {
+        return serde_json::Value::Null;
+    }
+    if numeric {
+        if let Ok(i) = cell.parse::<i64>() {
+            return i.into();
+        }
+        if let Some(n) = number(cell).and_then(serde_json::Number::from_f64) {
+            return serde_json::Value::Number(n);
+        }
+    }
+    serde_json::Value::String(cell.to_string())
 }
 
 /// Writes a table; to standard output when `out` is `None` (not for .xlsx).
@@ -206,7 +231,12 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
                         .headers
                         .iter()
                         .cloned()
-                        .zip(r.cells.iter().map(|c| serde_json::Value::String(c.clone())))
+                        .zip(
+                            r.cells
+                                .iter()
+                                .enumerate()
+                                .map(|(i, c)| json_value(c, table.is_numeric(i))),
+                        )
                         .collect()
                 })
                 .collect();
@@ -226,7 +256,11 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
             }
             for (r, row) in table.rows.iter().enumerate() {
                 for (c, v) in row.cells.iter().enumerate() {
-                    sheet.write_string(r as u32 + 1, c as u16, v)?;
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    match number(v).filter(|_| table.is_numeric(c.into())) {
+                        Some(n) => sheet.write_number(r, c, n)?,
+                        None => sheet.write_string(r, c, v)?,
+                    };
                 }
             }
             book.save_to_buffer()?

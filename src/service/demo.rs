@@ -66,6 +66,7 @@ fn csv_table(name: &str, text: &str) -> Result<Table> {
         source: format!("{name}.csv"),
         headers,
         rows: Vec::new(),
+        numeric: Vec::new(),
     };
     for rec in reader.records() {
         let rec = rec.map_err(|e| ServiceError::Invalid(format!("fixture {name}: {e}")))?;

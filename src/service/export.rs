@@ -67,17 +67,31 @@ impl Service {
             source: source.to_string(),
             headers,
             rows: Vec::new(),
+            numeric: Vec::new(),
         };
         let n = table.headers.len();
+        // A column is numeric when SQLite stored a number in each of its cells that
+        // are not empty (and in at least one).
+        let mut numbers = vec![0usize; n];
+        let mut texts = vec![0usize; n];
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let mut cells = Vec::with_capacity(n);
             for (i, h) in hide.iter().enumerate() {
-                let c = cell(r.get_ref(i)?);
+                let v = r.get_ref(i)?;
+                match v {
+                    ValueRef::Integer(_) | ValueRef::Real(_) => numbers[i] += 1,
+                    ValueRef::Text(_) | ValueRef::Blob(_) => texts[i] += 1,
+                    ValueRef::Null => {}
+                }
+                let c = cell(v);
                 cells.push(if *h && !c.is_empty() { mask(&c) } else { c });
             }
             table.push(cells);
         }
+        table.numeric = (0..n)
+            .map(|i| numbers[i] > 0 && texts[i] == 0 && !hide[i])
+            .collect();
         Ok(table)
     }
 
