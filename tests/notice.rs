@@ -457,6 +457,17 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     let anonymous = svc.objection(b).unwrap();
     assert!(!anonymous.named && anonymous.contact_masked.is_empty());
 
+    // The secretary may see the full contact to verify, and that is audited.
+    let before = audit_rows(&svc);
+    assert_eq!(svc.reveal_objection_contact(a).unwrap(), "13911112222");
+    assert_eq!(audit_rows(&svc), before + 1);
+    assert_eq!(last_audit(&svc), ("reveal".into(), "objection".into()));
+    assert_eq!(svc.reveal_objection_contact(b).unwrap(), "", "anonymous");
+    assert!(matches!(
+        svc.reveal_objection_contact(9999),
+        Err(ServiceError::NotFound(_))
+    ));
+
     // The secretary records the verification but does not conclude.
     let before = audit_rows(&svc);
     assert_eq!(
@@ -468,6 +479,7 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     forbidden(svc.objection_step(a, &uphold("经核查属实")));
 
     let mut svc = login(svc, "陈静怡");
+    forbidden(svc.reveal_objection_contact(a));
     refused_by(
         svc.objection_step(b, &uphold("经核查属实")),
         NoticeError::NotVerified,

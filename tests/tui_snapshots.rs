@@ -1385,6 +1385,29 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.shot("objections_upheld_80x24", 80, 24);
     let screen = app.draw(120, 40).text();
     assert!(!screen.contains("13812345678"), "never the full contact");
+    // The chair reveals it to verify: shown, audited, and masked again once the
+    // register is left.
+    let audited = |app: &App| -> i64 {
+        app.rt
+            .service()
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = 'reveal' AND entity = 'objection'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let seen = audited(&app);
+    app.press(KeyCode::Char('r'));
+    assert_eq!(audited(&app), seen + 1);
+    assert!(app.draw(120, 40).text().contains("13812345678"));
+    app.state.message = None;
+    app.press(KeyCode::Tab);
+    app.press(KeyCode::Tab);
+    assert_eq!(app.board().screen, app::Screen::Objections);
+    assert!(!app.draw(120, 40).text().contains("13812345678"));
 
     // Certificates and the allowance roll.
     app.press(KeyCode::Tab);

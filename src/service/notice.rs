@@ -423,6 +423,26 @@ impl Service {
         })
     }
 
+    /// An objector's full contact, for verifying the objection: chair and secretary
+    /// only, and audited. Empty for an anonymous objection.
+    pub fn reveal_objection_contact(&mut self, id: i64) -> Result<String> {
+        self.require(
+            &[crate::domain::Role::Chair, crate::domain::Role::Secretary],
+            "reveal an objector's contact",
+        )?;
+        let contact: String = self
+            .conn()
+            .query_row(
+                "SELECT objector_contact FROM objections WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| ServiceError::NotFound(format!("objection #{id}")))?;
+        self.mutate(|_, _| Ok(((), AuditNote::new("reveal", "objection", id))))?;
+        Ok(contact)
+    }
+
     /// The objection register, oldest first: contacts masked.
     pub fn objections(&self, filter: &ObjectionFilter) -> Result<Vec<ObjectionRow>> {
         let mut stmt = self.conn().prepare_cached(

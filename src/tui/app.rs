@@ -357,6 +357,8 @@ pub enum Effect {
     Search(String),
     /// Reveal the file's ID number, phone and address (audited).
     Reveal(i64),
+    /// Reveal an objector's full contact (audited).
+    RevealContact(i64),
     Finalise(i64),
     Reopen {
         app: i64,
@@ -485,6 +487,9 @@ pub struct Board {
     pub notice: Option<crate::service::notice::NoticeView>,
     pub objections: Vec<crate::service::notice::ObjectionRow>,
     pub objection_filter: Option<crate::domain::notice::ObjectionState>,
+    /// An objector's contact revealed (objection id, contact) until the register is
+    /// left.
+    pub revealed_contact: Option<(i64, String)>,
     pub certificates: Vec<crate::service::certificates::CertificateRow>,
     pub allowance: Option<crate::service::certificates::AllowanceRoll>,
     pub allowance_year: i32,

@@ -227,6 +227,7 @@ impl Runtime {
             Effect::LoadOverview => self.load_overview(state).map(|_| None),
             Effect::OpenFile(person) => self.open_file(state, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(state, person),
+            Effect::RevealContact(objection) => self.reveal_contact(state, objection),
             Effect::LoadRegisters => self.load_registers(state).map(|_| None),
             Effect::Search(query) => self.search(state, &query).map(|_| None),
             e @ (Effect::StartNotice(_)
@@ -531,6 +532,28 @@ impl Runtime {
             lang.pick(
                 "已显示完整证件号码（本次查看已记录）",
                 "ID number shown (this view is recorded)",
+            )
+            .to_string(),
+        ));
+        Ok(None)
+    }
+
+    /// Reveals an objector's full contact in the register (audited).
+    fn reveal_contact(
+        &mut self,
+        state: &mut State,
+        objection: i64,
+    ) -> Result<Option<String>, ServiceError> {
+        let lang = state.lang;
+        let (Some(svc), Some(b)) = (self.svc.as_mut(), state.board.as_mut()) else {
+            return Ok(None);
+        };
+        let contact = svc.reveal_objection_contact(objection)?;
+        b.revealed_contact = Some((objection, contact));
+        state.message = Some(Message::Info(
+            lang.pick(
+                "已显示异议人联系方式（本次查看已记录）",
+                "The objector's contact is shown (this view is recorded)",
             )
             .to_string(),
         ));

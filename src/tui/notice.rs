@@ -200,9 +200,26 @@ pub fn register_update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Bottom => b.cursor = n.saturating_sub(1),
         Action::Back => {
             b.screen = Screen::List;
+            b.revealed_contact = None;
             return vec![Effect::Reload];
         }
+        Action::Reveal if b.screen == Screen::Objections => {
+            let Some(o) = visible_objections(b).get(b.cursor).map(|o| (*o).clone()) else {
+                say(state, "没有选中的异议", "No objection selected");
+                return vec![];
+            };
+            if o.contact_masked.is_empty() {
+                say(
+                    state,
+                    "该异议未留联系方式",
+                    "This objection left no contact",
+                );
+                return vec![];
+            }
+            return vec![Effect::RevealContact(o.id)];
+        }
         Action::NextPane => {
+            b.revealed_contact = None;
             let next = if b.screen == Screen::Objections {
                 Screen::Certificates
             } else {

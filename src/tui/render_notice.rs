@@ -156,7 +156,7 @@ pub fn objections(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, ar
         list.is_empty(),
         lang.pick("没有异议", "No objections"),
     );
-    // The selected objection in full (the contact masked).
+    // The selected objection in full.
     let outer = block(lang.pick("异议详情", "The objection"), theme, false);
     let inner = outer.inner(parts[1]);
     frame.render_widget(outer, parts[1]);
@@ -170,8 +170,13 @@ pub fn objections(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, ar
             Span::styled(value, theme.base()),
         ])
     };
+    // The contact masked, unless the chair or the secretary revealed it (audited).
+    let contact = match &b.revealed_contact {
+        Some((id, c)) if *id == o.id => c,
+        _ => &o.contact_masked,
+    };
     let who = if o.named {
-        format!("{} {}", o.objector, o.contact_masked)
+        format!("{} {contact}", o.objector)
     } else {
         lang.pick("匿名", "anonymous").to_string()
     };
