@@ -1094,8 +1094,9 @@ fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules()
         .iter()
         .map(|r| (r.name.as_str(), r.amount))
         .collect();
-    // By county (玄武区 before 秦淮区 in code-point order), then highest grade first.
-    assert_eq!(paid, vec![("吴刚", 3600), ("冯涛", 2500), ("郑丽", 4800)]);
+    // By county in pinyin order (秦淮区 qinhuai before 玄武区 xuanwu), then highest
+    // grade first.
+    assert_eq!(paid, vec![("郑丽", 4800), ("吴刚", 3600), ("冯涛", 2500)]);
     assert_eq!((roll.total.holders, roll.total.amount), (3, 10900));
     assert_eq!(
         roll.by_grade
@@ -1113,7 +1114,7 @@ fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules()
         .iter()
         .map(|(c, s)| (c.as_str(), s.holders, s.amount))
         .collect();
-    assert_eq!(counties, vec![("玄武区", 2, 6100), ("秦淮区", 1, 4800)]);
+    assert_eq!(counties, vec![("秦淮区", 1, 4800), ("玄武区", 2, 6100)]);
     // Nobody was assessed for 2026 yet; in 2022 冯涛 held no certificate.
     assert!(svc.allowance_roll(2026).unwrap().rows.is_empty());
     assert!(!svc

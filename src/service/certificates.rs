@@ -692,21 +692,24 @@ impl Service {
                 }),
             }
         }
-        rows.sort_by(|a, b| {
-            (&a.county, std::cmp::Reverse(a.grade), &a.name).cmp(&(
-                &b.county,
-                std::cmp::Reverse(b.grade),
-                &b.name,
-            ))
+        // Counties and names in dictionary (pinyin) order, the higher grades first.
+        rows.sort_by_cached_key(|r| {
+            (
+                crate::search::text_order(&r.county),
+                std::cmp::Reverse(r.grade),
+                crate::search::name_order(&r.name),
+            )
         });
         excluded.sort_by(|a, b| a.certificate.cmp(&b.certificate));
         let mut by_grade: BTreeMap<std::cmp::Reverse<Grade>, Subtotal> = BTreeMap::new();
-        let mut by_county: BTreeMap<String, Subtotal> = BTreeMap::new();
+        let mut by_county: BTreeMap<(String, String), Subtotal> = BTreeMap::new();
         let mut total = Subtotal::default();
         for r in &rows {
             for s in [
                 by_grade.entry(std::cmp::Reverse(r.grade)).or_default(),
-                by_county.entry(r.county.clone()).or_default(),
+                by_county
+                    .entry((crate::search::text_order(&r.county), r.county.clone()))
+                    .or_default(),
                 &mut total,
             ] {
                 s.holders += 1;
@@ -718,7 +721,10 @@ impl Service {
             city: rules.city.name.clone(),
             rows,
             by_grade: by_grade.into_iter().map(|(g, s)| (g.0, s)).collect(),
-            by_county: by_county.into_iter().collect(),
+            by_county: by_county
+                .into_iter()
+                .map(|((_, county), s)| (county, s))
+                .collect(),
             total,
             excluded,
         })
