@@ -751,6 +751,9 @@ fn stage_boards() {
         "the filter narrows the list"
     );
     shots(&mut app, "stage1_filter_typing");
+    app.press(KeyCode::Left);
+    app.shot("stage1_filter_cursor_moved_80x24", 80, 24);
+    app.press(KeyCode::End);
     app.press(KeyCode::Enter);
     shots(&mut app, "stage1_filtered");
     app.press(KeyCode::Char('f'));
@@ -824,6 +827,20 @@ fn forms() {
     app.press(KeyCode::Enter);
     app.typed("请补充2025年度考核结果");
     shots(&mut app, "form_reason_typed");
+    // Back to the first line to add a word in the middle of it.
+    app.press(KeyCode::Home);
+    for _ in 0..3 {
+        app.press(KeyCode::Left);
+    }
+    app.typed("单位");
+    match &app.board().form {
+        Some(Form::Reason { text, .. }) => assert_eq!(
+            (text.before(), text.after()),
+            ("培训证明缺少单位", "盖章\n请补充2025年度考核结果")
+        ),
+        other => panic!("{other:?}"),
+    }
+    shots(&mut app, "form_reason_typo_fixed");
 
     // Escape asks before throwing the text away; n goes back to the form.
     app.press(KeyCode::Esc);
@@ -917,6 +934,31 @@ fn forms() {
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Char('e'));
     app.shot("form_score_en_80x24", 80, 24);
+    app.finish(&[]);
+}
+
+#[test]
+fn a_reason_taller_than_the_screen_keeps_its_cursor_in_view() {
+    let mut app = App::logged_in(Lang::Zh);
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('r'));
+    let lines: Vec<String> = (1..=30).map(|i| format!("第{i}条：材料核对情况")).collect();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            app.press(KeyCode::Enter);
+        }
+        app.typed(l);
+    }
+    // Typing at the end: the last line, with the cursor, is on the screen.
+    let screen = app.shot("form_reason_long_end_80x24", 80, 24);
+    assert!(screen.text().contains("第30条：材料核对情况▏"));
+    // Back to the first line: the form shows its top again.
+    for _ in 0..lines.join("\n").chars().count() {
+        app.press(KeyCode::Left);
+    }
+    app.press(KeyCode::Right);
+    let screen = app.shot("form_reason_long_start_80x24", 80, 24);
+    assert!(screen.text().contains(" 第▏1条"), "{}", screen.text());
     app.finish(&[]);
 }
 
@@ -1462,6 +1504,25 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
         .iter()
         .all(|h| h.masked_id.starts_with("**************")));
     shots(&mut app, "search_initials");
+    // A typo in the middle of the query, put right where it is.
+    app.ctrl('l');
+    app.typed("等级:中及 oy");
+    app.rt.wait_search(&mut app.state);
+    assert!(app.state.search.as_ref().unwrap().error.is_some());
+    for _ in 0..3 {
+        app.press(KeyCode::Left);
+    }
+    app.press(KeyCode::Backspace);
+    app.typed("级");
+    app.rt.wait_search(&mut app.state);
+    let s = app.state.search.as_ref().unwrap();
+    assert_eq!((s.query.before(), s.query.after()), ("等级:中级", " oy"));
+    assert!(s.error.is_none(), "{:?}", s.error);
+    assert!(!s.hits.is_empty());
+    shots(&mut app, "search_typo_fixed");
+    app.ctrl('l');
+    app.typed("oy");
+    app.rt.wait_search(&mut app.state);
     // An unknown filter is named, not ignored.
     app.typed(" level:3");
     app.rt.wait_search(&mut app.state);

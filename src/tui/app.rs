@@ -3,6 +3,7 @@
 
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
+use super::text_input::{Edit, TextInput};
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Grade;
 use crate::service::applications::Rating;
@@ -23,7 +24,7 @@ pub struct LoginItem {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoginState {
     pub members: Vec<LoginItem>,
-    pub filter: String,
+    pub filter: TextInput,
     /// Index into `visible()`.
     pub selected: usize,
     /// The member chosen, whose PIN is being typed.
@@ -126,21 +127,21 @@ pub enum Form {
         app: i64,
         name: String,
         what: ReasonFor,
-        text: String,
+        text: TextInput,
     },
     Score {
         app: i64,
         name: String,
-        text: String,
+        text: TextInput,
         max: f64,
         pass_mark: f64,
     },
     Visit {
         app: i64,
         name: String,
-        date: String,
-        visitors: String,
-        findings: String,
+        date: TextInput,
+        visitors: TextInput,
+        findings: TextInput,
         rating: usize,
         field: usize,
     },
@@ -149,7 +150,7 @@ pub enum Form {
         app: i64,
         criterion: String,
         label: String,
-        text: String,
+        text: TextInput,
     },
     /// A new value on a submitted sheet: needs a reason.
     Revise {
@@ -157,7 +158,7 @@ pub enum Form {
         criterion: String,
         label: String,
         value: f64,
-        text: String,
+        text: TextInput,
     },
     /// Declare a conflict of interest with the candidate.
     Conflict {
@@ -167,7 +168,7 @@ pub enum Form {
         members: Vec<(i64, String)>,
         member: usize,
         kind: usize,
-        reason: String,
+        reason: TextInput,
         field: usize,
     },
     /// A yes/no question before a step that matters.
@@ -230,8 +231,8 @@ impl Form {
         }
     }
 
-    /// The field being typed into.
-    fn field_mut(&mut self) -> Option<&mut String> {
+    /// The text field being typed into (`None` on a choice).
+    fn field_mut(&mut self) -> Option<&mut TextInput> {
         match self {
             Form::Reason { text, .. } | Form::Score { text, .. } => Some(text),
             Form::Visit {
@@ -452,7 +453,7 @@ pub struct Board {
     pub selected: usize,
     pub offset: usize,
     pub sort: Sort,
-    pub filter: String,
+    pub filter: TextInput,
     pub filtering: bool,
     /// Lower-case "name organisation" of each row, made once per load for filtering.
     pub keys: Vec<String>,
@@ -677,7 +678,8 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
         }
         return update(state, keymap, action);
     }
-    // Unbound keys type text where text is being entered.
+    // Unbound keys type text where text is being entered (at the cursor; the keymap
+    // moves it and deletes).
     let typing = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT) == KeyModifiers::NONE;
     match (mode, key.code) {
         (Mode::Login, KeyCode::Char(c)) if typing => {
@@ -687,25 +689,13 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
                     l.pin.push(c);
                 }
             } else {
-                l.filter.push(c);
+                l.filter.insert(c);
                 l.selected = 0;
             }
             vec![]
         }
-        (Mode::Login, KeyCode::Backspace) => {
-            let l = &mut state.login;
-            if l.chosen.is_some() {
-                l.pin.pop();
-            } else {
-                l.filter.pop();
-                l.selected = 0;
-            }
-            vec![]
-        }
-        (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, Some(c)),
-        (Mode::Input, KeyCode::Backspace) => type_char(state, None),
-        (Mode::Search, KeyCode::Char(c)) if typing => super::search::type_char(state, Some(c)),
-        (Mode::Search, KeyCode::Backspace) => super::search::type_char(state, None),
+        (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, c),
+        (Mode::Search, KeyCode::Char(c)) if typing => super::search::type_char(state, c),
         (Mode::Panel, KeyCode::Char(c)) if typing => super::eval::type_value(state, Some(c)),
         (Mode::Panel, KeyCode::Backspace) => super::eval::type_value(state, None),
         (Mode::Table | Mode::Overview, _) => {
@@ -724,30 +714,21 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
     }
 }
 
-/// Adds a character to (or with `None` removes one from) the field being edited.
-fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
+/// A character typed: into the field being edited, at its cursor, or the answer to a
+/// yes/no question.
+fn type_char(state: &mut State, c: char) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
     if b.filtering && b.form.is_none() {
-        match c {
-            Some(c) => b.filter.push(c),
-            None => {
-                b.filter.pop();
-            }
-        }
-        b.rebuild_view();
-        b.offset = 0;
-        return b
-            .current()
-            .map(|r| vec![Effect::LoadDetail(r.id)])
-            .unwrap_or_default();
+        b.filter.insert(c);
+        return filter_changed(b);
     }
     if let Some(form) = b.form.as_mut() {
         if let Form::Confirm(confirm) = form {
             let effect = match c {
-                Some('y') | Some('Y') => super::eval::confirmed(confirm),
-                Some('n') | Some('N') => None,
+                'y' | 'Y' => super::eval::confirmed(confirm),
+                'n' | 'N' => None,
                 _ => return vec![],
             };
             b.form = None;
@@ -755,25 +736,74 @@ fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
         }
         if let Form::Discard(inner) = form {
             match c {
-                Some('y') | Some('Y') => b.form = None,
-                Some('n') | Some('N') => b.form = Some((**inner).clone()),
+                'y' | 'Y' => b.form = None,
+                'n' | 'N' => b.form = Some((**inner).clone()),
                 _ => {}
             }
             return vec![];
         }
         let numeric = matches!(form, Form::Score { .. });
         if let Some(field) = form.field_mut() {
-            match c {
-                Some(c) if numeric && !(c.is_ascii_digit() || c == '.' && !field.contains('.')) => {
-                }
-                Some(c) => field.push(c),
-                None => {
-                    field.pop();
-                }
+            if !numeric || c.is_ascii_digit() || c == '.' && !field.contains('.') {
+                field.insert(c);
             }
         }
     }
     vec![]
+}
+
+/// The list filter changed: the view again, from its top, and the current row's
+/// details.
+fn filter_changed(b: &mut Board) -> Vec<Effect> {
+    b.rebuild_view();
+    b.offset = 0;
+    b.current()
+        .map(|r| vec![Effect::LoadDetail(r.id)])
+        .unwrap_or_default()
+}
+
+/// A cursor move or deletion in the list filter or the form's field. ← and → on a
+/// form's choice choose the next option, as they always have.
+fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
+    if b.filtering && b.form.is_none() {
+        return if b.filter.apply(edit) {
+            filter_changed(b)
+        } else {
+            vec![]
+        };
+    }
+    let Some(form) = b.form.as_mut() else {
+        return vec![];
+    };
+    if matches!(form, Form::Confirm(_) | Form::Discard(_)) {
+        return vec![];
+    }
+    match form.field_mut() {
+        Some(field) => {
+            field.apply(edit);
+        }
+        None if matches!(edit, Edit::Left | Edit::Right) => choose(form),
+        None => {}
+    }
+    vec![]
+}
+
+/// The next option of the form's choice under the cursor.
+fn choose(form: &mut Form) {
+    match form {
+        Form::Fields(f) => f.choose(),
+        Form::Visit {
+            rating, field: 3, ..
+        } => *rating = (*rating + 1) % RATINGS.len(),
+        Form::Conflict {
+            members,
+            member,
+            field: 0,
+            ..
+        } => *member = (*member + 1) % members.len().max(1),
+        Form::Conflict { kind, field: 1, .. } => *kind = (*kind + 1) % CONFLICT_KINDS.len(),
+        _ => {}
+    }
 }
 
 fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
@@ -796,7 +826,8 @@ fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
 
 /// Applies an action.
 pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
-    if action != Action::Back {
+    // Editing a text leaves the message, as typing does.
+    if action != Action::Back && Edit::of(action).is_none() {
         state.message = None;
     }
     if action == Action::Search && state.board.is_some() {
@@ -845,6 +876,16 @@ fn help_update(state: &mut State, action: Action, max: u16) -> Vec<Effect> {
 
 fn login_update(state: &mut State, action: Action) -> Vec<Effect> {
     let l = &mut state.login;
+    if let Some(edit) = Edit::of(action) {
+        if l.chosen.is_none() {
+            if l.filter.apply(edit) {
+                l.selected = 0;
+            }
+        } else if edit == Edit::Backspace {
+            l.pin.pop();
+        }
+        return vec![];
+    }
     let n = l.visible().len();
     match action {
         Action::Up if l.chosen.is_none() => l.selected = l.selected.saturating_sub(1),
@@ -892,6 +933,9 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
+    if let Some(edit) = Edit::of(action) {
+        return edit_input(b, edit);
+    }
     if b.filtering && b.form.is_none() {
         match action {
             Action::Back => {
@@ -958,26 +1002,9 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Choose => {
-            match form {
-                Form::Fields(f) => f.choose(),
-                Form::Visit {
-                    rating, field: 3, ..
-                } => *rating = (*rating + 1) % RATINGS.len(),
-                Form::Conflict {
-                    members,
-                    member,
-                    field: 0,
-                    ..
-                } => *member = (*member + 1) % members.len().max(1),
-                Form::Conflict { kind, field: 1, .. } => *kind = (*kind + 1) % CONFLICT_KINDS.len(),
-                _ => {}
-            }
-            vec![]
-        }
         Action::Submit if form.multiline() => {
             if let Some(f) = form.field_mut() {
-                f.push('\n');
+                f.insert('\n');
             }
             vec![]
         }
@@ -1311,7 +1338,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             app: row.id,
             name: name.clone(),
             what,
-            text: String::new(),
+            text: TextInput::default(),
         };
         b.form = Some(match action {
             Action::Advance => {
@@ -1338,7 +1365,8 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
                     text: row
                         .test_score
                         .map(crate::domain::eligibility::fmt_num)
-                        .unwrap_or_default(),
+                        .unwrap_or_default()
+                        .into(),
                     max,
                     pass_mark,
                 }
@@ -1346,9 +1374,9 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             _ => Form::Visit {
                 app: row.id,
                 name,
-                date: today.to_string(),
-                visitors: String::new(),
-                findings: String::new(),
+                date: today.to_string().into(),
+                visitors: TextInput::default(),
+                findings: TextInput::default(),
                 rating: 0,
                 field: 0,
             },
@@ -1595,6 +1623,136 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_typo_in_the_middle_of_a_reason_is_fixed_where_it_is() {
+        let km = Keymap::builtin();
+        let press = |s: &mut State, c: KeyCode| handle_key(s, &km, code(c));
+        let ctrl = |s: &mut State, c: char| {
+            handle_key(
+                s,
+                &km,
+                KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            )
+        };
+        let reason = |s: &State| match &s.board.as_ref().unwrap().form {
+            Some(Form::Reason { text, .. }) => format!("{}|{}", text.before(), text.after()),
+            other => panic!("{other:?}"),
+        };
+        let mut s = logged_in(2);
+        keys(&mut s, "r材料不全请补允盖章");
+        // Back over 盖章 to the typo, and put it right.
+        for _ in 0..2 {
+            press(&mut s, KeyCode::Left);
+        }
+        assert_eq!(reason(&s), "材料不全请补允|盖章");
+        press(&mut s, KeyCode::Backspace);
+        keys(&mut s, "充");
+        assert_eq!(reason(&s), "材料不全请补充|盖章");
+        // A comma after 不全: Home, four to the right, and typed there.
+        press(&mut s, KeyCode::Home);
+        for _ in 0..4 {
+            press(&mut s, KeyCode::Right);
+        }
+        keys(&mut s, "，");
+        assert_eq!(reason(&s), "材料不全，|请补充盖章");
+        // Delete takes the character after the cursor; Ctrl-E goes to the end, where
+        // Enter starts a new line; Ctrl-W takes the word before the cursor.
+        press(&mut s, KeyCode::Delete);
+        assert_eq!(reason(&s), "材料不全，|补充盖章");
+        keys(&mut s, "请");
+        ctrl(&mut s, 'e');
+        press(&mut s, KeyCode::Enter);
+        keys(&mut s, "另见 附件");
+        ctrl(&mut s, 'w');
+        assert_eq!(reason(&s), "材料不全，请补充盖章\n另见 |");
+        ctrl(&mut s, 'a');
+        assert_eq!(
+            reason(&s),
+            "材料不全，请补充盖章\n|另见 ",
+            "the start of the line"
+        );
+        assert!(s.message.is_none());
+        let fx = ctrl(&mut s, 's');
+        assert_eq!(
+            fx,
+            vec![Effect::Transition {
+                app: 10,
+                transition: Transition::Return {
+                    reason: "材料不全，请补充盖章\n另见".into()
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn left_and_right_choose_on_a_choice_and_move_in_a_text() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(4);
+        keys(&mut s, "v");
+        handle_key(&mut s, &km, code(KeyCode::Tab));
+        keys(&mut s, "陈静怡刘志强");
+        for _ in 0..3 {
+            handle_key(&mut s, &km, code(KeyCode::Left));
+        }
+        keys(&mut s, "、");
+        let form = |s: &State| s.board.as_ref().unwrap().form.clone().unwrap();
+        match form(&s) {
+            Form::Visit {
+                visitors, rating, ..
+            } => assert_eq!((visitors.as_str(), rating), ("陈静怡、刘志强", 0)),
+            other => panic!("{other:?}"),
+        }
+        // On the rating, both arrows go on to the next option, as before.
+        handle_key(&mut s, &km, code(KeyCode::BackTab));
+        handle_key(&mut s, &km, code(KeyCode::BackTab));
+        assert!(matches!(form(&s), Form::Visit { field: 3, .. }));
+        handle_key(&mut s, &km, code(KeyCode::Left));
+        handle_key(&mut s, &km, code(KeyCode::Right));
+        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
+        // Backspace and Delete do nothing there.
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        handle_key(&mut s, &km, code(KeyCode::Delete));
+        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
+        assert_eq!(s.mode(), Mode::Input);
+    }
+
+    #[test]
+    fn the_list_filter_and_the_login_filter_edit_at_the_cursor() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "f南京恒信流");
+        assert!(s.board.as_ref().unwrap().view.is_empty());
+        handle_key(&mut s, &km, code(KeyCode::Left));
+        let fx = keys(&mut s, "物");
+        let b = s.board.as_ref().unwrap();
+        assert_eq!(
+            (b.filter.as_str(), b.view.clone()),
+            ("南京恒信物流", vec![2])
+        );
+        assert_eq!(fx, vec![Effect::LoadDetail(12)]);
+        assert!(
+            handle_key(&mut s, &km, code(KeyCode::Home)).is_empty(),
+            "a move changes nothing"
+        );
+        handle_key(&mut s, &km, code(KeyCode::Delete));
+        handle_key(&mut s, &km, code(KeyCode::Delete));
+        assert_eq!(s.board.as_ref().unwrap().view, vec![2]);
+        assert_eq!(s.board.as_ref().unwrap().filter, "恒信物流");
+
+        let mut s = State::new(Lang::Zh, 3, members(), NaiveDate::default());
+        keys(&mut s, "sc");
+        handle_key(&mut s, &km, code(KeyCode::Left));
+        keys(&mut s, "e");
+        assert_eq!(s.login.filter, "sec");
+        assert_eq!(s.login.visible(), vec![2]);
+        handle_key(&mut s, &km, code(KeyCode::Enter));
+        keys(&mut s, "1007");
+        handle_key(&mut s, &km, code(KeyCode::Left));
+        handle_key(&mut s, &km, code(KeyCode::Backspace));
+        assert_eq!(s.login.pin, "100", "Backspace takes the PIN's last digit");
+        assert_eq!(s.login.filter, "sec");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::app::{say, Board, Confirm, Effect, Form, Message, Panel, ReasonFor, Screen, State};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
+use super::text_input::TextInput;
 use crate::domain::eligibility::fmt_num;
 use crate::domain::Role;
 use crate::service::evaluation::Cell;
@@ -44,7 +45,7 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
                     app,
                     name,
                     what: ReasonFor::Reopen,
-                    text: String::new(),
+                    text: TextInput::default(),
                 });
                 vec![]
             }
@@ -122,7 +123,7 @@ fn conflict_form(state: &mut State, app: i64, name: String) {
         members,
         member,
         kind: 0,
-        reason: String::new(),
+        reason: TextInput::default(),
         field: if b.role == Some(Role::Chair) { 0 } else { 1 },
     });
 }
@@ -195,7 +196,7 @@ fn commit(state: &mut State) -> Commit {
             criterion: key,
             label,
             value,
-            text: String::new(),
+            text: TextInput::default(),
         });
         return Commit::NeedsReason;
     }
@@ -416,7 +417,7 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
                 app: p.app,
                 criterion: c.key.clone(),
                 label: lang.pick(&c.name, &c.name_en).to_string(),
-                text: c.comment.clone(),
+                text: c.comment.clone().into(),
             });
             vec![]
         }
@@ -623,7 +624,7 @@ pub fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
                 app,
                 name: r.name.clone(),
                 what: ReasonFor::Reopen,
-                text: String::new(),
+                text: TextInput::default(),
             });
         }
         _ => {}

@@ -4,6 +4,7 @@
 
 use super::app::Effect;
 use super::i18n::Lang;
+use super::text_input::TextInput;
 use crate::domain::notice::{Channel, Decision, Step};
 use crate::domain::{Assessment, Grade};
 use crate::service::certificates::NewJobChange;
@@ -25,7 +26,7 @@ pub enum Kind {
 pub struct Field {
     pub label: String,
     pub kind: Kind,
-    pub text: String,
+    pub text: TextInput,
     pub choice: usize,
     pub required: bool,
     /// The text the field started with, to tell whether anything was typed.
@@ -37,7 +38,7 @@ impl Field {
         Field {
             label: label.to_string(),
             kind: Kind::Line,
-            text: text.to_string(),
+            text: text.into(),
             choice: 0,
             required,
             initial: text.to_string(),
@@ -112,7 +113,7 @@ impl Fields {
         self.fields.iter().any(|f| f.text != f.initial)
     }
 
-    pub fn text_mut(&mut self) -> Option<&mut String> {
+    pub fn text_mut(&mut self) -> Option<&mut TextInput> {
         let f = self.fields.get_mut(self.at)?;
         match f.kind {
             Kind::Line | Kind::Lines => Some(&mut f.text),

@@ -57,7 +57,6 @@ pub enum Action {
     Save,
     NextField,
     PrevField,
-    Choose,
     ScorePanel,
     Progress,
     Results,
@@ -91,8 +90,20 @@ pub enum Action {
     Search,
     /// Empty the search query.
     ClearQuery,
-    /// Take the last word off the search query.
+    /// Delete the word before the cursor of a text.
     DeleteWord,
+    /// The cursor of a text one character left (on a choice: the next option).
+    CursorLeft,
+    /// The cursor of a text one character right (on a choice: the next option).
+    CursorRight,
+    /// The cursor to the start of its line.
+    LineStart,
+    /// The cursor to the end of its line.
+    LineEnd,
+    /// Delete the character before the cursor.
+    DeleteBack,
+    /// Delete the character after the cursor.
+    DeleteForward,
 }
 
 /// One binding of the table.
@@ -168,6 +179,7 @@ pub fn parse_key(name: &str) -> Option<(KeyCode, KeyModifiers)> {
         "tab" => KeyCode::Tab,
         "backtab" | "shift-tab" => KeyCode::BackTab,
         "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
         "pageup" => KeyCode::PageUp,
         "pagedown" => KeyCode::PageDown,
         "home" => KeyCode::Home,
@@ -193,6 +205,8 @@ pub fn key_label(name: &str) -> String {
         "pagedown" => "PgDn".into(),
         "home" => "Home".into(),
         "end" => "End".into(),
+        "backspace" => "Backspace".into(),
+        "delete" => "Del".into(),
         other => match other.strip_prefix("ctrl-") {
             Some(k) => format!("Ctrl-{}", k.to_uppercase()),
             None => other.to_string(),

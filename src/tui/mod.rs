@@ -15,6 +15,7 @@ pub mod render_file;
 pub mod render_notice;
 pub mod render_search;
 pub mod search;
+pub mod text_input;
 pub mod theme;
 
 use crate::domain::eligibility::fmt_num;

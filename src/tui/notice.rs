@@ -6,6 +6,7 @@ use super::app::{say, Board, Confirm, Effect, Form, ReasonFor, Screen, State};
 use super::fields::{lower_grades, ExportWhat, Field, Fields, Purpose};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
+use super::text_input::TextInput;
 use crate::cli::files::Format;
 use crate::domain::notice::{Channel, Decision, ObjectionState, Step};
 use crate::domain::Assessment;
@@ -288,7 +289,7 @@ pub fn register_update(state: &mut State, action: Action) -> Vec<Effect> {
                         app: o.id,
                         name: o.candidate.clone(),
                         what: ReasonFor::WithdrawObjection,
-                        text: String::new(),
+                        text: TextInput::default(),
                     });
                 }
                 _ => {

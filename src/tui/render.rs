@@ -4,6 +4,7 @@ use super::app::{Board, Confirm, Form, Message, Pane, Screen, State, CONFLICT_KI
 use super::i18n::Lang;
 use super::keymap::{key_label, Action, Keymap, Mode};
 use super::render_eval;
+use super::text_input::{TextInput, CURSOR};
 use super::theme::Theme;
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
@@ -209,21 +210,21 @@ fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area:
             Constraint::Length(1),
         ])
         .split(inner);
-    let filter = if l.filter.is_empty() {
-        Span::styled(
+    let label = lang.pick("评委 ", "Member ");
+    let mut spans = vec![Span::styled(label, theme.title())];
+    if l.filter.is_empty() {
+        spans.push(Span::styled(
             lang.pick("输入姓名筛选评委…", "type to filter the members…"),
             theme.muted(),
-        )
+        ));
+    } else if l.chosen.is_some() {
+        // The PIN is being typed: the filter without its cursor.
+        spans.push(Span::styled(l.filter.to_string(), theme.input()));
     } else {
-        Span::styled(l.filter.clone(), theme.input())
-    };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(lang.pick("评委 ", "Member "), theme.title()),
-            filter,
-        ])),
-        parts[0],
-    );
+        let room = usize::from(parts[0].width).saturating_sub(label.width());
+        spans.extend(text_spans(&l.filter, room, theme.input()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), parts[0]);
     let visible = l.visible();
     let list_h = parts[2].height as usize;
     let start = l.selected.saturating_sub(list_h.saturating_sub(1));
@@ -533,12 +534,17 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
         title.push_str(&format!(" · {}", b.sort.label(lang)));
     }
     if b.filtering || !b.filter.is_empty() {
-        title.push_str(&format!(
-            " · {} {}{}",
-            lang.pick("筛选", "filter"),
-            b.filter,
-            if b.filtering { "▏" } else { "" }
-        ));
+        title.push_str(&format!(" · {} ", lang.pick("筛选", "filter")));
+        if b.filtering {
+            // As much of the filter as the title has room for, with the cursor.
+            let room = usize::from(area.width)
+                .saturating_sub(6 + title.width())
+                .max(12);
+            let (before, after) = b.filter.view(room);
+            title.push_str(&format!("{before}{CURSOR}{after}"));
+        } else {
+            title.push_str(&b.filter);
+        }
     }
     // How scoring or the notice stands, in full when it fits, else in short.
     let labels = match stage {
@@ -1030,33 +1036,45 @@ fn form_popup(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let field = |label: String, value: &str, active: bool| -> Vec<Line<'static>> {
+    // The form's lines, and where the cursor is among them.
+    let mut body = FormBody::default();
+    let field = |body: &mut FormBody, label: String, value: &TextInput, active: bool| {
         let style = if active { theme.input() } else { theme.base() };
-        let mut out = vec![Line::styled(
+        body.lines.push(Line::styled(
             label,
             if active {
                 theme.accent()
             } else {
                 theme.muted()
             },
-        )];
-        let mut lines: Vec<&str> = value.split('\n').collect();
-        if lines.is_empty() {
-            lines.push("");
+        ));
+        if !active {
+            for l in value.split('\n') {
+                body.lines.push(Line::styled(format!(" {l}"), style));
+            }
+            return;
         }
-        let last = lines.len() - 1;
-        for (i, l) in lines.into_iter().enumerate() {
-            let cursor = if active && i == last { "▏" } else { "" };
-            out.push(Line::styled(format!(" {l}{cursor}"), style));
+        // The cursor is drawn between the characters it stands between, on its line.
+        let before: Vec<&str> = value.before().split('\n').collect();
+        let after: Vec<&str> = value.after().split('\n').collect();
+        let (head, tail) = (before.len() - 1, &after[1..]);
+        for l in &before[..head] {
+            body.lines.push(Line::styled(format!(" {l}"), style));
         }
-        out
+        let start = format!(" {}", before[head]);
+        body.cursor = Some((body.lines.len(), start.width()));
+        body.lines
+            .push(Line::styled(format!("{start}{CURSOR}{}", after[0]), style));
+        for l in tail {
+            body.lines.push(Line::styled(format!(" {l}"), style));
+        }
     };
-    let (title, mut lines) = match form {
+    let title = match form {
         Form::Reason {
             name, what, text, ..
-        } => (
-            format!("{} · {name}", what.title(lang)),
+        } => {
             field(
+                &mut body,
                 lang.pick(
                     "理由（必填，Enter 换行，Ctrl-S 提交）",
                     "Reason (required; Enter = new line, Ctrl-S = submit)",
@@ -1064,20 +1082,18 @@ fn form_popup(
                 .into(),
                 text,
                 true,
-            ),
-        ),
+            );
+            format!("{} · {name}", what.title(lang))
+        }
         Form::Score {
             name,
             text,
             max,
             pass_mark,
             ..
-        } => (
-            format!(
-                "{} · {name}",
-                lang.pick("培训测试成绩", "Training-test score")
-            ),
+        } => {
             field(
+                &mut body,
                 match lang {
                     Lang::Zh => format!(
                         "成绩（0–{}，合格线 {}）",
@@ -1092,8 +1108,12 @@ fn form_popup(
                 },
                 text,
                 true,
-            ),
-        ),
+            );
+            format!(
+                "{} · {name}",
+                lang.pick("培训测试成绩", "Training-test score")
+            )
+        }
         Form::Visit {
             name,
             date,
@@ -1103,19 +1123,26 @@ fn form_popup(
             field: f,
             ..
         } => {
-            let mut l = field(lang.pick("走访日期", "Visit date").into(), date, *f == 0);
-            l.extend(field(
+            field(
+                &mut body,
+                lang.pick("走访日期", "Visit date").into(),
+                date,
+                *f == 0,
+            );
+            field(
+                &mut body,
                 lang.pick("走访人员", "Visitors").into(),
                 visitors,
                 *f == 1,
-            ));
-            l.extend(field(
+            );
+            field(
+                &mut body,
                 lang.pick("走访情况（可多行）", "Findings (several lines)")
                     .into(),
                 findings,
                 *f == 2,
-            ));
-            l.push(Line::styled(
+            );
+            body.lines.push(Line::styled(
                 lang.pick("评价（←→ 选择）", "Rating (← → to choose)"),
                 if *f == 3 {
                     theme.accent()
@@ -1133,18 +1160,15 @@ fn form_popup(
                 spans.push(Span::styled(format!(" {} ", lang.rating(r.code())), st));
                 spans.push(Span::raw(" "));
             }
-            l.push(Line::from(spans));
-            (
-                format!(
-                    "{} · {name}",
-                    lang.pick("登记实地走访", "Record a site visit")
-                ),
-                l,
+            body.lines.push(Line::from(spans));
+            format!(
+                "{} · {name}",
+                lang.pick("登记实地走访", "Record a site visit")
             )
         }
-        Form::Comment { label, text, .. } => (
-            format!("{} · {label}", lang.pick("评语", "Comment")),
+        Form::Comment { label, text, .. } => {
             field(
+                &mut body,
                 lang.pick(
                     "评语（Enter 保存，可留空）",
                     "Comment (Enter saves; may be empty)",
@@ -1152,12 +1176,13 @@ fn form_popup(
                 .into(),
                 text,
                 true,
-            ),
-        ),
+            );
+            format!("{} · {label}", lang.pick("评语", "Comment"))
+        }
         Form::Revise {
             label, value, text, ..
         } => {
-            let mut l = vec![Line::styled(
+            body.lines.push(Line::styled(
                 match lang {
                     Lang::Zh => format!("新分数 {}。评分表已提交，修改须写明理由，原分数留痕。", fmt_num(*value)),
                     Lang::En => format!(
@@ -1166,19 +1191,17 @@ fn form_popup(
                     ),
                 },
                 theme.warn(),
-            )];
-            l.extend(field(
+            ));
+            field(
+                &mut body,
                 lang.pick("理由（必填，Enter 保存）", "Reason (required; Enter saves)")
                     .into(),
                 text,
                 true,
-            ));
-            (
-                format!(
-                    "{} · {label}",
-                    lang.pick("修改已提交的评分", "Change a submitted score")
-                ),
-                l,
+            );
+            format!(
+                "{} · {label}",
+                lang.pick("修改已提交的评分", "Change a submitted score")
             )
         }
         Form::Conflict {
@@ -1212,13 +1235,13 @@ fn form_popup(
                 out.push(Line::from(spans));
                 out
             };
-            let mut l = choice(
+            body.lines.extend(choice(
                 lang.pick("评委（←→ 选择）", "Member (← → to choose)"),
                 members.iter().map(|m| m.1.clone()).collect(),
                 *member,
                 *f == 0,
-            );
-            l.extend(choice(
+            ));
+            body.lines.extend(choice(
                 lang.pick("回避情形（←→ 选择）", "Kind (← → to choose)"),
                 CONFLICT_KINDS
                     .iter()
@@ -1227,22 +1250,19 @@ fn form_popup(
                 *kind,
                 *f == 1,
             ));
-            l.extend(field(
+            field(
+                &mut body,
                 lang.pick("理由（必填）", "Reason (required)").into(),
                 reason,
                 *f == 2,
-            ));
-            (
-                format!("{} · {name}", lang.pick("申报回避", "Declare a conflict")),
-                l,
-            )
+            );
+            format!("{} · {name}", lang.pick("申报回避", "Declare a conflict"))
         }
         Form::Fields(f) => {
-            let mut l = Vec::new();
             for (i, fl) in f.fields.iter().enumerate() {
                 match &fl.kind {
                     super::fields::Kind::Choice(options) => {
-                        l.push(Line::styled(
+                        body.lines.push(Line::styled(
                             fl.label.clone(),
                             if i == f.at {
                                 theme.accent()
@@ -1260,12 +1280,12 @@ fn form_popup(
                             spans.push(Span::styled(format!(" {o} "), st));
                             spans.push(Span::raw(" "));
                         }
-                        l.push(Line::from(spans));
+                        body.lines.push(Line::from(spans));
                     }
-                    _ => l.extend(field(fl.label.clone(), &fl.text, i == f.at)),
+                    _ => field(&mut body, fl.label.clone(), &fl.text, i == f.at),
                 }
             }
-            (f.title.clone(), l)
+            f.title.clone()
         }
         Form::Confirm(c) => {
             let (title, text) = match (c, lang) {
@@ -1364,37 +1384,29 @@ fn form_popup(
                     ),
                 ),
             };
-            (title, vec![Line::styled(text, theme.base())])
+            body.lines.push(Line::styled(text, theme.base()));
+            title
         }
-        Form::Discard(_) => (
-            lang.pick("放弃输入？", "Discard the entry?").to_string(),
-            vec![Line::styled(
+        Form::Discard(_) => {
+            body.lines.push(Line::styled(
                 lang.pick(
                     "已输入的内容尚未保存。放弃吗？ y 放弃 / n 继续编辑",
                     "What you typed is not saved. Discard it? y = discard / n = keep editing",
                 ),
                 theme.warn(),
-            )],
-        ),
+            ));
+            lang.pick("放弃输入？", "Discard the entry?").to_string()
+        }
     };
+    let FormBody { mut lines, cursor } = body;
     lines.push(Line::raw(""));
     // Only the keys that do something in this form.
     let keys: &[Action] = match form {
         Form::Reason { .. } => &[Action::Save, Action::Back],
         Form::Score { .. } => &[Action::Submit, Action::Back],
-        Form::Visit { .. } => &[
-            Action::NextField,
-            Action::Choose,
-            Action::Save,
-            Action::Back,
-        ],
+        Form::Visit { .. } => &[Action::NextField, Action::Save, Action::Back],
         Form::Comment { .. } | Form::Revise { .. } => &[Action::Submit, Action::Back],
-        Form::Conflict { .. } => &[
-            Action::NextField,
-            Action::Choose,
-            Action::Submit,
-            Action::Back,
-        ],
+        Form::Conflict { .. } => &[Action::NextField, Action::Submit, Action::Back],
         Form::Fields(_) => &[Action::NextField, Action::Save, Action::Back],
         Form::Confirm(_) | Form::Discard(_) => &[],
     };
@@ -1404,8 +1416,8 @@ fn form_popup(
             theme.accent(),
         ));
     }
-    if !keys.is_empty() {
-        lines.push(hints_only(
+    let hint = (!keys.is_empty()).then(|| {
+        hints_only(
             keymap,
             Mode::Input,
             None,
@@ -1413,10 +1425,14 @@ fn form_popup(
             theme,
             Some(keys),
             usize::MAX,
-        ));
-    }
-    let rect = centred(area, 70, area.height);
-    let h = (wrapped_height(&lines, rect.width.saturating_sub(2)) + 2).min(area.height);
+        )
+    });
+    let hint_h = u16::from(hint.is_some());
+    // The form leaves the header and the status lines in view; one taller than that
+    // scrolls its fields, the key hints staying on its last line.
+    let max_h = area.height.saturating_sub(4).max(area.height.min(10));
+    let rect = centred(area, 70, max_h);
+    let h = (wrapped_height(&lines, rect.width.saturating_sub(2)) + hint_h + 2).min(max_h);
     let rect = centred(area, 70, h);
     clear_popup(frame, rect, area);
     let outer = block(&title, theme, true)
@@ -1424,7 +1440,53 @@ fn form_popup(
         .style(theme.popup());
     let inner = outer.inner(rect);
     frame.render_widget(outer, rect);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let body = Rect {
+        height: inner.height.saturating_sub(hint_h),
+        ..inner
+    };
+    if let Some(hint) = hint {
+        frame.render_widget(
+            Paragraph::new(hint),
+            Rect {
+                y: body.y + body.height,
+                height: hint_h.min(inner.height),
+                ..inner
+            },
+        );
+    }
+    // Scrolled to keep the cursor's row in view.
+    let scroll = cursor.map_or(0, |(line, cells)| {
+        let width = body.width.max(1);
+        let row = wrapped_height(&lines[..line], width) + (cells / usize::from(width)) as u16;
+        (row + 1).saturating_sub(body.height)
+    });
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body,
+    );
+}
+
+/// A one-line text in `width` cells with the cursor where it is (kept in view).
+pub(super) fn text_spans(
+    text: &TextInput,
+    width: usize,
+    style: ratatui::style::Style,
+) -> Vec<Span<'static>> {
+    let (before, after) = text.view(width);
+    vec![
+        Span::styled(before.to_string(), style),
+        Span::styled(CURSOR, style),
+        Span::styled(after.to_string(), style),
+    ]
+}
+
+/// The lines of a form, and the cursor's line among them with the cells before it.
+#[derive(Default)]
+struct FormBody {
+    lines: Vec<Line<'static>>,
+    cursor: Option<(usize, usize)>,
 }
 
 fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {

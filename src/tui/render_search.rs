@@ -2,7 +2,7 @@
 //! with the matched characters highlighted (cut by display cells, never mid-character).
 
 use super::i18n::Lang;
-use super::render::{block, centred, clear_popup};
+use super::render::{block, centred, clear_popup, text_spans};
 use super::search::SearchPopup;
 use super::theme::Theme;
 use crate::search::Hit;
@@ -194,20 +194,6 @@ fn hit_line(h: &Hit, c: Columns, lang: Lang, selected: bool, theme: &Theme) -> L
     Line::from(spans)
 }
 
-/// The end of `text` that fits in `width` cells (what was typed last stays in view).
-fn tail_fit(text: &str, width: usize) -> String {
-    let mut used = 0;
-    let mut start = text.len();
-    for (i, c) in text.char_indices().rev() {
-        used += c.width().unwrap_or(0);
-        if used > width {
-            break;
-        }
-        start = i;
-    }
-    text[start..].to_string()
-}
-
 /// The popup over the screen. Returns how many matches it has room for (the page of
 /// PgDn and PgUp).
 pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) -> usize {
@@ -224,13 +210,12 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
     let inner = outer.inner(rect);
     frame.render_widget(outer, rect);
     let width = usize::from(inner.width);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("/ ", theme.accent().add_modifier(Modifier::BOLD)),
-        Span::styled(
-            format!("{}▏", tail_fit(&s.query, width.saturating_sub(3))),
-            theme.input(),
-        ),
-    ])];
+    let mut query = vec![Span::styled(
+        "/ ",
+        theme.accent().add_modifier(Modifier::BOLD),
+    )];
+    query.extend(text_spans(&s.query, width.saturating_sub(2), theme.input()));
+    let mut lines = vec![Line::from(query)];
     // A query that cannot run says why, over as many lines as that takes.
     if let Some(e) = &s.error {
         for part in crate::text::wrap_cells(e, width.max(1)) {

@@ -3,6 +3,7 @@
 
 use super::app::{Effect, State};
 use super::keymap::Action;
+use super::text_input::{Edit, TextInput};
 use crate::search::Hit;
 
 /// How many matches the popup asks for.
@@ -11,7 +12,7 @@ pub const LIMIT: usize = 50;
 /// The popup's state.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchPopup {
-    pub query: String,
+    pub query: TextInput,
     /// The matches for `shown`, best first.
     pub hits: Vec<Hit>,
     pub total: usize,
@@ -34,7 +35,7 @@ pub struct SearchPopup {
 impl SearchPopup {
     /// Whether the matches shown answer the query as typed.
     pub fn answered(&self) -> bool {
-        self.pending.is_none() && self.shown == self.query
+        self.pending.is_none() && self.query == self.shown
     }
 
     /// Scrolls so that the selected match is among the `rows` shown.
@@ -66,20 +67,13 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![Effect::Search(String::new())]
 }
 
-/// A character typed into the query (or one taken away with `None`).
-pub fn type_char(state: &mut State, c: Option<char>) -> Vec<Effect> {
+/// A character typed into the query, at its cursor.
+pub fn type_char(state: &mut State, c: char) -> Vec<Effect> {
     let Some(s) = state.search.as_mut() else {
         return vec![];
     };
-    match c {
-        Some(c) => s.query.push(c),
-        None => {
-            if s.query.pop().is_none() {
-                return vec![];
-            }
-        }
-    }
-    vec![Effect::Search(s.query.clone())]
+    s.query.insert(c);
+    vec![Effect::Search(s.query.to_string())]
 }
 
 /// Keys of the popup.
@@ -90,25 +84,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let last = s.hits.len().saturating_sub(1);
     // While the popup is drawn, the page is the number of matches it shows.
     let page = state.page.max(1);
+    // Moving the cursor, deleting (a character, the word before the cursor, all of
+    // it): a changed query is searched for.
+    if let Some(edit) = Edit::of(action) {
+        if s.query.apply(edit) {
+            return vec![Effect::Search(s.query.to_string())];
+        }
+        return vec![];
+    }
     match action {
         Action::Down => s.selected = (s.selected + 1).min(last),
         Action::Up => s.selected = s.selected.saturating_sub(1),
         Action::PageDown => s.selected = (s.selected + page).min(last),
         Action::PageUp => s.selected = s.selected.saturating_sub(page),
-        Action::ClearQuery | Action::DeleteWord => {
-            let before = s.query.clone();
-            if action == Action::ClearQuery {
-                s.query.clear();
-            } else {
-                let kept = s.query.trim_end().len();
-                s.query.truncate(kept);
-                let start = s.query.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-                s.query.truncate(start);
-            }
-            if s.query != before {
-                return vec![Effect::Search(s.query.clone())];
-            }
-        }
         Action::Back => {
             state.search = None;
             return vec![];
@@ -168,6 +156,50 @@ mod tests {
             "nothing to clear"
         );
         assert!(update(&mut s, Action::DeleteWord).is_empty());
+    }
+
+    #[test]
+    fn a_typo_in_the_query_is_fixed_where_it_is() {
+        use crate::tui::keymap::Keymap;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let km = Keymap::builtin();
+        let mut s = popup("");
+        let press = |s: &mut State, code: KeyCode, mods: KeyModifiers| {
+            crate::tui::app::handle_key(s, &km, KeyEvent::new(code, mods))
+        };
+        let mut fx = vec![];
+        for c in "等级:高及 zhang".chars() {
+            fx = press(&mut s, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        assert_eq!(fx, [Effect::Search("等级:高及 zhang".into())]);
+        // Moves search for nothing.
+        assert!(press(&mut s, KeyCode::Home, KeyModifiers::NONE).is_empty());
+        for _ in 0..4 {
+            assert!(press(&mut s, KeyCode::Right, KeyModifiers::NONE).is_empty());
+        }
+        assert_eq!(
+            press(&mut s, KeyCode::Delete, KeyModifiers::NONE),
+            [Effect::Search("等级:高 zhang".into())]
+        );
+        assert_eq!(
+            press(&mut s, KeyCode::Char('级'), KeyModifiers::NONE),
+            [Effect::Search("等级:高级 zhang".into())]
+        );
+        // Ctrl-W takes the word before the cursor, not the last one.
+        assert_eq!(
+            press(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL),
+            [Effect::Search(" zhang".into())]
+        );
+        press(&mut s, KeyCode::Char('e'), KeyModifiers::CONTROL);
+        assert_eq!(
+            press(&mut s, KeyCode::Backspace, KeyModifiers::NONE),
+            [Effect::Search(" zhan".into())]
+        );
+        assert_eq!(
+            press(&mut s, KeyCode::Char('l'), KeyModifiers::CONTROL),
+            [Effect::Search(String::new())]
+        );
+        assert!(s.search.is_some(), "still open");
     }
 
     #[test]
