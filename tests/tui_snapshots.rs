@@ -322,6 +322,29 @@ impl App {
         screen
     }
 
+    /// Where the terminal's own cursor is after a draw, and where the caret glyph was
+    /// drawn (if anywhere).
+    fn cursor_and_caret(&self, w: u16, h: u16) -> (ratatui::layout::Position, Option<(u16, u16)>) {
+        use ratatui::backend::Backend;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        terminal
+            .draw(|f| {
+                render::render(&self.state, &self.theme, &self.keymap, f);
+            })
+            .expect("draw");
+        let buffer = terminal.backend().buffer().clone();
+        let caret = buffer
+            .area
+            .positions()
+            .find(|p| buffer[*p].symbol() == "▏")
+            .map(|p| (p.x, p.y));
+        let at = terminal
+            .backend_mut()
+            .get_cursor_position()
+            .expect("cursor");
+        (at, caret)
+    }
+
     /// Draws on one terminal at each size in turn, as a window being resized.
     fn resized(&self, sizes: &[(u16, u16)]) -> Vec<Screen> {
         let (w, h) = sizes[0];
@@ -824,6 +847,10 @@ fn forms() {
     assert!(matches!(app.state.message, Some(app::Message::Error(_))));
     app.shot("form_reason_required_80x24", 80, 24);
     app.typed("培训证明缺少盖章");
+    // The terminal's cursor sits on the caret, where an input method opens its
+    // candidate window.
+    let (cursor, caret) = app.cursor_and_caret(120, 40);
+    assert_eq!(caret, Some((cursor.x, cursor.y)));
     app.press(KeyCode::Enter);
     app.typed("请补充2025年度考核结果");
     shots(&mut app, "form_reason_typed");

@@ -50,7 +50,20 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
     if state.help {
         help(state, theme, keymap, frame, area);
     }
+    if let Some(at) = caret(frame.buffer_mut()) {
+        frame.set_cursor_position(at);
+    }
     rows
+}
+
+/// Where the caret of the field being typed in was drawn, if one is on screen: the
+/// terminal's own cursor goes there, so that a Chinese input method opens its
+/// candidate window beside the text (the terminal hides its cursor otherwise).
+fn caret(buffer: &ratatui::buffer::Buffer) -> Option<ratatui::layout::Position> {
+    buffer
+        .area
+        .positions()
+        .find(|p| buffer[*p].symbol() == CURSOR)
 }
 
 fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
