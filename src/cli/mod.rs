@@ -547,6 +547,9 @@ fn print_check(path: &Path, r: &CheckReport) {
         r.audit_rows,
         status(&r.audit_faults)
     );
+    for a in &r.anchors_held {
+        println!("  anchor {a:<13} held: that row and every row before it are unchanged");
+    }
     if let Some(head) = &r.audit_head {
         // The first 16 hex digits are plenty to write down; the check takes 12 to 64.
         println!(

@@ -218,9 +218,30 @@ pub fn mask(text: &str) -> String {
         .collect()
 }
 
+/// A contact masked for screens and exports: an e-mail address keeps the first
+/// character of its name and its domain (`z***@example.com`), which says where to look
+/// without giving the address; anything else (a phone) keeps its last four characters.
+pub fn mask_contact(text: &str) -> String {
+    match text.trim().split_once('@') {
+        Some((name, domain)) if !name.is_empty() && !domain.is_empty() => {
+            let first: String = name.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        _ => mask(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contacts_are_masked_by_kind() {
+        assert_eq!(mask_contact("13911112222"), "*******2222");
+        assert_eq!(mask_contact("zhao.mou@example.com"), "z***@example.com");
+        assert_eq!(mask_contact("@example.com"), "********.com");
+        assert_eq!(mask_contact(""), "");
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()

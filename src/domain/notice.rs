@@ -266,9 +266,9 @@ impl ObjectionSummary {
         parts
             .iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, label)| format!("{label}{n}"))
+            .map(|(n, label)| format!("{label} {n}"))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join("、")
     }
 }
 
@@ -597,7 +597,7 @@ mod tests {
         s.add(Upheld, false, false);
         s.add(Withdrawn, false, false);
         assert_eq!((s.total(), s.open(), s.undecided, s.late), (4, 1, 1, 1));
-        assert_eq!(s.zh(), "已受理1 属实待决定1 属实已决定1 已撤回1");
+        assert_eq!(s.zh(), "已受理 1、属实待决定 1、属实已决定 1、已撤回 1");
         assert_eq!(ObjectionState::parse("属实"), Some(Upheld));
         assert_eq!(Channel::parse("来电"), Some(Channel::Phone));
         assert_eq!(

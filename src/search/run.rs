@@ -124,11 +124,15 @@ enum Place {
     Township,
 }
 
-/// A match as ranked: greater is better; on the same rank and score, the name that
+/// A match as ranked: greater is better; on the same rank, words in the name and score,
+/// the name that
 /// sorts first (see `reading::sort_key`), then the lower person id.
 #[derive(Clone, Copy)]
 struct Ranked<'a> {
     kind: MatchKind,
+    /// How many words the name takes: within a rank, a word found in the name counts
+    /// before any score in another field (张月薇 before 工作服务 for `zw`).
+    in_name: usize,
     score: i64,
     name: &'a super::Entry,
     /// The name's place in the order of all names (`u32::MAX` when added since).
@@ -141,6 +145,7 @@ impl Ord for Ranked<'_> {
     fn cmp(&self, o: &Self) -> Ordering {
         self.kind
             .cmp(&o.kind)
+            .then(self.in_name.cmp(&o.in_name))
             .then(self.score.cmp(&o.score))
             .then_with(|| {
                 if self.order != u32::MAX && o.order != u32::MAX {
@@ -402,12 +407,16 @@ impl SearchIndex {
                 return None;
             }
             let p = &self.persons[i as usize];
-            let score = (0..q.terms.len())
-                .filter_map(|t| self.place(p, t, q, m, s, ctx.scorer))
-                .map(|(_, score)| score)
-                .sum();
+            let (mut score, mut in_name) = (0, 0);
+            for (place, points) in
+                (0..q.terms.len()).filter_map(|t| self.place(p, t, q, m, s, ctx.scorer))
+            {
+                score += points;
+                in_name += usize::from(place == Place::Name);
+            }
             let ranked = Ranked {
                 kind: person_kind(p, m),
+                in_name,
                 score,
                 name: &self.names.entries[p.name as usize],
                 order: self

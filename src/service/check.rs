@@ -12,6 +12,8 @@ pub struct CheckReport {
     pub audit_faults: Vec<String>,
     /// The log's last row, as an anchor to write down.
     pub audit_head: Option<audit::Anchor>,
+    /// The anchors given that the log still holds unchanged.
+    pub anchors_held: Vec<audit::Anchor>,
 }
 
 impl CheckReport {
@@ -54,10 +56,11 @@ impl Service {
             .map(|f| format!("audit row {}: {}", f.id, f.problem))
             .collect();
         for anchor in anchors {
-            if let Some(f) = audit::check_anchor(conn, anchor)? {
-                report
+            match audit::check_anchor(conn, anchor)? {
+                Some(f) => report
                     .audit_faults
-                    .push(format!("audit row {}: {}", f.id, f.problem));
+                    .push(format!("audit row {}: {}", f.id, f.problem)),
+                None => report.anchors_held.push(anchor.clone()),
             }
         }
         report.audit_head = audit::head(conn)?.map(|(id, hash)| audit::Anchor { id, hash });

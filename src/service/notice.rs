@@ -6,7 +6,7 @@
 use super::applications::{self, move_stage};
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::grade::{Category, Grade, Role, Sex};
-use crate::domain::ids::mask;
+use crate::domain::ids::mask_contact;
 use crate::domain::notice::{
     self, Channel, Decision, DecisionContext, NoticeError, ObjectionState, ObjectionSummary,
     Pending, Step,
@@ -482,11 +482,7 @@ impl Service {
                                 .unwrap_or(Channel::Letter),
                             named: r.get(8)?,
                             objector: r.get(9)?,
-                            contact_masked: if contact.is_empty() {
-                                contact
-                            } else {
-                                mask(&contact)
-                            },
+                            contact_masked: mask_contact(&contact),
                             content: r.get(11)?,
                             criterion: r.get::<_, Option<String>>(12)?.map(|k| (k.clone(), k)),
                             late: r.get(13)?,

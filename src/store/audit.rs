@@ -197,7 +197,7 @@ pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Opti
             Some(Fault {
                 id: anchor.id,
                 problem: format!(
-                    "the anchor {anchor} is gone: the log now ends at row {last} (rows were removed)"
+                    "the anchor {anchor} is gone: the log now ends at row {last} (rows were removed, or the anchor's row number is mistyped)"
                 ),
             })
         }

@@ -93,7 +93,7 @@ fn header(c: Columns, lang: Lang, theme: &Theme) -> Line<'static> {
         (lang.pick("姓名", "Name"), c.name),
         (lang.pick("单位", "Organisation"), c.organisation),
         (lang.pick("职务", "Post"), c.position),
-        (lang.pick("区县", "County"), c.county),
+        (lang.pick("所在地", "Place"), c.county),
         (lang.pick("等级", "Grade"), c.grade),
         (lang.pick("环节", "Stage"), c.stage),
         (lang.pick("证件", "ID"), c.id),
@@ -141,25 +141,20 @@ fn hit_line(h: &Hit, c: Columns, lang: Lang, selected: bool, theme: &Theme) -> L
         true,
     ));
     spans.push(gap());
-    // Where the query matched the county or the township, that is shown instead of
-    // the position when there is no county column.
+    spans.extend(marked(
+        &h.position,
+        &h.highlights.position,
+        c.position,
+        muted,
+        mark,
+        true,
+    ));
+    // The place: the county, or the township where the query matched that.
     let place = if h.highlights.township.is_empty() {
         (&h.county, &h.highlights.county)
     } else {
         (&h.township, &h.highlights.township)
     };
-    if c.county == 0 && !place.1.is_empty() {
-        spans.extend(marked(place.0, place.1, c.position, muted, mark, true));
-    } else {
-        spans.extend(marked(
-            &h.position,
-            &h.highlights.position,
-            c.position,
-            muted,
-            mark,
-            true,
-        ));
-    }
     if c.county > 0 {
         spans.push(gap());
         spans.extend(marked(place.0, place.1, c.county, muted, mark, true));
@@ -233,7 +228,7 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
                 "共 {} 人{}",
                 s.total,
                 if s.total > s.hits.len() {
-                    format!("，显示前 {}", s.hits.len())
+                    format!("，显示前 {}，继续输入可缩小范围", s.hits.len())
                 } else {
                     String::new()
                 }
@@ -245,7 +240,7 @@ pub fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area
                 "{} match(es){}",
                 s.total,
                 if s.total > s.hits.len() {
-                    format!(", the best {} shown", s.hits.len())
+                    format!(", the best {} shown: type more to narrow", s.hits.len())
                 } else {
                     String::new()
                 }
