@@ -1496,11 +1496,23 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.press(KeyCode::Esc);
     assert_eq!(app.board().screen, app::Screen::List);
 
-    // Closing is refused while the period runs, with the reason.
+    // Closing is refused while the period runs, with the reason, before asking.
     app.press(KeyCode::Char('F'));
-    app.press(KeyCode::Char('y'));
+    assert!(app.board().form.is_none(), "nothing to confirm");
     assert!(matches!(app.state.message, Some(app::Message::Error(_))));
     app.shot("notice_close_refused_80x24", 80, 24);
+    // Nobody is left to publish, and a published result cannot be reopened: both
+    // said at once, with no form to fill in for nothing.
+    for (key, says) in [('S', "没有等待公示"), ('U', "公示已开始")] {
+        app.state.message = None;
+        app.press(KeyCode::Char(key));
+        assert!(app.board().form.is_none(), "{key}");
+        assert!(
+            matches!(&app.state.message, Some(app::Message::Error(m)) if m.contains(says)),
+            "{key}: {:?}",
+            app.state.message
+        );
+    }
 
     app.press(KeyCode::Char('L'));
     app.press(KeyCode::Char('b'));

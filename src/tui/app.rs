@@ -1333,6 +1333,29 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             }));
             return vec![];
         }
+        // A step the stage rules refuse whatever the reason (returning a declaration
+        // already returned, say) is refused before a reason is typed for nothing.
+        let step = |reason: String| match action {
+            Action::Return => Some(Transition::Return { reason }),
+            Action::Reject if stage == 3 => Some(Transition::Fail { reason }),
+            Action::Reject => Some(Transition::Reject { reason }),
+            Action::Withdraw => Some(Transition::Withdraw { reason }),
+            _ => None,
+        };
+        if let (Some(t), Some(&at)) = (step("-".into()), Stage::ALL.get(stage.wrapping_sub(1))) {
+            let pos = crate::domain::stage::Position {
+                stage: at,
+                status: row.status,
+            };
+            let facts = crate::domain::stage::Facts::default();
+            if let Err(e) = crate::domain::stage::apply(pos, &t, &facts) {
+                state.message = Some(Message::Error(match lang {
+                    Lang::Zh => e.zh(),
+                    Lang::En => e.to_string(),
+                }));
+                return vec![];
+            }
+        }
         let name = row.name.clone();
         let reason = |what| Form::Reason {
             app: row.id,
@@ -1809,6 +1832,29 @@ mod tests {
         keys(&mut s, "s");
         assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
         assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+    }
+
+    #[test]
+    fn a_step_the_stage_rules_refuse_opens_no_form() {
+        let mut s = logged_in(1);
+        let b = s.board.as_mut().unwrap();
+        b.rows = vec![row(
+            1,
+            "朴阳轩",
+            "南京卓越电子商务股份有限公司",
+            Status::Returned,
+        )];
+        b.keys.clear();
+        b.rebuild_view();
+        assert!(keys(&mut s, "r").is_empty());
+        assert!(
+            s.board.as_ref().unwrap().form.is_none(),
+            "no reason typed in vain"
+        );
+        assert!(matches!(&s.message, Some(Message::Error(m)) if m.contains("个人申报")));
+        // Withdrawing a returned declaration is allowed: the form opens.
+        keys(&mut s, "w");
+        assert!(s.board.as_ref().unwrap().form.is_some());
     }
 
     #[test]

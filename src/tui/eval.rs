@@ -40,6 +40,20 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
             None => vec![],
         },
         Action::Reopen => match current {
+            // A candidate whose notice has started cannot be reopened: say so before
+            // a reason is typed.
+            Some((app, _))
+                if b.notice
+                    .as_ref()
+                    .is_some_and(|n| n.candidates.iter().any(|c| c.app_id == app)) =>
+            {
+                let e = crate::domain::stage::TransitionError::NoticeStarted;
+                state.message = Some(Message::Error(match state.lang {
+                    Lang::Zh => e.zh(),
+                    Lang::En => e.to_string(),
+                }));
+                vec![]
+            }
             Some((app, name)) => {
                 b.form = Some(Form::Reason {
                     app,

@@ -59,6 +59,25 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
     };
     match action {
         Action::StartNotice => {
+            // Only finalised candidates not yet in a notice can be published.
+            let noticed = |id: i64| {
+                b.notice
+                    .as_ref()
+                    .is_some_and(|n| n.candidates.iter().any(|c| c.app_id == id))
+            };
+            let waiting = b
+                .rows
+                .iter()
+                .filter(|r| r.status == crate::domain::stage::Status::Active && !noticed(r.id))
+                .count();
+            if waiting == 0 {
+                say(
+                    state,
+                    "没有等待公示的候选人",
+                    "No finalised candidate is waiting for a notice",
+                );
+                return vec![];
+            }
             form(
                 b,
                 lang.pick("开始结果公示", "Start the public notice")
@@ -137,6 +156,14 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
             };
             if n.closed {
                 say(state, "本次公示已结束", "This notice is already closed");
+                return vec![];
+            }
+            if !n.ended {
+                let e = crate::domain::notice::NoticeError::NotEnded(n.end);
+                state.message = Some(super::app::Message::Error(match lang {
+                    Lang::Zh => e.zh(),
+                    Lang::En => e.to_string(),
+                }));
                 return vec![];
             }
             b.form = Some(Form::Confirm(Confirm::CloseNotice {
