@@ -762,8 +762,8 @@ fn filter_changed(b: &mut Board) -> Vec<Effect> {
         .unwrap_or_default()
 }
 
-/// A cursor move or deletion in the list filter or the form's field. ← and → on a
-/// form's choice choose the next option, as they always have.
+/// A cursor move or deletion in the list filter or the form's field. On a form's
+/// choice, → chooses the next option and ← the one before.
 fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
     if b.filtering && b.form.is_none() {
         return if b.filter.apply(edit) {
@@ -782,26 +782,36 @@ fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
         Some(field) => {
             field.apply(edit);
         }
-        None if matches!(edit, Edit::Left | Edit::Right) => choose(form),
+        None if edit == Edit::Right => choose(form, 1),
+        None if edit == Edit::Left => choose(form, -1),
         None => {}
     }
     vec![]
 }
 
-/// The next option of the form's choice under the cursor.
-fn choose(form: &mut Form) {
+/// The option `step` places after (or, negative, before) the current one of `n`,
+/// going round.
+pub fn step_choice(current: usize, step: isize, n: usize) -> usize {
+    let n = n.max(1) as isize;
+    (current as isize + step).rem_euclid(n) as usize
+}
+
+/// The next (`step` 1) or previous (-1) option of the form's choice under the cursor.
+fn choose(form: &mut Form, step: isize) {
     match form {
-        Form::Fields(f) => f.choose(),
+        Form::Fields(f) => f.choose(step),
         Form::Visit {
             rating, field: 3, ..
-        } => *rating = (*rating + 1) % RATINGS.len(),
+        } => *rating = step_choice(*rating, step, RATINGS.len()),
         Form::Conflict {
             members,
             member,
             field: 0,
             ..
-        } => *member = (*member + 1) % members.len().max(1),
-        Form::Conflict { kind, field: 1, .. } => *kind = (*kind + 1) % CONFLICT_KINDS.len(),
+        } => *member = step_choice(*member, step, members.len()),
+        Form::Conflict { kind, field: 1, .. } => {
+            *kind = step_choice(*kind, step, CONFLICT_KINDS.len())
+        }
         _ => {}
     }
 }
@@ -976,6 +986,21 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
                 b.form = None;
             }
             vec![]
+        }
+        Action::LineDown | Action::LineUp => {
+            let up = action == Action::LineUp;
+            let moved = form
+                .field_mut()
+                .is_some_and(|f| f.as_str().contains('\n') && f.move_line(up));
+            if moved {
+                return vec![];
+            }
+            let field = if up {
+                Action::PrevField
+            } else {
+                Action::NextField
+            };
+            input_update(state, field)
         }
         Action::NextField | Action::PrevField if matches!(form, Form::Fields(_)) => {
             if let Form::Fields(f) = form {
@@ -1727,11 +1752,15 @@ mod tests {
             } => assert_eq!((visitors.as_str(), rating), ("陈静怡、刘志强", 0)),
             other => panic!("{other:?}"),
         }
-        // On the rating, both arrows go on to the next option, as before.
+        // On the rating, → picks the next option and ← the one before, going round.
         handle_key(&mut s, &km, code(KeyCode::BackTab));
         handle_key(&mut s, &km, code(KeyCode::BackTab));
         assert!(matches!(form(&s), Form::Visit { field: 3, .. }));
+        handle_key(&mut s, &km, code(KeyCode::Right));
+        handle_key(&mut s, &km, code(KeyCode::Right));
+        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
         handle_key(&mut s, &km, code(KeyCode::Left));
+        assert!(matches!(form(&s), Form::Visit { rating: 1, .. }));
         handle_key(&mut s, &km, code(KeyCode::Right));
         assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
         // Backspace and Delete do nothing there.
@@ -1832,6 +1861,24 @@ mod tests {
         keys(&mut s, "s");
         assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
         assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+    }
+
+    #[test]
+    fn up_moves_a_line_in_a_reason_of_several_lines() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "r第一行");
+        handle_key(&mut s, &km, code(KeyCode::Enter));
+        keys(&mut s, "二");
+        handle_key(&mut s, &km, code(KeyCode::Up));
+        keys(&mut s, "X");
+        match s.board.as_ref().unwrap().form.as_ref().unwrap() {
+            Form::Reason { text, .. } => assert_eq!(text.as_str(), "第X一行\n二"),
+            other => panic!("{other:?}"),
+        }
+        // On the first line, ↑ has nowhere to go: the form stays as it was.
+        handle_key(&mut s, &km, code(KeyCode::Up));
+        assert!(s.board.as_ref().unwrap().form.is_some());
     }
 
     #[test]

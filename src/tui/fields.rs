@@ -139,11 +139,11 @@ impl Fields {
         self.at + 1 == self.fields.len()
     }
 
-    /// The next option of the current choice.
-    pub fn choose(&mut self) {
+    /// The next (`step` 1) or previous (-1) option of the current choice.
+    pub fn choose(&mut self, step: isize) {
         if let Some(f) = self.fields.get_mut(self.at) {
             if let Kind::Choice(options) = &f.kind {
-                f.choice = (f.choice + 1) % options.len().max(1);
+                f.choice = super::app::step_choice(f.choice, step, options.len());
             }
         }
     }

@@ -88,6 +88,10 @@ pub enum Action {
     JobChange,
     Allowance,
     Search,
+    /// A line down in a text of several lines, else the next field.
+    LineDown,
+    /// A line up in a text of several lines, else the previous field.
+    LineUp,
     /// Empty the search query.
     ClearQuery,
     /// Delete the word before the cursor of a text.

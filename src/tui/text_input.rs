@@ -153,6 +153,43 @@ impl TextInput {
         }
     }
 
+    /// Moves the cursor to the line above (`up`) or below, to the same display column
+    /// or the end of a shorter line; false (and no move) on the first or last line.
+    pub fn move_line(&mut self, up: bool) -> bool {
+        let text = &self.text;
+        let start = text[..self.cursor].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[start..self.cursor].width();
+        let (from, to) = if up {
+            if start == 0 {
+                return false;
+            }
+            let end = start - 1;
+            (text[..end].rfind('\n').map_or(0, |i| i + 1), end)
+        } else {
+            let Some(end) = text[self.cursor..].find('\n').map(|i| self.cursor + i) else {
+                return false;
+            };
+            let from = end + 1;
+            (
+                from,
+                text[from..].find('\n').map_or(text.len(), |i| from + i),
+            )
+        };
+        // The last character boundary of the target line not past the column.
+        let mut at = from;
+        let mut used = 0;
+        for (i, c) in text[from..to].char_indices() {
+            let w = c.width().unwrap_or(0);
+            if used + w > column {
+                break;
+            }
+            used += w;
+            at = from + i + c.len_utf8();
+        }
+        self.cursor = at;
+        true
+    }
+
     /// Removes bytes `start..end` (character boundaries) and leaves the cursor where
     /// they were; whether anything was removed.
     fn remove(&mut self, start: usize, end: usize) -> bool {
@@ -260,6 +297,23 @@ impl PartialEq<String> for TextInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn up_and_down_keep_the_column_across_lines_of_cjk_text() {
+        let mut t = TextInput::new("培训证明缺少盖章\n补充ab\n第三行内容");
+        assert!(!t.move_line(false), "the cursor is on the last line");
+        t.apply(Edit::Home);
+        t.apply(Edit::Right);
+        t.apply(Edit::Right); // 第三|行内容: column 4
+        assert!(t.move_line(true));
+        assert_eq!(t.before(), "培训证明缺少盖章\n补充");
+        assert!(t.move_line(true));
+        assert_eq!(t.before(), "培训");
+        assert!(!t.move_line(true), "the first line");
+        t.apply(Edit::End);
+        assert!(t.move_line(false), "a shorter line: its end");
+        assert_eq!(t.before(), "培训证明缺少盖章\n补充ab");
+    }
 
     /// The text with the cursor drawn in it.
     fn shown(t: &TextInput) -> String {
