@@ -145,7 +145,11 @@ pub fn objections(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, ar
         Constraint::Length(8),
         Constraint::Length(16),
         Constraint::Length(8),
-        Constraint::Length(6),
+        // 核查中, or the longest English state (verifying, dismissed, withdrawn).
+        Constraint::Length(match lang {
+            Lang::Zh => 6,
+            Lang::En => 9,
+        }),
         Constraint::Min(4),
     ];
     table_or(
