@@ -734,7 +734,10 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
                         lang.pick("女", "female")
                     },
                     d.birth,
-                    lang.grade(Some(d.app.target))
+                    match lang {
+                        Lang::Zh => format!("申报{}", lang.grade(Some(d.app.target))),
+                        Lang::En => format!("for {}", lang.grade(Some(d.app.target))),
+                    }
                 ),
                 theme.base(),
             ),
