@@ -186,7 +186,11 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
             c.value.map(fmt_num).unwrap_or_else(|| "–".into())
         };
         let row_style = if here { theme.selected() } else { theme.base() };
-        let value_style = if typing {
+        // A value being typed past the maximum shows as wrong before Enter refuses it.
+        let over = typing && shown.is_some_and(|v| v > c.max);
+        let value_style = if over {
+            theme.error()
+        } else if typing {
             theme.input()
         } else if c.value.is_none() {
             theme.muted()
@@ -200,7 +204,7 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
                 row_style,
             ),
             Span::styled(pad(&fmt_num(c.max), 5), theme.muted()),
-            Span::styled(full, theme.accent()),
+            Span::styled(full, if over { theme.error() } else { theme.accent() }),
             Span::styled(empty, theme.muted()),
             Span::raw(" "),
             Span::styled(pad(&value, 7), value_style),
