@@ -458,7 +458,7 @@ pub struct Board {
     /// Lower-case "name organisation" of each row, made once per load for filtering.
     pub keys: Vec<String>,
     /// Each row's name and organisation in dictionary (pinyin) order, for sorting;
-    /// made with `keys`.
+    /// made when a sort by either first needs them after a load.
     pub order: Vec<(String, String)>,
     /// The filter `view` was built for, so a longer filter narrows it instead of
     /// scanning every row again.
@@ -590,6 +590,12 @@ impl Board {
                 .iter()
                 .map(|r| format!("{} {}", r.name, r.organisation).to_lowercase())
                 .collect();
+            // Made when a sort by name or organisation first needs them.
+            self.order.clear();
+        }
+        if matches!(self.sort, Sort::Name | Sort::Organisation)
+            && self.order.len() != self.rows.len()
+        {
             self.order = self
                 .rows
                 .iter()
