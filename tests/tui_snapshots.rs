@@ -322,6 +322,16 @@ impl App {
         screen
     }
 
+    /// A count from the app's database (`SELECT count(*) …`).
+    fn count(&self, sql: &str) -> i64 {
+        self.rt
+            .service()
+            .unwrap()
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
     /// Where the terminal's own cursor is after a draw, and where the caret glyph was
     /// drawn (if anywhere).
     fn cursor_and_caret(&self, w: u16, h: u16) -> (ratatui::layout::Position, Option<(u16, u16)>) {
@@ -1408,26 +1418,10 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.press(KeyCode::Tab);
     app.press(KeyCode::Right); // 政治素质
     shots(&mut app, "form_objection");
-    let before = app
-        .rt
-        .service()
-        .unwrap()
-        .conn()
-        .query_row("SELECT count(*) FROM objections", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap();
+    let before = app.count("SELECT count(*) FROM objections");
     app.ctrl('s');
     assert!(app.board().form.is_none(), "{:?}", app.state.message);
-    let after = app
-        .rt
-        .service()
-        .unwrap()
-        .conn()
-        .query_row("SELECT count(*) FROM objections", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap();
+    let after = app.count("SELECT count(*) FROM objections");
     assert_eq!(after, before + 1);
 
     // The register: the new one verified and upheld, then the chair's decision.
@@ -1456,17 +1450,8 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     assert!(!screen.contains("13812345678"), "never the full contact");
     // The chair reveals it to verify: shown, audited, and masked again once the
     // register is left.
-    let audited = |app: &App| -> i64 {
-        app.rt
-            .service()
-            .unwrap()
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM audit WHERE action = 'reveal' AND entity = 'objection'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
+    let audited = |app: &App| {
+        app.count("SELECT count(*) FROM audit WHERE action = 'reveal' AND entity = 'objection'")
     };
     let seen = audited(&app);
     app.press(KeyCode::Char('r'));

@@ -177,6 +177,35 @@ impl Service {
     }
 }
 
+/// What a role may not do, in Chinese: the `what` of a refusal by `Service::require`,
+/// kept beside it so that the two wordings change together.
+pub fn forbidden_zh(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "reveal ID numbers" => "查看完整证件号码、电话和住址（限主任委员、秘书）",
+        "reveal an objector's contact" => "查看异议人联系方式（限主任委员、秘书）",
+        "record a site visit" => "登记实地走访",
+        "record a test score" => "录入测试成绩",
+        "override an eligibility check" => "破格通过资格审核",
+        "refuse certification" => "作出不予认证的决定",
+        "open scoring" | "close scoring" => "开始或结束评分",
+        "finalise a result" => "确定评定结果",
+        "reopen a result" => "重新评定",
+        "see the scoring progress" => "查看评分进度",
+        "see the committee's results" => "查看评定结果",
+        "see declared conflicts" => "查看回避申报",
+        "start the public notice" => "开始公示",
+        "close the public notice" => "结束公示",
+        "record an objection" => "登记异议",
+        "record an objection's verification or withdrawal" => "办理异议核查或撤回",
+        "conclude an objection (upheld or dismissed)" => "认定异议属实或不属实",
+        "decide on an upheld objection" => "对属实的异议作出决定",
+        "record an annual inspection" => "登记年检",
+        "record a job-change report" => "登记职务变动",
+        "change a certificate's status" => "变更证书状态",
+        _ => return None,
+    })
+}
+
 /// What the audit row of a mutation says.
 pub struct AuditNote {
     pub action: &'static str,
