@@ -12,11 +12,8 @@ const CANDIDATES: usize = 60;
 const SCORERS: usize = 9;
 
 fn login(store: Store, (member, pin): &(i64, String)) -> Service {
-    match Service::login(store, *member, pin) {
-        Ok(mut svc) => {
-            svc.set_today(demo::demo_today());
-            svc
-        }
+    match Service::login(store, demo::fixed_clock(), *member, pin) {
+        Ok(svc) => svc,
         Err(e) => panic!("login as #{member}: {}", e.1),
     }
 }

@@ -51,12 +51,12 @@ fn benches(c: &mut Criterion) {
                 n += 1;
                 let path = dir.path().join(format!("import-{n}.sqlite3"));
                 let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
-                svc.import(Kind::Organisations, &orgs, today()).unwrap();
+                svc.import(Kind::Organisations, &orgs).unwrap();
                 svc
             },
             |mut svc| {
                 let persons = read_table(&persons_csv).unwrap();
-                let report = svc.import(Kind::Persons, &persons, today()).unwrap();
+                let report = svc.import(Kind::Persons, &persons).unwrap();
                 assert_eq!(report.rows, PERSONS);
                 svc
             },
@@ -78,7 +78,8 @@ fn benches(c: &mut Criterion) {
     // A single audited write (a training-test score) on a file database.
     let demo_path = dir.path().join("demo.sqlite3");
     let mut svc = Service::system(Store::open(&demo_path).unwrap(), "bench");
-    pingshen::service::demo::build(&mut svc).unwrap();
+    svc.set_clock(pingshen::service::demo::fixed_clock());
+    pingshen::service::demo::build(&mut svc, today()).unwrap();
     let app: i64 = svc
         .conn()
         .query_row(

@@ -33,7 +33,8 @@ fn today() -> NaiveDate {
 fn demo_db(dir: &Path) -> PathBuf {
     let path = dir.join("demo.sqlite3");
     let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
-    pingshen::service::demo::build(&mut svc).unwrap();
+    svc.set_clock(pingshen::service::demo::fixed_clock());
+    pingshen::service::demo::build(&mut svc, today()).unwrap();
     path
 }
 
@@ -55,7 +56,7 @@ fn city_db(dir: &Path) -> PathBuf {
         cells[org].clear();
         committee.push(cells);
     }
-    svc.import(Kind::Committee, &committee, today()).unwrap();
+    svc.import(Kind::Committee, &committee).unwrap();
     path
 }
 
@@ -172,7 +173,7 @@ fn big_board(demo: &Path) -> State {
         name: "周明远".into(),
         role: Role::Chair,
     }];
-    let mut state = State::new(Lang::Zh, 3, members, today());
+    let mut state = State::new(Lang::Zh, 3, members, pingshen::service::demo::fixed_clock());
     let mut board = Board {
         member: "周明远".into(),
         role: Some(Role::Chair),

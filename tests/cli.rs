@@ -104,7 +104,10 @@ fn db_path(dir: &Path, name: &str) -> PathBuf {
 fn demo_database_checks_clean_and_is_private() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = ok(d, &["init", "--demo", "--db", "demo.db"]);
+    let out = ok(
+        d,
+        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
+    );
     assert!(out.contains("created demo.db"), "{out}");
     let out = ok(d, &["check", "--db", "demo.db"]);
     let chain = out
@@ -478,7 +481,10 @@ const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日�
 
 /// The demo database, its cycle's name and rules.
 fn demo_db(dir: &Path) -> (Connection, String, Rules) {
-    ok(dir, &["init", "--demo", "--db", "demo.db"]);
+    ok(
+        dir,
+        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
+    );
     let conn = Connection::open(dir.join("demo.db")).unwrap();
     let (name, text): (String, String) = conn
         .query_row("SELECT name, rules_toml FROM cycles", [], |r| {
@@ -1300,7 +1306,10 @@ fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
 fn json_and_xlsx_exports_keep_numbers_as_numbers_and_identifiers_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(d, &["init", "--demo", "--db", "demo.db"]);
+    ok(
+        d,
+        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
+    );
     let out = ok(
         d,
         &[

@@ -27,11 +27,8 @@ fn evaluation(dir: &Path, candidates: usize, scorers: usize) -> (PathBuf, Evalua
 /// A member's own connection to the database, logged in with their PIN.
 fn login(path: &Path, member: i64, pin: &str) -> Service {
     let store = Store::open(path).unwrap();
-    match Service::login(store, member, pin) {
-        Ok(mut svc) => {
-            svc.set_today(demo::demo_today());
-            svc
-        }
+    match Service::login(store, demo::fixed_clock(), member, pin) {
+        Ok(svc) => svc,
         Err(e) => panic!("login as #{member}: {}", e.1),
     }
 }

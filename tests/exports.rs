@@ -18,7 +18,8 @@ fn demo_as(name: &str) -> Service {
         .find(|(n, _, _)| n == name)
         .unwrap()
         .2;
-    match Service::login(svc.into_store(), id, &pin) {
+    let clock = svc.clock();
+    match Service::login(svc.into_store(), clock, id, &pin) {
         Ok(svc) => svc,
         Err(e) => panic!("login as {name}: {}", e.1),
     }

@@ -14,7 +14,9 @@ fn today() -> NaiveDate {
 }
 
 fn svc() -> Service {
-    Service::system(Store::open_in_memory().unwrap(), "test")
+    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
+    svc.set_today(today());
+    svc
 }
 
 fn csv(name: &str, text: &str) -> Table {
@@ -49,12 +51,12 @@ fn with_orgs() -> (Service, String) {
         "orgs.csv",
         &format!("统一社会信用代码,名称,组织类型,区县\n{code},南京华宇软件有限公司,企业,玄武区\n"),
     );
-    s.import(Kind::Organisations, &t, today()).unwrap();
+    s.import(Kind::Organisations, &t).unwrap();
     (s, code)
 }
 
 fn import_err(s: &mut Service, kind: Kind, t: &Table) -> Vec<String> {
-    match s.import(kind, t, today()) {
+    match s.import(kind, t) {
         Err(ServiceError::Import(e)) => e.errors.iter().map(|e| e.to_string()).collect(),
         other => panic!("expected an import error, got {other:?}"),
     }
@@ -73,7 +75,7 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
              {b},欧阳丽娜,{code},staff,专职党务工作者,2021/5/1,,\n"
         ),
     );
-    let r = s.import(Kind::Persons, &t, today()).unwrap();
+    let r = s.import(Kind::Persons, &t).unwrap();
     assert_eq!(r.rows, 2);
     let (sex, birth, cat): (String, String, String) = s
         .conn()
@@ -92,10 +94,7 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
         &format!(r#"[{{"id_number":"{a}","date":"2026-03-10","days":2,"title":"党务培训"}},{{"id_number":"{b}","date":"2026-04-01","days":"1.5","title":"专题培训"}}]"#),
     )
     .unwrap();
-    assert_eq!(
-        s.import(Kind::Training, &training, today()).unwrap().rows,
-        2
-    );
+    assert_eq!(s.import(Kind::Training, &training).unwrap().rows, 2);
     let days: f64 = s
         .conn()
         .query_row("SELECT sum(days) FROM training", [], |r| r.get(0))
@@ -197,8 +196,7 @@ fn duplicates_already_in_the_database_and_reimports_are_refused() {
     let (mut s, code) = with_orgs();
     let a = id_number("32010219850615123");
     let text = format!("id_number,name,org_code,category,position,post_start\n{a},张伟,{code},secretary,书记,2018-03-01\n");
-    s.import(Kind::Persons, &csv("p.csv", &text), today())
-        .unwrap();
+    s.import(Kind::Persons, &csv("p.csv", &text)).unwrap();
     let before = snapshot(&s);
     // The same file again: refused as a re-import.
     let errors = import_err(&mut s, Kind::Persons, &csv("p.csv", &text));
@@ -274,7 +272,7 @@ fn declarations_need_an_open_cycle() {
             id_number("32010219850615123")
         ),
     );
-    let err = s.import(Kind::Declarations, &t, today()).unwrap_err();
+    let err = s.import(Kind::Declarations, &t).unwrap_err();
     assert!(
         err.to_string().contains("no open certification cycle"),
         "{err}"
@@ -289,7 +287,7 @@ fn gbk_files_import_like_utf8() {
         format!("统一社会信用代码,名称,组织类型,区县\n{code},鼓楼区湖南商会,社会组织,鼓楼区\n");
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);
     let t = parse_csv("gbk.csv", &decode_text("gbk.csv", &bytes).unwrap()).unwrap();
-    s.import(Kind::Organisations, &t, today()).unwrap();
+    s.import(Kind::Organisations, &t).unwrap();
     let name: String = s
         .conn()
         .query_row("SELECT name FROM organisations", [], |r| r.get(0))
@@ -310,7 +308,7 @@ fn committee_pins_are_stored_only_as_argon2_hashes() {
         vec!["c.csv:3:pin: must be 4 to 8 digits".to_string()]
     );
     let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n");
-    s.import(Kind::Committee, &t, today()).unwrap();
+    s.import(Kind::Committee, &t).unwrap();
     let hash: String = s
         .conn()
         .query_row("SELECT pin_hash FROM members", [], |r| r.get(0))

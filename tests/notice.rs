@@ -132,7 +132,6 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc.import(
         Kind::Organisations,
         &table(&["code", "name", "kind", "county"], orgs),
-        today,
     )
     .unwrap();
     let persons = PEOPLE
@@ -170,7 +169,6 @@ fn town_on(store: Store, rules: &str) -> Service {
             ],
             persons,
         ),
-        today,
     )
     .unwrap();
     let each = |f: &dyn Fn(usize) -> Vec<String>| (0..PEOPLE.len()).map(f).collect();
@@ -187,7 +185,6 @@ fn town_on(store: Store, rules: &str) -> Service {
                 ]
             }),
         ),
-        today,
     )
     .unwrap();
     svc.import(
@@ -196,19 +193,14 @@ fn town_on(store: Store, rules: &str) -> Service {
             &["id_number", "year", "grade"],
             each(&|i| vec![id_of(i), "2025".into(), "competent".into()]),
         ),
-        today,
     )
     .unwrap();
     let committee = COMMITTEE
         .iter()
         .map(|(n, r, p)| vec![n.to_string(), r.to_string(), p.to_string()])
         .collect();
-    svc.import(
-        Kind::Committee,
-        &table(&["name", "role", "pin"], committee),
-        today,
-    )
-    .unwrap();
+    svc.import(Kind::Committee, &table(&["name", "role", "pin"], committee))
+        .unwrap();
     svc.create_cycle(rules, 2026, day(9, 1)).unwrap();
     let declarations = PEOPLE
         .iter()
@@ -230,7 +222,6 @@ fn town_on(store: Store, rules: &str) -> Service {
             &["id_number", "target_grade", "declared_on", "statement"],
             declarations,
         ),
-        today,
     )
     .unwrap();
     svc
@@ -251,7 +242,8 @@ fn login(svc: Service, name: &str) -> Service {
     let today = svc.today();
     let id = member_id(&svc, name);
     let pin = COMMITTEE.iter().find(|m| m.0 == name).unwrap().2;
-    let mut s = Service::login(svc.into_store(), id, pin)
+    let clock = svc.clock();
+    let mut s = Service::login(svc.into_store(), clock, id, pin)
         .unwrap_or_else(|e| panic!("login as {name}: {}", e.1));
     s.set_today(today);
     s
@@ -828,9 +820,14 @@ fn two_terminals_closing_notices_at_once_get_unique_gap_free_numbers() {
                 std::thread::spawn(move || {
                     // Each terminal has its own connection.
                     let store = Store::open(&path).unwrap();
-                    let mut svc = Service::login(store, chair, "1001")
-                        .map_err(|e| e.1)
-                        .unwrap();
+                    let mut svc = Service::login(
+                        store,
+                        pingshen::service::demo::fixed_clock(),
+                        chair,
+                        "1001",
+                    )
+                    .map_err(|e| e.1)
+                    .unwrap();
                     svc.set_today(day(11, 30));
                     barrier.wait();
                     svc.close_notice(notice).unwrap()

@@ -22,7 +22,8 @@ fn demo_db() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.sqlite3");
         let mut svc = Service::system(Store::open(&path).unwrap(), "test");
-        pingshen::service::demo::build(&mut svc).unwrap();
+        svc.set_clock(pingshen::service::demo::fixed_clock());
+        pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
         (dir, path)
     });
     path
@@ -668,9 +669,12 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite3");
     let db = db.to_str().unwrap();
-    assert!(pingshen(dir.path(), &["init", "--demo", "--db", db])
-        .status
-        .success());
+    assert!(pingshen(
+        dir.path(),
+        &["init", "--demo", "--today", "2026-11-26", "--db", db]
+    )
+    .status
+    .success());
     let out = pingshen(dir.path(), &["--db", db, "search", "zhang", "h"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
@@ -732,7 +736,8 @@ fn a_search_after_an_empty_query_finds_what_a_fresh_one_finds() {
 #[test]
 fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone() {
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
-    pingshen::service::demo::build(&mut svc).unwrap();
+    svc.set_clock(pingshen::service::demo::fixed_clock());
+    pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
     let index = SearchIndex::build(svc.conn()).unwrap();
     assert_eq!(index.len(), count("SELECT count(*) FROM persons"));
     let file = conn();

@@ -18,6 +18,7 @@ use pingshen::domain::Role;
 use pingshen::service::applications::Rating;
 use pingshen::service::export::ExportKind;
 use pingshen::service::notice::{NewObjection, Objector};
+use pingshen::service::Clock;
 use pingshen::service::{demo, Kind, Service, ServiceError};
 use pingshen::store::{audit, Store};
 use pingshen::table::Table;
@@ -118,7 +119,7 @@ fn town_with(rules: &str) -> Town {
             ],
         ],
     );
-    svc.import(Kind::Organisations, &orgs, today()).unwrap();
+    svc.import(Kind::Organisations, &orgs).unwrap();
     let persons = table(
         "persons.csv",
         &[
@@ -150,7 +151,7 @@ fn town_with(rules: &str) -> Town {
             })
             .collect(),
     );
-    svc.import(Kind::Persons, &persons, today()).unwrap();
+    svc.import(Kind::Persons, &persons).unwrap();
     let training = table(
         "training.csv",
         &["id_number", "date", "days", "title"],
@@ -167,7 +168,7 @@ fn town_with(rules: &str) -> Town {
             })
             .collect(),
     );
-    svc.import(Kind::Training, &training, today()).unwrap();
+    svc.import(Kind::Training, &training).unwrap();
     let assessments = table(
         "assessments.csv",
         &["id_number", "year", "grade"],
@@ -175,8 +176,7 @@ fn town_with(rules: &str) -> Town {
             .map(|i| vec![person_id_number(i), "2025".into(), "competent".into()])
             .collect(),
     );
-    svc.import(Kind::Assessments, &assessments, today())
-        .unwrap();
+    svc.import(Kind::Assessments, &assessments).unwrap();
     let committee = table(
         "committee.csv",
         &["name", "role", "org_code", "pin"],
@@ -185,7 +185,7 @@ fn town_with(rules: &str) -> Town {
             .map(|(n, r, o, p)| vec![n.to_string(), r.to_string(), o.to_string(), p.to_string()])
             .collect(),
     );
-    svc.import(Kind::Committee, &committee, today()).unwrap();
+    svc.import(Kind::Committee, &committee).unwrap();
     svc.create_cycle(rules, 2026, day(2026, 9, 1)).unwrap();
     let declarations = table(
         "declarations.csv",
@@ -201,8 +201,7 @@ fn town_with(rules: &str) -> Town {
             })
             .collect(),
     );
-    svc.import(Kind::Declarations, &declarations, today())
-        .unwrap();
+    svc.import(Kind::Declarations, &declarations).unwrap();
     let ids = |sql: &str| -> Vec<i64> {
         let mut stmt = svc.conn().prepare(sql).unwrap();
         let v = stmt
@@ -233,7 +232,8 @@ fn login(svc: Service, name: &str) -> Service {
     let today = svc.today();
     let id = member_id(&svc, name);
     let pin = COMMITTEE.iter().find(|m| m.0 == name).unwrap().3;
-    match Service::login(svc.into_store(), id, pin) {
+    let clock = svc.clock();
+    match Service::login(svc.into_store(), clock, id, pin) {
         Ok(mut s) => {
             s.set_today(today);
             s
@@ -977,7 +977,8 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
 #[test]
 fn demo_city_covers_every_stage_and_checks_clean() {
     let svc = demo::in_memory().unwrap();
-    assert_eq!(demo::demo_today(), day(2026, 11, 26));
+    assert_eq!(svc.today(), demo::anchor());
+    assert_eq!(demo::anchor(), day(2026, 11, 26));
     assert!(count(&svc, "applications") >= 60);
     for stage in Stage::SIX {
         let n: i64 = svc
@@ -1030,9 +1031,9 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert_eq!(ids.len(), 150);
     for id in &ids {
         assert!(
-            parse_id_number(id, demo::demo_today()).is_ok(),
+            parse_id_number(id, demo::anchor()).is_ok(),
             "{id}: {:?}",
-            parse_id_number(id, demo::demo_today())
+            parse_id_number(id, demo::anchor())
         );
     }
     let codes = texts("SELECT code FROM organisations");
@@ -1140,9 +1141,12 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
             )
             .unwrap()
     };
+    let clock = svc.clock();
     let mut store = svc.into_store();
     for attempt in 1..=2 {
-        let (back, err) = *Service::login(store, chen, "9999").err().expect("refused");
+        let (back, err) = *Service::login(store, clock, chen, "9999")
+            .err()
+            .expect("refused");
         assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
         let s = Service::system(back, "test");
         assert_eq!(failed(&s), attempt);
@@ -1166,7 +1170,8 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
 
     // No such member: refused, nothing audited.
     let n = count(&s, "audit");
-    let (back, err) = *Service::login(s.into_store(), 99, "1002")
+    let clock = s.clock();
+    let (back, err) = *Service::login(s.into_store(), clock, 99, "1002")
         .err()
         .expect("refused");
     assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
@@ -1174,7 +1179,8 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
     assert_eq!(count(&s, "audit"), n);
 
     // The right PIN still works.
-    let s = match Service::login(s.into_store(), chen, "1002") {
+    let clock = s.clock();
+    let s = match Service::login(s.into_store(), clock, chen, "1002") {
         Ok(s) => s,
         Err(e) => panic!("{}", e.1),
     };
@@ -1189,9 +1195,15 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
 
 #[test]
 fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
-    // One sheet is a quorum under these rules, to keep the test short.
-    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);
-    assert_ne!(rules, DEMO_RULES);
+    // One sheet is a quorum under these rules, to keep the test short; a year without
+    // a holiday calendar is refused.
+    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1).replacen(
+        "missing_calendar = \"weekends_only\"",
+        "missing_calendar = \"refuse\"",
+        1,
+    );
+    assert_eq!(rules.matches("quorum = 1").count(), 1);
+    assert_eq!(rules.matches("missing_calendar = \"refuse\"").count(), 1);
     let Town { mut svc, apps, .. } = town_with(&rules);
     let (autumn, winter) = (apps[1], apps[2]);
     walk_to(&mut svc, autumn, Stage::Evaluation);
@@ -1330,11 +1342,17 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
 fn three_wrong_pins_lock_the_member_out_and_are_audited() {
     let Town { svc, .. } = town();
     let sun = member_id(&svc, "孙丽华");
+    let clock = svc.clock();
     let mut store = svc.into_store();
     for _ in 0..2 {
-        store = Service::login(store, sun, "0000").err().expect("refused").0;
+        store = Service::login(store, clock, sun, "0000")
+            .err()
+            .expect("refused")
+            .0;
     }
-    let (store, err) = *Service::login(store, sun, "0000").err().expect("refused");
+    let (store, err) = *Service::login(store, clock, sun, "0000")
+        .err()
+        .expect("refused");
     assert!(err.to_string().contains("locked until"), "{err}");
     let s = Service::system(store, "test");
     let (action, _, _, _, after) = last_audit(&s);
@@ -1342,20 +1360,22 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
     assert!(after.unwrap().contains("\"attempts\":3"));
     let audit_rows = count(&s, "audit");
     // While locked, even the right PIN is refused, and nothing more is written.
-    let (store, err) = *Service::login(s.into_store(), sun, "1004")
+    let (store, err) = *Service::login(s.into_store(), clock, sun, "1004")
         .err()
         .expect("locked");
     assert!(err.to_string().contains("locked until"), "{err}");
     let s = Service::system(store, "test");
     assert_eq!(count(&s, "audit"), audit_rows);
-    // Once the lock has passed, the right PIN works and the count starts again.
-    s.conn()
-        .execute(
-            "UPDATE members SET locked_until = '2000-01-01 00:00:00' WHERE id = ?1",
-            [sun],
-        )
-        .unwrap();
-    let s = Service::login(s.into_store(), sun, "1004")
+    // A second before the lock passes the right PIN is still refused; once it has
+    // passed, the right PIN works and the count starts again.
+    let locked_at = clock;
+    let before_end = Clock::fixed(locked_at.now() + chrono::Duration::seconds(59));
+    let (store, err) = *Service::login(s.into_store(), before_end, sun, "1004")
+        .err()
+        .expect("still locked");
+    assert!(err.to_string().contains("locked until"), "{err}");
+    let after_end = Clock::fixed(locked_at.now() + chrono::Duration::seconds(60));
+    let s = Service::login(store, after_end, sun, "1004")
         .ok()
         .expect("unlocked");
     let failed: i64 = s
@@ -1373,7 +1393,8 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
 fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluation() {
     let demo = pingshen::service::demo::in_memory().unwrap();
     let as_member = |svc: Service, id: i64| -> Service {
-        match Service::login(svc.into_store(), id, &format!("{}", 1000 + id)) {
+        let clock = svc.clock();
+        match Service::login(svc.into_store(), clock, id, &format!("{}", 1000 + id)) {
             Ok(s) => s,
             Err(e) => panic!("login #{id}: {}", e.1),
         }

@@ -250,7 +250,8 @@ impl App {
         let svc = pingshen::service::demo::in_memory().expect("demo database");
         let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
         let mut state = rt.initial_state(lang, 3, None).expect("login state");
-        state.today = today();
+        state.clock = pingshen::service::demo::fixed_clock();
+        assert_eq!(state.today(), today());
         App {
             rt,
             state,

@@ -42,12 +42,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a fresh demo database from the built-in fixtures and open it.
-    Demo,
+    Demo {
+        /// The day the demo's story is told for (YYYY-MM-DD; default today): its
+        /// notice runs on that day, and the app opens on it.
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        today: Option<chrono::NaiveDate>,
+    },
     /// Create a database (empty, or the demo city with --demo) without opening it.
     Init {
         /// Fill it with the demo city.
         #[arg(long)]
         demo: bool,
+        /// With --demo: the day its story is told for (YYYY-MM-DD; default today).
+        #[arg(long, value_name = "DATE", value_parser = parse_day, requires = "demo")]
+        today: Option<chrono::NaiveDate>,
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
@@ -207,15 +215,15 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
             json,
         ),
-        Some(Command::Demo) => {
+        Some(Command::Demo { today }) => {
             let path = db.clone().unwrap_or_else(default_demo_db);
-            create_demo(&path, true)?;
+            create_demo(&path, true, today)?;
             open_app(&path, &ui)
         }
-        Some(Command::Init { demo, force }) => {
+        Some(Command::Init { demo, force, today }) => {
             let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
             if demo {
-                create_demo(&path, force)?;
+                create_demo(&path, force, today)?;
             } else {
                 if path.exists() && !force {
                     bail!(
@@ -296,8 +304,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let k = parse_kind(&kind)?;
             let table = files::read_table(&file)?;
             let mut svc = open(&db_or_default(), "cli import")?;
-            let today = svc.today();
-            let report = svc.import(k, &table, today)?;
+            let report = svc.import(k, &table)?;
             println!(
                 "imported {} {} row(s) from {}",
                 report.rows,
@@ -483,14 +490,27 @@ fn remove_db(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn create_demo(path: &Path, replace: bool) -> Result<()> {
+fn create_demo(path: &Path, replace: bool, today: Option<chrono::NaiveDate>) -> Result<()> {
     if path.exists() && !replace {
         bail!(
             "{}: already exists (use --force to replace it)",
             path.display()
         );
     }
-    build_fresh(path, "demo", crate::service::demo::build)
+    build_fresh(path, "demo", |svc| {
+        let today = today.unwrap_or_else(|| svc.today());
+        crate::service::demo::build(svc, today)
+    })
+}
+
+/// A day given on the command line (`--today`): a calendar date between 2000 and
+/// 2099, the years the demo's story can be told in.
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    let day = crate::domain::ids::parse_date(text).map_err(|e| e.to_string())?;
+    if !(2000..=2099).contains(&chrono::Datelike::year(&day)) {
+        return Err(format!("{day} is not between 2000-01-01 and 2099-12-31"));
+    }
+    Ok(day)
 }
 
 /// Builds a database in a temporary file next to `path`, then moves it into place, so
@@ -607,6 +627,29 @@ fn summary(svc: &Service) -> Result<()> {
                     pad(stage.zh(), 10),
                     pad(stage.en(), 20)
                 );
+            }
+            if let Ok(n) = svc.latest_notice() {
+                let (zh, en) = if n.closed {
+                    ("已结束".to_string(), "closed".to_string())
+                } else if n.ended {
+                    ("已满，待结束公示".to_string(), "over, to close".to_string())
+                } else {
+                    (
+                        format!("剩 {} 个工作日", n.days_left),
+                        format!("{} working day(s) left", n.days_left),
+                    )
+                };
+                println!(
+                    "  公示期 notice: {} 至 {}，{zh} ({en}); today 今天 {}",
+                    n.start,
+                    n.end,
+                    svc.today()
+                );
+                if let Some((zh, en)) =
+                    crate::domain::workdays::uncovered_warning(&n.uncovered_years)
+                {
+                    println!("  ⚠ {zh} ({en})");
+                }
             }
         }
     }

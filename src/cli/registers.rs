@@ -510,12 +510,15 @@ pub fn write(
                 Some(id) => svc.notice(id)?,
                 None => svc.latest_notice()?,
             };
-            let what = format!(
+            let mut what = format!(
                 "the notice of {} candidate(s), {} to {}",
                 n.candidates.len(),
                 n.start,
                 n.end
             );
+            if let Some((_, en)) = crate::domain::workdays::uncovered_warning(&n.uncovered_years) {
+                what.push_str(&format!(" (warning: {en})"));
+            }
             (vec![notice_form(&n)], what)
         }
         RegisterKind::Certificates => {

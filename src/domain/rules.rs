@@ -133,6 +133,21 @@ pub struct Notice {
     /// Where objections are sent, printed on the published list.
     #[serde(default)]
     pub objection_contact: String,
+    /// What to do with a year the rules hold no `[calendar.YEAR]` for.
+    #[serde(default)]
+    pub missing_calendar: MissingCalendar,
+}
+
+/// Working days of a year whose holidays the rules do not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingCalendar {
+    /// Refuse to count them: the secretary adds the year's calendar first.
+    #[default]
+    Refuse,
+    /// Count Saturdays and Sundays as days off, no holidays, and warn wherever such a
+    /// period is shown.
+    WeekendsOnly,
 }
 
 fn default_notice_days() -> u32 {
@@ -144,6 +159,7 @@ impl Default for Notice {
         Notice {
             working_days: default_notice_days(),
             objection_contact: String::new(),
+            missing_calendar: MissingCalendar::default(),
         }
     }
 }
@@ -221,6 +237,8 @@ pub struct Calendar {
     pub years: BTreeSet<i32>,
     pub holidays: BTreeSet<NaiveDate>,
     pub workdays: BTreeSet<NaiveDate>,
+    /// Years not in `years`.
+    pub missing: MissingCalendar,
 }
 
 impl Rules {
@@ -269,7 +287,10 @@ impl Rules {
 
     /// The calendar of holidays and swapped working days (valid rules only).
     pub fn calendar(&self) -> Calendar {
-        let mut cal = Calendar::default();
+        let mut cal = Calendar {
+            missing: self.notice.missing_calendar,
+            ..Calendar::default()
+        };
         for (year, y) in &self.calendar {
             if let Ok(year) = year.parse() {
                 cal.years.insert(year);

@@ -1,7 +1,7 @@
 //! Working-day arithmetic over the rules' calendar: weekends and public holidays are
 //! skipped, swapped weekend working days (调休) count as working days.
 
-use super::rules::Calendar;
+use super::rules::{Calendar, MissingCalendar};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use thiserror::Error;
 
@@ -11,11 +11,36 @@ pub enum CalendarError {
     MissingYear(i32),
 }
 
+/// The warning a period over years without a holiday calendar carries, in Chinese and
+/// in English; `None` when every year of it is covered.
+pub fn uncovered_warning(years: &[i32]) -> Option<(String, String)> {
+    if years.is_empty() {
+        return None;
+    }
+    let list = |sep: &str| {
+        years
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    Some((
+        format!(
+            "规则文件未录入{}年节假日安排，工作日仅按双休日推算，请核对",
+            list("、")
+        ),
+        format!(
+            "the rules hold no holiday calendar for {}: working days counted as weekdays only; check the dates",
+            list(", ")
+        ),
+    ))
+}
+
 impl Calendar {
     /// Whether `date` is a working day. Refuses a year the rules do not cover, since
     /// its holidays are unknown.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        if !self.years.contains(&date.year()) {
+        if !self.years.contains(&date.year()) && self.missing == MissingCalendar::Refuse {
             return Err(CalendarError::MissingYear(date.year()));
         }
         if self.workdays.contains(&date) {
@@ -58,6 +83,15 @@ impl Calendar {
             }
         }
         Ok(d)
+    }
+
+    /// The years from `from` to `to` (both included) the rules hold no holiday
+    /// calendar for: their working days, if counted at all, are weekdays only, and a
+    /// period over them must say so.
+    pub fn uncovered_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        (from.year()..=to.year().max(from.year()))
+            .filter(|y| !self.years.contains(y))
+            .collect()
     }
 
     /// Working days from `from` to `to`, both included (0 when `to` is before `from`).
@@ -125,8 +159,34 @@ mod tests {
 
     #[test]
     fn a_year_without_a_calendar_is_refused() {
-        let err = cal().add_working_days(d(12, 28), 5).unwrap_err();
+        let mut c = cal();
+        c.missing = MissingCalendar::Refuse;
+        let err = c.add_working_days(d(12, 28), 5).unwrap_err();
         assert_eq!(err, CalendarError::MissingYear(2027));
         assert!(err.to_string().contains("[calendar.2027]"));
+    }
+
+    #[test]
+    fn a_year_without_a_calendar_counts_weekends_only_when_the_rules_say_so() {
+        let mut c = cal();
+        c.missing = MissingCalendar::WeekendsOnly;
+        // Mon 2027-12-27 + 5 working days: 28 29 30 31 Dec, (Sat 1, Sun 2 Jan 2028),
+        // Mon 2028-01-03; New Year's Day is not known, so not skipped.
+        let day = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(
+            c.add_working_days(day(2027, 12, 27), 5),
+            Ok(day(2028, 1, 3))
+        );
+        assert_eq!(
+            c.period(day(2028, 2, 26), 5),
+            Ok((day(2028, 2, 28), day(2028, 3, 3)))
+        );
+        assert_eq!(
+            c.uncovered_years(day(2027, 12, 27), day(2028, 1, 3)),
+            vec![2027, 2028]
+        );
+        // A covered year keeps its holidays.
+        assert_eq!(c.is_working_day(d(10, 5)), Ok(false));
+        assert!(c.uncovered_years(d(10, 5), d(10, 9)).is_empty());
     }
 }

@@ -135,8 +135,8 @@ pub(super) fn move_stage(
     next: Position,
     action: &str,
     reason: &str,
+    now: &str,
 ) -> Result<()> {
-    let now = crate::store::now();
     // Only from the position the decision was taken on: another member may have
     // moved the application meanwhile.
     let changed = tx.execute(
@@ -245,7 +245,7 @@ impl Service {
             result_passed: app.result_passed,
             open_objections: open as usize,
             upheld_objections: upheld as usize,
-            notice_ended: notice_end.is_some_and(|e| date(&e) < self.today),
+            notice_ended: notice_end.is_some_and(|e| date(&e) < self.today()),
             notice_started: app.notice_id.is_some(),
         })
     }
@@ -291,8 +291,9 @@ impl Service {
         let facts = self.facts(&app)?;
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = t.reason().unwrap_or("").to_string();
+        let now = self.stamp();
         self.mutate(|tx, actor| {
-            move_stage(tx, actor, &app, next, t.code(), &reason)?;
+            move_stage(tx, actor, &app, next, t.code(), &reason, &now)?;
             Ok((
                 next,
                 AuditNote::new(t.code(), "application", app_id)
@@ -327,10 +328,11 @@ impl Service {
             )));
         }
         let reason = reason.trim().to_string();
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "UPDATE applications SET override_reason = ?1, updated_at = ?2 WHERE id = ?3",
-                params![reason, crate::store::now(), app_id],
+                params![reason, now, app_id],
             )?;
             Ok((
                 (),
@@ -361,10 +363,11 @@ impl Service {
                 "test score {score} is out of range (0 to {max})"
             )));
         }
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "UPDATE applications SET test_score = ?1, updated_at = ?2 WHERE id = ?3",
-                params![score, crate::store::now(), app_id],
+                params![score, now, app_id],
             )?;
             Ok((
                 (),
@@ -400,16 +403,17 @@ impl Service {
                 "a visit needs the visitors and the findings".into(),
             ));
         }
-        if on > self.today {
+        if on > self.today() {
             return Err(ServiceError::Invalid(format!(
                 "the visit date {on} is in the future"
             )));
         }
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             tx.execute(
                 "INSERT INTO site_visits (application_id, visit_date, visitors, findings, rating, recorded_by, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![app_id, on.to_string(), visitors, findings, rating.code(), actor.member_id, crate::store::now()],
+                params![app_id, on.to_string(), visitors, findings, rating.code(), actor.member_id, now],
             )?;
             let id = tx.last_insert_rowid();
             Ok((

@@ -169,7 +169,7 @@ impl Service {
         let history = stmt
             .query_map([app_id], |r| {
                 Ok(HistoryItem {
-                    at: r.get(0)?,
+                    at: self.show_time(&r.get::<_, String>(0)?),
                     action: r.get(1)?,
                     from: r.get(2)?,
                     to: r.get(3)?,

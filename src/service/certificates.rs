@@ -365,12 +365,12 @@ impl Service {
             "record an annual inspection",
         )?;
         let cert = self.certificate(certificate_id)?;
-        if year < cert.year || year > self.today.year() {
+        if year < cert.year || year > self.today().year() {
             return Err(ServiceError::Invalid(format!(
                 "an inspection of {} is for a year from {} to {}",
                 cert.number,
                 cert.year,
-                self.today.year()
+                self.today().year()
             )));
         }
         let done: i64 = self.conn().query_row(
@@ -404,7 +404,7 @@ impl Service {
         if outcome == InspectionOutcome::Revoked {
             self.require(&[Role::Chair], "revoke a grade (exit)")?;
         }
-        let today = self.today;
+        let today = self.today();
         let reason = reason.trim().to_string();
         let why = format!("{year} 年度考核{}，年检不合格", assessment.zh());
         let why = if reason.is_empty() {
@@ -412,6 +412,7 @@ impl Service {
         } else {
             format!("{why}：{reason}")
         };
+        let now = self.stamp();
         self.mutate(|tx, _| {
             if recorded.is_none() {
                 tx.execute(
@@ -447,7 +448,7 @@ impl Service {
             tx.execute(
                 "INSERT INTO inspections (certificate_id, year, assessment, passed, outcome, reason, recorded_at, new_certificate_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![certificate_id, year, assessment.code(), outcome.passed(), outcome.code(), reason, crate::store::now(), new_certificate.as_ref().map(|c| c.0)],
+                params![certificate_id, year, assessment.code(), outcome.passed(), outcome.code(), reason, now, new_certificate.as_ref().map(|c| c.0)],
             )?;
             let id = tx.last_insert_rowid();
             Ok((
@@ -484,7 +485,7 @@ impl Service {
                     outcome: r.get(7)?,
                     reason: r.get(8)?,
                     new_number: r.get(9)?,
-                    recorded_at: r.get(10)?,
+                    recorded_at: self.show_time(&r.get::<_, String>(10)?),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -502,7 +503,7 @@ impl Service {
         self.require(&[Role::Chair], "change a certificate's status")?;
         let cert = self.certificate(id)?;
         let next = certificate::change_status(cert.status, action, reason)?;
-        let today = self.today;
+        let today = self.today();
         let reason = reason.trim().to_string();
         self.mutate(|tx, _| {
             set_status(tx, id, next, today, &reason)?;
@@ -536,7 +537,7 @@ impl Service {
                 c.person_id
             )));
         }
-        if c.change_date > c.filed_on || c.filed_on > self.today {
+        if c.change_date > c.filed_on || c.filed_on > self.today() {
             return Err(ServiceError::Invalid(format!(
                 "a change on {} filed on {}: the filing date must be on or after the change and not after today",
                 c.change_date, c.filed_on
@@ -559,11 +560,12 @@ impl Service {
                 )
                 .optional()?
         };
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "INSERT INTO job_changes (person_id, change_date, filed_on, new_organisation, new_position, left_party_work, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![c.person_id, c.change_date.to_string(), c.filed_on.to_string(), org, position, c.left_party_work, crate::store::now()],
+                params![c.person_id, c.change_date.to_string(), c.filed_on.to_string(), org, position, c.left_party_work, now],
             )?;
             let id = tx.last_insert_rowid();
             tx.execute(
@@ -605,7 +607,7 @@ impl Service {
                     new_organisation: r.get(5)?,
                     new_position: r.get(6)?,
                     left_party_work: r.get(7)?,
-                    recorded_at: r.get(8)?,
+                    recorded_at: self.show_time(&r.get::<_, String>(8)?),
                     flagged: r.get(9)?,
                 })
             })?

@@ -51,11 +51,12 @@ impl Service {
                 "{city} already has a {year} cycle (#{id})"
             )));
         }
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "INSERT INTO cycles (year, city, name, cycle_date, rules_toml, rules_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![year, city, name, cycle_date.to_string(), rules_text, hash, crate::store::now()],
+                params![year, city, name, cycle_date.to_string(), rules_text, hash, now],
             )?;
             let id = tx.last_insert_rowid();
             Ok((

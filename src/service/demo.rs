@@ -3,6 +3,7 @@
 //! stage, with scores, conflicts and objections; then the certificate register with
 //! inspections and job changes.
 
+use super::Clock;
 use super::{Kind, Result, Service, ServiceError};
 use crate::domain::certificate::CertStatus;
 use crate::domain::eligibility::Outcome;
@@ -17,7 +18,7 @@ use crate::service::certificates::{CertificateFilter, NewJobChange};
 use crate::service::notice::{NewObjection, Objector};
 use crate::store::Store;
 use crate::table::Table;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// The demo's committee, with the demo PINs (documented in the README).
 pub const COMMITTEE_CSV: &str = include_str!("../../fixtures/demo/committee.csv");
@@ -43,9 +44,117 @@ const CITY: [(&str, &str); 8] = [
     fixture!("rewards"),
 ];
 
-/// The date the demo is built "as of".
-pub fn demo_today() -> NaiveDate {
+/// The day the demo's fixtures were written for. A demo is built for any day: every
+/// date of its story moves by the days between that day and this one.
+pub fn anchor() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default()
+}
+
+/// The clock tests and benchmarks run the demo on: the anchor day, 10:42:05 China
+/// Standard Time.
+pub fn fixed_clock() -> Clock {
+    Clock::on(anchor(), 10, 42, 5)
+}
+
+/// The demo's story, told for the day a demo is built for: dates written in the
+/// anchor's terms move to that day, and the story's clock only goes forward, so that
+/// every history and audit time it writes is in order and before that day.
+struct Story {
+    /// Days from the anchor to the demo's day.
+    shift: i64,
+    /// Years from the anchor's cycle (2026) to the demo's.
+    years: i32,
+    today: NaiveDate,
+    /// The story's time so far (local).
+    last: NaiveDateTime,
+}
+
+impl Story {
+    fn new(today: NaiveDate) -> Story {
+        let shift = (today - anchor()).num_days();
+        let mut story = Story {
+            shift,
+            years: 0,
+            today,
+            last: NaiveDateTime::default(),
+        };
+        story.years = story.date(2026, 9, 1).year() - 2026;
+        story
+    }
+
+    /// A date of the anchor's story, moved to the demo's.
+    fn date(&self, y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default() + days(self.shift)
+    }
+
+    /// A year of the anchor's story (2026 is the cycle's), moved to the demo's.
+    fn year(&self, y: i32) -> i32 {
+        y + self.years
+    }
+
+    /// Moves the story's clock to `at` (local time), or a second past where it
+    /// stands if the story is already later.
+    fn at(&mut self, svc: &mut Service, at: NaiveDateTime) {
+        self.last = at.max(self.last + chrono::Duration::seconds(1));
+        svc.set_clock(Clock::at_local(self.last));
+    }
+
+    /// The anchor's date `m`-`d` of 2026 at `hh:mm`, moved; see [`Story::at`].
+    fn on(&mut self, svc: &mut Service, (m, d): (u32, u32), hh: u32, mm: u32) {
+        let at = self
+            .date(2026, m, d)
+            .and_hms_opt(hh, mm, 0)
+            .unwrap_or_default();
+        self.at(svc, at);
+    }
+
+    /// Moves the story's clock on by `secs` seconds.
+    fn tick(&mut self, svc: &mut Service, secs: i64) {
+        let at = self.last + chrono::Duration::seconds(secs);
+        self.at(svc, at);
+    }
+
+    /// A fixture table with its dates moved: every `YYYY-MM-DD` cell by the story's
+    /// days, every `year` column by its years (ID numbers, and so birth dates, stay).
+    fn moved(&self, mut table: Table) -> Table {
+        let years: Vec<bool> = table.headers.iter().map(|h| h == "year").collect();
+        for row in &mut table.rows {
+            for (i, cell) in row.cells.iter_mut().enumerate() {
+                if years.get(i) == Some(&true) {
+                    if let Ok(y) = cell.parse::<i32>() {
+                        *cell = self.year(y).to_string();
+                    }
+                } else if cell.len() == 10 {
+                    if let Ok(d) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+                        *cell = (d + days(self.shift)).to_string();
+                    }
+                }
+            }
+        }
+        table
+    }
+}
+
+/// `n` days, forwards or back.
+fn days(n: i64) -> chrono::Duration {
+    chrono::Duration::days(n)
+}
+
+/// The first day of the notice the demo shows running on `today`: today's (or the
+/// next) working day is the last but one of the rules' period, counted with the rules'
+/// calendar, so that objections have come in and working days are left.
+fn notice_start(rules: &Rules, today: NaiveDate) -> Result<NaiveDate> {
+    let cal = rules.calendar();
+    let first = cal.next_working_day(today)?;
+    let mut before = rules.notice.working_days.saturating_sub(2);
+    let mut day = first;
+    while before > 0 {
+        day -= days(1);
+        if cal.is_working_day(day)? {
+            before -= 1;
+        }
+    }
+    Ok(day)
 }
 
 fn kind_of(name: &str) -> Result<Kind> {
@@ -91,44 +200,58 @@ pub fn city_tables(city: &City) -> [(Kind, &Table); 8] {
 
 /// Imports a generated city (organisations, persons and the file sections).
 pub fn load_city(svc: &mut Service, city: &City) -> Result<()> {
-    let today = svc.today();
     for (kind, t) in city_tables(city) {
-        svc.import(kind, t, today)?;
+        svc.import(kind, t)?;
     }
     Ok(())
 }
 
-/// The 2026 cycle under the demo rules (eligibility as on 2026-09-01).
-fn demo_cycle(svc: &mut Service) -> Result<i64> {
-    svc.create_cycle(
-        DEMO_RULES,
-        2026,
-        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
-    )
+/// The demo's cycle under the demo rules: the anchor's 2026 cycle, eligibility as on
+/// its 1 September, moved to the demo's day.
+fn demo_cycle(svc: &mut Service, story: &mut Story) -> Result<i64> {
+    story.on(svc, (8, 31), 10, 30);
+    let date = story.date(2026, 9, 1);
+    svc.create_cycle(DEMO_RULES, date.year(), date)
 }
 
-/// Builds the whole demo database.
-pub fn build(svc: &mut Service) -> Result<()> {
-    svc.set_today(demo_today());
-    let today = svc.today();
-    for (name, text) in CITY {
-        svc.import(kind_of(name)?, &csv_table(name, text)?, today)?;
-    }
-    svc.import(
-        Kind::Committee,
-        &csv_table("committee", COMMITTEE_CSV)?,
-        today,
+/// Builds the whole demo database, its story told for `today`: declarations a few
+/// months back, decisions in order after them, the review session, and a public
+/// notice running on `today` with working days left. Every time the story writes lies
+/// before `today`; the service's clock is given back as it was. A demo built for
+/// another day than the clock's runs on that day ([`super::clock_for`]).
+pub fn build(svc: &mut Service, today: NaiveDate) -> Result<()> {
+    let clock = svc.clock();
+    let mut story = Story::new(today);
+    let built = tell(svc, &mut story);
+    svc.set_clock(clock);
+    built?;
+    let shift = (today - clock.today()).num_days();
+    svc.conn().execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1'), ('clock_shift_days', ?1)",
+        [shift.to_string()],
     )?;
-    let cycle = demo_cycle(svc)?;
+    Ok(())
+}
+
+fn tell(svc: &mut Service, story: &mut Story) -> Result<()> {
+    story.on(svc, (8, 31), 9, 0);
+    for (name, text) in CITY {
+        let table = story.moved(csv_table(name, text)?);
+        svc.import(kind_of(name)?, &table)?;
+        story.tick(svc, 60);
+    }
+    story.on(svc, (8, 31), 10, 0);
+    svc.import(Kind::Committee, &csv_table("committee", COMMITTEE_CSV)?)?;
+    let cycle = demo_cycle(svc, story)?;
     // Candidates who meet every check first, then a few who do not.
     let (good, bad) = next_grades(svc, cycle)?;
-    declare(svc, good.iter().take(58).chain(bad.iter().take(8)), false)?;
-    walk(svc)?;
-    svc.conn().execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')",
-        [],
+    declare(
+        svc,
+        story,
+        good.iter().take(58).chain(bad.iter().take(8)),
+        false,
     )?;
-    Ok(())
+    walk(svc, story)
 }
 
 /// Whether a database was built as the demo.
@@ -195,6 +318,7 @@ fn next_grades(svc: &Service, cycle_id: i64) -> Result<(Vec<Declarant>, Vec<Decl
 /// 17th declaration is still missing its statement.
 fn declare<'a>(
     svc: &mut Service,
+    story: &mut Story,
     picked: impl Iterator<Item = &'a Declarant>,
     complete: bool,
 ) -> Result<()> {
@@ -203,7 +327,7 @@ fn declare<'a>(
         &["id_number", "target_grade", "declared_on", "statement"],
     );
     for (i, (id_number, target)) in picked.enumerate() {
-        let day = NaiveDate::from_ymd_opt(2026, 9, 1 + (i as u32 % 20)).unwrap_or_default();
+        let day = story.date(2026, 9, 1 + (i as u32 % 20));
         let statement = if !complete && i % 17 == 16 {
             String::new() // a declaration still missing its statement
         } else {
@@ -219,8 +343,8 @@ fn declare<'a>(
             statement,
         ]);
     }
-    let today = svc.today();
-    svc.import(Kind::Declarations, &table, today)?;
+    story.on(svc, (9, 21), 9, 0);
+    svc.import(Kind::Declarations, &table)?;
     Ok(())
 }
 
@@ -285,36 +409,47 @@ fn fill_sheet(svc: &mut Service, member: i64, app: i64, rules: &Rules, submit: b
     })
 }
 
+/// Takes an application one stage on, recording what that stage needs first: a
+/// passing test, or a site visit on `visited` with its findings.
+fn step(svc: &mut Service, app: i64, visited: NaiveDate) -> Result<()> {
+    match svc.application(app)?.position.stage {
+        Stage::Test => {
+            let score = 62.0 + (app * 7 % 36) as f64;
+            svc.record_test_score(app, score)?;
+        }
+        Stage::SiteVisit => {
+            svc.record_visit(
+                app,
+                visited,
+                "陈静怡、刘志强",
+                "党组织设置规范，“三会一课”记录完整，党员群众评价较好。",
+                if app % 5 == 0 {
+                    Rating::BasicallySatisfied
+                } else {
+                    Rating::Satisfied
+                },
+            )?;
+        }
+        _ => {}
+    }
+    svc.transition(app, Transition::Advance).map(|_| ())
+}
+
+/// Takes an application forwards to `to`, a stage at a time, at the story's clock
+/// (tests and benchmarks, where the order of the days does not matter).
 fn advance(svc: &mut Service, app: i64, to: Stage) -> Result<()> {
     while svc.application(app)?.position.stage < to {
-        let stage = svc.application(app)?.position.stage;
-        match stage {
-            Stage::Test => {
-                let score = 62.0 + (app * 7 % 36) as f64;
-                svc.record_test_score(app, score)?;
-            }
-            Stage::SiteVisit => {
-                svc.record_visit(
-                    app,
-                    NaiveDate::from_ymd_opt(2026, 10, 20 + (app % 8) as u32).unwrap_or_default(),
-                    "陈静怡、刘志强",
-                    "党组织设置规范，“三会一课”记录完整，党员群众评价较好。",
-                    if app % 5 == 0 {
-                        Rating::BasicallySatisfied
-                    } else {
-                        Rating::Satisfied
-                    },
-                )?;
-            }
-            _ => {}
-        }
-        svc.transition(app, Transition::Advance)?;
+        let visited = svc.today();
+        step(svc, app, visited)?;
     }
     Ok(())
 }
 
-/// Walks the demo applications to their stages.
-fn walk(svc: &mut Service) -> Result<()> {
+/// Walks the demo applications to their stages, a stage at a time across all of
+/// them, as a committee works through a year: reviews in September, the training
+/// test in October, site visits at the end of it, the review session in November and
+/// the public notice running on the demo's day.
+fn walk(svc: &mut Service, story: &mut Story) -> Result<()> {
     let (chair, members, secretary) = committee(svc)?;
     let mut stmt = svc
         .conn()
@@ -334,81 +469,68 @@ fn walk(svc: &mut Service) -> Result<()> {
         (Stage::Evaluation, 14),
         (Stage::Notice, 12),
     ];
-    let mut groups: Vec<(Stage, &[i64])> = Vec::new();
+    // (application, the stage it is walked to, its place in its group)
+    let mut walked: Vec<(i64, Stage, usize)> = Vec::new();
+    // The evaluation and notice groups, and the size of the first.
+    let mut evaluation: Vec<i64> = Vec::new();
+    let mut in_evaluation = 0;
     let mut rest = good;
     for (stage, n) in plan {
         let (g, r) = rest.split_at(n.min(rest.len()));
-        groups.push((stage, g));
+        if stage >= Stage::Evaluation {
+            evaluation.extend(g);
+        }
+        if stage == Stage::Evaluation {
+            in_evaluation = g.len();
+        }
+        for (i, &app) in g.iter().enumerate() {
+            // A declaration still missing a field stays where it is.
+            if svc.missing_fields(&svc.application(app)?)?.is_empty() {
+                walked.push((app, stage, i));
+            }
+        }
         rest = r;
+    }
+    let mut ineligible = Vec::new();
+    for (i, &app) in bad.iter().enumerate() {
+        if svc.missing_fields(&svc.application(app)?)?.is_empty() {
+            ineligible.push((app, i));
+        }
     }
     let scorers: Vec<i64> = std::iter::once(chair)
         .chain(members.iter().copied())
         .collect();
+    let reaches = |stage: Stage, to: Stage| stage.min(Stage::Evaluation) >= to;
     as_member(svc, chair, |svc| {
-        for (stage, group) in &groups {
-            for (i, &app) in group.iter().enumerate() {
-                let target = if *stage >= Stage::Evaluation {
-                    Stage::Evaluation
-                } else {
-                    *stage
-                };
-                // A declaration still missing a field stays where it is.
-                if !svc.missing_fields(&svc.application(app)?)?.is_empty() {
-                    continue;
-                }
-                advance(svc, app, target)?;
-                match (*stage, i) {
-                    (Stage::Declaration, 0) | (Stage::Declaration, 1) => {
-                        svc.transition(app, Transition::Advance)?;
-                        svc.transition(
-                            app,
-                            Transition::Return {
-                                reason: reason("培训证明材料不全，请补充近12个月培训记录"),
-                            },
-                        )?;
-                    }
-                    (Stage::Test, 0) => svc.record_test_score(app, 48.0)?,
-                    (Stage::Test, 1) => {
-                        svc.record_test_score(app, 55.0)?;
-                        svc.transition(
-                            app,
-                            Transition::Fail {
-                                reason: reason("培训测试55分，未达到60分合格线"),
-                            },
-                        )?;
-                    }
-                    (Stage::Test, 2) | (Stage::Test, 3) => svc.record_test_score(app, 81.5)?,
-                    (Stage::SiteVisit, 0) | (Stage::SiteVisit, 1) => {
-                        svc.record_visit(
-                            app,
-                            NaiveDate::from_ymd_opt(2026, 11, 10).unwrap_or_default(),
-                            "周明远、孙丽华",
-                            "走访所在单位，查阅党建台账，与党员代表座谈。",
-                            Rating::Satisfied,
-                        )?;
-                    }
-                    (Stage::SiteVisit, 2) => {
-                        svc.transition(
-                            app,
-                            Transition::Withdraw {
-                                reason: reason("本人因工作调动申请撤回"),
-                            },
-                        )?;
-                    }
-                    _ => {}
-                }
+        // Submitted for review: everyone complete, the two to be returned included.
+        story.on(svc, (9, 21), 14, 0);
+        for &(app, stage, i) in &walked {
+            if reaches(stage, Stage::Review) || (stage == Stage::Declaration && i < 2) {
+                svc.transition(app, Transition::Advance)?;
+                story.tick(svc, 120);
             }
         }
-        Ok(())
-    })?;
-    // Ineligible declarations: some rejected at review, some waiting for a decision,
-    // one passed on a written override.
-    as_member(svc, chair, |svc| {
-        for (i, &app) in bad.iter().enumerate() {
-            if !svc.missing_fields(&svc.application(app)?)?.is_empty() {
-                continue;
-            }
+        for &(app, _) in &ineligible {
             svc.transition(app, Transition::Advance)?;
+            story.tick(svc, 120);
+        }
+        // The review: two returned for correction, the eligible passed, two
+        // ineligible rejected, one passed on a written override, the rest waiting.
+        story.on(svc, (9, 24), 9, 0);
+        for &(app, stage, i) in &walked {
+            if stage == Stage::Declaration && i < 2 {
+                svc.transition(
+                    app,
+                    Transition::Return {
+                        reason: reason("培训证明材料不全，请补充近12个月培训记录"),
+                    },
+                )?;
+            } else if reaches(stage, Stage::Test) {
+                svc.transition(app, Transition::Advance)?;
+            }
+            story.tick(svc, 180);
+        }
+        for &(app, i) in &ineligible {
             match i {
                 0 | 1 => svc
                     .transition(
@@ -427,12 +549,66 @@ fn walk(svc: &mut Service) -> Result<()> {
                 }
                 _ => {}
             }
+            story.tick(svc, 180);
+        }
+        // The training test's results: one below the pass mark still to decide, one
+        // failed, two passed and waiting.
+        story.on(svc, (10, 15), 9, 0);
+        for &(app, stage, i) in &walked {
+            match (stage, i) {
+                (Stage::Test, 0) => svc.record_test_score(app, 48.0)?,
+                (Stage::Test, 1) => {
+                    svc.record_test_score(app, 55.0)?;
+                    svc.transition(
+                        app,
+                        Transition::Fail {
+                            reason: reason("培训测试55分，未达到60分合格线"),
+                        },
+                    )?;
+                }
+                (Stage::Test, 2) | (Stage::Test, 3) => svc.record_test_score(app, 81.5)?,
+                (stage, _) if reaches(stage, Stage::SiteVisit) => {
+                    step(svc, app, story.date(2026, 10, 15))?
+                }
+                _ => {}
+            }
+            story.tick(svc, 120);
+        }
+        // Site visits of the last week of October, recorded after it; one candidate
+        // withdrew.
+        story.on(svc, (10, 28), 9, 0);
+        for &(app, stage, i) in &walked {
+            if reaches(stage, Stage::Evaluation) {
+                step(svc, app, story.date(2026, 10, 20 + (app % 8) as u32))?;
+            } else if (stage, i) == (Stage::SiteVisit, 2) {
+                svc.transition(
+                    app,
+                    Transition::Withdraw {
+                        reason: reason("本人因工作调动申请撤回"),
+                    },
+                )?;
+            }
+            story.tick(svc, 120);
+        }
+        // Two visits of early November, recorded the same afternoon.
+        story.on(svc, (11, 3), 16, 0);
+        for &(app, stage, i) in &walked {
+            if stage == Stage::SiteVisit && i < 2 {
+                svc.record_visit(
+                    app,
+                    story.date(2026, 11, 3),
+                    "周明远、孙丽华",
+                    "走访所在单位，查阅党建台账，与党员代表座谈。",
+                    Rating::Satisfied,
+                )?;
+                story.tick(svc, 300);
+            }
         }
         Ok(())
     })?;
     // Conflicts of interest: a relative, and a recent former employer.
-    let evaluation: Vec<i64> = groups[4].1.iter().chain(groups[5].1).copied().collect();
     let person_of = |svc: &Service, app: i64| svc.application(app).map(|a| a.person_id);
+    story.on(svc, (11, 4), 10, 0);
     if let (Some(&m1), Some(&m2), Some(&a1), Some(&a2)) = (
         members.first(),
         members.get(1),
@@ -444,8 +620,10 @@ fn walk(svc: &mut Service) -> Result<()> {
         as_member(svc, m1, |svc| {
             svc.declare_conflict(m1, p1, "relative", "系候选人配偶的兄弟（姻亲）")
         })?;
+        story.tick(svc, 600);
+        let worked = format!("{}年前在候选人所在单位任职", story.year(2024));
         as_member(svc, m2, |svc| {
-            svc.declare_conflict(m2, p2, "worked_there", "2024年前在候选人所在单位任职")
+            svc.declare_conflict(m2, p2, "worked_there", &worked)
         })?;
     }
     // Scoring, in two sessions. The first, closed, scored the notice group in full
@@ -462,8 +640,9 @@ fn walk(svc: &mut Service) -> Result<()> {
                 .is_ok_and(|a| a.position.stage == Stage::Evaluation)
         })
         .collect();
-    let in_notice = |k: usize| k >= groups[4].1.len();
-    for session in [true, false] {
+    let in_notice = |k: usize| k >= in_evaluation;
+    for (session, day) in [(true, (11, 5)), (false, (11, 9))] {
+        story.on(svc, day, 9, 0);
         as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
         for &(k, app) in scoring.iter().filter(|(k, _)| in_notice(*k) == session) {
             let sheets = if session {
@@ -475,11 +654,13 @@ fn walk(svc: &mut Service) -> Result<()> {
                 if svc.recusal(m, app)?.is_some() {
                     continue;
                 }
+                story.tick(svc, 60);
                 // In the open session the last scorer leaves a draft.
                 fill_sheet(svc, m, app, &rules, session || m != scorers[sheets - 1])?;
             }
             if session && Some(&(k, app)) == scoring.iter().find(|(k, _)| in_notice(*k)) {
                 if let (Some(&m), Some(c)) = (members.first(), rules.criteria.last()) {
+                    story.tick(svc, 600);
                     as_member(svc, m, |svc| {
                         svc.save_comment(app, &c.key, "群众评议结果较好")?;
                         svc.revise_score(app, &c.key, c.max - 1.0, "经会议讨论，补看了群众评议材料")
@@ -488,6 +669,7 @@ fn walk(svc: &mut Service) -> Result<()> {
             }
         }
         if session {
+            story.tick(svc, 900);
             as_member(svc, chair, |svc| {
                 svc.close_scoring()?;
                 for &(k, app) in &scoring {
@@ -499,14 +681,20 @@ fn walk(svc: &mut Service) -> Result<()> {
             })?;
         }
     }
-    // The notice: started on Monday 2026-11-23, five working days.
-    let today = svc.today();
-    svc.set_today(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default());
-    as_member(svc, chair, |svc| {
-        svc.start_notice(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default())
-            .map(|_| ())
-    })?;
-    svc.set_today(today);
+    // The notice, running on the demo's day with working days left.
+    let start = notice_start(&rules, story.today)?;
+    let cal = rules.calendar();
+    // The notice's working days before the demo's day (at least its first).
+    let second = cal
+        .add_working_days(start, 1)?
+        .min(story.today - days(1))
+        .max(start);
+    let third = cal
+        .add_working_days(start, 2)?
+        .min(story.today - days(1))
+        .max(second);
+    story.at(svc, start.and_hms_opt(9, 0, 0).unwrap_or_default());
+    as_member(svc, chair, |svc| svc.start_notice(start).map(|_| ()))?;
     let mut stmt = svc
         .conn()
         .prepare("SELECT id FROM applications WHERE notice_id IS NOT NULL ORDER BY id")?;
@@ -514,13 +702,9 @@ fn walk(svc: &mut Service) -> Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
-    let at = |d: u32, h: u32| {
-        NaiveDate::from_ymd_opt(2026, 11, d)
-            .and_then(|x| x.and_hms_opt(h, 30, 0))
-            .unwrap_or_default()
-    };
+    let at = |d: NaiveDate, h: u32, m: u32| d.and_hms_opt(h, m, 0).unwrap_or_default();
     // Three objections: a named letter under verification, an anonymous call found
-    // untrue, and an e-mail received this morning.
+    // untrue, and an e-mail received the day before the demo's.
     let objection = |app: i64,
                      received_at,
                      channel,
@@ -537,44 +721,55 @@ fn walk(svc: &mut Service) -> Result<()> {
         content: content.into(),
         criterion: criterion.map(String::from),
     };
+    let received = [
+        (noticed.first(), at(second, 10, 30)),
+        (noticed.get(3), at(third, 15, 30)),
+        (noticed.get(6), at(third, 17, 0)),
+    ];
     let mut recorded = Vec::new();
     as_member(svc, secretary, |svc| {
-        if let Some(&a) = noticed.first() {
+        if let (Some(&a), when) = received[0] {
+            story.at(svc, when + chrono::Duration::minutes(10));
             recorded.push(svc.record_objection(&objection(
                 a,
-                at(24, 10),
+                when,
                 Channel::Letter,
                 Some(("赵某某", "13900001111")),
                 "反映该同志所在单位党组织近两年未按期换届，工作实绩材料有夸大。",
                 Some("performance"),
             ))?);
         }
-        if let Some(&a) = noticed.get(3) {
+        if let (Some(&a), when) = received[1] {
+            story.at(svc, when + chrono::Duration::minutes(10));
             recorded.push(svc.record_objection(&objection(
                 a,
-                at(25, 15),
+                when,
                 Channel::Phone,
                 None,
                 "匿名来电反映该同志培训天数材料存疑。",
                 None,
             ))?);
         }
-        if let Some(&a) = noticed.get(6) {
+        if let (Some(&a), when) = received[2] {
+            story.at(svc, when + chrono::Duration::minutes(10));
             recorded.push(svc.record_objection(&objection(
                 a,
-                at(26, 9),
+                when,
                 Channel::Email,
                 Some(("钱某", "qian.demo@example.com")),
                 "反映该同志兼任单位行政职务，专职从事党务工作的时间不足。",
                 Some("tenure"),
             ))?);
         }
+        story.at(svc, at(third, 17, 30));
         for &id in recorded.iter().take(2) {
             svc.objection_step(id, &Step::Verify)?;
+            story.tick(svc, 60);
         }
         Ok(())
     })?;
     if let (Some(&id), Some(&m)) = (recorded.get(1), members.get(2)) {
+        story.at(svc, at(third, 18, 0));
         as_member(svc, m, |svc| {
             svc.objection_step(
                 id,
@@ -588,31 +783,39 @@ fn walk(svc: &mut Service) -> Result<()> {
             .map(|_| ())
         })?;
     }
-    after_certification(svc, chair, secretary)
+    story.at(svc, at(story.today - days(1), 18, 30));
+    after_certification(svc, story, chair, secretary)
 }
 
 /// The register of holders certified before this cycle, their 2025 annual inspections
 /// (of holders who are not candidates this year) and two job-change reports.
-fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<()> {
+fn after_certification(
+    svc: &mut Service,
+    story: &mut Story,
+    chair: i64,
+    secretary: i64,
+) -> Result<()> {
+    let inspected = story.year(2025);
     let mut stmt = svc.conn().prepare(
         "SELECT p.id, p.current_grade, p.grade_since,
-                (SELECT a.grade FROM assessments a WHERE a.person_id = p.id AND a.year = 2025),
+                (SELECT a.grade FROM assessments a WHERE a.person_id = p.id AND a.year = ?1),
                 EXISTS (SELECT 1 FROM applications x WHERE x.person_id = p.id)
          FROM persons p WHERE p.current_grade IS NOT NULL ORDER BY p.grade_since, p.id",
     )?;
     type Holder = (i64, String, String, Option<String>, bool);
     let holders: Vec<Holder> = stmt
-        .query_map([], |r| {
+        .query_map([inspected], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
+    let cycle_year = story.year(2026).to_string();
     let mut inspect = Vec::new();
     as_member(svc, secretary, |svc| {
         for (person, _, since, assessed, candidate) in &holders {
             let (cert, _) = svc.enter_prior_certificate(*person)?;
             let assessed = assessed.as_deref().and_then(Assessment::parse);
-            if let (Some(a), false, true) = (assessed, *candidate, since.as_str() < "2026") {
+            if let (Some(a), false, true) = (assessed, *candidate, *since < cycle_year) {
                 inspect.push((cert, a));
             }
         }
@@ -626,8 +829,13 @@ fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<
             chair
         };
         as_member(svc, who, |svc| {
-            svc.record_inspection(cert, 2025, assessment, "经评审委员会研究，按认证办法处理")
-                .map(|_| ())
+            svc.record_inspection(
+                cert,
+                inspected,
+                assessment,
+                "经评审委员会研究，按认证办法处理",
+            )
+            .map(|_| ())
         })?;
     }
     let movers: Vec<i64> = holders
@@ -644,7 +852,7 @@ fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<
         })
         .take(2)
         .collect();
-    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    let day = |m, d| story.date(2026, m, d);
     as_member(svc, secretary, |svc| {
         if let Some(&p) = movers.first() {
             svc.record_job_change(&NewJobChange {
@@ -671,9 +879,12 @@ fn after_certification(svc: &mut Service, chair: i64, secretary: i64) -> Result<
 }
 
 /// A fresh in-memory demo database (for tests).
+/// A fresh in-memory demo database (for tests), built for the anchor day and running
+/// on [`fixed_clock`].
 pub fn in_memory() -> Result<Service> {
     let mut svc = Service::system(Store::open_in_memory()?, "demo");
-    build(&mut svc)?;
+    svc.set_clock(fixed_clock());
+    build(&mut svc, anchor())?;
     Ok(svc)
 }
 
@@ -687,13 +898,14 @@ pub struct Evaluation {
     pub scorers: Vec<(i64, String)>,
 }
 
-/// Builds, through the service and as of [`demo_today`], a generated city whose eligible
-/// persons declare, `candidates` of them walked to the overall evaluation, a
-/// committee of a chair, `scorers - 1` members and a secretary (PINs 2001, 2002 and
-/// on, in that order), and scoring opened by the chair.
+/// Builds, through the service, a generated city whose eligible persons declare,
+/// `candidates` of them walked to the overall evaluation, a committee of a chair,
+/// `scorers - 1` members and a secretary (PINs 2001, 2002 and on, in that order), and
+/// scoring opened by the chair; the story told for the anchor day, and the service
+/// left on [`fixed_clock`].
 pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Result<Evaluation> {
-    svc.set_today(demo_today());
-    let today = svc.today();
+    let mut story = Story::new(anchor());
+    story.on(svc, (8, 31), 9, 0);
     load_city(svc, &crate::gen::generate(candidates * 3 + 30, 7, 2026))?;
     let mut table = Table::new("committee.csv", &["name", "role", "pin"]);
     for i in 0..=scorers {
@@ -708,11 +920,11 @@ pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Resul
             (2001 + i).to_string(),
         ]);
     }
-    svc.import(Kind::Committee, &table, today)?;
-    let cycle_id = demo_cycle(svc)?;
+    svc.import(Kind::Committee, &table)?;
+    let cycle_id = demo_cycle(svc, &mut story)?;
     // Every eligible person declares; the first with a complete file go forward.
     let (good, _) = next_grades(svc, cycle_id)?;
-    declare(svc, good.iter(), true)?;
+    declare(svc, &mut story, good.iter(), true)?;
     let mut stmt = svc
         .conn()
         .prepare("SELECT id FROM applications WHERE cycle_id = ?1 ORDER BY id")?;
@@ -733,12 +945,14 @@ pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Resul
         )));
     }
     let (chair, _, _) = committee(svc)?;
+    story.on(svc, (10, 28), 9, 0);
     as_member(svc, chair, |svc| {
         for &app in &apps {
             advance(svc, app, Stage::Evaluation)?;
         }
         svc.open_scoring().map(|_| ())
     })?;
+    svc.set_clock(fixed_clock());
     let pins: std::collections::HashMap<&str, &str> = table
         .rows
         .iter()

@@ -334,8 +334,13 @@ impl Service {
             .optional()?;
         Ok(match row {
             None => Session::NotOpened,
-            Some((id, since, None)) => Session::Open { id, since },
-            Some((_, _, Some(at))) => Session::Closed { at },
+            Some((id, since, None)) => Session::Open {
+                id,
+                since: self.show_time(&since),
+            },
+            Some((_, _, Some(at))) => Session::Closed {
+                at: self.show_time(&at),
+            },
         })
     }
 
@@ -346,10 +351,11 @@ impl Service {
         if self.session(cycle_id)?.is_open() {
             return Err(ServiceError::Invalid("scoring is already open".into()));
         }
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             tx.execute(
                 "INSERT INTO scoring_sessions (cycle_id, opened_at, opened_by) VALUES (?1, ?2, ?3)",
-                params![cycle_id, crate::store::now(), actor.member_id],
+                params![cycle_id, now, actor.member_id],
             )
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
@@ -375,10 +381,11 @@ impl Service {
         let Session::Open { id, .. } = self.session(cycle_id)? else {
             return Err(ServiceError::Invalid("scoring is not open".into()));
         };
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             let n = tx.execute(
                 "UPDATE scoring_sessions SET closed_at = ?1, closed_by = ?2 WHERE id = ?3 AND closed_at IS NULL",
-                params![crate::store::now(), actor.member_id, id],
+                params![now, actor.member_id, id],
             )?;
             if n == 0 {
                 return Err(ServiceError::Invalid("scoring is not open".into()));
@@ -519,6 +526,7 @@ impl Service {
             return Ok(());
         }
         let reason = reason.trim();
+        let now = self.stamp();
         self.mutate(|tx, _| {
             recheck_open(tx, app_id)?;
             if sheet_status_in(tx, app_id, member)? != Cell::Submitted {
@@ -527,7 +535,6 @@ impl Service {
                 ));
             }
             let before = value_in(tx, app_id, member, criterion)?;
-            let now = crate::store::now();
             tx.execute(
                 "INSERT INTO score_revisions (application_id, member_id, criterion, before, after, reason, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -566,11 +573,12 @@ impl Service {
             ));
         };
         let comment = comment.trim();
+        let now = self.stamp();
         self.mutate(|tx, _| {
             recheck_open(tx, app_id)?;
             tx.execute(
                 "UPDATE scores SET comment = ?1, updated_at = ?2 WHERE application_id = ?3 AND member_id = ?4 AND criterion = ?5",
-                params![comment, crate::store::now(), app_id, member, criterion],
+                params![comment, now, app_id, member, criterion],
             )?;
             Ok((
                 (),
@@ -687,7 +695,11 @@ impl Service {
                 declared_at: r.get(4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows: Vec<ConflictRow> = rows.collect::<rusqlite::Result<_>>()?;
+        for c in &mut rows {
+            c.declared_at = self.show_time(&c.declared_at);
+        }
+        Ok(rows)
     }
 
     /// Whether the actor may see the values of other members' sheets for a candidate
@@ -757,6 +769,7 @@ impl Service {
             ))
         })? {
             let (a, m, mut rev) = row?;
+            rev.at = self.show_time(&rev.at);
             if let Some(c) = rules.criterion(&rev.criterion) {
                 rev.label = (c.name.clone(), c.name_en.clone());
             }
@@ -869,12 +882,13 @@ impl Service {
         let facts = self.facts(&app)?;
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = reason.trim().to_string();
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             tx.execute(
                 "UPDATE applications SET result_score = NULL, result_passed = NULL, finalised_at = NULL WHERE id = ?1",
                 [app_id],
             )?;
-            move_stage(tx, actor, &app, next, t.code(), &reason)?;
+            move_stage(tx, actor, &app, next, t.code(), &reason, &now)?;
             Ok((
                 (),
                 AuditNote::new("reopen", "application", app_id)

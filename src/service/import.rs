@@ -636,9 +636,11 @@ enum Record {
 }
 
 impl Service {
-    /// Imports a table of `kind`; `today` bounds dates (nothing may lie in the future).
-    pub fn import(&mut self, kind: Kind, table: &Table, today: NaiveDate) -> Result<ImportReport> {
+    /// Imports a table of `kind`; the service's today bounds dates (nothing may lie in
+    /// the future).
+    pub fn import(&mut self, kind: Kind, table: &Table) -> Result<ImportReport> {
         self.require(&[Role::Chair, Role::Secretary], "import data")?;
+        let today = self.today();
         let index =
             resolve(table, kind).map_err(|errors| ServiceError::Import(ImportError { errors }))?;
         let hash = fingerprint(table);
@@ -689,11 +691,12 @@ impl Service {
                 other => other,
             })
             .collect();
+        let now = self.stamp();
         self.mutate(|tx, actor| {
-            insert(tx, kind, &records, cycle, actor.member_id)?;
+            insert(tx, kind, &records, cycle, actor.member_id, &now)?;
             tx.execute(
                 "INSERT INTO imports (kind, source, sha256, rows, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![kind.code(), source, hash, rows as i64, crate::store::now()],
+                params![kind.code(), source, hash, rows as i64, now],
             )?;
             let id = tx.last_insert_rowid();
             Ok((
@@ -1192,6 +1195,7 @@ fn insert(
     records: &[Record],
     cycle: Option<i64>,
     member: Option<i64>,
+    now: &str,
 ) -> rusqlite::Result<()> {
     let sql = match kind {
         Kind::Organisations => "INSERT INTO organisations (code, name, kind, county, township, address, industry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1206,7 +1210,6 @@ fn insert(
         Kind::Committee => "INSERT INTO members (name, role, org_id, pin_hash, phone) VALUES (?1, ?2, ?3, ?4, ?5)",
     };
     let mut stmt = tx.prepare(sql)?;
-    let now = crate::store::now();
     for rec in records {
         match rec {
             Record::Org(v) => {

@@ -1,6 +1,6 @@
 //! Committee members: PIN hashing and logging in.
 
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{AuditNote, Clock, Result, Service, ServiceError};
 use crate::domain::Role;
 use crate::store::audit::Actor;
 use crate::store::Store;
@@ -86,6 +86,7 @@ impl Service {
     /// acts as that member from then on.
     pub fn login(
         store: Store,
+        clock: Clock,
         member_id: i64,
         pin: &str,
     ) -> std::result::Result<Service, Box<(Store, ServiceError)>> {
@@ -107,11 +108,16 @@ impl Service {
                 ServiceError::NotFound(format!("member #{member_id}")),
             )));
         };
-        let now = crate::store::now();
-        if let Some(until) = locked_until.filter(|u| *u > now) {
+        // A lock is an instant in UTC: it lasts as long from any time zone.
+        let now = clock.now();
+        let locked = locked_until
+            .as_deref()
+            .and_then(crate::service::clock::parse_stamp)
+            .filter(|u| *u > now);
+        if let Some(until) = locked {
             return Err(Box::new((
                 store,
-                ServiceError::Locked(until.get(11..).unwrap_or(&until).to_string()),
+                ServiceError::Locked(lock_time(&clock, until)),
             )));
         }
         let Some(parsed_role) = Role::parse(&role) else {
@@ -129,7 +135,7 @@ impl Service {
                 name,
             },
             role: Some(parsed_role),
-            today: chrono::Local::now().date_naive(),
+            clock,
             rules_cache: Default::default(),
         };
         if pin_matches(pin, &hash) {
@@ -152,9 +158,8 @@ impl Service {
                 |r| r.get(0),
             )?;
             if failed >= MAX_WRONG_PINS {
-                let until = (chrono::Local::now() + chrono::Duration::seconds(LOCKOUT_SECONDS))
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string();
+                let until_at = now + chrono::Duration::seconds(LOCKOUT_SECONDS);
+                let until = crate::service::clock::stamp(until_at);
                 tx.execute(
                     "UPDATE members SET failed_pins = 0, locked_until = ?1 WHERE id = ?2",
                     params![until, member_id],
@@ -172,10 +177,19 @@ impl Service {
             ))
         });
         let err = match audited {
-            Ok(Some(until)) => ServiceError::Locked(until.get(11..).unwrap_or(&until).to_string()),
+            Ok(Some(until)) => ServiceError::Locked(
+                crate::service::clock::parse_stamp(&until)
+                    .map(|u| lock_time(&clock, u))
+                    .unwrap_or(until),
+            ),
             Ok(None) => ServiceError::Forbidden("wrong PIN".into()),
             Err(e) => e,
         };
         Err(Box::new((svc.into_store(), err)))
     }
+}
+
+/// The local time a lock ends, as a refusal shows it (`hh:mm:ss`).
+fn lock_time(clock: &Clock, until: chrono::DateTime<chrono::Utc>) -> String {
+    clock.local(until).format("%H:%M:%S").to_string()
 }

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod board;
 pub mod certificates;
 pub mod check;
+pub mod clock;
 pub mod cycle;
 pub mod demo;
 pub mod evaluation;
@@ -25,6 +26,7 @@ use crate::domain::Role;
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
+pub use clock::Clock;
 use rusqlite::Connection;
 use serde_json::Value;
 use thiserror::Error;
@@ -91,31 +93,54 @@ pub struct Service {
     /// `None` for the operator of a command (import, demo set-up), who is not a
     /// committee member.
     role: Option<Role>,
-    /// The date rules are applied at (today, unless a test or the demo sets it).
-    today: NaiveDate,
+    /// The one clock: every "now" and "today" of the service comes from it.
+    clock: Clock,
     /// Parsed rules of the cycles read so far (stored rules never change).
     rules_cache: std::cell::RefCell<std::collections::HashMap<i64, crate::domain::rules::Rules>>,
 }
 
 impl Service {
-    /// Acts as the operator of a command line, not as a committee member.
+    /// Acts as the operator of a command line, not as a committee member, on the
+    /// database's clock ([`clock_for`]).
     pub fn system(store: Store, what: &str) -> Service {
+        let clock = clock_for(&store);
         Service {
             store,
             actor: Actor::system(what),
             role: None,
-            today: chrono::Local::now().date_naive(),
+            clock,
             rules_cache: Default::default(),
         }
     }
 
-    /// Applies the rules as on `date` instead of today.
-    pub fn set_today(&mut self, date: NaiveDate) {
-        self.today = date;
+    /// Runs on `clock` from now on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
+    /// Stops the clock on `date` at 10:00 (China Standard Time): applies the rules as
+    /// on that day (tests).
+    pub fn set_today(&mut self, date: NaiveDate) {
+        self.clock = Clock::on(date, 10, 0, 0);
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The local date rules are applied on.
     pub fn today(&self) -> NaiveDate {
-        self.today
+        self.clock.today()
+    }
+
+    /// The current instant, as stored.
+    pub fn stamp(&self) -> String {
+        self.clock.stamp()
+    }
+
+    /// A stored time in the local zone, as screens show it.
+    pub fn show_time(&self, stored: &str) -> String {
+        self.clock.show(stored)
     }
 
     pub fn store(&self) -> &Store {
@@ -145,10 +170,12 @@ impl Service {
         mut f: impl FnMut(&Connection, &Actor) -> Result<(T, AuditNote)>,
     ) -> Result<T> {
         let actor = self.actor.clone();
+        let at = self.clock.stamp();
         self.store.write(|tx| {
             let (value, note) = f(tx, &actor)?;
             audit::append(
                 tx,
+                &at,
                 &actor,
                 Entry {
                     action: note.action,
@@ -175,6 +202,23 @@ impl Service {
             ))),
         }
     }
+}
+
+/// The clock a database runs on: the system clock, moved by the days a demo built for
+/// another day (`pingshen demo --today`) was moved, so that the app and every command
+/// on that database see the demo's day.
+pub fn clock_for(store: &Store) -> Clock {
+    let shift = store
+        .conn()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'clock_shift_days'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    Clock::system().shifted_days(shift)
 }
 
 /// What a role may not do, in Chinese: the `what` of a refusal by `Service::require`,

@@ -34,6 +34,9 @@ pub struct NoticeView {
     pub end: NaiveDate,
     /// Working days in the period.
     pub working_days: u32,
+    /// Years of the period the rules hold no holiday calendar for: its working days
+    /// were counted as weekdays only (the rules' `notice.missing_calendar`).
+    pub uncovered_years: Vec<i32>,
     /// Working days left, today included: the whole period before it starts, 0 once
     /// it has ended.
     pub days_left: u32,
@@ -296,11 +299,11 @@ impl Service {
         let (start, end) = (date(&start), date(&end));
         let calendar = cycle.rules.calendar();
         let working_days = calendar.working_days_between(start, end)?;
-        let ended = self.today > end;
+        let ended = self.today() > end;
         let days_left = if ended {
             0
         } else {
-            calendar.working_days_between(start.max(self.today), end)?
+            calendar.working_days_between(start.max(self.today()), end)?
         };
         Ok(NoticeView {
             id,
@@ -311,10 +314,11 @@ impl Service {
             start,
             end,
             working_days,
+            uncovered_years: calendar.uncovered_years(start, end),
             days_left,
             ended,
             closed: status == "closed",
-            closed_at,
+            closed_at: closed_at.map(|t| self.show_time(&t)),
             objection_contact: cycle.rules.notice.objection_contact.clone(),
             candidates: candidates(self.conn(), id)?,
         })
@@ -326,10 +330,10 @@ impl Service {
     /// working days; a start on a day off moves to the next working day.
     pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
         self.require(&[Role::Chair], "start the public notice")?;
-        if start < self.today {
+        if start < self.today() {
             return Err(ServiceError::Invalid(format!(
                 "the notice cannot start in the past ({start}, today is {})",
-                self.today
+                self.today()
             )));
         }
         let cycle = self.open_cycle()?;
@@ -338,10 +342,11 @@ impl Service {
             .calendar()
             .period(start, cycle.rules.notice.working_days)?;
         let cycle_id = cycle.id;
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             tx.execute(
                 "INSERT INTO notices (cycle_id, start_date, end_date, status, started_by, started_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-                params![cycle_id, first.to_string(), last.to_string(), actor.member_id, crate::store::now()],
+                params![cycle_id, first.to_string(), last.to_string(), actor.member_id, now],
             )?;
             let id = tx.last_insert_rowid();
             let n = tx.execute(
@@ -377,7 +382,7 @@ impl Service {
             ));
         }
         let received = o.received_at.date();
-        if received > self.today {
+        if received > self.today() {
             return Err(ServiceError::Invalid(format!(
                 "the objection's date {received} is in the future"
             )));
@@ -409,11 +414,12 @@ impl Service {
             .objector
             .as_ref()
             .map_or(("", ""), |p| (p.name.trim(), p.contact.trim()));
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "INSERT INTO objections (application_id, received_at, channel, named, objector_name, objector_contact, content, criterion, late, state, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'received', ?10)",
-                params![o.app_id, o.received_at.format("%Y-%m-%d %H:%M").to_string(), o.channel.code(), o.objector.is_some(), name, contact, o.content.trim(), o.criterion, late, crate::store::now()],
+                params![o.app_id, o.received_at.format("%Y-%m-%d %H:%M").to_string(), o.channel.code(), o.objector.is_some(), name, contact, o.content.trim(), o.criterion, late, now],
             )?;
             let id = tx.last_insert_rowid();
             Ok((id, AuditNote::new("record", "objection", id).after(json!({
@@ -495,8 +501,8 @@ impl Service {
                                 .and_then(|d| Decision::parse(d, decision_grade.as_deref())),
                             decision_reason: r.get(19)?,
                             decided_by: r.get(20)?,
-                            decided_at: r.get(21)?,
-                            updated_at: r.get(22)?,
+                            decided_at: r.get::<_, Option<String>>(21)?.map(|t| self.show_time(&t)),
+                            updated_at: self.show_time(&r.get::<_, String>(22)?),
                         },
                         r.get::<_, i64>(23)?,
                     ))
@@ -549,6 +555,7 @@ impl Service {
         let next = notice::step(state, step)?;
         let findings = step.findings().map(str::trim);
         let verified_by = step.verified_by().map(str::trim);
+        let now = self.stamp();
         self.mutate(|tx, _| {
             let changed = tx.execute(
                 "UPDATE objections SET state = ?1, findings = coalesce(?2, findings),
@@ -558,7 +565,7 @@ impl Service {
                     next.code(),
                     findings,
                     verified_by,
-                    crate::store::now(),
+                    now,
                     id,
                     state.code()
                 ],
@@ -619,6 +626,7 @@ impl Service {
             )?),
             Decision::Lower(_) => None,
         };
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             let changed = tx.execute(
                 "UPDATE objections SET decision = ?1, decision_grade = ?2, decision_reason = ?3,
@@ -629,7 +637,7 @@ impl Service {
                     decision.grade().map(|g| g.code()),
                     reason,
                     actor.member_id,
-                    crate::store::now(),
+                    now,
                     id
                 ],
             )?;
@@ -637,7 +645,7 @@ impl Service {
                 return Err(NoticeError::AlreadyDecided.into());
             }
             match (decision, next) {
-                (_, Some(next)) => move_stage(tx, actor, &app, next, "not_certify", &reason)?,
+                (_, Some(next)) => move_stage(tx, actor, &app, next, "not_certify", &reason, &now)?,
                 (Decision::Lower(g), None) => {
                     // After two lowering decisions the lower grade applies.
                     let before: Option<String> = tx.query_row(
@@ -648,7 +656,7 @@ impl Service {
                     let awarded = grade_of(before).map_or(g, |b| b.min(g));
                     tx.execute(
                         "UPDATE applications SET awarded_grade = ?1, updated_at = ?2 WHERE id = ?3",
-                        params![awarded.code(), crate::store::now(), app_id],
+                        params![awarded.code(), now, app_id],
                     )?;
                 }
                 _ => {}
@@ -672,10 +680,11 @@ impl Service {
         self.require(&[Role::Chair], "close the public notice")?;
         let (cycle_id, ..) = notice_row(self.conn(), id)?;
         let cycle = self.cycle(cycle_id)?;
-        let today = self.today;
+        let today = self.today();
         // Everything is read again inside the write transaction, so a decision taken
         // in another terminal meanwhile is seen.
-        self.mutate(|tx, actor| close_in(tx, actor, id, &cycle.rules, cycle.year, today))
+        let now = self.stamp();
+        self.mutate(|tx, actor| close_in(tx, actor, id, &cycle.rules, cycle.year, today, &now))
     }
 }
 
@@ -727,6 +736,7 @@ fn close_in(
     rules: &Rules,
     year: i32,
     today: NaiveDate,
+    now: &str,
 ) -> Result<(CloseReport, AuditNote)> {
     let (_, _, end, status, _) = notice_row(tx, id)?;
     let all = candidates(tx, id)?;
@@ -760,6 +770,7 @@ fn close_in(
             next,
             "advance",
             &format!("证书编号 {number}"),
+            now,
         )?;
         certified.push(Issued {
             app_id: c.app_id,
@@ -770,7 +781,7 @@ fn close_in(
     }
     tx.execute(
         "UPDATE notices SET status = 'closed', closed_at = ?1 WHERE id = ?2",
-        params![crate::store::now(), id],
+        params![now, id],
     )?;
     let not_certified: Vec<String> = others.iter().map(|c| c.name.clone()).collect();
     let note = AuditNote::new("close", "notice", id).after(json!({

@@ -100,10 +100,11 @@ impl Service {
         if reason.trim().is_empty() {
             return Err(ServiceError::Invalid("a conflict needs a reason".into()));
         }
+        let now = self.stamp();
         self.mutate(|tx, _| {
             tx.execute(
                 "INSERT INTO conflicts (member_id, person_id, kind, reason, declared_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![member_id, person_id, kind, reason, crate::store::now()],
+                params![member_id, person_id, kind, reason, now],
             )?;
             let id = tx.last_insert_rowid();
             Ok((id, AuditNote::new("declare", "conflict", id).after(json!({"member": member_id, "person": person_id, "kind": kind, "reason": reason}))))
@@ -124,6 +125,7 @@ impl Service {
                 "this sheet is submitted; changing it needs a reason".into(),
             ));
         }
+        let now = self.stamp();
         self.mutate(|tx, _| {
             // Again inside the write: another terminal may have closed scoring, or this
             // member submitted from another terminal, since the checks above.
@@ -136,7 +138,6 @@ impl Service {
                 ));
             }
             let before = super::evaluation::value_in(tx, app_id, member, criterion)?;
-            let now = crate::store::now();
             tx.execute(
                 "INSERT INTO sheets (application_id, member_id, status) VALUES (?1, ?2, 'draft') ON CONFLICT DO NOTHING",
                 params![app_id, member],
@@ -170,12 +171,13 @@ impl Service {
                 missing.join(", ")
             )));
         }
+        let now = self.stamp();
         self.mutate(|tx, _| {
             super::evaluation::recheck_open(tx, app_id)?;
             let changed = tx.execute(
                 "UPDATE sheets SET status = 'submitted', submitted_at = ?1
                  WHERE application_id = ?2 AND member_id = ?3 AND status = 'draft'",
-                params![crate::store::now(), app_id, member],
+                params![now, app_id, member],
             )?;
             if changed == 0 {
                 return Err(ServiceError::Invalid(
@@ -256,6 +258,7 @@ impl Service {
         };
         let next = stage::apply(app.position, &t, &facts)?;
         let reason = t.reason().unwrap_or("").to_string();
+        let now = self.stamp();
         self.mutate(|tx, actor| {
             let reopened: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM scoring_sessions WHERE cycle_id = ?1 AND closed_at IS NULL)",
@@ -269,9 +272,9 @@ impl Service {
             }
             tx.execute(
                 "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",
-                params![result, passed, crate::store::now(), app_id],
+                params![result, passed, now, app_id],
             )?;
-            move_stage(tx, actor, &app, next, t.code(), &reason)?;
+            move_stage(tx, actor, &app, next, t.code(), &reason, &now)?;
             Ok((
                 (),
                 AuditNote::new("finalise", "application", app_id)

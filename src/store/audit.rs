@@ -69,8 +69,14 @@ fn digest(
     hex::encode(h.finalize())
 }
 
-/// Appends an audit row inside the caller's transaction; returns its id.
-pub fn append(conn: &Connection, actor: &Actor, entry: Entry<'_>) -> rusqlite::Result<i64> {
+/// Appends an audit row, written at `at` (the caller's clock, as stored), inside the
+/// caller's transaction; returns its id.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> rusqlite::Result<i64> {
     let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -82,13 +88,12 @@ pub fn append(conn: &Connection, actor: &Actor, entry: Entry<'_>) -> rusqlite::R
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
     };
-    let at = super::now();
     let before = entry.before.map(|v| v.to_string());
     let after = entry.after.map(|v| v.to_string());
     let hash = digest(
         &prev,
         id,
-        &at,
+        at,
         actor.member_id,
         &actor.name,
         entry.action,
@@ -298,7 +303,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         for i in 1..=n {
             store
-                .write(|tx| append(tx, &Actor::system("test"), entry(i)))
+                .write(|tx| append(tx, "2026-11-26T02:42:05Z", &Actor::system("test"), entry(i)))
                 .unwrap();
         }
         store

@@ -267,11 +267,6 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The current time, as stored (local time, seconds).
-pub fn now() -> String {
-    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use crate::domain::Grade;
 use crate::service::applications::Rating;
 use crate::service::board::{AppRow, Detail};
 use crate::service::evaluation::{Cell, MySheet, Progress, RankRow, ResultRow, Session};
+use crate::service::Clock;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -512,15 +513,14 @@ pub struct State {
     pub quit: bool,
     /// Rows the table shows (set by rendering; used for paging).
     pub page: usize,
-    pub today: NaiveDate,
-    /// Whether `today` follows the clock (the real app; tests fix the date).
-    pub follow_clock: bool,
+    /// The service's clock: the real one in the app, a fixed one in tests.
+    pub clock: Clock,
     /// The search popup, over any screen of the board.
     pub search: Option<super::search::SearchPopup>,
 }
 
 impl State {
-    pub fn new(lang: Lang, theme_count: usize, members: Vec<LoginItem>, today: NaiveDate) -> State {
+    pub fn new(lang: Lang, theme_count: usize, members: Vec<LoginItem>, clock: Clock) -> State {
         State {
             lang,
             theme: 0,
@@ -535,10 +535,14 @@ impl State {
             message: None,
             quit: false,
             page: 10,
-            today,
-            follow_clock: false,
+            clock,
             search: None,
         }
+    }
+
+    /// The local date, from the clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     /// The keymap mode the state is in.
@@ -945,7 +949,7 @@ fn login_update(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
     let lang = state.lang;
-    let today = state.today;
+    let today = state.today();
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
@@ -1266,7 +1270,7 @@ pub(super) fn help_or_quit(state: &mut State, action: Action) -> Option<Vec<Effe
 fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
     let lang = state.lang;
     let page = state.page.max(2);
-    let today = state.today;
+    let today = state.today();
     if let Some(fx) = help_or_quit(state, action) {
         return fx;
     }
@@ -1529,7 +1533,7 @@ mod tests {
             Lang::Zh,
             3,
             members(),
-            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            Clock::on(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), 10, 0, 0),
         );
         let mut b = Board {
             stage,
@@ -1554,7 +1558,12 @@ mod tests {
     #[test]
     fn login_filters_chooses_and_sends_the_pin() {
         let km = Keymap::builtin();
-        let mut s = State::new(Lang::Zh, 3, members(), NaiveDate::default());
+        let mut s = State::new(
+            Lang::Zh,
+            3,
+            members(),
+            Clock::on(NaiveDate::default(), 10, 0, 0),
+        );
         keys(&mut s, "sec");
         assert_eq!(
             s.login.visible(),
@@ -1799,7 +1808,12 @@ mod tests {
         assert_eq!(s.board.as_ref().unwrap().view, vec![2]);
         assert_eq!(s.board.as_ref().unwrap().filter, "恒信物流");
 
-        let mut s = State::new(Lang::Zh, 3, members(), NaiveDate::default());
+        let mut s = State::new(
+            Lang::Zh,
+            3,
+            members(),
+            Clock::on(NaiveDate::default(), 10, 0, 0),
+        );
         keys(&mut s, "sc");
         handle_key(&mut s, &km, code(KeyCode::Left));
         keys(&mut s, "e");

@@ -684,7 +684,12 @@ mod tests {
     }
 
     fn on_panel(s: MySheet) -> State {
-        let mut state = State::new(Lang::Zh, 1, vec![], chrono::NaiveDate::default());
+        let mut state = State::new(
+            Lang::Zh,
+            1,
+            vec![],
+            crate::service::Clock::on(chrono::NaiveDate::default(), 10, 0, 0),
+        );
         let row = |id, name: &str| AppRow {
             id,
             name: name.into(),

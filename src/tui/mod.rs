@@ -23,6 +23,7 @@ use crate::service::{Service, ServiceError};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use app::{Board, Effect, LoginItem, Message, Screen, State};
+use chrono::Datelike;
 use crossterm::event::{self, Event, KeyEventKind};
 use i18n::Lang;
 use keymap::Keymap;
@@ -103,12 +104,7 @@ impl Runtime {
                 role: m.role,
             })
             .collect();
-        let mut state = State::new(
-            lang,
-            theme_count,
-            members,
-            chrono::Local::now().date_naive(),
-        );
+        let mut state = State::new(lang, theme_count, members, crate::service::clock_for(store));
         let demo = store
             .conn()
             .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
@@ -117,7 +113,6 @@ impl Runtime {
             .is_ok_and(|v| v == "1");
         if demo {
             state.login.demo_pins = crate::service::demo::demo_pins();
-            state.today = crate::service::demo::demo_today().max(state.today);
         }
         if let Some(id) = user {
             match state.login.members.iter().position(|m| m.id == id) {
@@ -134,14 +129,6 @@ impl Runtime {
     /// Runs one effect, changing the state with its result.
     pub fn run_effect(&mut self, state: &mut State, effect: Effect) {
         let lang = state.lang;
-        // A session left open past midnight applies the new day's date.
-        let now = chrono::Local::now().date_naive();
-        if state.follow_clock && now > state.today {
-            state.today = now;
-            if let Some(svc) = self.svc.as_mut() {
-                svc.set_today(now);
-            }
-        }
         // The sheet a save is for, to mark it saved.
         let saved_app = match &effect {
             Effect::SaveScore { app, .. }
@@ -155,9 +142,8 @@ impl Runtime {
                 let Some(store) = self.store.take() else {
                     return;
                 };
-                match Service::login(store, member, &pin) {
-                    Ok(mut svc) => {
-                        svc.set_today(state.today);
+                match Service::login(store, state.clock, member, &pin) {
+                    Ok(svc) => {
                         self.svc = Some(svc);
                         if let Err(e) = self.enter_board(state) {
                             // Stay on the login screen, able to try again.
@@ -245,7 +231,7 @@ impl Runtime {
             Ok(Some(done)) => {
                 self.search_stale = true;
                 if let Some(b) = state.board.as_mut() {
-                    let now = chrono::Local::now().format("%H:%M:%S").to_string();
+                    let now = state.clock.local_now().format("%H:%M:%S").to_string();
                     if let Some(p) = b.panel.as_mut().filter(|p| saved_app == Some(p.app)) {
                         p.saved = Some(now.clone());
                     }
@@ -273,13 +259,7 @@ impl Runtime {
             .iter()
             .map(|c| (c.key.clone(), c.name.clone(), c.name_en.clone()))
             .collect();
-        let last_year = state
-            .today
-            .format("%Y")
-            .to_string()
-            .parse::<i32>()
-            .unwrap_or(0)
-            - 1;
+        let last_year = state.today().year() - 1;
         state.board = Some(Board {
             member,
             criteria,
@@ -784,10 +764,15 @@ impl Runtime {
         let svc = self.svc.as_mut().expect("logged in");
         match effect {
             Effect::StartNotice(start) => {
-                let (_, first, last) = svc.start_notice(start)?;
+                let (id, first, last) = svc.start_notice(start)?;
+                let warning =
+                    crate::domain::workdays::uncovered_warning(&svc.notice(id)?.uncovered_years);
+                let (zh, en) = warning.map_or_else(Default::default, |(zh, en)| {
+                    (format!("（{zh}）"), format!(" ({en})"))
+                });
                 Ok(text(
-                    format!("公示已开始：{first} 至 {last}"),
-                    format!("The notice runs from {first} to {last}"),
+                    format!("公示已开始：{first} 至 {last}{zh}"),
+                    format!("The notice runs from {first} to {last}{en}"),
                 ))
             }
             Effect::RecordObjection(o) => {
@@ -1063,7 +1048,6 @@ pub fn run(opts: Options) -> Result<()> {
     let mut rt = Runtime::new(store, &opts.db);
     let mut state = rt.initial_state(opts.lang, themes.len(), opts.user)?;
     state.theme = theme_index;
-    state.follow_clock = true;
     let keymap = Keymap::builtin();
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {

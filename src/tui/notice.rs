@@ -53,7 +53,7 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
         return vec![];
     }
     let lang = state.lang;
-    let today = state.today;
+    let today = state.today();
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
@@ -96,7 +96,7 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
                 say(state, "列表为空", "The list is empty");
                 return vec![];
             };
-            let now = chrono::Local::now().format("%H:%M").to_string();
+            let now = state.clock.local_now().format("%H:%M").to_string();
             let mut criteria = vec![lang.pick("不涉及", "none").to_string()];
             criteria.extend(
                 b.criteria
@@ -216,7 +216,7 @@ pub fn register_update(state: &mut State, action: Action) -> Vec<Effect> {
         return fx;
     }
     let lang = state.lang;
-    let today = state.today;
+    let today = state.today();
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
@@ -375,7 +375,7 @@ pub fn register_update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             }
             if action == Action::Inspection {
-                let last_year = (today.format("%Y").to_string().parse::<i32>().unwrap_or(0)) - 1;
+                let last_year = chrono::Datelike::year(&today) - 1;
                 form(
                     b,
                     format!(

@@ -7,17 +7,27 @@ use super::render::{block, wrap_line};
 use super::render_eval::table_or;
 use super::theme::Theme;
 use crate::domain::notice::ObjectionState;
+use crate::domain::workdays::uncovered_warning;
 use crate::text::fit;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
 
-/// The stage-6 list's title: the notice period and how it stands.
+/// The stage-6 list's title: the notice period and how it stands, with the warning
+/// of a period counted without a holiday calendar.
 pub fn notice_label(b: &Board, lang: Lang) -> String {
     let Some(n) = &b.notice else {
         return lang.pick("尚未开始公示", "no notice yet").to_string();
     };
+    let label = period_label(n, lang);
+    match uncovered_warning(&n.uncovered_years) {
+        Some((zh, en)) => format!("{label} ⚠ {}", lang.pick(&zh, &en)),
+        None => label,
+    }
+}
+
+fn period_label(n: &crate::service::notice::NoticeView, lang: Lang) -> String {
     match (n.closed, n.ended, lang) {
         (true, _, Lang::Zh) => format!("{} 至 {} 公示已结束", n.start, n.end),
         (true, _, Lang::En) => format!("notice {} to {} closed", n.start, n.end),

@@ -129,7 +129,12 @@ mod tests {
 
     fn popup(query: &str) -> State {
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        let mut s = State::new(Lang::Zh, 3, vec![], today);
+        let mut s = State::new(
+            Lang::Zh,
+            3,
+            vec![],
+            crate::service::Clock::on(today, 10, 0, 0),
+        );
         s.board = Some(Board::default());
         s.search = Some(SearchPopup {
             query: query.into(),
