@@ -248,6 +248,24 @@ impl App {
     /// The login screen of a fresh demo database.
     fn start(lang: Lang) -> App {
         let svc = pingshen::service::demo::in_memory().expect("demo database");
+        App::on(svc, lang)
+    }
+
+    /// The login screen of a demo built for `day`, on a clock of 10:42:05 that day.
+    fn start_on(lang: Lang, day: NaiveDate) -> App {
+        let mut svc = pingshen::service::Service::system(
+            pingshen::store::Store::open_in_memory().expect("a database"),
+            "test",
+        );
+        let clock = pingshen::service::Clock::on(day, 10, 42, 5);
+        svc.set_clock(clock);
+        pingshen::service::demo::build(&mut svc, day).expect("demo database");
+        let mut app = App::on(svc, lang);
+        app.state.clock = clock;
+        app
+    }
+
+    fn on(svc: pingshen::service::Service, lang: Lang) -> App {
         let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
         let mut state = rt.initial_state(lang, 3, None).expect("login state");
         state.clock = pingshen::service::demo::fixed_clock();
@@ -263,7 +281,12 @@ impl App {
 
     /// Logs in as the chair through the login screen.
     fn logged_in(lang: Lang) -> App {
-        let mut app = App::start(lang);
+        App::start(lang).log_in()
+    }
+
+    /// Logs in as the chair (PIN 1001) through the login screen.
+    fn log_in(mut self) -> App {
+        let app = &mut self;
         app.press(KeyCode::Enter);
         app.typed("1001");
         app.press(KeyCode::Enter);
@@ -272,7 +295,7 @@ impl App {
             "logged in: {:?}",
             app.state.login.message
         );
-        app
+        self
     }
 
     fn send(&mut self, key: KeyEvent) {
@@ -1623,4 +1646,46 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     app.rt.wait_search(&mut app.state);
     shots(&mut app, "search_en");
     app.finish(&[]);
+}
+
+/// A demo built for a day of a year the demo rules hold no holiday calendar for: its
+/// notice is counted as weekdays only, and the stage-6 list and the candidate's
+/// details say so in the screen's language.
+#[test]
+fn a_notice_counted_without_a_holiday_calendar_says_so() {
+    let day = NaiveDate::from_ymd_opt(2028, 2, 29).expect("a valid date");
+    for (lang, warning) in [
+        (Lang::Zh, "规则文件未录入2028年节假日安排"),
+        (Lang::En, "the rules hold no holiday calendar for 2028"),
+    ] {
+        let mut app = App::start_on(lang, day).log_in();
+        assert_eq!(app.state.today(), day);
+        app.press(KeyCode::Char('6'));
+        let n = app
+            .board()
+            .notice
+            .clone()
+            .expect("the demo's notice is running");
+        assert_eq!(n.uncovered_years, vec![2028]);
+        assert!(!n.ended && n.days_left > 0, "{n:?}");
+        let name = match lang {
+            Lang::Zh => "notice_without_calendar",
+            Lang::En => "notice_without_calendar_en",
+        };
+        for (w, h) in [(120, 40), (80, 24)] {
+            let screen = app.shot(&format!("{name}_{w}x{h}"), w, h);
+            let text = screen.text();
+            let title = text.lines().nth(2).unwrap_or_default();
+            assert!(title.contains('⚠'), "{w}x{h}: {title}");
+            if w == 120 {
+                // The details wrap the warning; its start is on one line.
+                assert!(
+                    text.replace(['│', '\n', ' '], "")
+                        .contains(&warning.replace(' ', "")),
+                    "{w}x{h}:\n{text}"
+                );
+            }
+        }
+        assert!(app.problems.is_empty(), "{:?}", app.problems);
+    }
 }

@@ -565,10 +565,7 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
             render_eval::session_label(b.session.as_ref(), lang),
             render_eval::session_short(b.session.as_ref(), lang),
         ],
-        Stage::Notice => vec![
-            super::render_notice::notice_label(b, lang),
-            super::render_notice::notice_short(b, lang),
-        ],
+        Stage::Notice => super::render_notice::notice_labels(b, lang),
         _ => vec![],
     };
     let room = usize::from(area.width).saturating_sub(6);
@@ -843,12 +840,25 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
         )),
     ]));
     lines.push(Line::from(vec![label("测试", "Test"), Span::raw(test)]));
-    // On the notice: how the objections to the candidate stand.
-    if let Some(c) = b
-        .notice
-        .as_ref()
-        .and_then(|n| n.candidates.iter().find(|c| c.app_id == d.app.id))
-    {
+    // On the notice: its period (with the warning of one counted without a holiday
+    // calendar), and how the objections to the candidate stand.
+    if let Some((n, c)) = b.notice.as_ref().and_then(|n| {
+        n.candidates
+            .iter()
+            .find(|c| c.app_id == d.app.id)
+            .map(|c| (n, c))
+    }) {
+        let mut period = vec![
+            label("公示", "Notice"),
+            Span::raw(format!("{} {} {}", n.start, lang.pick("至", "to"), n.end)),
+        ];
+        if let Some((zh, en)) = crate::domain::workdays::uncovered_warning(&n.uncovered_years) {
+            period.push(Span::styled(
+                format!(" ⚠ {}", lang.pick(&zh, &en)),
+                theme.warn(),
+            ));
+        }
+        lines.push(Line::from(period));
         let o = &c.objections;
         let text = match lang {
             Lang::Zh => o.zh(),

@@ -14,17 +14,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
 
-/// The stage-6 list's title: the notice period and how it stands, with the warning
-/// of a period counted without a holiday calendar.
-pub fn notice_label(b: &Board, lang: Lang) -> String {
+/// The stage-6 list's titles, longest first: the notice period and how it stands, in
+/// full and in short, each with the warning of a period counted without a holiday
+/// calendar (in full, then in brief) when it was.
+pub fn notice_labels(b: &Board, lang: Lang) -> Vec<String> {
     let Some(n) = &b.notice else {
-        return lang.pick("尚未开始公示", "no notice yet").to_string();
+        return vec![lang.pick("尚未开始公示", "no notice yet").to_string()];
     };
-    let label = period_label(n, lang);
-    match uncovered_warning(&n.uncovered_years) {
-        Some((zh, en)) => format!("{label} ⚠ {}", lang.pick(&zh, &en)),
-        None => label,
-    }
+    let (full, short) = (period_label(n, lang), notice_short(b, lang));
+    let Some((zh, en)) = uncovered_warning(&n.uncovered_years) else {
+        return vec![full, short];
+    };
+    let years = n
+        .uncovered_years
+        .iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>();
+    let brief = match lang {
+        Lang::Zh => format!("⚠ 无{}年节假日安排，按双休日计", years.join("、")),
+        Lang::En => format!("⚠ no {} holidays: weekdays only", years.join(", ")),
+    };
+    let warning = format!("⚠ {}", lang.pick(&zh, &en));
+    vec![
+        format!("{full} {warning}"),
+        format!("{full} {brief}"),
+        format!("{full} ⚠"),
+        format!("{short} {brief}"),
+        format!("{short} ⚠"),
+    ]
 }
 
 fn period_label(n: &crate::service::notice::NoticeView, lang: Lang) -> String {
