@@ -3,6 +3,18 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// The first character of `text` that must never reach a terminal or a stored field:
+/// a control character (C0, DEL, C1) or a bidirectional control (U+061C, U+200E/F,
+/// U+202A–U+202E, U+2066–U+2069). `allow_newlines` lets `\n` (and `\t`) through, for
+/// texts of several lines.
+pub fn hostile_char(text: &str, allow_newlines: bool) -> Option<char> {
+    text.chars().find(|&c| {
+        let newline = matches!(c, '\n' | '\t');
+        (c.is_control() && !(allow_newlines && newline))
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
 /// Truncates to `width` cells, never cutting a wide character in half.
 pub fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {

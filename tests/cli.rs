@@ -344,7 +344,7 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
     // Later work adds rows: the old anchor still holds.
     std::fs::write(
         d.join("committee.csv"),
-        "name,role,pin\n赵主任,chair,2468\n",
+        "name,role,pin\n赵主任,chair,246813\n",
     )
     .unwrap();
     ok(d, &["import", "committee", "committee.csv", "--db", &db]);

@@ -16,6 +16,7 @@ fn today() -> NaiveDate {
 fn svc() -> Service {
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
     svc.set_today(today());
+    svc.set_pin_policy(pingshen::service::members::PinPolicy::demo());
     svc
 }
 

@@ -119,6 +119,7 @@ fn town_on(store: Store, rules: &str) -> Service {
     let mut svc = Service::system(store, "test");
     let today = day(11, 2);
     svc.set_today(today);
+    svc.set_pin_policy(pingshen::service::members::PinPolicy::demo());
     let orgs = (0..2)
         .map(|i| {
             vec![

@@ -101,6 +101,7 @@ fn town_with(rules: &str) -> Town {
     let org_b = credit_code("91320102MA1AB0001");
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
     svc.set_today(today());
+    svc.set_pin_policy(pingshen::service::members::PinPolicy::demo());
     let orgs = table(
         "orgs.csv",
         &["code", "name", "kind", "county"],

@@ -221,6 +221,8 @@ fn demo_cycle(svc: &mut Service, story: &mut Story) -> Result<i64> {
 /// another day than the clock's runs on that day ([`super::clock_for`]).
 pub fn build(svc: &mut Service, today: NaiveDate) -> Result<()> {
     let clock = svc.clock();
+    // The demo's PINs are documented four-digit ones.
+    svc.set_pin_policy(super::members::PinPolicy::demo());
     let mut story = Story::new(today);
     let built = tell(svc, &mut story);
     svc.set_clock(clock);
@@ -905,6 +907,7 @@ pub struct Evaluation {
 /// left on [`fixed_clock`].
 pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Result<Evaluation> {
     let mut story = Story::new(anchor());
+    svc.set_pin_policy(super::members::PinPolicy::demo());
     story.on(svc, (8, 31), 9, 0);
     load_city(svc, &crate::gen::generate(candidates * 3 + 30, 7, 2026))?;
     let mut table = Table::new("committee.csv", &["name", "role", "pin"]);

@@ -672,9 +672,12 @@ impl Service {
         let rows = records.len();
         let source = table.source.clone();
         // Hash PINs before the transaction: argon2 is deliberately slow.
+        let policy = self.pin_policy();
+        let mut weak = Vec::new();
         let records: Vec<Record> = records
             .into_iter()
-            .map(|r| match r {
+            .enumerate()
+            .map(|(i, r)| match r {
                 Record::Member {
                     name,
                     role,
@@ -682,15 +685,24 @@ impl Service {
                     pin,
                     phone,
                 } => Record::Member {
+                    pin: super::members::hash_new_pin(&pin, policy).unwrap_or_else(|why| {
+                        weak.push(format!("{}:{}: pin: {why}", table.source, i + 2));
+                        String::new()
+                    }),
                     name,
                     role,
                     org_id,
-                    pin: super::members::hash_pin(&pin),
                     phone,
                 },
                 other => other,
             })
             .collect();
+        if !weak.is_empty() {
+            return Err(ServiceError::Invalid(format!(
+                "import refused, the database is unchanged:\n{}",
+                weak.join("\n")
+            )));
+        }
         let now = self.stamp();
         self.mutate(|tx, actor| {
             insert(tx, kind, &records, cycle, actor.member_id, &now)?;

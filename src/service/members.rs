@@ -11,6 +11,41 @@ use argon2::Argon2;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
+/// How new PINs are made: how many digits at least, and how costly their hash is. The
+/// cost is kept inside each hash (PHC string), so verifying follows the hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinPolicy {
+    pub min_digits: usize,
+    /// Cheap hashes, for the demo and tests only.
+    pub cheap: bool,
+}
+
+impl PinPolicy {
+    /// For real committees.
+    pub fn strong() -> PinPolicy {
+        PinPolicy {
+            min_digits: 6,
+            cheap: false,
+        }
+    }
+
+    /// For the demo (its PINs are documented) and tests.
+    pub fn demo() -> PinPolicy {
+        PinPolicy {
+            min_digits: 4,
+            cheap: true,
+        }
+    }
+}
+
+/// Checks a new PIN against `policy` and hashes it; the refusal says why.
+pub fn hash_new_pin(pin: &str, policy: PinPolicy) -> std::result::Result<String, String> {
+    if pin.len() < policy.min_digits {
+        return Err(format!("must have at least {} digits", policy.min_digits));
+    }
+    Ok(hash_pin(pin))
+}
+
 /// An argon2id hash of a PIN, in PHC string form.
 pub fn hash_pin(pin: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -136,6 +171,7 @@ impl Service {
             },
             role: Some(parsed_role),
             clock,
+            pin_policy: PinPolicy::strong(),
             rules_cache: Default::default(),
         };
         if pin_matches(pin, &hash) {

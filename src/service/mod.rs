@@ -95,6 +95,8 @@ pub struct Service {
     role: Option<Role>,
     /// The one clock: every "now" and "today" of the service comes from it.
     clock: Clock,
+    /// How new PINs are made (committee import).
+    pin_policy: members::PinPolicy,
     /// Parsed rules of the cycles read so far (stored rules never change).
     rules_cache: std::cell::RefCell<std::collections::HashMap<i64, crate::domain::rules::Rules>>,
 }
@@ -109,8 +111,18 @@ impl Service {
             actor: Actor::system(what),
             role: None,
             clock,
+            pin_policy: members::PinPolicy::strong(),
             rules_cache: Default::default(),
         }
+    }
+
+    /// Makes new PINs under `policy` from now on (the demo and tests use cheap ones).
+    pub fn set_pin_policy(&mut self, policy: members::PinPolicy) {
+        self.pin_policy = policy;
+    }
+
+    pub fn pin_policy(&self) -> members::PinPolicy {
+        self.pin_policy
     }
 
     /// Runs on `clock` from now on.

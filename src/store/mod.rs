@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_scoring_sessions.sql"),
     include_str!("migrations/003_notice_outcomes.sql"),
+    include_str!("migrations/004_lockouts.sql"),
+    include_str!("migrations/005_audit_rows.sql"),
 ];
 
 /// The schema version this build writes.
@@ -35,6 +37,8 @@ pub enum StoreError {
     Foreign(String),
     #[error("{0}: not a SQLite database (or it is damaged)")]
     NotADatabase(String),
+    #[error("{0}: an empty file, not a pingshen database (create one with `pingshen init --db FILE --force`); the file was not modified")]
+    Empty(String),
     #[error("{0}: the database is locked by another process; try again in a moment")]
     Locked(String),
     #[error(
@@ -71,11 +75,9 @@ impl Store {
                 source,
             })?;
         } else if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
-            // An empty file about to become a database: make it private first.
-            make_private(path).map_err(|source| StoreError::Create {
-                path: shown.clone(),
-                source,
-            })?;
+            // An empty file is not a database: only `init` (which removes it first)
+            // makes one there.
+            return Err(StoreError::Empty(shown));
         }
         let conn = Connection::open_with_flags(
             path,
@@ -256,16 +258,6 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(|_| ())
 }
 
-fn make_private(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
