@@ -258,7 +258,6 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(|_| ())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
