@@ -353,11 +353,19 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
         out.contains(&format!("anchor {anchor}")) && out.contains("held"),
         "{out}"
     );
-    // The last rows removed: the chain alone still verifies, the anchor does not.
+    // The last rows removed: the chain alone still verifies, but the member they
+    // recorded is no longer in the log; the anchor shows the rows are gone.
     let conn = Connection::open(d.join(&db)).unwrap();
     let newest = anchor_of(&ok(d, &["check", "--db", &db]));
     conn.execute("DELETE FROM audit WHERE id > 2", []).unwrap();
-    ok(d, &["check", "--db", &db]);
+    let out = pingshen(d, &["check", "--db", &db]);
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("audit chain         2 row(s), ok"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("members row 1 is not in the log"),
+        "{}",
+        stdout(&out)
+    );
     let out = pingshen(d, &["check", "--db", &db, "--anchor", &newest]);
     assert!(!out.status.success());
     assert!(

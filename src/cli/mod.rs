@@ -567,6 +567,10 @@ fn print_check(path: &Path, r: &CheckReport) {
         r.audit_rows,
         status(&r.audit_faults)
     );
+    println!(
+        "  committee data      {} (every row of the committee's tables as the log recorded it)",
+        status(&r.data_faults)
+    );
     for a in &r.anchors_held {
         println!("  anchor {a:<13} held: that row and every row before it are unchanged");
     }
@@ -585,6 +589,7 @@ fn print_check(path: &Path, r: &CheckReport) {
         .iter()
         .chain(&r.foreign_keys)
         .chain(&r.audit_faults)
+        .chain(&r.data_faults)
     {
         println!("    {line}");
     }

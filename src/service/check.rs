@@ -10,6 +10,8 @@ pub struct CheckReport {
     pub foreign_keys: Vec<String>,
     pub audit_rows: usize,
     pub audit_faults: Vec<String>,
+    /// Rows of the committee's tables that differ from what the log recorded.
+    pub data_faults: Vec<String>,
     /// The log's last row, as an anchor to write down.
     pub audit_head: Option<audit::Anchor>,
     /// The anchors given that the log still holds unchanged.
@@ -18,7 +20,10 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn ok(&self) -> bool {
-        self.integrity.is_empty() && self.foreign_keys.is_empty() && self.audit_faults.is_empty()
+        self.integrity.is_empty()
+            && self.foreign_keys.is_empty()
+            && self.audit_faults.is_empty()
+            && self.data_faults.is_empty()
     }
 }
 
@@ -54,6 +59,10 @@ impl Service {
         report.audit_faults = faults
             .iter()
             .map(|f| format!("audit row {}: {}", f.id, f.problem))
+            .collect();
+        report.data_faults = audit::replay(conn)?
+            .iter()
+            .map(|f| f.problem.clone())
             .collect();
         for anchor in anchors {
             match audit::check_anchor(conn, anchor)? {

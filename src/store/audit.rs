@@ -48,6 +48,7 @@ fn digest(
     entity_id: &str,
     before: Option<&str>,
     after: Option<&str>,
+    rows: Option<&str>,
 ) -> String {
     let mut h = Sha256::new();
     let actor_id = actor_id.map(|i| i.to_string()).unwrap_or_default();
@@ -66,7 +67,231 @@ fn digest(
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
+    // Rows written before the log recorded them hash as they always did.
+    if let Some(rows) = rows {
+        h.update(rows.as_bytes());
+        h.update([0x1f]);
+    }
     hex::encode(h.finalize())
+}
+
+/// The committee's tables: every change to them is noted by a trigger (migration 5)
+/// and recorded, row by row, in the audit row of the change, so that [`replay`] can
+/// tell a row changed outside pingshen.
+pub const PROTECTED: [&str; 15] = [
+    "members",
+    "cycles",
+    "applications",
+    "stage_records",
+    "site_visits",
+    "conflicts",
+    "sheets",
+    "scores",
+    "scoring_sessions",
+    "score_revisions",
+    "notices",
+    "objections",
+    "certificates",
+    "inspections",
+    "job_changes",
+];
+
+/// A row's content as a hash: every column's name, type and value, in column order.
+fn row_hash(conn: &Connection, table: &str, rowid: i64) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM \"{table}\" WHERE rowid = ?1"))?;
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let mut rows = stmt.query([rowid])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut h = Sha256::new();
+    for (i, name) in names.iter().enumerate() {
+        h.update(name.as_bytes());
+        h.update([0x1f]);
+        match r.get_ref(i)? {
+            ValueRef::Null => h.update([0]),
+            ValueRef::Integer(v) => {
+                h.update([1]);
+                h.update(v.to_le_bytes());
+            }
+            ValueRef::Real(v) => {
+                h.update([2]);
+                h.update(v.to_le_bytes());
+            }
+            ValueRef::Text(t) => {
+                h.update([3]);
+                h.update(t);
+            }
+            ValueRef::Blob(b) => {
+                h.update([4]);
+                h.update(b);
+            }
+        }
+        h.update([0x1e]);
+    }
+    Ok(Some(hex::encode(&h.finalize()[..16])))
+}
+
+/// The rows the current transaction changed (noted by the triggers), each with its
+/// new hash or `null` once removed, as JSON `{"table": {"rowid": hash}}`; the notes
+/// are cleared. `None` when nothing protected changed.
+fn take_pending(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT tbl, key FROM audit_pending ORDER BY tbl, key")?;
+    let pending: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if pending.is_empty() {
+        return Ok(None);
+    }
+    let mut rows: std::collections::BTreeMap<String, serde_json::Map<String, Value>> =
+        Default::default();
+    for (table, key) in pending {
+        if !PROTECTED.contains(&table.as_str()) {
+            continue;
+        }
+        let hash = row_hash(conn, &table, key)?;
+        rows.entry(table)
+            .or_default()
+            .insert(key.to_string(), hash.map_or(Value::Null, Value::String));
+    }
+    conn.execute("DELETE FROM audit_pending", [])?;
+    Ok(Some(serde_json::to_string(&rows).unwrap_or_default()))
+}
+
+/// Records every row of the committee's tables in one audit row (migration 5, for a
+/// database written before the log recorded rows), so that [`replay`] starts from
+/// them. Nothing is written when the tables are empty.
+pub fn baseline(conn: &Connection) -> rusqlite::Result<()> {
+    for table in PROTECTED {
+        conn.execute(
+            &format!(
+                "INSERT INTO audit_pending (tbl, key) SELECT '{table}', rowid FROM \"{table}\""
+            ),
+            [],
+        )?;
+    }
+    let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_pending)", [], |r| {
+        r.get(0)
+    })?;
+    if !any {
+        return Ok(());
+    }
+    let at: String = conn
+        .query_row("SELECT at FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_default();
+    append(
+        conn,
+        &at,
+        &Actor::system("migration"),
+        Entry {
+            action: "baseline",
+            entity: "database",
+            entity_id: String::new(),
+            before: None,
+            after: None,
+        },
+    )
+    .map(|_| ())
+}
+
+/// Replays the rows the log recorded and compares them with the committee's tables:
+/// every row changed, added or removed outside pingshen, and every change noted by the
+/// triggers but never audited, is a fault naming its table and row.
+pub fn replay(conn: &Connection) -> rusqlite::Result<Vec<Fault>> {
+    use std::collections::HashMap;
+    let mut faults = Vec::new();
+    let triggers: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'",
+        [],
+        |r| r.get(0),
+    )?;
+    if triggers != 3 * PROTECTED.len() as i64 {
+        faults.push(Fault {
+            id: 0,
+            problem: format!(
+                "{triggers} of the {} triggers that note changes are there (some were dropped or added outside pingshen)",
+                3 * PROTECTED.len()
+            ),
+        });
+    }
+    // What the log says each row is, and which audit row said it last.
+    let mut logged: HashMap<(String, i64), (Option<String>, i64)> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, rows FROM audit WHERE rows IS NOT NULL ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let text: String = r.get(1)?;
+        let Ok(Value::Object(tables)) = serde_json::from_str::<Value>(&text) else {
+            faults.push(Fault {
+                id,
+                problem: "its record of rows cannot be read".into(),
+            });
+            continue;
+        };
+        for (table, keys) in tables {
+            let Value::Object(keys) = keys else { continue };
+            for (key, hash) in keys {
+                let Ok(key) = key.parse::<i64>() else {
+                    continue;
+                };
+                logged.insert(
+                    (table.clone(), key),
+                    (hash.as_str().map(str::to_string), id),
+                );
+            }
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    let mut stmt = conn.prepare("SELECT DISTINCT tbl, key FROM audit_pending ORDER BY tbl, key")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (table, key) = row?;
+        faults.push(Fault {
+            id: 0,
+            problem: format!(
+                "{table} row {key} was changed without an audit row (outside pingshen)"
+            ),
+        });
+    }
+    for table in PROTECTED {
+        let mut stmt = conn.prepare(&format!("SELECT rowid FROM \"{table}\" ORDER BY rowid"))?;
+        let keys: Vec<i64> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for key in keys {
+            let now = row_hash(conn, table, key)?;
+            match logged.remove(&(table.to_string(), key)) {
+                None | Some((None, _)) => faults.push(Fault {
+                    id: 0,
+                    problem: format!("{table} row {key} is not in the log (added outside pingshen, or the log was cut)"),
+                }),
+                Some((Some(h), id)) if Some(&h) != now.as_ref() => faults.push(Fault {
+                    id,
+                    problem: format!("{table} row {key} differs from what audit row {id} recorded (changed outside pingshen)"),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
+    let mut gone: Vec<_> = logged
+        .into_iter()
+        .filter(|(_, (hash, _))| hash.is_some())
+        .collect();
+    gone.sort();
+    for ((table, key), (_, id)) in gone {
+        faults.push(Fault {
+            id,
+            problem: format!(
+                "{table} row {key}, recorded by audit row {id}, is gone (removed outside pingshen)"
+            ),
+        });
+    }
+    Ok(faults)
 }
 
 /// Appends an audit row, written at `at` (the caller's clock, as stored), inside the
@@ -90,6 +315,7 @@ pub fn append(
     };
     let before = entry.before.map(|v| v.to_string());
     let after = entry.after.map(|v| v.to_string());
+    let rows = take_pending(conn)?;
     let hash = digest(
         &prev,
         id,
@@ -101,10 +327,11 @@ pub fn append(
         &entry.entity_id,
         before.as_deref(),
         after.as_deref(),
+        rows.as_deref(),
     );
     conn.execute(
-        "INSERT INTO audit (id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO audit (id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash, rows)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             id,
             at,
@@ -116,7 +343,8 @@ pub fn append(
             before,
             after,
             prev,
-            hash
+            hash,
+            rows
         ],
     )?;
     Ok(id)
@@ -212,7 +440,7 @@ pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Opti
 /// Walks the chain; returns the number of rows checked and every fault found.
 pub fn verify(conn: &Connection) -> rusqlite::Result<(usize, Vec<Fault>)> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash
+        "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash, rows
          FROM audit ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -248,6 +476,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<(usize, Vec<Fault>)> {
             &r.get::<_, String>(6)?,
             r.get::<_, Option<String>>(7)?.as_deref(),
             r.get::<_, Option<String>>(8)?.as_deref(),
+            r.get::<_, Option<String>>(11)?.as_deref(),
         );
         if h != stored_hash {
             faults.push(Fault {
@@ -376,6 +605,7 @@ mod tests {
             "2",
             None,
             Some("{\"n\":2}"),
+            None,
         );
         store
             .conn()

@@ -135,6 +135,10 @@ impl Store {
                 continue;
             }
             tx.execute_batch(sql)?;
+            if version == 5 {
+                // Rows written before the log recorded them are its starting point.
+                audit::baseline(&tx)?;
+            }
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
