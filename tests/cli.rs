@@ -7,16 +7,46 @@ use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Runs the binary in `dir` with a private data folder and no backtraces.
+thread_local! {
+    /// Who the commands of this test act as on the demo: (member id, PIN).
+    static ACTING: std::cell::Cell<(&'static str, &'static str)> =
+        const { std::cell::Cell::new(("7", "1007")) };
+}
+
+/// The rest of this test acts as the chair, 周明远 (#1, PIN 1001), on the demo.
+fn as_chair() {
+    ACTING.with(|a| a.set(("1", "1001")));
+}
+
+/// Runs the binary in `dir` with a private data folder and no backtraces. On the
+/// demo database (`demo.db`) it acts as a committee member, the PIN given on standard
+/// input: the secretary, 吴婷 (#7, PIN 1007), who scores nobody, unless the test acts
+/// as the chair ([`as_chair`]).
 fn pingshen(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
+    use std::io::Write;
+    let on_demo = args.contains(&"demo.db") && !args.contains(&"init");
+    let (user, pin) = ACTING.with(|a| a.get());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    cmd.args(args);
+    if on_demo {
+        cmd.args(["--user", user, "--pin-stdin"]);
+    }
+    let mut child = cmd
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("HOME", dir)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that reads no PIN may have exited already.
+        let pin = format!("{pin}\n");
+        let _ = stdin.write_all(if on_demo { pin.as_bytes() } else { b"" });
+    }
+    let out = child.wait_with_output().expect("the binary runs");
     let err = stderr(&out);
     assert!(
         !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
@@ -360,7 +390,11 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
     conn.execute("DELETE FROM audit WHERE id > 2", []).unwrap();
     let out = pingshen(d, &["check", "--db", &db]);
     assert!(!out.status.success());
-    assert!(stdout(&out).contains("audit chain         2 row(s), ok"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("audit chain         2 row(s), ok"),
+        "{}",
+        stdout(&out)
+    );
     assert!(
         stdout(&out).contains("members row 1 is not in the log"),
         "{}",
@@ -696,6 +730,7 @@ fn check_summary_block(
 
 #[test]
 fn summary_sheets_match_the_scores_and_never_show_a_recused_member() {
+    as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (conn, cycle, rules) = demo_db(d);
@@ -778,6 +813,7 @@ fn blocks_of(csv: &str) -> usize {
 
 #[test]
 fn once_scoring_is_closed_every_candidate_is_summarised_without_drafts_or_recused_sheets() {
+    as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (conn, cycle, rules) = demo_db(d);
@@ -922,6 +958,7 @@ fn the_ranking_goes_by_grade_and_leaves_out_results_not_yet_final() {
 
 #[test]
 fn a_member_score_sheet_has_the_rules_criteria_and_only_visible_candidates() {
+    as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (conn, cycle, rules) = demo_db(d);
@@ -996,6 +1033,7 @@ fn a_member_score_sheet_has_the_rules_criteria_and_only_visible_candidates() {
 
 #[test]
 fn xlsx_forms_have_a_worksheet_per_candidate_with_numbers_as_numbers() {
+    as_chair();
     use calamine::{Data, Reader, Xlsx};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -1076,6 +1114,7 @@ fn xlsx_forms_have_a_worksheet_per_candidate_with_numbers_as_numbers() {
 
 #[test]
 fn the_scores_export_leaves_out_candidates_still_being_scored() {
+    as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (conn, _, _) = demo_db(d);

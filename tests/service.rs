@@ -946,7 +946,8 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     assert_eq!(rows as i64, count(&svc, "audit"));
     assert!(faults.is_empty(), "{faults:?}");
 
-    // Data rows are not part of the chain.
+    // A data row edited behind the program's back leaves the chain intact, but the
+    // replayed log names the row.
     svc.conn()
         .execute(
             "UPDATE applications SET statement = '改过的陈述' WHERE id = ?1",
@@ -954,7 +955,16 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
         )
         .unwrap();
     let report = svc.check(&[]).unwrap();
-    assert!(report.ok(), "{report:?}");
+    assert!(report.audit_faults.is_empty(), "{report:?}");
+    assert!(!report.ok());
+    assert!(
+        report
+            .data_faults
+            .iter()
+            .any(|f| f.starts_with(&format!("applications row {app} differs"))),
+        "{:?}",
+        report.data_faults
+    );
 
     // An edited audit row is found, by its id.
     svc.conn()

@@ -29,6 +29,10 @@ pub struct Cli {
     /// Log in as this committee member (their id); the PIN is still asked.
     #[arg(long, global = true, value_name = "ID")]
     pub user: Option<i64>,
+    /// Read the member's PIN from the first line of standard input (for scripts)
+    /// instead of asking for it on the terminal.
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
     /// Colour theme: dark, light, high-contrast, or a theme in the config folder.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
@@ -170,6 +174,73 @@ fn default_demo_db() -> PathBuf {
         .join("demo.sqlite3")
 }
 
+/// Who a command acts as: a committee member, by id, who gives their PIN.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    user: Option<i64>,
+    pin_stdin: bool,
+}
+
+/// Opens an existing database as a committee member: `--user ID` and that member's
+/// PIN (asked on the terminal without echo, or read from standard input with
+/// `--pin-stdin`). From then on the service's rules for that member's role apply, and
+/// the audit log names them; a wrong PIN counts towards the lockout as in the app.
+fn open_as(path: &Path, who: Who, what: &str) -> Result<Service> {
+    let svc = open(path, what)?;
+    let members = crate::service::members::list(svc.store())?;
+    if members.is_empty() && who.user.is_none() {
+        // A database being set up has no committee yet, and nothing to protect: its
+        // operator imports the organisations, persons and the committee itself.
+        return Ok(svc);
+    }
+    let Some(id) = who.user else {
+        bail!(
+            "{what} acts as a committee member: give --user ID and that member's PIN (`pingshen summary` lists the members' ids)"
+        );
+    };
+    let name = members
+        .into_iter()
+        .find(|m| m.id == id)
+        .map(|m| m.name)
+        .ok_or_else(|| anyhow!("--user {id}: no such committee member"))?;
+    let pin = read_pin(who.pin_stdin, &format!("{name} (#{id})"))?;
+    let clock = svc.clock();
+    Service::login(svc.into_store(), clock, id, &pin).map_err(|e| {
+        let (_, e) = *e;
+        match e {
+            crate::service::ServiceError::Locked(until) => {
+                anyhow!("{name} (#{id}): too many wrong PINs, locked until {until}")
+            }
+            other => anyhow!("{name} (#{id}): {other}"),
+        }
+    })
+}
+
+/// A PIN: the first line of standard input with `--pin-stdin`, else asked for on the
+/// terminal without echo.
+fn read_pin(from_stdin: bool, who: &str) -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    let pin = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("--pin-stdin: cannot read standard input")?;
+        line
+    } else {
+        if !std::io::stdin().is_terminal() {
+            bail!("{who}: no terminal to ask for the PIN on; use --pin-stdin to give it on standard input");
+        }
+        rpassword::prompt_password(format!("PIN 口令 {who}: "))
+            .context("cannot read the PIN from the terminal")?
+    };
+    let pin = pin.trim_end_matches(['\r', '\n']).to_string();
+    if pin.is_empty() {
+        bail!("{who}: no PIN given");
+    }
+    Ok(pin)
+}
+
 /// Opens an existing database; a missing file is an error, not a new empty database.
 fn open(path: &Path, what: &str) -> Result<Service> {
     if !path.exists() {
@@ -195,6 +266,10 @@ pub fn run(cli: Cli) -> Result<()> {
         },
     };
     let db_or_default = || db.clone().unwrap_or_else(default_db);
+    let who = Who {
+        user: cli.user,
+        pin_stdin: cli.pin_stdin,
+    };
     match cli.command {
         None => {
             // First run on the default database: create it.
@@ -217,6 +292,13 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
         Some(Command::Demo { today }) => {
             let path = db.clone().unwrap_or_else(default_demo_db);
+            // It replaces an earlier demo, and nothing else.
+            if path.exists() && !crate::service::demo::is_demo_file(&path) {
+                bail!(
+                    "{}: not a demo database; `pingshen demo` replaces only an earlier demo (choose another --db, or remove the file yourself)",
+                    path.display()
+                );
+            }
             create_demo(&path, true, today)?;
             open_app(&path, &ui)
         }
@@ -247,7 +329,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 None => chrono::NaiveDate::from_ymd_opt(year, 9, 1)
                     .ok_or_else(|| anyhow!("--year {year} is not a year"))?,
             };
-            let mut svc = open(&db_or_default(), "cli")?;
+            let mut svc = open_as(&db_or_default(), who, "cycle new")?;
             let id = svc
                 .create_cycle(&text, year, date)
                 .map_err(|e| anyhow!("{}: {e}", rules.display()))?;
@@ -303,7 +385,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Import { kind, file }) => {
             let k = parse_kind(&kind)?;
             let table = files::read_table(&file)?;
-            let mut svc = open(&db_or_default(), "cli import")?;
+            let mut svc = open_as(&db_or_default(), who, "import")?;
             let report = svc.import(k, &table)?;
             println!(
                 "imported {} {} row(s) from {}",
@@ -351,20 +433,31 @@ pub fn run(cli: Cli) -> Result<()> {
                     if reveal_ids || member.is_some() || app.is_some() {
                         bail!("--reveal-ids, --member and --app go with other exports");
                     }
-                    let svc = open(&db_or_default(), "cli export")?;
+                    // The published notice is public; the registers are not.
+                    let svc = if r == registers::RegisterKind::Notice {
+                        open(&db_or_default(), "cli export")?
+                    } else {
+                        open_as(&db_or_default(), who, &format!("export {kind}"))?
+                    };
                     registers::export(&svc, r, notice, year, format, out.as_deref())
                 }
                 (Some(k), _, _) => {
                     if member.is_some() || app.is_some() {
                         bail!("--member and --app go with the sheet and summary exports");
                     }
-                    export_table(&db_or_default(), k, format, out.as_deref(), reveal_ids)
+                    // Only the masked persons export is open to whoever can read the file.
+                    let svc = if k == ExportKind::Persons && !reveal_ids {
+                        open(&db_or_default(), "cli export")?
+                    } else {
+                        open_as(&db_or_default(), who, &format!("export {kind}"))?
+                    };
+                    export_table(svc, k, format, out.as_deref(), reveal_ids)
                 }
                 (None, Some(form), None) => {
                     if reveal_ids {
                         bail!("--reveal-ids goes with the persons export");
                     }
-                    let svc = open(&db_or_default(), "cli export")?;
+                    let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
                     forms::export(&svc, form, member.as_deref(), app, format, out.as_deref())
                 }
             }
@@ -428,13 +521,12 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// Exports a table of persons, applications, scores or the audit log.
 fn export_table(
-    db: &Path,
+    mut svc: Service,
     kind: ExportKind,
     format: Format,
     out: Option<&Path>,
     reveal_ids: bool,
 ) -> Result<()> {
-    let mut svc = open(db, "cli export")?;
     let table = svc.export(kind, reveal_ids)?;
     if kind == ExportKind::Scores {
         if let Some(note) = forms::withheld_note(svc.scores_withheld()?) {
