@@ -812,7 +812,7 @@ fn blocks_of(csv: &str) -> usize {
 }
 
 #[test]
-fn once_scoring_is_closed_every_candidate_is_summarised_without_drafts_or_recused_sheets() {
+fn only_a_final_result_is_summarised_and_without_drafts_or_recused_sheets() {
     as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -873,7 +873,32 @@ fn once_scoring_is_closed_every_candidate_is_summarised_without_drafts_or_recuse
             "demo.db",
         ],
     );
+    // Closing scoring is not enough: it can be opened again and the values changed.
     close_scoring(&conn);
+    fails(
+        d,
+        &[
+            "export",
+            "summary",
+            "--app",
+            &app.to_string(),
+            "--db",
+            "demo.db",
+        ],
+    );
+    let in_progress = apps(&conn, IN_PROGRESS).len();
+    let (all, err) = export(d, &["summary"]);
+    assert!(
+        err.contains(&format!("left out {in_progress} candidate(s)")),
+        "{err}"
+    );
+    assert_eq!(blocks_of(&all), apps(&conn, FINAL).len());
+    // Its result made final behind the program's back, the candidate is summarised.
+    conn.execute(
+        "UPDATE applications SET result_passed = 0, finalised_at = '2026-11-26 18:30:00' WHERE id = ?1",
+        [app],
+    )
+    .unwrap();
     let (one, err) = export(d, &["summary", "--app", &app.to_string()]);
     assert_eq!(err, "");
     let block = records(&one);
@@ -883,13 +908,18 @@ fn once_scoring_is_closed_every_candidate_is_summarised_without_drafts_or_recuse
         assert!(!members.contains(m), "a draft counted: {m}");
     }
     assert_eq!(labelled(&block, "回避(人)")[1], "1");
-    assert_eq!(labelled(&block, "结果状态")[1], "未确定");
+    assert_eq!(labelled(&block, "结果状态")[1], "已确定：未通过");
 
     let (all, err) = export(d, &["summary"]);
-    assert!(!err.contains("left out"), "{err}");
-    let shown = blocks_of(&all);
-    let expected = apps(&conn, &format!("({FINAL}) OR ({IN_PROGRESS})")).len();
-    assert_eq!(shown, expected, "every candidate once scoring is closed");
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", in_progress - 1)),
+        "{err}"
+    );
+    assert_eq!(
+        blocks_of(&all),
+        apps(&conn, FINAL).len(),
+        "every final result"
+    );
 }
 
 #[test]
@@ -947,13 +977,17 @@ fn the_ranking_goes_by_grade_and_leaves_out_results_not_yet_final() {
         last = Some((grade, result, rank));
     }
 
-    // Closed: the candidates still without a final result are ranked too.
+    // Closed: the candidates still without a final result are still left out, as
+    // scoring can be opened again.
     close_scoring(&conn);
-    let (csv, err) = export(d, &["ranking"]);
-    assert!(!err.contains("left out"), "{err}");
-    let rows = records(&csv);
-    assert!(rows.iter().any(|r| r.get(7).is_some_and(|s| s == "未确定")));
-    assert!(rows.len() > body.len() + 3);
+    let (csv_closed, err) = export(d, &["ranking"]);
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", in_progress.len())),
+        "{err}"
+    );
+    assert_eq!(csv_closed, csv);
+    let rows = records(&csv_closed);
+    assert!(!rows.iter().any(|r| r.get(7).is_some_and(|s| s == "未确定")));
 }
 
 #[test]
@@ -1113,7 +1147,7 @@ fn xlsx_forms_have_a_worksheet_per_candidate_with_numbers_as_numbers() {
 }
 
 #[test]
-fn the_scores_export_leaves_out_candidates_still_being_scored() {
+fn the_scores_export_leaves_out_candidates_without_a_final_result() {
     as_chair();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -1130,24 +1164,36 @@ fn the_scores_export_leaves_out_candidates_still_being_scored() {
     };
     let (visible, hidden) = (scored(FINAL), scored(IN_PROGRESS));
     assert!(!visible.is_empty() && !hidden.is_empty());
+    // The export acts as the chair: the other members' values only of final results,
+    // the chair's own of any candidate.
     let exported = |csv: &str| -> BTreeSet<i64> {
         records(csv)[1..]
             .iter()
+            .filter(|r| r[2] != "周明远")
             .map(|r| r[0].parse().unwrap())
             .collect()
     };
+    let own_unfinished = |csv: &str| -> usize {
+        records(csv)[1..]
+            .iter()
+            .filter(|r| hidden.contains(&r[0].parse::<i64>().unwrap()))
+            .inspect(|r| assert_eq!(r[2], "周明远", "{r:?}"))
+            .count()
+    };
+    let (csv, err) = export(d, &["scores"]);
+    assert_eq!(exported(&csv), visible);
+    assert!(own_unfinished(&csv) > 0, "the chair's own values are there");
+    assert!(
+        err.contains(&format!("left out {} candidate(s)", hidden.len())),
+        "{err}"
+    );
+    // Closing scoring is not enough: it can be opened again.
+    close_scoring(&conn);
     let (csv, err) = export(d, &["scores"]);
     assert_eq!(exported(&csv), visible);
     assert!(
         err.contains(&format!("left out {} candidate(s)", hidden.len())),
         "{err}"
-    );
-    close_scoring(&conn);
-    let (csv, err) = export(d, &["scores"]);
-    assert_eq!(err, "");
-    assert_eq!(
-        exported(&csv),
-        visible.union(&hidden).copied().collect::<BTreeSet<_>>()
     );
 }
 

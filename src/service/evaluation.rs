@@ -79,7 +79,7 @@ pub struct MySheet {
     /// The result is final: the sheet is locked.
     pub finalised: bool,
     /// Totals of the other eligible submitted sheets, without names, once this sheet
-    /// is submitted.
+    /// is submitted; highest first, so that nothing tells who gave which.
     pub others: Option<Vec<f64>>,
 }
 
@@ -469,13 +469,15 @@ impl Service {
             .sum();
         let status = self.sheet_status(app_id, member)?;
         let others = if status == Cell::Submitted && self.role != Some(Role::Chair) {
-            Some(
-                self.eligible_sheets(app_id)?
-                    .iter()
-                    .filter(|s| s.member_id != member)
-                    .map(|s| s.total(&rules))
-                    .collect(),
-            )
+            let mut totals: Vec<f64> = self
+                .eligible_sheets(app_id)?
+                .iter()
+                .filter(|s| s.member_id != member)
+                .map(|s| s.total(&rules))
+                .collect();
+            // Highest first: the committee's order would tell who gave which total.
+            totals.sort_by(|a, b| b.total_cmp(a));
+            Some(totals)
         } else {
             None
         };
@@ -709,6 +711,19 @@ impl Service {
             Some(Role::Member) => false,
             _ => finalised || !session.is_open(),
         }
+    }
+
+    /// The independence rule for everything that leaves the service as a record — the
+    /// exports of every kind, the audit export and the printed forms: a score value
+    /// (draft or submitted, per criterion or total, with the comment or reason given
+    /// with it) `given_by` a member leaves only to that member, until the candidate's
+    /// result is final. Once it is final, everyone but a plain member (who takes only
+    /// their own) may take it; the operator of a command, who is no member, takes
+    /// nothing that is not final. Closing scoring is not enough: it can be opened
+    /// again and the values changed.
+    pub(super) fn may_take_out(&self, finalised: bool, given_by: Option<i64>) -> bool {
+        let own = given_by.is_some() && given_by == self.actor.member_id;
+        own || (finalised && self.role != Some(Role::Member))
     }
 
     /// The committee's results for a cycle: per candidate the eligible submitted

@@ -1,16 +1,16 @@
 //! Exports as tables: persons (ID numbers masked unless revealed, which is audited),
-//! applications, scores (only of candidates whose values may be seen) and the audit
-//! log.
+//! applications (the result score once final), scores and the audit log. Score
+//! content of a candidate whose result is not final leaves only to the member who
+//! gave it ([`Service::may_take_out`]): the scores export leaves it out, the audit
+//! export keeps the row (who did what, when) with the content withheld.
 
-use super::evaluation::Session;
 use super::{AuditNote, Result, Service};
 use crate::domain::ids::mask;
 use crate::domain::Role;
 use crate::table::Table;
 use rusqlite::types::ValueRef;
 use serde_json::json;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
@@ -41,6 +41,55 @@ impl ExportKind {
         ExportKind::ALL
             .into_iter()
             .find(|k| k.code() == text.trim())
+    }
+}
+
+/// What stands in the audit export where score content is withheld.
+pub const WITHHELD: &str = "withheld until the result is final";
+
+/// The audit columns that leave the tool, in this order; any other column stays.
+pub const AUDIT_COLUMNS: [&str; 11] = [
+    "id",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+];
+
+/// The audit actions about an application whose notes carry score content: a value,
+/// a comment, a reason for a change, or the committee's result.
+const SCORE_ACTIONS: [&str; 4] = ["score", "revise", "comment", "finalise"];
+
+/// Keys of an audit note that hold score content, whatever the action.
+const SCORE_KEYS: [&str; 5] = ["value", "comment", "result", "threshold", "values"];
+
+/// Whether an audit note (JSON text) holds a key of score content at any depth.
+fn carries_score_keys(note: &str) -> bool {
+    fn walk(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .any(|(k, v)| SCORE_KEYS.contains(&k.as_str()) || walk(v)),
+            serde_json::Value::Array(a) => a.iter().any(walk),
+            _ => false,
+        }
+    }
+    serde_json::from_str(note).is_ok_and(|v| walk(&v))
+}
+
+/// The application an audit row is about: an application by id, or a sheet
+/// (`application/member`).
+fn audited_application(entity: &str, entity_id: &str) -> Option<i64> {
+    match entity {
+        "application" => entity_id.parse().ok(),
+        "sheet" => entity_id.split('/').next()?.parse().ok(),
+        _ => None,
     }
 }
 
@@ -95,34 +144,99 @@ impl Service {
         Ok(table)
     }
 
-    /// The applications with scores whose values the actor may not see yet: while
-    /// a cycle's scoring is open, those without a final result.
-    fn hidden_scores(&self) -> Result<HashSet<i64>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT DISTINCT a.id, a.cycle_id, a.result_passed IS NOT NULL
-             FROM scores s JOIN applications a ON a.id = s.application_id",
-        )?;
-        let apps: Vec<(i64, i64, bool)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut sessions: HashMap<i64, Session> = HashMap::new();
-        let mut hidden = HashSet::new();
-        for (app, cycle, finalised) in apps {
-            let session = match sessions.entry(cycle) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(self.session(cycle)?),
-            };
-            if !self.values_visible(session, finalised) {
-                hidden.insert(app);
-            }
-        }
-        Ok(hidden)
+    /// The applications whose result is final.
+    fn final_applications(&self) -> Result<HashSet<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id FROM applications WHERE result_passed IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many candidates the scores export leaves out because their values may
-    /// not be seen yet.
+    /// Every score (application, member) whose values the actor may not take out (see
+    /// [`Service::may_take_out`]).
+    fn withheld_scores(&self) -> Result<HashSet<(i64, i64)>> {
+        let finals = self.final_applications()?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT DISTINCT application_id, member_id FROM scores")?;
+        let pairs: Vec<(i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(pairs
+            .into_iter()
+            .filter(|(app, member)| !self.may_take_out(finals.contains(app), Some(*member)))
+            .collect())
+    }
+
+    /// How many candidates the scores export leaves out (in whole or in part)
+    /// because their values may not be taken out yet.
     pub fn scores_withheld(&self) -> Result<usize> {
-        Ok(self.hidden_scores()?.len())
+        let apps: HashSet<i64> = self
+            .withheld_scores()?
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        Ok(apps.len())
+    }
+
+    /// The audit log with the score content of candidates whose result is not final
+    /// withheld (see [`Service::may_take_out`]); only the columns named here leave,
+    /// whatever else the table may come to hold.
+    fn audit_export(&self) -> Result<Table> {
+        let columns = AUDIT_COLUMNS.join(", ");
+        let mut table = self.query_table(
+            "audit",
+            &format!("SELECT {columns} FROM audit ORDER BY id"),
+            &[],
+        )?;
+        let col = |name: &str| table.column(name).expect("an audit column");
+        let (actor_id, action, entity, entity_id) = (
+            col("actor_id"),
+            col("action"),
+            col("entity"),
+            col("entity_id"),
+        );
+        let (before, after, prev_hash, hash) =
+            (col("before"), col("after"), col("prev_hash"), col("hash"));
+        let finals = self.final_applications()?;
+        // A row's hash covers its values, and each hash is chained into the next row:
+        // from the first withheld row on, the hashes would let a few possible values be
+        // tried against them, so they are withheld too.
+        let mut chain_withheld = false;
+        for row in &mut table.rows {
+            let c = &mut row.cells;
+            let app = audited_application(&c[entity], &c[entity_id]);
+            let carries_scores = SCORE_ACTIONS.contains(&c[action].as_str())
+                || [&c[before], &c[after]]
+                    .into_iter()
+                    .any(|note| carries_score_keys(note));
+            let withhold = match app {
+                Some(app) if carries_scores => {
+                    let given_by = c[actor_id].parse::<i64>().ok();
+                    // The finalisation's result is the committee's, nobody's own.
+                    let given_by = given_by.filter(|_| c[action] != "finalise");
+                    !self.may_take_out(finals.contains(&app), given_by)
+                }
+                _ => false,
+            };
+            if withhold {
+                for i in [before, after] {
+                    if !c[i].is_empty() {
+                        c[i] = WITHHELD.to_string();
+                    }
+                }
+                c[hash] = WITHHELD.to_string();
+                if chain_withheld {
+                    c[prev_hash] = WITHHELD.to_string();
+                }
+                chain_withheld = true;
+            } else if chain_withheld {
+                c[prev_hash] = WITHHELD.to_string();
+                c[hash] = WITHHELD.to_string();
+            }
+        }
+        Ok(table)
     }
 
     /// Builds an export. `reveal_ids` shows full ID numbers and phones in the persons
@@ -143,40 +257,57 @@ impl Service {
                 )?;
                 if reveal_ids {
                     let rows = table.len();
-                    self.mutate(|_, _| Ok(((), AuditNote::new("reveal_ids", "export", "persons").after(json!({"rows": rows})))))?;
+                    self.mutate(|_, _| {
+                        Ok((
+                            (),
+                            AuditNote::new("reveal_ids", "export", "persons")
+                                .after(json!({"rows": rows})),
+                        ))
+                    })?;
                 }
                 Ok(table)
             }
-            ExportKind::Applications => self.query_table(
-                "applications",
-                "SELECT a.id, c.year AS cycle, p.id_number, p.name, o.name AS organisation, p.category,
-                        p.current_grade, a.target_grade, a.declared_on, a.stage, a.status, a.test_score,
-                        a.override_reason, a.result_score, a.result_passed, a.updated_at
-                 FROM applications a JOIN cycles c ON c.id = a.cycle_id JOIN persons p ON p.id = a.person_id
-                 JOIN organisations o ON o.id = p.org_id ORDER BY a.id",
-                &["id_number"],
-            ),
+            ExportKind::Applications => {
+                // The result score leaves with the final result only.
+                self.query_table(
+                    "applications",
+                    "SELECT a.id, c.year AS cycle, p.id_number, p.name, o.name AS organisation, p.category,
+                            p.current_grade, a.target_grade, a.declared_on, a.stage, a.status, a.test_score,
+                            a.override_reason,
+                            CASE WHEN a.result_passed IS NOT NULL THEN a.result_score END AS result_score,
+                            a.result_passed, a.updated_at
+                     FROM applications a JOIN cycles c ON c.id = a.cycle_id JOIN persons p ON p.id = a.person_id
+                     JOIN organisations o ON o.id = p.org_id ORDER BY a.id",
+                    &["id_number"],
+                )
+            }
             ExportKind::Scores => {
                 self.require(&[Role::Chair], "export scores")?;
                 let all = self.query_table(
                     "scores",
                     "SELECT s.application_id, p.name AS candidate, m.name AS member, s.criterion, s.value,
-                            s.comment, sh.status AS sheet, s.updated_at
+                            s.comment, sh.status AS sheet, s.updated_at, s.member_id
                      FROM scores s JOIN applications a ON a.id = s.application_id JOIN persons p ON p.id = a.person_id
                      JOIN members m ON m.id = s.member_id
                      LEFT JOIN sheets sh ON sh.application_id = s.application_id AND sh.member_id = s.member_id
                      ORDER BY s.application_id, m.id, s.criterion",
                     &[],
                 )?;
-                // Values of candidates that may not be seen yet stay in the database.
-                let hidden = self.hidden_scores()?;
+                // Values that may not be taken out yet stay in the database; the
+                // member id was read only to decide that.
+                let withheld = self.withheld_scores()?;
+                let keep = all.headers.len() - 1;
                 let mut table = Table {
                     rows: Vec::new(),
+                    headers: all.headers[..keep].to_vec(),
+                    numeric: all.numeric.iter().take(keep).copied().collect(),
                     ..all
                 };
-                for row in all.rows {
+                for mut row in all.rows {
                     let app: i64 = row.cells[0].parse().unwrap_or_default();
-                    if !hidden.contains(&app) {
+                    let member: i64 = row.cells[keep].parse().unwrap_or_default();
+                    if !withheld.contains(&(app, member)) {
+                        row.cells.truncate(keep);
                         table.push(row.cells);
                     }
                 }
@@ -184,11 +315,7 @@ impl Service {
             }
             ExportKind::Audit => {
                 self.require(&[Role::Chair, Role::Secretary], "export the audit log")?;
-                self.query_table(
-                    "audit",
-                    "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash FROM audit ORDER BY id",
-                    &[],
-                )
+                self.audit_export()
             }
         }
     }

@@ -1,9 +1,10 @@
 //! The printed forms of the overall evaluation (综合评定): one member's score sheets
 //! (评分表), each candidate's summary sheet (汇总表) and the ranking per grade.
 //!
-//! They follow the screens' rule: the values of a candidate leave the tool only once
-//! its result is final or the cycle's scoring is no longer open; a member may always
-//! take their own sheets. What is held back is counted, so the caller can say so.
+//! They follow the independence rule of every export ([`Service::may_take_out`]): the
+//! values of a candidate leave the tool only once its result is final (closing
+//! scoring is not enough); a member may always take their own sheets. What is held
+//! back is counted, so the caller can say so.
 
 use super::evaluation::{rank_results, Cell, RankRow, ResultRow};
 use super::{Result, Service, ServiceError};
@@ -68,7 +69,7 @@ pub struct RankingSheet {
 impl Service {
     /// A member's score sheets in the open cycle: one row per candidate they scored.
     /// A member may take their own; the chair (and the operator of a command) anyone's,
-    /// without the candidates whose values may not be seen yet.
+    /// without the candidates whose result is not final yet.
     pub fn member_sheets(&self, member_id: i64) -> Result<MemberSheets> {
         let own = self.actor.member_id == Some(member_id)
             && matches!(self.role, Some(Role::Chair) | Some(Role::Member));
@@ -85,7 +86,6 @@ impl Service {
             .find(|m| m.id == member_id)
             .ok_or_else(|| ServiceError::NotFound(format!("member #{member_id}")))?;
         let cycle = self.open_cycle()?;
-        let session = self.session(cycle.id)?;
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT a.id, p.name, coalesce(o.name, ''), a.target_grade, s.status, a.result_passed IS NOT NULL
@@ -112,7 +112,7 @@ impl Service {
         let mut rows = Vec::new();
         let mut withheld = 0;
         for (app_id, name, organisation, grade, status, finalised) in sheets {
-            if !own && !self.values_visible(&session, finalised) {
+            if !self.may_take_out(finalised, Some(member_id)) {
                 withheld += 1;
                 continue;
             }
@@ -170,23 +170,26 @@ impl Service {
     /// The visible results of the open cycle, and the applications held back.
     fn visible_results(&self) -> Result<(super::cycle::Cycle, Vec<ResultRow>, Vec<i64>)> {
         let cycle = self.open_cycle()?;
-        let (visible, hidden): (Vec<ResultRow>, Vec<ResultRow>) =
-            self.results(cycle.id)?.into_iter().partition(|r| r.visible);
+        // Aggregates and every member's sheet: nobody's own, so final results only.
+        let (visible, hidden): (Vec<ResultRow>, Vec<ResultRow>) = self
+            .results(cycle.id)?
+            .into_iter()
+            .partition(|r| r.visible && self.may_take_out(r.finalised.is_some(), None));
         let hidden = hidden.into_iter().map(|r| r.app_id).collect();
         Ok((cycle, visible, hidden))
     }
 
     /// The summary sheets of the open cycle's candidates (or of the one application
     /// given): the eligible submitted sheets by member and the aggregate. Candidates
-    /// whose values may not be seen yet are left out; asking for one of them by id
-    /// is refused.
+    /// whose result is not final are left out; asking for one of them by id is
+    /// refused.
     pub fn summaries(&self, app_id: Option<i64>) -> Result<Summaries> {
         let (cycle, mut results, hidden) = self.visible_results()?;
         let mut withheld = hidden.len();
         if let Some(id) = app_id {
             if hidden.contains(&id) {
                 return Err(ServiceError::Forbidden(format!(
-                    "the scores of application #{id} cannot be seen while scoring is open and its result is not final"
+                    "the scores of application #{id} cannot be taken out before its result is final, whether scoring is open or closed"
                 )));
             }
             results.retain(|r| r.app_id == id);
@@ -206,8 +209,8 @@ impl Service {
         })
     }
 
-    /// The ranking of the open cycle per grade, of the candidates whose values may be
-    /// seen (the same ranking as [`Service::ranking`]).
+    /// The ranking of the open cycle per grade, of the candidates whose result is
+    /// final.
     pub fn ranking_sheet(&self) -> Result<RankingSheet> {
         let (cycle, results, hidden) = self.visible_results()?;
         let unscored = results.iter().filter(|r| r.aggregate.is_none()).count();
