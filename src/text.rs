@@ -1,6 +1,7 @@
 //! Text measured in terminal cells (CJK characters are two cells wide): truncating,
 //! padding and wrapping without ever cutting a character in half.
 
+use std::borrow::Cow;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The first character of `text` that must never reach a terminal or a stored field:
@@ -10,9 +11,135 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub fn hostile_char(text: &str, allow_newlines: bool) -> Option<char> {
     text.chars().find(|&c| {
         let newline = matches!(c, '\n' | '\t');
-        (c.is_control() && !(allow_newlines && newline))
-            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        (c.is_control() && !(allow_newlines && newline)) || is_bidi_control(c)
     })
+}
+
+/// Whether `c` is a bidirectional control (U+061C, U+200E/F, U+202A–U+202E,
+/// U+2066–U+2069): invisible, it reorders the text around it on screen.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` must be escaped before it reaches a terminal.
+fn is_hostile(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// A character as it is named in refusals: `U+001B`.
+pub fn char_name(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Refuses a text given to the service (a reason, findings, a name...) that holds a
+/// control character or a bidirectional control; `multiline` texts may hold `\n` and
+/// `\t`. The refusal names the field and the character, never echoing it.
+pub fn clean(field: &str, text: &str, multiline: bool) -> Result<(), String> {
+    match hostile_char(text, multiline) {
+        None => Ok(()),
+        Some(c) => Err(format!("{field} {}", not_allowed(c, multiline))),
+    }
+}
+
+/// Why a text holding `c` is refused, naming it: `contains U+001B (a control
+/// character), which is not allowed`. Shared by the importer and [`clean`].
+pub fn not_allowed(c: char, multiline: bool) -> String {
+    format!(
+        "contains {}, which is not allowed{}",
+        describe(c),
+        if multiline {
+            " (of the invisible characters only line breaks and tabs are)"
+        } else {
+            ""
+        }
+    )
+}
+
+/// A hostile character named for a person: `U+001B (a control character)`.
+pub fn describe(c: char) -> String {
+    let kind = if is_bidi_control(c) {
+        "a bidirectional control"
+    } else if c == '\n' || c == '\r' {
+        "a line break"
+    } else {
+        "a control character"
+    };
+    format!("{} ({kind})", char_name(c))
+}
+
+/// The text with every control character and bidirectional control shown visibly as
+/// `<U+001B>`, so that nothing read from a file or a database can move the cursor,
+/// retitle or clear a terminal, or reorder what is shown. Line breaks are escaped too:
+/// one datum never takes two lines.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_hostile)
+}
+
+/// As [`escape_controls`], but keeping line breaks (`\n`, and `\r` directly before
+/// one) and tabs: for whole documents (CSV, Markdown) shown on a terminal.
+pub fn escape_controls_keep_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let kept = c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n'));
+        if is_hostile(c) && !kept {
+            out.push_str(&format!("<{}>", char_name(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn escape_where(text: &str, hostile: fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hostile(c) {
+            out.push_str(&format!("<{}>", char_name(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON made by serde_json with the controls it leaves raw (DEL, C1 controls and the
+/// bidirectional controls; it escapes only U+0000–U+001F) written as `\uXXXX`
+/// escapes: the same JSON value, safe on a terminal. Such characters can only stand
+/// inside strings, so the result is valid JSON.
+pub fn json_escape_controls(json: &str) -> Cow<'_, str> {
+    let raw = |c: char| u32::from(c) >= 0x7f && is_hostile(c);
+    if !json.chars().any(raw) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if raw(c) {
+            // All of them lie in the Basic Multilingual Plane: one escape each.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A CSV text cell that a spreadsheet would run as a formula (it begins with `=`, `+`,
+/// `-` or `@`, or with a tab or carriage return, per OWASP's guidance on CSV
+/// injection) with a single quote put before it, so it is shown as the text it is.
+/// Numbers are not text cells: callers leave them alone.
+pub fn csv_text_cell(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
 }
 
 /// Truncates to `width` cells, never cutting a wide character in half.
@@ -71,5 +198,49 @@ mod tests {
         assert_eq!(pad("欧阳丽娜同志", 6), "欧阳… ", "4 + 1 cells, padded to 6");
         assert_eq!(wrap_cells("一二三四五", 4), vec!["一二", "三四", "五"]);
         assert_eq!(wrap_cells("ab一", 3), vec!["ab", "一"]);
+    }
+
+    #[test]
+    fn hostile_text_is_refused_named_and_escaped() {
+        assert_eq!(hostile_char("张伟", false), None);
+        assert_eq!(hostile_char("a\nb", false), Some('\n'));
+        assert_eq!(hostile_char("a\nb\tc", true), None);
+        assert_eq!(hostile_char("a\rb", true), Some('\r'));
+        assert_eq!(hostile_char("\u{202E}abc", true), Some('\u{202E}'));
+        assert_eq!(hostile_char("\u{9B}2J", true), Some('\u{9B}'));
+        let e = clean("the reason", "ok\x1b[2J", true).unwrap_err();
+        assert!(e.contains("the reason") && e.contains("U+001B"), "{e}");
+        assert!(!e.contains('\x1b'));
+        assert!(clean("the name", "张伟", false).is_ok());
+        assert!(clean("the findings", "一\n二", true).is_ok());
+        assert!(clean("the name", "一\n二", false).is_err());
+
+        assert!(matches!(escape_controls("张伟"), Cow::Borrowed("张伟")));
+        assert_eq!(
+            escape_controls("\x1b]0;pwned\x07张\u{202E}伟\n"),
+            "<U+001B>]0;pwned<U+0007>张<U+202E>伟<U+000A>"
+        );
+        assert_eq!(
+            escape_controls_keep_lines("a\r\nb\rc\x1b\td\n"),
+            "a\r\nb<U+000D>c<U+001B>\td\n"
+        );
+        assert_eq!(
+            json_escape_controls("\"a\u{202E}\u{7f}\"\n"),
+            "\"a\\u202e\\u007f\"\n"
+        );
+    }
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_quoted() {
+        assert_eq!(
+            csv_text_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        for c in ["+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text_cell(c), format!("'{c}"));
+        }
+        for c in ["张伟", "", "1", "a=b", " =x"] {
+            assert_eq!(csv_text_cell(c), c);
+        }
     }
 }

@@ -2,8 +2,10 @@
 //! tables as CSV, JSON or .xlsx.
 
 use crate::table::{Row, Table};
+use crate::text::{csv_text_cell, escape_controls_keep_lines};
 use anyhow::{anyhow, bail, Context, Result};
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Reads a file by its extension: `.csv` (UTF-8 with or without BOM, or GBK),
@@ -215,10 +217,18 @@ fn json_value(cell: &str, numeric: bool) -> serde_json::Value {
 pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
     let bytes = match format {
         Format::Csv => {
+            // Text that a spreadsheet would run as a formula gets a leading `'`;
+            // numbers in numeric columns (negative ones too) stay numbers.
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&table.headers)?;
+            w.write_record(table.headers.iter().map(|h| csv_text_cell(h).into_owned()))?;
             for r in &table.rows {
-                w.write_record(&r.cells)?;
+                w.write_record(r.cells.iter().enumerate().map(|(i, c)| {
+                    if table.is_numeric(i) && number(c).is_some() {
+                        c.clone()
+                    } else {
+                        csv_text_cell(c).into_owned()
+                    }
+                }))?;
             }
             w.into_inner().map_err(|e| anyhow!("{e}"))?
         }
@@ -273,12 +283,22 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
 }
 
 /// Writes bytes to `out` atomically, or to standard output when `out` is `None`.
+/// On a terminal, control characters and bidirectional controls in the text (line
+/// breaks and tabs excepted) are shown as `<U+001B>`; a pipe or a file gets the
+/// bytes as they are.
 pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
         Some(path) => write_atomically(path, bytes),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes)?;
+            let escaped = match std::str::from_utf8(bytes) {
+                Ok(text) if stdout.is_terminal() => escape_controls_keep_lines(text),
+                _ => Cow::Borrowed(""),
+            };
+            match escaped {
+                Cow::Owned(text) => stdout.write_all(text.as_bytes())?,
+                Cow::Borrowed(_) => stdout.write_all(bytes)?,
+            }
             stdout.flush()?;
             Ok(())
         }

@@ -8,6 +8,7 @@ use crate::domain::rules::{Criterion, Method, Rules};
 use crate::service::evaluation::{Cell, ResultRow};
 use crate::service::sheets_export::{MemberSheets, RankingSheet};
 use crate::service::Service;
+use crate::text::{csv_text_cell, escape_controls};
 use anyhow::{bail, Result};
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
 use std::collections::HashSet;
@@ -394,9 +395,17 @@ pub fn export(
             let m = svc.find_member(member)?;
             let sheets = svc.member_sheets(m.id)?;
             if sheets.rows.is_empty() && sheets.withheld == 0 {
-                eprintln!("{} has no score sheets in {}", sheets.member, sheets.cycle);
+                eprintln!(
+                    "{} has no score sheets in {}",
+                    escape_controls(&sheets.member),
+                    escape_controls(&sheets.cycle)
+                );
             }
-            let what = format!("{} sheet(s) of {}", sheets.rows.len(), sheets.member);
+            let what = format!(
+                "{} sheet(s) of {}",
+                sheets.rows.len(),
+                escape_controls(&sheets.member)
+            );
             (vec![member_form(&sheets)], sheets.withheld, what)
         }
         FormKind::Summary => {
@@ -445,11 +454,17 @@ pub fn csv(forms: &[Form]) -> Result<Vec<u8>> {
         let mut w = ::csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
+        // Text that a spreadsheet would run as a formula gets a leading `'`; numbers
+        // (negative ones too) stay numbers.
+        let text = |t: &str| csv_text_cell(t).into_owned();
         for line in &form.lines {
             match line {
-                Line::Title(t) | Line::Note(t) | Line::Sign(t) => w.write_record([t])?,
-                Line::Header(h) => w.write_record(h)?,
-                Line::Row(cells) => w.write_record(cells.iter().map(Value::shown))?,
+                Line::Title(t) | Line::Note(t) | Line::Sign(t) => w.write_record([text(t)])?,
+                Line::Header(h) => w.write_record(h.iter().map(|c| text(c)))?,
+                Line::Row(cells) => w.write_record(cells.iter().map(|c| match c {
+                    Value::Text(t) => text(t),
+                    Value::Num(_) => c.shown(),
+                }))?,
             }
         }
         bytes.extend(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?);

@@ -13,6 +13,7 @@ use crate::domain::grade::Grade;
 use crate::service::certificates::{AllowanceRoll, CertificateFilter, CertificateRow, Subtotal};
 use crate::service::notice::{NoticeView, ObjectionFilter, ObjectionRow};
 use crate::service::Service;
+use crate::text::{escape_controls, escape_controls_keep_lines};
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 use std::path::Path;
@@ -330,8 +331,11 @@ pub fn allowance_forms(r: &AllowanceRoll) -> Vec<Form> {
     ]
 }
 
+/// A cell of a Markdown table: pipes escaped, line breaks and tabs made spaces, and
+/// any other control character or bidirectional control shown as `<U+001B>`.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let flat = s.replace('|', "\\|").replace(['\n', '\r', '\t'], " ");
+    escape_controls(&flat).into_owned()
 }
 
 /// A form as Markdown: the title as a heading, notes and signature lines as
@@ -365,9 +369,11 @@ pub fn markdown(form: &Form) -> String {
     out
 }
 
+/// Text for HTML: the markup characters as entities, and control characters and
+/// bidirectional controls (line breaks and tabs excepted) shown as `<U+001B>`.
 fn html_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in escape_controls_keep_lines(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -2,8 +2,9 @@
 
 use crate::search::{Hit, SearchIndex};
 use crate::service::Service;
-use crate::text::pad;
+use crate::text::{escape_controls, json_escape_controls, pad};
 use anyhow::{bail, Result};
+use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// Builds the index, runs the query and prints the best `limit` matches.
@@ -14,12 +15,15 @@ pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<()> {
     let index = SearchIndex::build(svc.conn())?;
     let results = index.search(query, limit)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&results.hits)?);
+        // serde escapes C0 controls but leaves DEL, C1 and bidirectional controls raw.
+        let json = serde_json::to_string_pretty(&results.hits)?;
+        // Written, not printed: a closed pipe (`| head`) is an error, not a panic.
+        writeln!(std::io::stdout().lock(), "{}", json_escape_controls(&json))?;
     } else {
-        print!("{}", lines(&results.hits));
+        write!(std::io::stdout().lock(), "{}", lines(&results.hits))?;
     }
     if results.total == 0 {
-        eprintln!("no match for '{query}'");
+        eprintln!("no match for '{}'", escape_controls(query));
     } else if results.total > results.hits.len() {
         eprintln!(
             "{} of {} matches shown (--limit N for more)",
@@ -31,16 +35,17 @@ pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<()> {
 }
 
 /// One line per hit: name, organisation, position, masked ID number and score, in
-/// columns as wide as their widest cell.
+/// columns as wide as their widest cell. Control characters and bidirectional
+/// controls that reached the database are shown as `<U+001B>`, never sent raw.
 fn lines(hits: &[Hit]) -> String {
     let cells: Vec<[String; 5]> = hits
         .iter()
         .map(|h| {
             [
-                h.name.clone(),
-                h.organisation.clone(),
-                h.position.clone(),
-                h.masked_id.clone(),
+                escape_controls(&h.name).into_owned(),
+                escape_controls(&h.organisation).into_owned(),
+                escape_controls(&h.position).into_owned(),
+                escape_controls(&h.masked_id).into_owned(),
                 h.score.to_string(),
             ]
         })

@@ -5,6 +5,7 @@ use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::eligibility::{self, Check, Record};
 use crate::domain::grade::{Assessment, Category, Grade, Role};
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
+use crate::text::clean;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -277,6 +278,9 @@ impl Service {
                 }
             }
         }
+        if let Some(reason) = t.reason() {
+            clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
+        }
         let app = self.application(app_id)?;
         if matches!(t, Transition::Advance) && app.position.stage == Stage::Notice {
             return Err(ServiceError::Invalid(
@@ -315,6 +319,7 @@ impl Service {
                 "an override needs a written reason".into(),
             ));
         }
+        clean("the override's reason", reason, true).map_err(ServiceError::Invalid)?;
         let app = self.application(app_id)?;
         if app.position
             != (Position {
@@ -391,6 +396,8 @@ impl Service {
             &[Role::Chair, Role::Member, Role::Secretary],
             "record a site visit",
         )?;
+        clean("the visitors", visitors, false).map_err(ServiceError::Invalid)?;
+        clean("the findings", findings, true).map_err(ServiceError::Invalid)?;
         let app = self.application(app_id)?;
         if app.position.stage != Stage::SiteVisit || app.position.status.is_final() {
             return Err(ServiceError::Invalid(format!(

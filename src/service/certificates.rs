@@ -10,6 +10,7 @@ use crate::domain::certificate::{
 };
 use crate::domain::grade::{Assessment, Category, Grade, Role, Sex};
 use crate::domain::rules::Rules;
+use crate::text::clean;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -364,6 +365,7 @@ impl Service {
             &[Role::Chair, Role::Secretary],
             "record an annual inspection",
         )?;
+        clean("the inspection's reason", reason, true).map_err(ServiceError::Invalid)?;
         let cert = self.certificate(certificate_id)?;
         if year < cert.year || year > self.today().year() {
             return Err(ServiceError::Invalid(format!(
@@ -501,6 +503,7 @@ impl Service {
         reason: &str,
     ) -> Result<CertStatus> {
         self.require(&[Role::Chair], "change a certificate's status")?;
+        clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
         let cert = self.certificate(id)?;
         let next = certificate::change_status(cert.status, action, reason)?;
         let today = self.today();
@@ -526,6 +529,8 @@ impl Service {
             &[Role::Chair, Role::Secretary],
             "record a job-change report",
         )?;
+        clean("the new organisation", &c.new_organisation, false).map_err(ServiceError::Invalid)?;
+        clean("the new position", &c.new_position, false).map_err(ServiceError::Invalid)?;
         let held: i64 = self.conn().query_row(
             "SELECT count(*) FROM certificates WHERE person_id = ?1",
             [c.person_id],

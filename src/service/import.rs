@@ -322,6 +322,14 @@ pub const COMMITTEE: &[Col] = &[
     col("phone", &["手机号码", "联系电话"], false, "phone"),
 ];
 
+/// The columns that hold texts of several lines, where line breaks and tabs are
+/// kept; in every other column (names, positions, organisations, codes...) they are
+/// refused like any other control character.
+const MULTILINE: &[(Kind, &str)] = &[
+    (Kind::Declarations, "statement"),
+    (Kind::Assessments, "remark"),
+];
+
 /// One bad cell or row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -333,14 +341,13 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A file's name, a header or a quoted value may hold anything: shown escaped.
+        let esc = crate::text::escape_controls;
+        let (source, reason) = (esc(&self.source), esc(&self.reason));
         if self.column.is_empty() {
-            write!(f, "{}:{}: {}", self.source, self.line, self.reason)
+            write!(f, "{source}:{}: {reason}", self.line)
         } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.source, self.line, self.column, self.reason
-            )
+            write!(f, "{source}:{}:{}: {reason}", self.line, esc(&self.column))
         }
     }
 }
@@ -496,6 +503,21 @@ impl<'a> Reader<'a> {
         v
     }
 
+    /// Reports every cell of the row holding a control character or a bidirectional
+    /// control, named (`U+001B`), never echoed. Only the texts of several lines may
+    /// keep line breaks and tabs.
+    fn refuse_hostile(&mut self, kind: Kind) {
+        let mut keys: Vec<(&'static str, usize)> =
+            self.index.iter().map(|(k, i)| (*k, *i)).collect();
+        keys.sort_by_key(|(_, i)| *i);
+        for (key, _) in keys {
+            let multiline = MULTILINE.contains(&(kind, key));
+            if let Some(c) = crate::text::hostile_char(self.text(key), multiline) {
+                self.fail(key, crate::text::not_allowed(c, multiline));
+            }
+        }
+    }
+
     /// Remembers a key and reports a repeat within the file.
     fn unique<K: std::hash::Hash + Eq>(
         &mut self,
@@ -531,6 +553,16 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
     for (i, h) in table.headers.iter().enumerate() {
         let h = h.trim().trim_start_matches('\u{feff}');
         if h.is_empty() {
+            continue;
+        }
+        if let Some(c) = crate::text::hostile_char(h, false) {
+            errors.push(err(
+                h,
+                format!(
+                    "the header contains {}, which is not allowed",
+                    crate::text::describe(c)
+                ),
+            ));
             continue;
         }
         let found = cols
@@ -764,6 +796,7 @@ fn validate(
         }
         r.at(row);
         let before = r.errors.len();
+        r.refuse_hostile(kind);
         // The person a section row belongs to.
         let person = if matches!(kind, Kind::Organisations | Kind::Persons | Kind::Committee) {
             None

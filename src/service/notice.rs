@@ -14,6 +14,7 @@ use crate::domain::notice::{
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition, TransitionError};
 use crate::store::audit::Actor;
+use crate::text::clean;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -368,6 +369,14 @@ impl Service {
             &[Role::Chair, Role::Member, Role::Secretary],
             "record an objection",
         )?;
+        clean("the objection's content", &o.content, true).map_err(ServiceError::Invalid)?;
+        if let Some(p) = &o.objector {
+            clean("the objector's name", &p.name, false).map_err(ServiceError::Invalid)?;
+            clean("the objector's contact", &p.contact, false).map_err(ServiceError::Invalid)?;
+        }
+        if let Some(key) = &o.criterion {
+            clean("the criterion", key, false).map_err(ServiceError::Invalid)?;
+        }
         if o.content.trim().is_empty() {
             return Err(ServiceError::Invalid(
                 "an objection needs its content".into(),
@@ -548,6 +557,16 @@ impl Service {
                 "record an objection's verification or withdrawal",
             )?,
         }
+        if let Some(findings) = step.findings() {
+            let field = match step {
+                Step::Withdraw { .. } => "the withdrawal note",
+                _ => "the findings",
+            };
+            clean(field, findings, true).map_err(ServiceError::Invalid)?;
+        }
+        if let Some(who) = step.verified_by() {
+            clean("who verified it", who, false).map_err(ServiceError::Invalid)?;
+        }
         let (state, _, _, closed) = objection_state(self.conn(), id)?;
         if closed {
             return Err(NoticeError::Closed.into());
@@ -589,6 +608,7 @@ impl Service {
     /// certified (at once), or will be certified at a lower grade the rules define.
     pub fn decide_objection(&mut self, id: i64, decision: Decision, reason: &str) -> Result<()> {
         self.require(&[Role::Chair], "decide on an upheld objection")?;
+        clean("the decision's reason", reason, true).map_err(ServiceError::Invalid)?;
         let (state, decided, app_id, closed) = objection_state(self.conn(), id)?;
         if closed {
             return Err(NoticeError::Closed.into());

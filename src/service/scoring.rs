@@ -7,6 +7,7 @@ use crate::domain::aggregate::{self, Aggregate, Sheet};
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
 use crate::domain::Role;
+use crate::text::clean;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -91,6 +92,8 @@ impl Service {
                 ));
             }
         }
+        clean("the conflict's kind", kind, false).map_err(ServiceError::Invalid)?;
+        clean("the conflict's reason", reason, true).map_err(ServiceError::Invalid)?;
         if !CONFLICT_KINDS.contains(&kind) {
             return Err(ServiceError::Invalid(format!(
                 "unknown conflict kind '{kind}' (one of: {})",
@@ -115,6 +118,7 @@ impl Service {
     /// while scoring is open.
     pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64) -> Result<()> {
         let member = self.scorer_for(app_id)?;
+        clean("the criterion", criterion, false).map_err(ServiceError::Invalid)?;
         let app = self.application(app_id)?;
         open_evaluation(&app, "scores are given")?;
         self.require_session_open(&app)?;
