@@ -6,7 +6,12 @@ fn main() -> ExitCode {
     match pingshen::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("pingshen: {e:#}");
+            // An error may quote data: never a raw control character to the terminal.
+            let text = format!("{e:#}");
+            eprintln!(
+                "pingshen: {}",
+                pingshen::text::escape_controls_keep_lines(&text)
+            );
             ExitCode::FAILURE
         }
     }

@@ -10,6 +10,7 @@ use crate::service::check::CheckReport;
 use crate::service::export::ExportKind;
 use crate::service::{Kind, Service};
 use crate::store::Store;
+use crate::text::escape_controls;
 use crate::text::pad;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -683,7 +684,7 @@ fn print_check(path: &Path, r: &CheckReport) {
         .chain(&r.audit_faults)
         .chain(&r.data_faults)
     {
-        println!("    {line}");
+        println!("    {}", escape_controls(line));
     }
 }
 
@@ -705,7 +706,7 @@ fn summary(svc: &Service) -> Result<()> {
     match svc.open_cycle() {
         Err(_) => println!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)"),
         Ok(cycle) => {
-            println!("  {} (#{}, eligibility date {})", cycle.name, cycle.id, cycle.cycle_date);
+            println!("  {} (#{}, eligibility date {})", escape_controls(&cycle.name), cycle.id, cycle.cycle_date);
             for stage in crate::domain::Stage::SIX.iter().chain([&crate::domain::Stage::Certified]) {
                 let (active, stopped): (i64, i64) = svc.conn().query_row(
                     "SELECT coalesce(sum(status IN ('active', 'returned')), 0), coalesce(sum(status NOT IN ('active', 'returned', 'done')), 0)
@@ -752,7 +753,7 @@ fn summary(svc: &Service) -> Result<()> {
     }
     let members: Vec<String> = crate::service::members::list(svc.store())?
         .into_iter()
-        .map(|m| format!("#{} {}（{}）", m.id, m.name, m.role.zh()))
+        .map(|m| format!("#{} {}（{}）", m.id, escape_controls(&m.name), m.role.zh()))
         .collect();
     if !members.is_empty() {
         println!("  committee 评委 (--user ID): {}", members.join("  "));

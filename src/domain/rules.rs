@@ -321,6 +321,28 @@ impl Rules {
         if self.city.name.trim().is_empty() {
             bad("city.name".into(), "must not be empty");
         }
+        // Texts printed on screens and on the published notice carry no control
+        // characters.
+        let texts = [
+            ("city.name".to_string(), &self.city.name, false),
+            (
+                "notice.objection_contact".to_string(),
+                &self.notice.objection_contact,
+                false,
+            ),
+        ]
+        .into_iter()
+        .chain(self.criteria.iter().enumerate().flat_map(|(i, c)| {
+            [
+                (format!("criteria[{i}].name"), &c.name, false),
+                (format!("criteria[{i}].name_en"), &c.name_en, false),
+            ]
+        }));
+        for (path, text, multiline) in texts {
+            if let Err(e) = crate::text::clean("the text", text, multiline) {
+                bad(path, &e);
+            }
+        }
         if self.city.code.is_empty() || !self.city.code.chars().all(|c| c.is_ascii_alphanumeric()) {
             bad("city.code".into(), "must be letters and digits, e.g. NJ");
         }

@@ -512,6 +512,7 @@ impl Service {
         let app = self.application(app_id)?;
         super::scoring::open_evaluation(&app, "scores are changed")?;
         self.require_session_open(&app)?;
+        crate::text::clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
         if reason.trim().is_empty() {
             return Err(ServiceError::Invalid(
                 "changing a submitted sheet needs a reason".into(),
@@ -561,6 +562,7 @@ impl Service {
         let app = self.application(app_id)?;
         super::scoring::open_evaluation(&app, "comments are written")?;
         self.require_session_open(&app)?;
+        crate::text::clean("the comment", comment, true).map_err(ServiceError::Invalid)?;
         let before: Option<String> = self
             .conn()
             .query_row(
@@ -890,6 +892,7 @@ impl Service {
     /// starts: the candidate returns to evaluation and the sheets can be changed again.
     pub fn reopen_result(&mut self, app_id: i64, reason: &str) -> Result<()> {
         self.require(&[Role::Chair], "reopen a result")?;
+        crate::text::clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
         let app = self.application(app_id)?;
         let t = Transition::Reopen {
             reason: reason.trim().to_string(),
