@@ -189,7 +189,7 @@ struct Who {
 fn open_as(path: &Path, who: Who, what: &str) -> Result<Service> {
     let svc = open(path, what)?;
     let members = crate::service::members::list(svc.store())?;
-    if members.is_empty() && who.user.is_none() {
+    if members.is_empty() {
         // A database being set up has no committee yet, and nothing to protect: its
         // operator imports the organisations, persons and the committee itself.
         return Ok(svc);

@@ -20,15 +20,29 @@ use std::process::{Command, Output};
 /// The bytes that must never reach a terminal raw.
 const RAW: [char; 6] = ['\x1b', '\x07', '\0', '\u{202E}', '\u{9b}', '\u{2066}'];
 
+/// An import acts as the demo's secretary, 吴婷 (#7, PIN 1007 on standard input).
 fn pingshen(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
+    use std::io::Write;
+    let import = args.first() == Some(&"import");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    cmd.args(args);
+    if import {
+        cmd.args(["--user", "7", "--pin-stdin"]);
+    }
+    let mut child = cmd
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("HOME", dir)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(if import { b"1007\n" } else { b"" });
+    }
+    let out = child.wait_with_output().expect("the binary runs");
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("panicked"),
         "{args:?} panicked"
@@ -132,7 +146,16 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
     );
 
     assert_eq!(count(&conn, "persons"), persons, "no person was written");
-    assert_eq!(count(&conn, "audit"), audit, "nothing was audited");
+    // The secretary's login is audited; the refused import is not.
+    let logins: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE id > ?1 AND action = 'login'",
+            [audit],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logins, 1);
+    assert_eq!(count(&conn, "audit"), audit + 1, "nothing else was audited");
     let good: i64 = conn
         .query_row(
             "SELECT count(*) FROM persons WHERE name = '郑好人'",
