@@ -23,14 +23,22 @@ fn as_chair() {
 /// input: the secretary, 吴婷 (#7, PIN 1007), who scores nobody, unless the test acts
 /// as the chair ([`as_chair`]).
 fn pingshen(dir: &Path, args: &[&str]) -> Output {
-    use std::io::Write;
     let on_demo = args.contains(&"demo.db") && !args.contains(&"init");
     let (user, pin) = ACTING.with(|a| a.get());
+    if on_demo {
+        let mut all = args.to_vec();
+        all.extend(["--user", user, "--pin-stdin"]);
+        pingshen_in(dir, &all, &format!("{pin}\n"))
+    } else {
+        pingshen_in(dir, args, "")
+    }
+}
+
+/// Runs the binary with `stdin` as its standard input.
+fn pingshen_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
     cmd.args(args);
-    if on_demo {
-        cmd.args(["--user", user, "--pin-stdin"]);
-    }
     let mut child = cmd
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
@@ -41,10 +49,9 @@ fn pingshen(dir: &Path, args: &[&str]) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    if let Some(mut stdin) = child.stdin.take() {
+    if let Some(mut input) = child.stdin.take() {
         // A command that reads no PIN may have exited already.
-        let pin = format!("{pin}\n");
-        let _ = stdin.write_all(if on_demo { pin.as_bytes() } else { b"" });
+        let _ = input.write_all(stdin.as_bytes());
     }
     let out = child.wait_with_output().expect("the binary runs");
     let err = stderr(&out);
@@ -290,7 +297,14 @@ fn exports_mask_ids_and_xlsx_needs_an_output_file() {
         assert!(!csv.contains(id.as_str()), "full ID {id} in the export");
     }
 
-    let revealed = ok(
+    // Revealing takes the chair or the secretary, logged in: the committee first.
+    std::fs::write(
+        d.join("committee.csv"),
+        "name,role,pin\n赵主任,chair,246813\n",
+    )
+    .unwrap();
+    ok(d, &["import", "committee", "committee.csv", "--db", &db]);
+    let out = pingshen_in(
         d,
         &[
             "export",
@@ -300,8 +314,14 @@ fn exports_mask_ids_and_xlsx_needs_an_output_file() {
             "--reveal-ids",
             "--db",
             &db,
+            "--user",
+            "1",
+            "--pin-stdin",
         ],
+        "246813\n",
     );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let revealed = stdout(&out);
     for id in &ids {
         assert!(revealed.contains(id.as_str()));
     }

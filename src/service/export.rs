@@ -4,7 +4,7 @@
 //! gave it ([`Service::may_take_out`]): the scores export leaves it out, the audit
 //! export keeps the row (who did what, when) with the content withheld.
 
-use super::{AuditNote, Result, Service};
+use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::ids::mask;
 use crate::domain::Role;
 use crate::table::Table;
@@ -245,14 +245,25 @@ impl Service {
         match kind {
             ExportKind::Persons => {
                 if reveal_ids {
+                    if self.role().is_none() {
+                        return Err(ServiceError::Forbidden(
+                            "revealing ID numbers takes the chair or the secretary, logged in"
+                                .into(),
+                        ));
+                    }
                     self.require(&[Role::Chair, Role::Secretary], "reveal ID numbers")?;
                 }
+                // Masked, the birth date stays out too: with the last four characters
+                // and the district codes it would rebuild many ID numbers.
+                let birth = if reveal_ids { "p.birth_date, " } else { "" };
                 let table = self.query_table(
                     "persons",
-                    "SELECT p.id_number, p.name, p.sex, p.birth_date, o.code AS org_code, o.name AS organisation,
+                    &format!(
+                        "SELECT p.id_number, p.name, p.sex, {birth}o.code AS org_code, o.name AS organisation,
                             o.county, p.category, p.position, p.post_start, p.current_grade, p.grade_since,
                             p.phone, p.ethnicity, p.education, p.party_join_date, p.title
-                     FROM persons p JOIN organisations o ON o.id = p.org_id ORDER BY p.id",
+                     FROM persons p JOIN organisations o ON o.id = p.org_id ORDER BY p.id"
+                    ),
                     if reveal_ids { &[] } else { &["id_number", "phone"] },
                 )?;
                 if reveal_ids {

@@ -162,10 +162,23 @@ fn revealing_ids_takes_the_chair_or_the_secretary_and_is_audited_under_their_nam
         ),
         failed + 1
     );
-    // The chair with the right PIN: every ID, and an audit row naming the chair.
+    // The chair with the right PIN: every ID (and the birth dates, which the masked
+    // export leaves out), and an audit row naming the chair.
+    let masked = run(d, &["export", "persons", "--db", "demo.db"], "");
+    let header = text(&masked.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!header.contains("birth_date"), "{header}");
     let out = run(d, &args, "1001\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
+    assert!(shown
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("birth_date"));
     assert!(ids.iter().all(|id| shown.contains(id.as_str())));
     let (actor_id, actor): (Option<i64>, String) = Connection::open(d.join("demo.db"))
         .unwrap()
