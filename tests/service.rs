@@ -1120,6 +1120,9 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
     let chair = member_id(&svc, "周明远");
     let before = count(&svc, "audit");
     let t = svc.export(ExportKind::Persons, true).unwrap();
+    // Revealed, the birth date is there too.
+    assert!(t.headers.iter().any(|h| h == "birth_date"));
+    let (id_col, phone_col) = (col(&t, "id_number"), col(&t, "phone"));
     let mut shown: Vec<String> = t.rows.iter().map(|r| r.cells[id_col].clone()).collect();
     shown.sort();
     let mut real: Vec<String> = (0..PEOPLE.len()).map(person_id_number).collect();

@@ -5,7 +5,9 @@ CREATE TABLE audit_pending (tbl TEXT NOT NULL, key INTEGER NOT NULL);
 ALTER TABLE audit ADD COLUMN rows TEXT;
 
 CREATE TRIGGER audit_members_insert AFTER INSERT ON members BEGIN INSERT INTO audit_pending VALUES ('members', NEW.rowid); END;
-CREATE TRIGGER audit_members_update AFTER UPDATE ON members BEGIN INSERT INTO audit_pending VALUES ('members', OLD.rowid), ('members', NEW.rowid); END;
+-- A member's login counters (failed PINs, the lock) change before a PIN is checked and
+-- are not the committee's data: only the member's own columns are noted.
+CREATE TRIGGER audit_members_update AFTER UPDATE OF name, role, org_id, pin_hash, phone, active ON members BEGIN INSERT INTO audit_pending VALUES ('members', OLD.rowid), ('members', NEW.rowid); END;
 CREATE TRIGGER audit_members_delete AFTER DELETE ON members BEGIN INSERT INTO audit_pending VALUES ('members', OLD.rowid); END;
 CREATE TRIGGER audit_cycles_insert AFTER INSERT ON cycles BEGIN INSERT INTO audit_pending VALUES ('cycles', NEW.rowid); END;
 CREATE TRIGGER audit_cycles_update AFTER UPDATE ON cycles BEGIN INSERT INTO audit_pending VALUES ('cycles', OLD.rowid), ('cycles', NEW.rowid); END;
