@@ -23,7 +23,9 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
+/// How long a command waits for another writer, and how often it tries again after.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+const BUSY_RETRIES: u32 = 3;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -59,6 +61,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// How many more times `write` tries a database still busy after the busy timeout.
+    retries: std::cell::Cell<u32>,
 }
 
 impl Store {
@@ -94,6 +98,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            retries: std::cell::Cell::new(BUSY_RETRIES),
         };
         store.configure()?;
         store.migrate().map_err(|e| match e {
@@ -106,7 +111,11 @@ impl Store {
     /// A private in-memory database, migrated (for tests and benchmarks).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            retries: std::cell::Cell::new(BUSY_RETRIES),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -168,13 +177,26 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// Sets how long one write waits for another writer and how many times it tries
+    /// again after that. Commands keep the default (5 s, three more tries); the
+    /// full-screen app waits briefly and never tries again itself, so that a locked
+    /// database never freezes the screen: it retries from its event loop instead.
+    pub fn set_busy_wait(&self, timeout: Duration, retries: u32) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        self.retries.set(retries);
+        Ok(())
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it; the transaction
     /// is rolled back when `f` fails. Waiting for another writer is bounded by the busy
-    /// timeout, and a still-busy database is retried a few times before giving up.
+    /// timeout, and a still-busy database is retried a few times (see
+    /// [`Store::set_busy_wait`]) before giving up with an error that
+    /// [`StoreError::is_busy`] recognises.
     pub fn write<T, E>(&mut self, mut f: impl FnMut(&Transaction) -> Result<T, E>) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
+        let retries = u64::from(self.retries.get());
         let mut attempt = 0;
         loop {
             let tx = match self
@@ -182,7 +204,7 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
             {
                 Ok(tx) => tx,
-                Err(e) if is_busy(&e) && attempt < 3 => {
+                Err(e) if is_busy(&e) && attempt < retries => {
                     attempt += 1;
                     std::thread::sleep(Duration::from_millis(50 * attempt));
                     continue;
@@ -192,12 +214,24 @@ impl Store {
             let value = f(&tx)?;
             match tx.commit() {
                 Ok(()) => return Ok(value),
-                Err(e) if is_busy(&e) && attempt < 3 => {
+                Err(e) if is_busy(&e) && attempt < retries => {
                     attempt += 1;
                     std::thread::sleep(Duration::from_millis(50 * attempt));
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether another connection held the database: nothing was written, and the
+    /// same write may succeed later.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Locked(_) => true,
+            StoreError::Sqlite(e) => is_busy(e),
+            _ => false,
         }
     }
 }
@@ -350,6 +384,32 @@ mod tests {
         .unwrap();
         let err = Store::open(&junk).err().unwrap();
         assert!(matches!(err, StoreError::NotADatabase(_)), "{err}");
+    }
+
+    #[test]
+    fn a_short_busy_wait_gives_up_quickly_and_says_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let mut store = Store::open(&path).unwrap();
+        store.set_busy_wait(Duration::from_millis(10), 0).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let r: Result<(), StoreError> = store.write(|tx| {
+            tx.execute("INSERT INTO meta VALUES ('a', '1')", [])?;
+            Ok(())
+        });
+        assert!(r.as_ref().is_err_and(StoreError::is_busy), "{r:?}");
+        other.execute_batch("ROLLBACK").unwrap();
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM meta WHERE key = 'a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+        store
+            .write(|tx| tx.execute("INSERT INTO meta VALUES ('a', '1')", []))
+            .unwrap();
     }
 
     #[test]

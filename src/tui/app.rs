@@ -270,6 +270,64 @@ pub enum Message {
     Error(String),
 }
 
+/// A failed save, shown until it is read: it survives other keys and goes when Esc
+/// dismisses it or when every value it was about is saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub text: String,
+    /// The database is busy and the save is being tried again.
+    pub retrying: bool,
+}
+
+/// How many times the app tries a save while the database is busy before it gives
+/// up (one try per tick of the event loop, each waiting a fifth of a second).
+pub const SAVE_TRIES: u32 = 10;
+
+/// A value on the score sheet that is not on disk: its save failed, or is being tried
+/// again while the database is busy. The sheet shows it marked, never as saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsaved {
+    /// The save: `SaveScore`, `Revise` or `Comment`.
+    pub effect: Effect,
+    /// Tries so far.
+    pub tries: u32,
+    /// Still being tried (the database was busy); `false` once given up.
+    pub retrying: bool,
+}
+
+impl Unsaved {
+    /// The application, the criterion and whether it is a comment.
+    pub fn key(&self) -> Option<(i64, &str, bool)> {
+        match &self.effect {
+            Effect::SaveScore { app, criterion, .. } | Effect::Revise { app, criterion, .. } => {
+                Some((*app, criterion, false))
+            }
+            Effect::Comment { app, criterion, .. } => Some((*app, criterion, true)),
+            _ => None,
+        }
+    }
+
+    pub fn app(&self) -> Option<i64> {
+        self.key().map(|k| k.0)
+    }
+
+    /// The value not saved (a score).
+    pub fn value(&self) -> Option<f64> {
+        match &self.effect {
+            Effect::SaveScore { value, .. } | Effect::Revise { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The comment not saved.
+    pub fn comment(&self) -> Option<&str> {
+        match &self.effect {
+            Effect::Comment { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}
+
 /// What the runtime must do for the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -469,6 +527,8 @@ pub struct Board {
     pub detail_scroll: u16,
     pub form: Option<Form>,
     pub last_saved: Option<String>,
+    /// Score-sheet values whose save failed or is being tried again.
+    pub unsaved: Vec<Unsaved>,
     pub member_id: i64,
     /// Stage 5: the screen shown, the score sheet, the board and the results.
     pub screen: Screen,
@@ -510,6 +570,8 @@ pub struct State {
     pub help: bool,
     pub help_scroll: u16,
     pub message: Option<Message>,
+    /// A failed save, kept until Esc or until what it was about is saved.
+    pub alert: Option<Alert>,
     pub quit: bool,
     /// Rows the table shows (set by rendering; used for paging).
     pub page: usize,
@@ -533,6 +595,7 @@ impl State {
             help: false,
             help_scroll: 0,
             message: None,
+            alert: None,
             quit: false,
             page: 10,
             clock,
@@ -849,6 +912,11 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
     // Editing a text leaves the message, as typing does.
     if action != Action::Back && Edit::of(action).is_none() {
         state.message = None;
+    }
+    // Esc first dismisses the message of a failed save, which stays until it is read.
+    if action == Action::Back && !state.help && state.alert.take().is_some() {
+        state.message = None;
+        return vec![];
     }
     if action == Action::Search && state.board.is_some() {
         return super::search::open(state);

@@ -70,6 +70,7 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
 }
 
 fn open_panel(b: &mut Board, app: i64) -> Vec<Effect> {
+    forget_given_up(b);
     b.screen = Screen::Panel;
     b.panel = Some(Panel {
         app,
@@ -86,6 +87,13 @@ fn open_overview(b: &mut Board, screen: Screen) -> Vec<Effect> {
     b.screen = screen;
     b.cursor = 0;
     vec![Effect::LoadOverview]
+}
+
+/// Leaving a sheet forgets the values whose save was given up (the alert still says
+/// they were not saved): the sheet shows what the disk holds when it is opened again.
+/// Values still being tried again keep their mark.
+fn forget_given_up(b: &mut Board) {
+    b.unsaved.retain(|u| u.retrying);
 }
 
 /// Opens scoring, or asks before closing it.
@@ -316,6 +324,7 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             b.screen = Screen::List;
             b.panel = None;
+            forget_given_up(b);
             vec![Effect::Reload]
         }
         Action::Down | Action::Up => {
@@ -379,6 +388,14 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
             let Some(s) = b.panel.as_ref().and_then(|p| p.sheet.as_ref()) else {
                 return vec![];
             };
+            if b.unsaved.iter().any(|u| u.app() == Some(s.app_id)) {
+                say(
+                    state,
+                    "还有未保存的分数或评语：保存成功后才能提交",
+                    "Some values are not saved yet: the sheet can be submitted once they are",
+                );
+                return vec![];
+            }
             if s.status == Cell::Submitted {
                 say(
                     state,

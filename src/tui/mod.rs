@@ -27,7 +27,10 @@ use chrono::Datelike;
 use crossterm::event::{self, Event, KeyEventKind};
 use i18n::Lang;
 use keymap::Keymap;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use theme::Theme;
 
@@ -55,6 +58,7 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(store: Store, db: &Path) -> Runtime {
+        app_busy_wait(&store);
         Runtime {
             store: Some(store),
             svc: None,
@@ -70,6 +74,7 @@ impl Runtime {
 
     /// A runtime already logged in (tests, benchmarks).
     pub fn with_service(svc: Service, db_name: &str) -> Runtime {
+        app_busy_wait(svc.store());
         Runtime {
             store: None,
             svc: Some(svc),
@@ -128,7 +133,101 @@ impl Runtime {
 
     /// Runs one effect, changing the state with its result.
     pub fn run_effect(&mut self, state: &mut State, effect: Effect) {
+        self.run_try(state, effect, 1);
+    }
+
+    /// Tries again, once each, the saves waiting for a busy database: called on each
+    /// tick of the event loop (tests call it themselves). Returns whether it tried any.
+    pub fn retry_unsaved(&mut self, state: &mut State) -> bool {
+        let Some(b) = state.board.as_ref() else {
+            return false;
+        };
+        let due: Vec<app::Unsaved> = b.unsaved.iter().filter(|u| u.retrying).cloned().collect();
+        for u in &due {
+            self.run_try(state, u.effect.clone(), u.tries + 1);
+        }
+        !due.is_empty()
+    }
+
+    /// Marks a score-sheet save that failed: the value stays on the sheet marked not
+    /// saved (never beside a saved time), the sheet itself shows what the disk holds,
+    /// and the alert says why until it is read. A busy database is tried again on the
+    /// next ticks, up to [`app::SAVE_TRIES`] tries.
+    fn save_failed(&mut self, state: &mut State, effect: Effect, tries: u32, e: &ServiceError) {
         let lang = state.lang;
+        let busy = is_busy(e);
+        let retrying = busy && tries < app::SAVE_TRIES;
+        let mark = app::Unsaved {
+            effect,
+            tries,
+            retrying,
+        };
+        let Some(b) = state.board.as_mut() else {
+            return;
+        };
+        let app = mark.app();
+        b.unsaved.retain(|u| u.key() != mark.key());
+        let what = match (mark.value(), mark.comment()) {
+            (Some(v), _) => match lang {
+                Lang::Zh => format!("分数 {} ", fmt_num(v)),
+                Lang::En => format!("The score {} ", fmt_num(v)),
+            },
+            _ => lang.pick("评语", "The comment ").to_string(),
+        };
+        b.unsaved.push(mark);
+        // No saved time stays beside a value that is not saved.
+        if let Some(p) = b.panel.as_mut().filter(|p| Some(p.app) == app) {
+            p.saved = None;
+        }
+        b.last_saved = None;
+        let text = if retrying {
+            match lang {
+                Lang::Zh => format!(
+                    "数据库正被占用，正在重试…（{tries}/{}），{what}尚未保存",
+                    app::SAVE_TRIES
+                ),
+                Lang::En => format!(
+                    "The database is busy; retrying… ({tries}/{}). {what}is not saved yet",
+                    app::SAVE_TRIES
+                ),
+            }
+        } else if busy {
+            match lang {
+                Lang::Zh => format!(
+                    "{what}未保存：数据库一直被其他程序占用。请稍后重新输入（Esc 关闭）"
+                ),
+                Lang::En => format!(
+                    "{what}was not saved: another program kept the database busy. Type it again in a moment (Esc to dismiss)"
+                ),
+            }
+        } else {
+            match lang {
+                Lang::Zh => format!("{what}未保存：{}（Esc 关闭）", error_text(e, lang)),
+                Lang::En => format!(
+                    "{what}was not saved: {} (Esc to dismiss)",
+                    error_text(e, lang)
+                ),
+            }
+        };
+        state.alert = Some(app::Alert { text, retrying });
+        state.message = None;
+        // The sheet shows what the disk holds; the mark shows what was typed.
+        if let Some(app) = app {
+            if let Err(e) = self.load_sheet(state, app) {
+                state.message = Some(Message::Error(error_text(&e, lang)));
+            }
+        }
+    }
+
+    /// Runs one effect, changing the state with its result; `tries` counts the tries of
+    /// a save waiting for a busy database.
+    fn run_try(&mut self, state: &mut State, effect: Effect, tries: u32) {
+        let lang = state.lang;
+        let sheet_save = matches!(
+            effect,
+            Effect::SaveScore { .. } | Effect::Revise { .. } | Effect::Comment { .. }
+        )
+        .then(|| effect.clone());
         // The sheet a save is for, to mark it saved.
         let saved_app = match &effect {
             Effect::SaveScore { app, .. }
@@ -231,6 +330,25 @@ impl Runtime {
             Ok(Some(done)) => {
                 self.search_stale = true;
                 if let Some(b) = state.board.as_mut() {
+                    // Saved (at last): its mark goes, and the alert with the last one.
+                    if let Some(saved) = &sheet_save {
+                        let key = app::Unsaved {
+                            effect: saved.clone(),
+                            tries: 0,
+                            retrying: false,
+                        };
+                        b.unsaved.retain(|u| u.key() != key.key());
+                        if b.unsaved.is_empty() {
+                            state.alert = None;
+                        } else if !b.unsaved.iter().any(|u| u.retrying)
+                            && state.alert.as_ref().is_some_and(|a| a.retrying)
+                        {
+                            state.alert = Some(app::Alert {
+                                text: gave_up_text(b.unsaved.len(), lang),
+                                retrying: false,
+                            });
+                        }
+                    }
                     let now = state.clock.local_now().format("%H:%M:%S").to_string();
                     if let Some(p) = b.panel.as_mut().filter(|p| saved_app == Some(p.app)) {
                         p.saved = Some(now.clone());
@@ -244,7 +362,18 @@ impl Runtime {
                 });
             }
             Ok(None) => {}
-            Err(e) => state.message = Some(Message::Error(error_text(&e, lang))),
+            Err(e) => match sheet_save {
+                Some(effect) => self.save_failed(state, effect, tries, &e),
+                // Any other write refused by a busy database: said until read.
+                None if is_busy(&e) => {
+                    state.message = None;
+                    state.alert = Some(app::Alert {
+                        text: error_text(&e, lang) + lang.pick("（Esc 关闭）", " (Esc to dismiss)"),
+                        retrying: false,
+                    });
+                }
+                None => state.message = Some(Message::Error(error_text(&e, lang))),
+            },
         }
     }
 
@@ -1007,8 +1136,41 @@ fn invalid_zh(m: &str) -> Option<String> {
     None
 }
 
+/// How long the app's connection waits for another writer: short, so that a locked
+/// database never freezes the screen (a save is tried again from the event loop).
+const APP_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// Makes the app's connection give up quickly on a busy database.
+fn app_busy_wait(store: &Store) {
+    // Without it the store keeps its longer wait, which only makes saves slower.
+    let _ = store.set_busy_wait(APP_BUSY_TIMEOUT, 0);
+}
+
+/// Whether the database was held by another connection, so nothing was written.
+fn is_busy(e: &ServiceError) -> bool {
+    matches!(e, ServiceError::Store(s) if s.is_busy())
+}
+
+/// The alert once every save still marked was given up.
+fn gave_up_text(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 项未保存：数据库一直被其他程序占用。请稍后重新输入（Esc 关闭）"),
+        Lang::En => format!(
+            "{n} value(s) not saved: another program kept the database busy. Type them again in a moment (Esc to dismiss)"
+        ),
+    }
+}
+
 /// A refusal from the service layer in the interface language.
 pub fn error_text(e: &ServiceError, lang: Lang) -> String {
+    if is_busy(e) {
+        return lang
+            .pick(
+                "数据库正被其他程序占用，未保存任何内容；请稍后再试",
+                "The database is busy (another program is writing); nothing was saved. Try again in a moment",
+            )
+            .to_string();
+    }
     match (e, lang) {
         (ServiceError::Transition(t), Lang::Zh) => t.zh(),
         (e, Lang::Zh) if e.zh().is_some() => e.zh().unwrap_or_default(),
@@ -1049,6 +1211,16 @@ pub fn run(opts: Options) -> Result<()> {
     let mut state = rt.initial_state(opts.lang, themes.len(), opts.user)?;
     state.theme = theme_index;
     let keymap = Keymap::builtin();
+    // SIGTERM, SIGHUP and SIGINT end the app through the loop below, which restores the
+    // terminal first (in raw mode Ctrl-C is a key, handled as quit). A second signal
+    // while the first waits ends the process at once.
+    let signalled = Arc::new(AtomicUsize::new(0));
+    let twice = Arc::new(AtomicBool::new(false));
+    for sig in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&twice))?;
+        signal_hook::flag::register_usize(sig, Arc::clone(&signalled), sig as usize)?;
+        signal_hook::flag::register(sig, Arc::clone(&twice))?;
+    }
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {
         // Drawn again only after a key, a resize, a search answer or a change saved
@@ -1063,15 +1235,22 @@ pub fn run(opts: Options) -> Result<()> {
                 state.page = page.max(1);
                 dirty = false;
             }
-            if state.quit {
+            if state.quit || signalled.load(Ordering::Relaxed) != 0 {
                 return Ok(());
             }
-            // Between keys, take search answers and follow what other terminals save
-            // (within a second).
+            // Between keys, take search answers, try again saves waiting for a busy
+            // database and follow what other terminals save (within a second).
             let waiting = state.search.as_ref().is_some_and(|s| s.pending.is_some());
             let wait = Duration::from_millis(if waiting { 10 } else { 300 });
-            if !event::poll(wait)? {
+            let ready = match event::poll(wait) {
+                Ok(ready) => ready,
+                // A signal may interrupt the wait.
+                Err(_) if signalled.load(Ordering::Relaxed) != 0 => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if !ready {
                 dirty = rt.poll_search(&mut state) || !waiting && rt.poll_changes(&mut state);
+                dirty |= rt.retry_unsaved(&mut state);
                 continue;
             }
             match event::read()? {
@@ -1087,5 +1266,15 @@ pub fn run(opts: Options) -> Result<()> {
         }
     })();
     ratatui::restore();
+    // `restore` leaves the alternate screen; the cursor, hidden while drawing, is
+    // shown again here, also when no drop follows (a signal ends the process below).
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+    drop(terminal);
+    let sig = signalled.load(Ordering::Relaxed);
+    if sig != 0 {
+        // Ended by a signal: the terminal is restored; exit as the signal would have.
+        drop(rt);
+        std::process::exit(128 + sig as i32);
+    }
     result
 }

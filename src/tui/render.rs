@@ -992,14 +992,30 @@ fn detail(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
 fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
     let role = b.role.map(|r| lang.role(r)).unwrap_or("");
-    let saved = b
-        .last_saved
-        .as_ref()
-        .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
-        .unwrap_or_default();
-    let left = format!(" {} · {role} · {}{saved}", b.member, b.db_name);
+    // A saved time only when nothing typed is waiting to be saved.
+    let (saved, saved_style) = match b.unsaved.len() {
+        0 => (
+            b.last_saved
+                .as_ref()
+                .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
+                .unwrap_or_default(),
+            theme.status(),
+        ),
+        n => (
+            match lang {
+                Lang::Zh => format!(" · ✗ {n} 项未保存"),
+                Lang::En => format!(" · ✗ {n} not saved"),
+            },
+            theme.error().add_modifier(Modifier::BOLD),
+        ),
+    };
+    let left = format!(" {} · {role} · {}", b.member, b.db_name);
     frame.render_widget(
-        Paragraph::new(Line::styled(left, theme.status())).style(theme.status()),
+        Paragraph::new(Line::from(vec![
+            Span::styled(left, theme.status()),
+            Span::styled(saved, saved_style),
+        ]))
+        .style(theme.status()),
         Rect { height: 1, ..area },
     );
     // The second line: a message when there is one (it has the whole width), else
@@ -1008,6 +1024,16 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
     let line = match &state.message {
         Some(Message::Info(m)) => Line::styled(format!(" {}", fit(m, width)), theme.ok()),
         Some(Message::Error(m)) => Line::styled(format!(" {}", fit(m, width)), theme.error()),
+        // A failed save's message, until it is read (Esc) or the value is saved.
+        None if state.alert.is_some() => {
+            let a = state.alert.as_ref().expect("an alert");
+            let style = if a.retrying {
+                theme.warn()
+            } else {
+                theme.error()
+            };
+            Line::styled(format!(" {}", fit(&a.text, width)), style)
+        }
         None => match state.mode() {
             Mode::Table if b.pane == Pane::Detail => Line::styled(
                 lang.pick(

@@ -171,24 +171,37 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
         ),
         theme.title(),
     )];
+    // What was typed but is not on disk, by criterion: the score and the comment.
+    let unsaved = |key: &str, comment: bool| {
+        b.unsaved
+            .iter()
+            .find(|u| u.key() == Some((p.app, key, comment)))
+    };
+    let marks = b
+        .unsaved
+        .iter()
+        .filter(|u| u.app() == Some(p.app))
+        .collect::<Vec<_>>();
     for (i, c) in s.criteria.iter().enumerate() {
         let here = i == p.row;
         let typing = here && !p.typed.is_empty();
+        let lost = unsaved(&c.key, false).filter(|_| !typing);
+        let lost_comment = unsaved(&c.key, true);
         let shown = if typing {
             p.typed.parse::<f64>().ok()
         } else {
-            c.value
+            lost.and_then(|u| u.value()).or(c.value)
         };
         let (full, empty) = bar(shown.unwrap_or(0.0), c.max, bar_w);
         let value = if typing {
             format!("{}▏", p.typed)
         } else {
-            c.value.map(fmt_num).unwrap_or_else(|| "–".into())
+            shown.map(fmt_num).unwrap_or_else(|| "–".into())
         };
         let row_style = if here { theme.selected() } else { theme.base() };
         // A value being typed past the maximum shows as wrong before Enter refuses it.
         let over = typing && shown.is_some_and(|v| v > c.max);
-        let value_style = if over {
+        let value_style = if over || lost.is_some() {
             theme.error()
         } else if typing {
             theme.input()
@@ -208,7 +221,22 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
             Span::styled(empty, theme.muted()),
             Span::raw(" "),
             Span::styled(pad(&value, 7), value_style),
-            Span::styled(fit(&c.comment, comment_w), theme.muted()),
+            match (lost, lost_comment) {
+                (None, None) => Span::styled(fit(&c.comment, comment_w), theme.muted()),
+                (score, comment) => {
+                    let retrying = score.or(comment).is_some_and(|u| u.retrying);
+                    let note = match (retrying, comment.and_then(|u| u.comment())) {
+                        (true, None) => lang
+                            .pick("未保存，正在重试…", "not saved, retrying…")
+                            .to_string(),
+                        (false, None) => lang.pick("未保存", "not saved").to_string(),
+                        (_, Some(text)) => {
+                            format!("{}{text}", lang.pick("未保存：", "not saved: "))
+                        }
+                    };
+                    Span::styled(fit(&note, comment_w), theme.error())
+                }
+            },
         ]));
     }
     lines.push(Line::raw(""));
@@ -240,7 +268,20 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
         ),
         Span::styled(status.0.to_string(), status.1),
     ];
-    if let Some(t) = &p.saved {
+    if !marks.is_empty() {
+        // Never a saved time beside a value that is not saved.
+        let retrying = marks.iter().any(|u| u.retrying);
+        let n = marks.len();
+        total.push(Span::styled(
+            match (lang, retrying) {
+                (Lang::Zh, true) => format!("  ✗ {n} 项未保存，重试中…"),
+                (Lang::Zh, false) => format!("  ✗ {n} 项未保存"),
+                (Lang::En, true) => format!("  ✗ {n} not saved, retrying…"),
+                (Lang::En, false) => format!("  ✗ {n} not saved"),
+            },
+            theme.error().add_modifier(Modifier::BOLD),
+        ));
+    } else if let Some(t) = &p.saved {
         total.push(Span::styled(
             format!("  ✓ {} {t}", lang.pick("已保存", "saved")),
             theme.ok(),
