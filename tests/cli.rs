@@ -5,7 +5,7 @@ mod common;
 use common::{credit_code, id_number};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 thread_local! {
     /// Who the commands of this test act as on the demo: (member id, PIN).
@@ -34,26 +34,9 @@ fn pingshen(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
-/// Runs the binary with `stdin` as its standard input.
+/// Runs the binary with `stdin` as its standard input; it never panics.
 fn pingshen_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
-    cmd.args(args);
-    let mut child = cmd
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("HOME", dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        // A command that reads no PIN may have exited already.
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    let out = child.wait_with_output().expect("the binary runs");
+    let out = common::run_pingshen(dir, args, stdin);
     let err = stderr(&out);
     assert!(
         !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),

@@ -16,3 +16,26 @@ pub fn credit_code(first17: &str) -> String {
         credit_check_char(first17).expect("17 code characters")
     )
 }
+
+/// Runs the pingshen binary in `dir` with a private home and data folder, no
+/// backtraces, and `stdin` as its standard input (a PIN for `--pin-stdin`, say).
+pub fn run_pingshen(dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(mut input) = child.stdin.take() {
+        // A command that reads nothing may have exited already.
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().expect("the binary runs")
+}

@@ -15,34 +15,21 @@ use pingshen::service::{demo, Kind, Service, ServiceError};
 use pingshen::table::Table;
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The bytes that must never reach a terminal raw.
 const RAW: [char; 6] = ['\x1b', '\x07', '\0', '\u{202E}', '\u{9b}', '\u{2066}'];
 
 /// An import acts as the demo's secretary, 吴婷 (#7, PIN 1007 on standard input).
 fn pingshen(dir: &Path, args: &[&str]) -> Output {
-    use std::io::Write;
     let import = args.first() == Some(&"import");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
-    cmd.args(args);
-    if import {
-        cmd.args(["--user", "7", "--pin-stdin"]);
-    }
-    let mut child = cmd
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("HOME", dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(if import { b"1007\n" } else { b"" });
-    }
-    let out = child.wait_with_output().expect("the binary runs");
+    let out = if import {
+        let mut all = args.to_vec();
+        all.extend(["--user", "7", "--pin-stdin"]);
+        crate::common::run_pingshen(dir, &all, "1007\n")
+    } else {
+        crate::common::run_pingshen(dir, args, "")
+    };
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("panicked"),
         "{args:?} panicked"

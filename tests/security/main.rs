@@ -4,6 +4,9 @@
 //! and a save against a locked database. Each asserts the refusal and that nothing
 //! else changed.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod cli;
 mod hostile;
 mod independence;
