@@ -1221,6 +1221,28 @@ pub fn run(opts: Options) -> Result<()> {
         signal_hook::flag::register_usize(sig, Arc::clone(&signalled), sig as usize)?;
         signal_hook::flag::register(sig, Arc::clone(&twice))?;
     }
+    // A terminal that goes away (its window or multiplexer closed) reads as an endless
+    // end of file, on which crossterm's wait for a key never returns: a watchdog ends
+    // the process as a hang-up would, and ends it too if a signal's orderly exit
+    // through the loop does not come within a second.
+    {
+        let signalled = Arc::clone(&signalled);
+        std::thread::spawn(move || {
+            let mut waited = 0;
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                let sig = signalled.load(Ordering::Relaxed);
+                let gone = crossterm::terminal::size().is_err();
+                if sig != 0 {
+                    waited += 1;
+                }
+                if gone || waited >= 4 {
+                    let code = if sig != 0 { sig } else { SIGHUP as usize };
+                    std::process::exit(128 + code as i32);
+                }
+            }
+        });
+    }
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {
         // Drawn again only after a key, a resize, a search answer or a change saved

@@ -419,22 +419,17 @@ fn a_refused_save_stays_marked_unsaved_until_dismissed() {
 
 /// The real binary in a pseudo-terminal, ended by a signal: the terminal is given back
 /// (the alternate screen left, the cursor shown) before it exits.
-fn signal_restores_the_terminal(signal: &str) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let db = dir.path().join("demo.sqlite3");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(["init", "--demo", "--today", "2026-11-26", "--db"])
-        .arg(&db)
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// The real app on a fresh demo in a pseudo-terminal, showing its login screen: the
+/// child, the terminal's master side, everything the app wrote, and its folder.
+type InPty = (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+    Arc<Mutex<Vec<u8>>>,
+    tempfile::TempDir,
+);
+
+fn app_in_pty() -> InPty {
+    let (dir, cmd) = app_command();
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: 40,
@@ -443,16 +438,7 @@ fn signal_restores_the_terminal(signal: &str) {
             pixel_height: 0,
         })
         .expect("a pseudo-terminal");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.cwd(dir.path());
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "zh_CN.UTF-8");
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-    cmd.env("XDG_DATA_HOME", dir.path().join("data"));
-    let mut child = pair.slave.spawn_command(cmd).expect("the app starts");
+    let child = pair.slave.spawn_command(cmd).expect("the app starts");
     drop(pair.slave);
     let raw = Arc::new(Mutex::new(Vec::<u8>::new()));
     let mut reader = pair.master.try_clone_reader().expect("a reader");
@@ -480,23 +466,92 @@ fn signal_restores_the_terminal(signal: &str) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    (child, pair.master, raw, dir)
+}
+
+/// A fresh demo in a temporary folder, and the command that opens the app on it.
+fn app_command() -> (tempfile::TempDir, CommandBuilder) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("demo.sqlite3");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
+        .args(["init", "--demo", "--today", "2026-11-26", "--db"])
+        .arg(&db)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.cwd(dir.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "zh_CN.UTF-8");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env("XDG_DATA_HOME", dir.path().join("data"));
+    (dir, cmd)
+}
+
+/// Waits (at most 20 s) for the app to end.
+fn ended(
+    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
+    what: &str,
+) -> portable_pty::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("the child's status") {
+            return status;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{what} did not end the app");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_terminal_closed_under_the_app_ends_it_rather_than_leaving_it_spinning() {
+    // Nothing reads the terminal here, so that closing its master side closes it
+    // (a small one: the app's first screen fits in the terminal's buffer).
+    let (_dir, cmd) = app_command();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 12,
+            cols: 40,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut child = pair.slave.spawn_command(cmd).expect("the app starts");
+    drop(pair.slave);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        child.try_wait().expect("the child's status").is_none(),
+        "the app runs"
+    );
+    // The window closes: the terminal's other side goes away.
+    drop(pair.master);
+    let status = ended(&mut child, "closing the terminal");
+    assert!(!status.success(), "ends as a hang-up would");
+}
+
+fn signal_restores_the_terminal(signal: &str) {
+    let (mut child, _master, raw, _dir) = app_in_pty();
+    let output = || raw.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let pid = child.process_id().expect("the child's pid");
     let sent = std::process::Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
         .status()
         .expect("kill runs");
     assert!(sent.success());
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child's status") {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("SIG{signal} did not end the app");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = ended(&mut child, &format!("SIG{signal}"));
     assert!(!status.success(), "SIG{signal}: exits as a signal would");
     // The reader may still be taking in the last bytes.
     let start = Instant::now();
