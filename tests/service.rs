@@ -7,7 +7,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 mod common;
-use common::{credit_code, id_number};
+use common::{credit_code, id_number, row_of};
 use pingshen::domain::eligibility::{CheckKind, Figure, Outcome};
 use pingshen::domain::ids::{check_credit_code, parse_id_number};
 use pingshen::domain::notice::Channel;
@@ -273,21 +273,6 @@ fn count(svc: &Service, table: &str) -> i64 {
     svc.conn()
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
-}
-
-/// Every column of one row, as debug text, to compare before and after.
-fn row_of(svc: &Service, table: &str, id: i64) -> Vec<String> {
-    let mut stmt = svc
-        .conn()
-        .prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))
-        .unwrap();
-    let n = stmt.column_count();
-    stmt.query_row([id], |r| {
-        (0..n)
-            .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
-            .collect::<rusqlite::Result<Vec<String>>>()
-    })
-    .unwrap()
 }
 
 /// The newest audit row: action, entity, entity id, actor id, after.

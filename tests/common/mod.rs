@@ -39,3 +39,18 @@ pub fn run_pingshen(dir: &std::path::Path, args: &[&str], stdin: &str) -> std::p
     }
     child.wait_with_output().expect("the binary runs")
 }
+
+/// Every column of one row (by `id`), as debug text, to compare before and after.
+pub fn row_of(svc: &pingshen::service::Service, table: &str, id: i64) -> Vec<String> {
+    let mut stmt = svc
+        .conn()
+        .prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))
+        .unwrap();
+    let n = stmt.column_count();
+    stmt.query_row([id], |r| {
+        (0..n)
+            .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+            .collect::<rusqlite::Result<Vec<String>>>()
+    })
+    .unwrap()
+}

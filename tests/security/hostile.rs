@@ -4,10 +4,10 @@
 //! give it; text already in a database is shown escaped by `pingshen search`; and a
 //! CSV cell a spreadsheet would run as a formula is written as text.
 
+use crate::common::{credit_code, id_number, row_of};
 use pingshen::cli::files::{write_table, Format};
 use pingshen::cli::forms::{self, Form, Line, Value};
 use pingshen::cli::registers;
-use pingshen::domain::ids::{credit_check_char, id_check_char};
 use pingshen::domain::notice::Channel;
 use pingshen::domain::stage::Transition;
 use pingshen::service::notice::{NewObjection, Objector};
@@ -66,14 +66,6 @@ fn demo_db(dir: &Path) -> String {
 fn count(conn: &Connection, table: &str) -> i64 {
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
-}
-
-fn id_number(first17: &str) -> String {
-    format!("{first17}{}", id_check_char(first17).unwrap())
-}
-
-fn credit_code(first17: &str) -> String {
-    format!("{first17}{}", credit_check_char(first17).unwrap())
 }
 
 #[test]
@@ -432,21 +424,6 @@ fn chair() -> Service {
         .unwrap_or_else(|e| panic!("login as the chair: {}", e.1));
     svc.set_today(today);
     svc
-}
-
-/// Every column of one row, as debug text.
-fn row_of(svc: &Service, table: &str, id: i64) -> Vec<String> {
-    let mut stmt = svc
-        .conn()
-        .prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))
-        .unwrap();
-    let n = stmt.column_count();
-    stmt.query_row([id], |r| {
-        (0..n)
-            .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
-            .collect::<rusqlite::Result<Vec<String>>>()
-    })
-    .unwrap()
 }
 
 fn app_at(svc: &Service, stage: &str) -> i64 {
