@@ -1,28 +1,13 @@
 //! Who may take which score sheets out of the tool: the rule is the service's, so the
 //! command line and the screens meet the same one.
 
+mod common;
 use pingshen::service::evaluation::Cell;
-use pingshen::service::{demo, members, Service, ServiceError};
+use pingshen::service::{demo, Service, ServiceError};
 
 /// The demo city, logged in as `name` with the demo's PIN.
 fn demo_as(name: &str) -> Service {
-    let svc = demo::in_memory().unwrap();
-    let id = members::list(svc.store())
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == name)
-        .unwrap()
-        .id;
-    let pin = demo::demo_pins()
-        .into_iter()
-        .find(|(n, _, _)| n == name)
-        .unwrap()
-        .2;
-    let clock = svc.clock();
-    match Service::login(svc.into_store(), clock, id, &pin) {
-        Ok(svc) => svc,
-        Err(e) => panic!("login as {name}: {}", e.1),
-    }
+    common::demo_login(demo::in_memory().unwrap(), name)
 }
 
 fn member_id(svc: &Service, name: &str) -> i64 {

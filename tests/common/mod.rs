@@ -54,3 +54,20 @@ pub fn row_of(svc: &pingshen::service::Service, table: &str, id: i64) -> Vec<Str
     })
     .unwrap()
 }
+
+/// Logs the demo database of `svc` in as the committee member `name`, with the demo's
+/// PIN, on the same clock.
+pub fn demo_login(svc: pingshen::service::Service, name: &str) -> pingshen::service::Service {
+    use pingshen::service::{demo, Service};
+    let id = svc.find_member(name).unwrap().id;
+    let pin = demo::demo_pins()
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .unwrap()
+        .2;
+    let clock = svc.clock();
+    match Service::login(svc.into_store(), clock, id, &pin) {
+        Ok(svc) => svc,
+        Err(e) => panic!("login as {name}: {}", e.1),
+    }
+}

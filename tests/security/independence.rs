@@ -98,17 +98,7 @@ fn demo_as(name: Option<&str>) -> Service {
     let Some(name) = name else {
         return svc;
     };
-    let id = svc.find_member(name).unwrap().id;
-    let pin = demo::demo_pins()
-        .into_iter()
-        .find(|(n, _, _)| n == name)
-        .unwrap()
-        .2;
-    let clock = svc.clock();
-    match Service::login(svc.into_store(), clock, id, &pin) {
-        Ok(svc) => svc,
-        Err(e) => panic!("login as {name}: {}", e.1),
-    }
+    crate::common::demo_login(svc, name)
 }
 
 const EVERYONE: [Option<&str>; 8] = [
