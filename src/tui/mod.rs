@@ -3,8 +3,10 @@
 //! the resulting effects through the service layer.
 
 pub mod app;
+pub mod ctx;
+pub mod effect;
 pub mod eval;
-pub mod fields;
+pub use widgets::fields;
 pub mod file;
 pub mod i18n;
 pub mod keymap;
@@ -14,9 +16,11 @@ pub mod render_eval;
 pub mod render_file;
 pub mod render_notice;
 pub mod render_search;
+pub mod screens;
 pub mod search;
 pub mod text_input;
 pub mod theme;
+pub mod widgets;
 
 use crate::domain::eligibility::fmt_num;
 use crate::service::{Service, ServiceError};

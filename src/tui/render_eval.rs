@@ -5,6 +5,7 @@ use super::app::{Board, State};
 use super::i18n::Lang;
 use super::render::{block, wrap_line};
 use super::theme::Theme;
+pub use super::widgets::draw::table_or;
 use crate::domain::eligibility::fmt_num;
 use crate::domain::Role;
 use crate::service::evaluation::{Cell, ResultRow, Session};
@@ -329,26 +330,6 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
     lines.push(Line::raw(""));
     lines.extend(wrap_line(Line::styled(hint, theme.accent()), width, 1));
     frame.render_widget(Paragraph::new(Text::from(lines)), inner);
-}
-
-/// Draws a table, or when it has no rows a centred note instead.
-pub(super) fn table_or(
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-    table: Table,
-    empty: bool,
-    note: &str,
-) {
-    if empty {
-        frame.render_widget(
-            Paragraph::new(Line::styled(note.to_string(), theme.muted()))
-                .alignment(Alignment::Center),
-            area,
-        );
-    } else {
-        frame.render_widget(table.column_spacing(1), area);
-    }
 }
 
 /// The chair's board: candidates by members, who has submitted, who is recused.

@@ -2,9 +2,9 @@
 //! objections and the certificate register: one way to type, move between fields,
 //! choose, check and submit them.
 
-use super::app::Effect;
-use super::i18n::Lang;
-use super::text_input::TextInput;
+use super::super::effect::Effect;
+use super::super::i18n::Lang;
+use super::super::text_input::TextInput;
 use crate::domain::notice::{Channel, Decision, Step};
 use crate::domain::{Assessment, Grade};
 use crate::service::certificates::NewJobChange;
@@ -143,7 +143,7 @@ impl Fields {
     pub fn choose(&mut self, step: isize) {
         if let Some(f) = self.fields.get_mut(self.at) {
             if let Kind::Choice(options) = &f.kind {
-                f.choice = super::app::step_choice(f.choice, step, options.len());
+                f.choice = super::form::step_choice(f.choice, step, options.len());
             }
         }
     }

@@ -1,0 +1,111 @@
+//! What a screen asks the runtime to do: writes and loads through the service. Their
+//! results come back to the screens as events.
+
+use crate::domain::stage::Transition;
+use crate::service::applications::Rating;
+use chrono::NaiveDate;
+
+/// What the runtime must do for the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Log in the member with the PIN.
+    Login {
+        member: i64,
+        pin: String,
+    },
+    /// Reload the counts and the rows of the current stage.
+    Reload,
+    /// Load the detail of an application.
+    LoadDetail(i64),
+    Transition {
+        app: i64,
+        transition: Transition,
+    },
+    Override {
+        app: i64,
+        reason: String,
+    },
+    Score {
+        app: i64,
+        score: f64,
+    },
+    Visit {
+        app: i64,
+        date: NaiveDate,
+        visitors: String,
+        findings: String,
+        rating: Rating,
+    },
+    /// Load the acting member's sheet for the panel.
+    LoadSheet(i64),
+    SaveScore {
+        app: i64,
+        criterion: String,
+        value: f64,
+    },
+    Revise {
+        app: i64,
+        criterion: String,
+        value: f64,
+        reason: String,
+    },
+    Comment {
+        app: i64,
+        criterion: String,
+        text: String,
+    },
+    /// Submit the sheet, first giving 0 to the criteria listed.
+    SubmitSheet {
+        app: i64,
+        zero: Vec<String>,
+    },
+    OpenScoring,
+    CloseScoring,
+    /// Load the progress board, the results and the ranking.
+    LoadOverview,
+    /// Open a person's file.
+    OpenFile(i64),
+    StartNotice(NaiveDate),
+    RecordObjection(crate::service::notice::NewObjection),
+    ObjectionStep {
+        id: i64,
+        step: crate::domain::notice::Step,
+    },
+    Decide {
+        id: i64,
+        decision: crate::domain::notice::Decision,
+        reason: String,
+    },
+    CloseNotice(i64),
+    Export {
+        what: super::widgets::fields::ExportWhat,
+        format: crate::cli::files::Format,
+    },
+    Inspection {
+        certificate: i64,
+        year: i32,
+        assessment: crate::domain::Assessment,
+        reason: String,
+    },
+    JobChange(crate::service::certificates::NewJobChange),
+    /// Load the objection register, the certificates and the allowance roll.
+    LoadRegisters,
+    /// Search the personnel files (on the search thread).
+    Search(String),
+    /// Reveal the file's ID number, phone and address (audited).
+    Reveal(i64),
+    /// Reveal an objector's full contact (audited).
+    RevealContact(i64),
+    Finalise(i64),
+    Reopen {
+        app: i64,
+        reason: String,
+    },
+    Conflict {
+        member: i64,
+        app: i64,
+        kind: &'static str,
+        reason: String,
+    },
+    Quit,
+}

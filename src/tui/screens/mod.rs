@@ -1,0 +1,1 @@
+//! One module per screen: its state, its `update`, its `render` and what it loads.

@@ -1,0 +1,5 @@
+//! What several screens use: the one form system, the list cursor, drawing helpers.
+
+pub mod draw;
+pub mod fields;
+pub mod form;
