@@ -1458,7 +1458,7 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.typed("经向所在单位核实，实绩材料中两项数据有出入");
     shots(&mut app, "form_uphold");
     app.ctrl('s');
-    let last = app.board().objections.last().unwrap().clone();
+    let last = app.board().registers.objections.last().unwrap().clone();
     assert_eq!(last.state, ObjectionState::Upheld);
     assert_eq!(last.contact_masked, "*******5678", "the contact is masked");
     app.press(KeyCode::Char('c'));
@@ -1468,7 +1468,7 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.press(KeyCode::Char('f'));
     app.press(KeyCode::Char('f'));
     app.press(KeyCode::Char('f'));
-    assert_eq!(app.board().objection_filter, Some(ObjectionState::Upheld));
+    assert_eq!(app.board().registers.filter, Some(ObjectionState::Upheld));
     app.shot("objections_upheld_80x24", 80, 24);
     let screen = app.draw(120, 40).text();
     assert!(!screen.contains("13812345678"), "never the full contact");
@@ -1490,7 +1490,7 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     // Certificates and the allowance roll.
     app.press(KeyCode::Tab);
     assert_eq!(app.board().screen, app::Screen::Certificates);
-    assert!(!app.board().certificates.is_empty());
+    assert!(!app.board().registers.certificates.is_empty());
     shots(&mut app, "certificates");
     app.press(KeyCode::Char('n'));
     shots(&mut app, "form_inspection");
@@ -1498,6 +1498,7 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.press(KeyCode::Char('a'));
     assert!(app
         .board()
+        .registers
         .allowance
         .as_ref()
         .is_some_and(|r| !r.rows.is_empty()));

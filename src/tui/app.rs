@@ -190,14 +190,8 @@ pub struct Board {
     pub file: Option<FileView>,
     /// Stage 6: the newest notice, the registers and the allowance roll.
     pub notice: Option<crate::service::notice::NoticeView>,
-    pub objections: Vec<crate::service::notice::ObjectionRow>,
-    pub objection_filter: Option<crate::domain::notice::ObjectionState>,
-    /// An objector's contact revealed (objection id, contact) until the register is
-    /// left.
-    pub revealed_contact: Option<(i64, String)>,
-    pub certificates: Vec<crate::service::certificates::CertificateRow>,
-    pub allowance: Option<crate::service::certificates::AllowanceRoll>,
-    pub allowance_year: i32,
+    /// The objection register, the certificates and the allowance roll.
+    pub registers: super::screens::registers::Registers,
     /// The rules' criteria: key, name, English name (for the objection form).
     pub criteria: Vec<(String, String, String)>,
 }
@@ -373,6 +367,60 @@ impl Board {
         self.current()
             .map(|r| vec![Effect::LoadDetail(r.id)])
             .unwrap_or_default()
+    }
+}
+
+/// Builds the context a screen's `update` gets from the state and the board.
+macro_rules! ctx {
+    ($state:expr, $b:expr) => {
+        super::ctx::Ctx {
+            lang: $state.lang,
+            clock: $state.clock,
+            member: &$b.member,
+            message: &mut $state.message,
+            form: &mut $b.form,
+            screen: &mut $b.screen,
+        }
+    };
+}
+pub(super) use ctx;
+
+fn registers_update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(fx) = help_or_quit(state, action) {
+        return fx;
+    }
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    let rows = &b.rows;
+    let held = |app: i64| rows.iter().find(|r| r.id == app).and_then(|r| r.current);
+    b.registers.update(&mut ctx!(state, b), held, action)
+}
+
+/// Gives a screen the result of an effect the runtime ran.
+pub fn on_event(state: &mut State, event: super::effect::Event) {
+    use super::effect::Event;
+    let Some(b) = state.board.as_mut() else {
+        return;
+    };
+    match event {
+        Event::Registers(data) => b.registers.loaded(data, b.screen),
+        Event::ContactRevealed { objection, contact } => {
+            let mut ctx = ctx!(state, b);
+            b.registers.contact_revealed(&mut ctx, objection, contact)
+        }
+    }
+}
+
+/// What reloads the screen shown after a write or another terminal's change (the
+/// stage list reloads itself).
+pub fn reload_effect(state: &State) -> Option<Effect> {
+    let b = state.board.as_ref()?;
+    match b.screen {
+        Screen::Objections | Screen::Certificates | Screen::Allowance => {
+            Some(b.registers.load_effect(b.screen))
+        }
+        _ => None,
     }
 }
 
@@ -566,7 +614,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Panel => super::eval::panel_update(state, action),
         Mode::Overview => super::eval::overview_update(state, action),
         Mode::File => super::file::file_update(state, action),
-        Mode::Objections | Mode::Certificates => super::notice::register_update(state, action),
+        Mode::Objections | Mode::Certificates => registers_update(state, action),
     }
 }
 

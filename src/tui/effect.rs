@@ -88,8 +88,11 @@ pub enum Effect {
         reason: String,
     },
     JobChange(crate::service::certificates::NewJobChange),
-    /// Load the objection register, the certificates and the allowance roll.
-    LoadRegisters,
+    /// Load the objection register, the certificates and (for a year) the allowance
+    /// roll.
+    LoadRegisters {
+        allowance: Option<i32>,
+    },
     /// Search the personnel files (on the search thread).
     Search(String),
     /// Reveal the file's ID number, phone and address (audited).
@@ -108,4 +111,23 @@ pub enum Effect {
         reason: String,
     },
     Quit,
+}
+
+/// The registers of stage 6 as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterData {
+    pub objections: Vec<crate::service::notice::ObjectionRow>,
+    pub certificates: Vec<crate::service::certificates::CertificateRow>,
+    pub allowance: Option<crate::service::certificates::AllowanceRoll>,
+}
+
+/// What the runtime hands back to the screens: the result of an effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Registers(RegisterData),
+    /// An objector's contact, revealed (and audited).
+    ContactRevealed {
+        objection: i64,
+        contact: String,
+    },
 }

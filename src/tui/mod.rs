@@ -27,6 +27,7 @@ use crate::service::{Service, ServiceError};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use app::{Board, Effect, LoginItem, Message, Screen, State};
+
 use chrono::Datelike;
 use crossterm::event::{self, Event, KeyEventKind};
 use i18n::Lang;
@@ -318,7 +319,9 @@ impl Runtime {
             Effect::OpenFile(person) => self.open_file(state, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(state, person),
             Effect::RevealContact(objection) => self.reveal_contact(state, objection),
-            Effect::LoadRegisters => self.load_registers(state).map(|_| None),
+            Effect::LoadRegisters { allowance } => {
+                self.load_registers(state, allowance).map(|_| None)
+            }
             Effect::Search(query) => self.search(state, &query).map(|_| None),
             e @ (Effect::StartNotice(_)
             | Effect::RecordObjection(_)
@@ -396,7 +399,7 @@ impl Runtime {
         state.board = Some(Board {
             member,
             criteria,
-            allowance_year: last_year,
+            registers: screens::registers::Registers::new(last_year),
             member_id: svc.actor().member_id.unwrap_or(0),
             role,
             cycle: cycle.name,
@@ -454,7 +457,10 @@ impl Runtime {
         match b.screen {
             Screen::List => Ok(()),
             Screen::Objections | Screen::Certificates | Screen::Allowance => {
-                self.load_registers(state)
+                if let Some(effect) = app::reload_effect(state) {
+                    self.run_effect(state, effect);
+                }
+                Ok(())
             }
             Screen::File => match b.file.as_ref().map(|f| f.file.id) {
                 Some(id) => self.open_file(state, id),
@@ -658,19 +664,11 @@ impl Runtime {
         state: &mut State,
         objection: i64,
     ) -> Result<Option<String>, ServiceError> {
-        let lang = state.lang;
-        let (Some(svc), Some(b)) = (self.svc.as_mut(), state.board.as_mut()) else {
+        let Some(svc) = self.svc.as_mut() else {
             return Ok(None);
         };
         let contact = svc.reveal_objection_contact(objection)?;
-        b.revealed_contact = Some((objection, contact));
-        state.message = Some(Message::Info(
-            lang.pick(
-                "已显示异议人联系方式（本次查看已记录）",
-                "The objector's contact is shown (this view is recorded)",
-            )
-            .to_string(),
-        ));
+        app::on_event(state, effect::Event::ContactRevealed { objection, contact });
         Ok(None)
     }
 
@@ -869,19 +867,16 @@ impl Runtime {
     }
 
     /// Loads the objection register, the certificate register and the allowance roll.
-    fn load_registers(&mut self, state: &mut State) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+    fn load_registers(
+        &mut self,
+        state: &mut State,
+        allowance: Option<i32>,
+    ) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
             return Ok(());
         };
-        b.objections = svc.objections(&crate::service::notice::ObjectionFilter::default())?;
-        b.certificates =
-            svc.certificates(&crate::service::certificates::CertificateFilter::default())?;
-        b.allowance = if b.screen == Screen::Allowance {
-            Some(svc.allowance_roll(b.allowance_year)?)
-        } else {
-            None
-        };
-        b.cursor = b.cursor.min(notice::register_len(b).saturating_sub(1));
+        let data = screens::registers::load(svc, allowance)?;
+        app::on_event(state, effect::Event::Registers(data));
         Ok(())
     }
 

@@ -383,15 +383,15 @@ fn board(
             state.page
         }
         Screen::Objections => {
-            super::render_notice::objections(state, b, theme, frame, rows[1]);
+            b.registers.render(b.screen, lang, theme, frame, rows[1]);
             state.page
         }
         Screen::Certificates => {
-            super::render_notice::certificates(state, b, theme, frame, rows[1]);
+            b.registers.render(b.screen, lang, theme, frame, rows[1]);
             state.page
         }
         Screen::Allowance => {
-            super::render_notice::allowance(state, b, theme, frame, rows[1]);
+            b.registers.render(b.screen, lang, theme, frame, rows[1]);
             state.page
         }
     };

@@ -1,1 +1,3 @@
 //! One module per screen: its state, its `update`, its `render` and what it loads.
+
+pub mod registers;

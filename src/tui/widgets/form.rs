@@ -2,6 +2,8 @@
 
 use super::super::i18n::Lang;
 use super::super::text_input::TextInput;
+use super::fields::{ExportWhat, Field, Fields, Purpose};
+use crate::cli::files::Format;
 use crate::service::applications::Rating;
 
 /// Which decision a reason form is for.
@@ -85,7 +87,7 @@ pub enum Form {
     /// A yes/no question before a step that matters.
     Confirm(Confirm),
     /// A form of fields (the notice, objections, certificates).
-    Fields(Box<super::fields::Fields>),
+    Fields(Box<Fields>),
     /// Discard a half-typed form?
     Discard(Box<Form>),
 }
@@ -178,4 +180,42 @@ impl Form {
 pub fn step_choice(current: usize, step: isize, n: usize) -> usize {
     let n = n.max(1) as isize;
     (current as isize + step).rem_euclid(n) as usize
+}
+
+impl Form {
+    /// A form of fields.
+    pub fn fields(title: String, purpose: Purpose, fields: Vec<Field>) -> Form {
+        Form::Fields(Box::new(Fields {
+            title,
+            purpose,
+            fields,
+            at: 0,
+        }))
+    }
+
+    /// The export form: the formats to choose from.
+    pub fn export(lang: Lang, what: ExportWhat, formats: Vec<Format>) -> Form {
+        let names = formats
+            .iter()
+            .map(|f| {
+                match f {
+                    Format::Html => lang.pick("网页 HTML", "web page (HTML)"),
+                    Format::Md => "Markdown",
+                    Format::Csv => "CSV",
+                    Format::Xlsx => "Excel (.xlsx)",
+                    Format::Json => "JSON",
+                }
+                .to_string()
+            })
+            .collect();
+        Form::fields(
+            lang.pick("导出", "Export").to_string(),
+            Purpose::Export { what, formats },
+            vec![Field::choice(
+                lang.pick("格式（←→ 选择）", "Format (← →)"),
+                names,
+                0,
+            )],
+        )
+    }
 }
