@@ -1358,17 +1358,21 @@ fn personnel_file_tabs_reveal_and_back() {
     let name = app.board().current().unwrap().name.clone();
     app.press(KeyCode::Enter);
     assert_eq!(app.board().screen, app::Screen::File);
-    let f = app.board().file.as_ref().unwrap();
+    let f = app.board().files.shown.as_ref().unwrap();
     assert_eq!(f.file.name, name);
     assert!(f.file.id_masked.starts_with("**************"));
     shots(&mut app, "file_basics");
     for tab in 1..7 {
         app.press(KeyCode::Tab);
-        assert_eq!(app.board().file.as_ref().unwrap().tab, tab);
+        assert_eq!(app.board().files.shown.as_ref().unwrap().tab, tab);
         shots(&mut app, &format!("file_tab{tab}"));
     }
     app.press(KeyCode::Char(']'));
-    assert_eq!(app.board().file.as_ref().unwrap().tab, 0, "round again");
+    assert_eq!(
+        app.board().files.shown.as_ref().unwrap().tab,
+        0,
+        "round again"
+    );
     let audit = |app: &App| -> i64 {
         app.rt
             .service()
@@ -1384,7 +1388,15 @@ fn personnel_file_tabs_reveal_and_back() {
     assert_eq!(audit(&app), 0);
     app.press(KeyCode::Char('r'));
     assert_eq!(audit(&app), 1, "the reveal is audited");
-    let revealed = app.board().file.as_ref().unwrap().revealed.clone().unwrap();
+    let revealed = app
+        .board()
+        .files
+        .shown
+        .as_ref()
+        .unwrap()
+        .revealed
+        .clone()
+        .unwrap();
     assert_eq!(revealed.id_number.chars().count(), 18);
     let screen = app.draw(80, 24).text();
     assert!(screen.contains(&revealed.id_number), "{screen}");
@@ -1410,7 +1422,7 @@ fn personnel_file_tabs_reveal_and_back() {
     assert_eq!(app.board().screen, app::Screen::File);
     app.press(KeyCode::Char('r'));
     assert!(matches!(app.state.message, Some(app::Message::Error(_))));
-    assert!(app.board().file.as_ref().unwrap().revealed.is_none());
+    assert!(app.board().files.shown.as_ref().unwrap().revealed.is_none());
     app.shot("file_member_reveal_refused_80x24", 80, 24);
     app.press(KeyCode::Esc);
     assert_eq!(app.board().screen, app::Screen::Panel);
@@ -1590,7 +1602,10 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     app.press(KeyCode::Enter);
     assert!(app.state.search.is_none());
     assert_eq!(app.board().screen, app::Screen::File);
-    assert_eq!(app.board().file.as_ref().unwrap().file.id, first.person_id);
+    assert_eq!(
+        app.board().files.shown.as_ref().unwrap().file.id,
+        first.person_id
+    );
     app.press(KeyCode::Esc);
     app.state.message = None;
     assert_eq!(
@@ -1603,17 +1618,17 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     app.press(KeyCode::Char('i'));
     app.press(KeyCode::Tab);
     app.press(KeyCode::Char('r'));
-    assert!(app.board().file.as_ref().unwrap().revealed.is_some());
-    let first_file = app.board().file.as_ref().unwrap().file.id;
+    assert!(app.board().files.shown.as_ref().unwrap().revealed.is_some());
+    let first_file = app.board().files.shown.as_ref().unwrap().file.id;
     app.press(KeyCode::Char('/'));
     app.typed("oy");
     app.rt.wait_search(&mut app.state);
     app.press(KeyCode::Enter);
-    let second = app.board().file.as_ref().unwrap();
+    let second = app.board().files.shown.as_ref().unwrap();
     assert_ne!(second.file.id, first_file);
     assert_eq!(second.tab, 0);
     app.press(KeyCode::Esc);
-    let back = app.board().file.as_ref().unwrap();
+    let back = app.board().files.shown.as_ref().unwrap();
     assert_eq!((back.file.id, back.tab), (first_file, 1));
     assert!(back.revealed.is_none(), "masked again once left");
     assert_eq!(app.board().screen, app::Screen::File);
@@ -1629,7 +1644,7 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     assert!(app.state.search.is_some(), "waits for the answer");
     app.rt.wait_search(&mut app.state);
     assert!(app.state.search.is_none());
-    let opened = &app.board().file.as_ref().unwrap().file;
+    let opened = &app.board().files.shown.as_ref().unwrap().file;
     assert!(opened.name.starts_with("欧阳"), "{}", opened.name);
     app.press(KeyCode::Esc);
     app.state.message = None;

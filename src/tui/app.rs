@@ -96,32 +96,6 @@ pub enum Pane {
     Detail,
 }
 
-/// A personnel file on screen, and where Esc goes back to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileView {
-    pub file: crate::service::persons::PersonFile,
-    pub tab: usize,
-    pub scroll: u16,
-    pub revealed: Option<crate::service::persons::Revealed>,
-    pub back: Screen,
-    /// The file this one was opened from (by search), which Esc goes back to.
-    pub previous: Option<Box<FileView>>,
-}
-
-impl FileView {
-    /// Keeps at most `n` files in the chain behind `file` (itself included).
-    pub fn forget_beyond(file: &mut FileView, n: usize) {
-        let mut at = file;
-        for _ in 1..n.max(1) {
-            match at.previous.as_deref_mut() {
-                Some(p) => at = p,
-                None => return,
-            }
-        }
-        at.previous = None;
-    }
-}
-
 /// The score sheet on screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
@@ -187,7 +161,7 @@ pub struct Board {
     /// Declared conflicts (chair and secretary).
     pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
     /// The personnel file shown.
-    pub file: Option<FileView>,
+    pub files: super::screens::file::Files,
     /// Stage 6: the newest notice, the registers and the allowance roll.
     pub notice: Option<crate::service::notice::NoticeView>,
     /// The objection register, the certificates and the allowance roll.
@@ -385,6 +359,30 @@ macro_rules! ctx {
 }
 pub(super) use ctx;
 
+/// Opens the file of the person behind the current row (the list, or the score
+/// sheet's candidate).
+pub(super) fn open_current_file(state: &mut State) -> Vec<Effect> {
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    let person = match (b.screen, &b.panel) {
+        (Screen::Panel, Some(p)) => b.rows.iter().find(|r| r.id == p.app),
+        _ => b.current(),
+    }
+    .map(|r| r.person_id);
+    person.map(Effect::OpenFile).into_iter().collect()
+}
+
+fn file_update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(fx) = help_or_quit(state, action) {
+        return fx;
+    }
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    b.files.update(&mut ctx!(state, b), action)
+}
+
 fn registers_update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(fx) = help_or_quit(state, action) {
         return fx;
@@ -405,6 +403,10 @@ pub fn on_event(state: &mut State, event: super::effect::Event) {
     };
     match event {
         Event::Registers(data) => b.registers.loaded(data, b.screen),
+        Event::File(file) => b.files.opened(&mut ctx!(state, b), *file),
+        Event::Revealed { person, revealed } => {
+            b.files.revealed(&mut ctx!(state, b), person, revealed)
+        }
         Event::ContactRevealed { objection, contact } => {
             let mut ctx = ctx!(state, b);
             b.registers.contact_revealed(&mut ctx, objection, contact)
@@ -420,6 +422,7 @@ pub fn reload_effect(state: &State) -> Option<Effect> {
         Screen::Objections | Screen::Certificates | Screen::Allowance => {
             Some(b.registers.load_effect(b.screen))
         }
+        Screen::File => b.files.load_effect(),
         _ => None,
     }
 }
@@ -613,7 +616,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Table => table_update(state, keymap, action),
         Mode::Panel => super::eval::panel_update(state, action),
         Mode::Overview => super::eval::overview_update(state, action),
-        Mode::File => super::file::file_update(state, action),
+        Mode::File => file_update(state, action),
         Mode::Objections | Mode::Certificates => registers_update(state, action),
     }
 }
@@ -1041,7 +1044,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         | Action::Session
         | Action::Conflict
         | Action::Reopen => return super::eval::table_action(state, keymap, action),
-        Action::PersonFile => return super::file::open_current(state),
+        Action::PersonFile => return open_current_file(state),
         Action::StartNotice
         | Action::Objection
         | Action::Objections

@@ -124,6 +124,13 @@ pub struct RegisterData {
 /// What the runtime hands back to the screens: the result of an effect.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// A personnel file read.
+    File(Box<crate::service::persons::PersonFile>),
+    /// A file's ID number, phone and address revealed (and audited).
+    Revealed {
+        person: i64,
+        revealed: crate::service::persons::Revealed,
+    },
     Registers(RegisterData),
     /// An objector's contact, revealed (and audited).
     ContactRevealed {

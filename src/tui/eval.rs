@@ -482,7 +482,7 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
             conflict_form(state, app, name);
             vec![]
         }
-        Action::PersonFile => super::file::open_current(state),
+        Action::PersonFile => super::app::open_current_file(state),
         _ => vec![],
     }
 }

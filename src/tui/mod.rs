@@ -7,13 +7,11 @@ pub mod ctx;
 pub mod effect;
 pub mod eval;
 pub use widgets::fields;
-pub mod file;
 pub mod i18n;
 pub mod keymap;
 pub mod notice;
 pub mod render;
 pub mod render_eval;
-pub mod render_file;
 pub mod render_notice;
 pub mod render_search;
 pub mod screens;
@@ -462,7 +460,7 @@ impl Runtime {
                 }
                 Ok(())
             }
-            Screen::File => match b.file.as_ref().map(|f| f.file.id) {
+            Screen::File => match b.files.shown.as_ref().map(|f| f.file.id) {
                 Some(id) => self.open_file(state, id),
                 None => Ok(()),
             },
@@ -600,61 +598,23 @@ impl Runtime {
         }
     }
 
-    /// Loads a personnel file and shows it; Esc goes back to the screen it was opened
-    /// from.
+    /// Loads a personnel file and shows it.
     fn open_file(&mut self, state: &mut State, person: i64) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+        let Some(svc) = self.svc.as_ref() else {
             return Ok(());
         };
-        let file = svc.person_file(person)?;
-        let back = match (&b.file, b.screen) {
-            (Some(f), Screen::File) => f.back,
-            (_, screen) => screen,
-        };
-        let same = b.file.as_ref().is_some_and(|f| f.file.id == person);
-        let on_file = b.screen == Screen::File;
-        let (tab, scroll, revealed, previous) = match b.file.take() {
-            // The same file again (after a change): where one was in it.
-            Some(f) if same => (f.tab, f.scroll, f.revealed, f.previous),
-            // Another file from a file: Esc comes back to this one, as it was (a
-            // long chain forgets its oldest files).
-            Some(mut f) if on_file => {
-                app::FileView::forget_beyond(&mut f, FILES_KEPT);
-                // What was revealed is masked again once the file is left.
-                f.revealed = None;
-                (0, 0, None, Some(Box::new(f)))
-            }
-            _ => (0, 0, None, None),
-        };
-        b.file = Some(app::FileView {
-            file,
-            tab,
-            scroll,
-            revealed,
-            back,
-            previous,
-        });
-        b.screen = Screen::File;
+        let file = screens::file::load(svc, person)?;
+        app::on_event(state, effect::Event::File(Box::new(file)));
         Ok(())
     }
 
     /// Reveals the shown file's ID number, phone and address (audited).
     fn reveal(&mut self, state: &mut State, person: i64) -> Result<Option<String>, ServiceError> {
-        let lang = state.lang;
-        let (Some(svc), Some(b)) = (self.svc.as_mut(), state.board.as_mut()) else {
+        let Some(svc) = self.svc.as_mut() else {
             return Ok(None);
         };
         let revealed = svc.reveal_person(person)?;
-        if let Some(f) = b.file.as_mut().filter(|f| f.file.id == person) {
-            f.revealed = Some(revealed);
-        }
-        state.message = Some(Message::Info(
-            lang.pick(
-                "已显示完整证件号码（本次查看已记录）",
-                "ID number shown (this view is recorded)",
-            )
-            .to_string(),
-        ));
+        app::on_event(state, effect::Event::Revealed { person, revealed });
         Ok(None)
     }
 
@@ -1028,9 +988,6 @@ impl Runtime {
         Ok(())
     }
 }
-
-/// How many files Esc can go back through.
-const FILES_KEPT: usize = 16;
 
 /// Puts a search answer into the popup if it answers the search it waits for. Returns
 /// whether the popup changed, and the person whose file to open when Enter was pressed

@@ -377,9 +377,7 @@ fn board(
             state.page
         }
         Screen::File => {
-            if let Some(f) = &b.file {
-                super::render_file::file(state, f, theme, frame, rows[1]);
-            }
+            b.files.render(lang, theme, frame, rows[1]);
             state.page
         }
         Screen::Objections => {

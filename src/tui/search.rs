@@ -112,7 +112,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             };
             state.search = None;
-            return super::file::open(state, person);
+            return vec![Effect::OpenFile(person)];
         }
         _ => {}
     }

@@ -1,3 +1,4 @@
 //! One module per screen: its state, its `update`, its `render` and what it loads.
 
+pub mod file;
 pub mod registers;

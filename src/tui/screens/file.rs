@@ -1,13 +1,17 @@
-//! Rendering of a personnel file: a header with who the person is, then the six
-//! sections of the file and the certification history as tabs.
+//! The personnel file screen: opened from any list (or from search), six sections
+//! and the certification history as tabs, Esc back to exactly where one was. Its
+//! state, its keys, its drawing and what it loads.
 
-use super::app::{FileView, State};
-use super::i18n::Lang;
-use super::render::{block, wrap_line};
-use super::theme::Theme;
+use super::super::ctx::{Ctx, Message, Screen};
+use super::super::effect::Effect;
+use super::super::i18n::Lang;
+use super::super::keymap::Action;
+use super::super::theme::Theme;
+use super::super::widgets::draw::{block, wrap_line};
 use crate::domain::eligibility::fmt_num;
 use crate::domain::stage::{Stage, Status};
-use crate::service::persons::PersonFile;
+use crate::service::persons::{PersonFile, Revealed};
+use crate::service::{Service, ServiceError};
 use crate::text::pad;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
@@ -15,8 +19,149 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
+/// The sections of a file, in tab order.
+pub const TABS: usize = 7;
+
+/// How many files Esc can go back through.
+const FILES_KEPT: usize = 16;
+
+/// A personnel file on screen, and where Esc goes back to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileView {
+    pub file: PersonFile,
+    pub tab: usize,
+    pub scroll: u16,
+    pub revealed: Option<Revealed>,
+    pub back: Screen,
+    /// The file this one was opened from (by search), which Esc goes back to.
+    pub previous: Option<Box<FileView>>,
+}
+
+impl FileView {
+    /// Keeps at most `n` files in the chain behind `file` (itself included).
+    pub fn forget_beyond(file: &mut FileView, n: usize) {
+        let mut at = file;
+        for _ in 1..n.max(1) {
+            match at.previous.as_deref_mut() {
+                Some(p) => at = p,
+                None => return,
+            }
+        }
+        at.previous = None;
+    }
+}
+
+/// The file screen's state: the file shown, with the chain of files behind it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Files {
+    pub shown: Option<FileView>,
+}
+
+/// Reads a person's file.
+pub fn load(svc: &Service, person: i64) -> Result<PersonFile, ServiceError> {
+    svc.person_file(person)
+}
+
+impl Files {
+    /// What reloads the file shown.
+    pub fn load_effect(&self) -> Option<Effect> {
+        self.shown.as_ref().map(|f| Effect::OpenFile(f.file.id))
+    }
+
+    /// A file read: shown over the current screen; Esc goes back to the screen it
+    /// was opened from.
+    pub fn opened(&mut self, ctx: &mut Ctx, file: PersonFile) {
+        let person = file.id;
+        let back = match (&self.shown, *ctx.screen) {
+            (Some(f), Screen::File) => f.back,
+            (_, screen) => screen,
+        };
+        let same = self.shown.as_ref().is_some_and(|f| f.file.id == person);
+        let on_file = *ctx.screen == Screen::File;
+        let (tab, scroll, revealed, previous) = match self.shown.take() {
+            // The same file again (after a change): where one was in it.
+            Some(f) if same => (f.tab, f.scroll, f.revealed, f.previous),
+            // Another file from a file: Esc comes back to this one, as it was (a
+            // long chain forgets its oldest files).
+            Some(mut f) if on_file => {
+                FileView::forget_beyond(&mut f, FILES_KEPT);
+                // What was revealed is masked again once the file is left.
+                f.revealed = None;
+                (0, 0, None, Some(Box::new(f)))
+            }
+            _ => (0, 0, None, None),
+        };
+        self.shown = Some(FileView {
+            file,
+            tab,
+            scroll,
+            revealed,
+            back,
+            previous,
+        });
+        *ctx.screen = Screen::File;
+    }
+
+    /// The ID number, phone and address revealed (and audited).
+    pub fn revealed(&mut self, ctx: &mut Ctx, person: i64, revealed: Revealed) {
+        if let Some(f) = self.shown.as_mut().filter(|f| f.file.id == person) {
+            f.revealed = Some(revealed);
+        }
+        *ctx.message = Some(Message::Info(
+            ctx.lang
+                .pick(
+                    "已显示完整证件号码（本次查看已记录）",
+                    "ID number shown (this view is recorded)",
+                )
+                .to_string(),
+        ));
+    }
+
+    /// Keys of the file screen.
+    pub fn update(&mut self, ctx: &mut Ctx, action: Action) -> Vec<Effect> {
+        let Some(f) = self.shown.as_mut() else {
+            *ctx.screen = Screen::List;
+            return vec![];
+        };
+        match action {
+            Action::NextTab => {
+                f.tab = (f.tab + 1) % TABS;
+                f.scroll = 0;
+            }
+            Action::PrevTab => {
+                f.tab = (f.tab + TABS - 1) % TABS;
+                f.scroll = 0;
+            }
+            Action::Down => f.scroll = f.scroll.saturating_add(1).min(500),
+            Action::Up => f.scroll = f.scroll.saturating_sub(1),
+            Action::Reveal => return vec![Effect::Reveal(f.file.id)],
+            Action::Back => match f.previous.take() {
+                // Back to the file this one was opened from, read again.
+                Some(previous) => {
+                    let id = previous.file.id;
+                    self.shown = Some(*previous);
+                    return vec![Effect::OpenFile(id)];
+                }
+                None => {
+                    *ctx.screen = f.back;
+                    self.shown = None;
+                }
+            },
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// Draws the file shown.
+    pub fn render(&self, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+        if let Some(f) = &self.shown {
+            draw(f, lang, theme, frame, area);
+        }
+    }
+}
+
 /// The tab titles, in order.
-pub fn tab_titles(lang: Lang) -> [&'static str; super::file::TABS] {
+pub fn tab_titles(lang: Lang) -> [&'static str; TABS] {
     [
         lang.pick("基本情况", "Basics"),
         lang.pick("工作经历", "Work"),
@@ -344,8 +489,7 @@ fn section(f: &FileView, lang: Lang, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// The file screen.
-pub fn file(state: &State, f: &FileView, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
+fn draw(f: &FileView, lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
     let p = &f.file;
     let parts = Layout::default()
         .direction(Direction::Vertical)
@@ -396,7 +540,7 @@ pub fn file(state: &State, f: &FileView, theme: &Theme, frame: &mut Frame, area:
     ));
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let outer = block(tab_titles(lang)[f.tab % super::file::TABS], theme, true);
+    let outer = block(tab_titles(lang)[f.tab % TABS], theme, true);
     let inner = outer.inner(parts[1]);
     frame.render_widget(outer, parts[1]);
     let tabs = Tabs::new(tab_titles(lang).to_vec())
