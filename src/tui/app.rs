@@ -189,7 +189,7 @@ pub struct State {
     /// The service's clock: the real one in the app, a fixed one in tests.
     pub clock: Clock,
     /// The search popup, over any screen of the board.
-    pub search: Option<super::search::SearchPopup>,
+    pub search: Option<super::screens::search::SearchPopup>,
 }
 
 impl State {
@@ -373,6 +373,35 @@ pub(super) fn open_current_file(state: &mut State) -> Vec<Effect> {
     person.map(Effect::OpenFile).into_iter().collect()
 }
 
+/// Opens the search popup (logged in only).
+fn open_search(state: &mut State) -> Vec<Effect> {
+    if state.board.is_none() {
+        return vec![];
+    }
+    state.search = Some(Default::default());
+    state.message = None;
+    vec![Effect::Search(String::new())]
+}
+
+fn search_update(state: &mut State, action: Action) -> Vec<Effect> {
+    use super::screens::search::Step;
+    let Some(s) = state.search.as_mut() else {
+        return vec![];
+    };
+    // While the popup is drawn, the page is the number of matches it shows.
+    match s.update(state.page, action) {
+        Step::Stay(fx) => fx,
+        Step::Close => {
+            state.search = None;
+            vec![]
+        }
+        Step::Open(person) => {
+            state.search = None;
+            vec![Effect::OpenFile(person)]
+        }
+    }
+}
+
 fn file_update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(fx) = help_or_quit(state, action) {
         return fx;
@@ -462,7 +491,11 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
             vec![]
         }
         (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, c),
-        (Mode::Search, KeyCode::Char(c)) if typing => super::search::type_char(state, c),
+        (Mode::Search, KeyCode::Char(c)) if typing => state
+            .search
+            .as_mut()
+            .map(|s| s.type_char(c))
+            .unwrap_or_default(),
         (Mode::Panel, KeyCode::Char(c)) if typing => super::eval::type_value(state, Some(c)),
         (Mode::Panel, KeyCode::Backspace) => super::eval::type_value(state, None),
         (Mode::Table | Mode::Overview, _) => {
@@ -606,11 +639,11 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         return vec![];
     }
     if action == Action::Search && state.board.is_some() {
-        return super::search::open(state);
+        return open_search(state);
     }
     match state.mode() {
         Mode::Help => help_update(state, action, help_lines(keymap)),
-        Mode::Search => super::search::update(state, action),
+        Mode::Search => search_update(state, action),
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
         Mode::Table => table_update(state, keymap, action),
@@ -1770,5 +1803,52 @@ mod tests {
             KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         );
         assert_eq!(fx, vec![Effect::Quit], "Ctrl-C always quits");
+    }
+
+    #[test]
+    fn a_typo_in_the_query_is_fixed_where_it_is() {
+        use crate::tui::keymap::Keymap;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let km = Keymap::builtin();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut s = State::new(Lang::Zh, 3, vec![], Clock::on(today, 10, 0, 0));
+        s.board = Some(Board::default());
+        s.search = Some(Default::default());
+        let press = |s: &mut State, code: KeyCode, mods: KeyModifiers| {
+            handle_key(s, &km, KeyEvent::new(code, mods))
+        };
+        let mut fx = vec![];
+        for c in "等级:高及 zhang".chars() {
+            fx = press(&mut s, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        assert_eq!(fx, [Effect::Search("等级:高及 zhang".into())]);
+        // Moves search for nothing.
+        assert!(press(&mut s, KeyCode::Home, KeyModifiers::NONE).is_empty());
+        for _ in 0..4 {
+            assert!(press(&mut s, KeyCode::Right, KeyModifiers::NONE).is_empty());
+        }
+        assert_eq!(
+            press(&mut s, KeyCode::Delete, KeyModifiers::NONE),
+            [Effect::Search("等级:高 zhang".into())]
+        );
+        assert_eq!(
+            press(&mut s, KeyCode::Char('级'), KeyModifiers::NONE),
+            [Effect::Search("等级:高级 zhang".into())]
+        );
+        // Ctrl-W takes the word before the cursor, not the last one.
+        assert_eq!(
+            press(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL),
+            [Effect::Search(" zhang".into())]
+        );
+        press(&mut s, KeyCode::Char('e'), KeyModifiers::CONTROL);
+        assert_eq!(
+            press(&mut s, KeyCode::Backspace, KeyModifiers::NONE),
+            [Effect::Search(" zhan".into())]
+        );
+        assert_eq!(
+            press(&mut s, KeyCode::Char('l'), KeyModifiers::CONTROL),
+            [Effect::Search(String::new())]
+        );
+        assert!(s.search.is_some(), "still open");
     }
 }

@@ -13,9 +13,7 @@ pub mod notice;
 pub mod render;
 pub mod render_eval;
 pub mod render_notice;
-pub mod render_search;
 pub mod screens;
-pub mod search;
 pub mod text_input;
 pub mod theme;
 pub mod widgets;
@@ -517,7 +515,7 @@ impl Runtime {
             Some(_) => {}
         }
         if let (Some(w), Some(popup)) = (self.search.as_ref(), state.search.as_mut()) {
-            popup.pending = Some(w.search(query, search::LIMIT));
+            popup.pending = Some(w.search(query, screens::search::LIMIT));
             popup.indexing = !w.is_ready();
         }
         Ok(())
@@ -537,31 +535,12 @@ impl Runtime {
             open = o.or(open);
         }
         if let Some(popup) = state.search.as_mut() {
-            let indexing = !w.is_ready();
-            let failure = w.failure().map(|f| match state.lang {
-                Lang::Zh => format!("无法读取人员档案：{f}"),
-                Lang::En => format!("cannot read the personnel files: {f}"),
-            });
-            if popup.indexing != indexing || failure.is_some() && popup.error != failure {
-                popup.indexing = indexing;
-                popup.error = failure.or(popup.error.take());
-                changed = true;
-            }
-            // A search thread that stopped (it should not) answers nothing more: say
-            // so rather than wait, and start a new one on the next `/`.
+            let failure = w.failure().map(|f| f.to_string());
+            changed |= popup.worker_state(state.lang, !w.is_ready(), failure, w.is_running());
+            // A search thread that stopped answers nothing more: a new one starts on
+            // the next `/`.
             if !w.is_running() {
-                popup.pending = None;
-                popup.error = Some(
-                    state
-                        .lang
-                        .pick(
-                            "查找意外中断，请按 Esc 后重新查找",
-                            "The search stopped unexpectedly: press Esc and search again",
-                        )
-                        .to_string(),
-                );
                 self.search = None;
-                changed = true;
             }
         }
         if let Some(person) = open {
@@ -989,49 +968,13 @@ impl Runtime {
     }
 }
 
-/// Puts a search answer into the popup if it answers the search it waits for. Returns
-/// whether the popup changed, and the person whose file to open when Enter was pressed
-/// before this answer came.
+/// Puts a search answer into the popup (see [`screens::search::SearchPopup::answered_by`]).
 fn apply_reply(state: &mut State, reply: crate::search::Reply) -> (bool, Option<i64>) {
     let lang = state.lang;
-    let Some(popup) = state.search.as_mut() else {
-        return (false, None);
-    };
-    if popup.pending != Some(reply.ticket) {
-        return (false, None);
+    match state.search.as_mut() {
+        Some(popup) => popup.answered_by(reply, lang),
+        None => (false, None),
     }
-    popup.pending = None;
-    // An answer comes only from a read index.
-    popup.indexing = false;
-    // New matches start from the best one.
-    if popup.shown != reply.query {
-        popup.selected = 0;
-        popup.offset = 0;
-    }
-    popup.shown = reply.query;
-    match reply.outcome {
-        Ok(results) => {
-            popup.hits = results.hits;
-            popup.total = results.total;
-            popup.error = None;
-        }
-        Err(e) => {
-            popup.hits.clear();
-            popup.total = 0;
-            popup.error = Some(match lang {
-                Lang::Zh => e.zh(),
-                Lang::En => e.to_string(),
-            });
-        }
-    }
-    popup.selected = popup.selected.min(popup.hits.len().saturating_sub(1));
-    let open = if popup.open_on_answer && popup.answered() {
-        popup.open_on_answer = false;
-        popup.hits.first().map(|h| h.person_id)
-    } else {
-        None
-    };
-    (true, open)
 }
 
 /// A refusal of the evaluation in Chinese, from the service's English message.

@@ -46,7 +46,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
         Some(b) => board(state, b, theme, keymap, frame, area),
     };
     if let Some(search) = &state.search {
-        rows = super::render_search::popup(search, state.lang, theme, frame, area);
+        rows = search.render(state.lang, theme, frame, area);
     }
     if state.help {
         help(state, theme, keymap, frame, area);
