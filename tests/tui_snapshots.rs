@@ -513,7 +513,7 @@ impl App {
             out.extend(box_problems(screen));
             return out;
         };
-        let overlay = self.state.help || b.form.is_some() || self.state.search.is_some();
+        let overlay = self.state.help.open || b.form.is_some() || self.state.search.is_some();
         let list = b.screen == app::Screen::List;
         let with_detail = list || b.screen == app::Screen::Panel;
         if !overlay {
@@ -542,7 +542,7 @@ impl App {
         let stage_line = screen.lines[1].trim_end();
         let shown = stage_line.contains(&certified)
             || stage_line.contains('✓') && stage_line.ends_with(labelled.as_str());
-        if !self.state.help && !shown {
+        if !self.state.help.open && !shown {
             out.push(format!(
                 "the stage line does not show '{certified}': {:?}",
                 screen.lines[1].trim_end()
@@ -1028,23 +1028,26 @@ fn help_overlay() {
     let mut app = App::logged_in(Lang::Zh);
     app.press(KeyCode::Char('2'));
     app.press(KeyCode::Char('?'));
-    assert!(app.state.help);
+    assert!(app.state.help.open);
     shots(&mut app, "help");
     for _ in 0..12 {
         app.press(KeyCode::Char('j'));
     }
     app.shot("help_scrolled_80x24", 80, 24);
     app.press(KeyCode::Char('G'));
-    let end = app.state.help_scroll;
+    let end = app.state.help.scroll;
     app.press(KeyCode::Char('j'));
-    assert_eq!(app.state.help_scroll, end, "no scrolling past the end");
+    assert_eq!(app.state.help.scroll, end, "no scrolling past the end");
     app.shot("help_scrolled_past_the_end_80x24", 80, 24);
     app.press(KeyCode::Char('g'));
-    assert_eq!(app.state.help_scroll, 0);
+    assert_eq!(app.state.help.scroll, 0);
     app.press(KeyCode::PageDown);
-    assert!(app.state.help_scroll > 1);
+    assert!(app.state.help.scroll > 1);
     app.press(KeyCode::Char('q'));
-    assert!(!app.state.help && !app.state.quit, "q closes help first");
+    assert!(
+        !app.state.help.open && !app.state.quit,
+        "q closes help first"
+    );
 
     app.press(KeyCode::Char('L'));
     app.press(KeyCode::Char('?'));

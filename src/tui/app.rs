@@ -16,51 +16,6 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
-/// A member on the login list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoginItem {
-    pub id: i64,
-    pub name: String,
-    pub role: crate::domain::Role,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LoginState {
-    pub members: Vec<LoginItem>,
-    pub filter: TextInput,
-    /// Index into `visible()`.
-    pub selected: usize,
-    /// The member chosen, whose PIN is being typed.
-    pub chosen: Option<usize>,
-    pub pin: String,
-    pub message: Option<String>,
-    /// Demo PINs to show (demo databases only).
-    pub demo_pins: Vec<(String, String, String)>,
-}
-
-impl LoginState {
-    /// Members matching the filter (fuzzy, by name and role), best first.
-    pub fn visible(&self) -> Vec<usize> {
-        if self.filter.is_empty() {
-            return (0..self.members.len()).collect();
-        }
-        use fuzzy_matcher::skim::SkimMatcherV2;
-        use fuzzy_matcher::FuzzyMatcher;
-        let m = SkimMatcherV2::default();
-        let mut scored: Vec<(i64, usize)> = self
-            .members
-            .iter()
-            .enumerate()
-            .filter_map(|(i, x)| {
-                let text = format!("{} {} {}", x.name, x.role.zh(), x.role.code());
-                m.fuzzy_match(&text, &self.filter).map(|s| (s, i))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
     #[default]
@@ -170,6 +125,8 @@ pub struct Board {
     pub criteria: Vec<(String, String, String)>,
 }
 
+pub use super::screens::login::{LoginItem, LoginState};
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub lang: Lang,
@@ -178,8 +135,7 @@ pub struct State {
     pub login: LoginState,
     /// `Some` once logged in.
     pub board: Option<Board>,
-    pub help: bool,
-    pub help_scroll: u16,
+    pub help: super::screens::help::Help,
     pub message: Option<Message>,
     /// A failed save, kept until Esc or until what it was about is saved.
     pub alert: Option<Alert>,
@@ -203,8 +159,7 @@ impl State {
                 ..LoginState::default()
             },
             board: None,
-            help: false,
-            help_scroll: 0,
+            help: Default::default(),
             message: None,
             alert: None,
             quit: false,
@@ -221,7 +176,7 @@ impl State {
 
     /// The keymap mode the state is in.
     pub fn mode(&self) -> Mode {
-        if self.help {
+        if self.help.open {
             Mode::Help
         } else if self.search.is_some() {
             Mode::Search
@@ -479,15 +434,7 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
     let typing = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT) == KeyModifiers::NONE;
     match (mode, key.code) {
         (Mode::Login, KeyCode::Char(c)) if typing => {
-            let l = &mut state.login;
-            if l.chosen.is_some() {
-                if c.is_ascii_digit() && l.pin.len() < 8 {
-                    l.pin.push(c);
-                }
-            } else {
-                l.filter.insert(c);
-                l.selected = 0;
-            }
+            state.login.type_char(c);
             vec![]
         }
         (Mode::Input, KeyCode::Char(c)) if typing => type_char(state, c),
@@ -634,7 +581,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         state.message = None;
     }
     // Esc first dismisses the message of a failed save, which stays until it is read.
-    if action == Action::Back && !state.help && state.alert.take().is_some() {
+    if action == Action::Back && !state.help.open && state.alert.take().is_some() {
         state.message = None;
         return vec![];
     }
@@ -642,7 +589,10 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         return open_search(state);
     }
     match state.mode() {
-        Mode::Help => help_update(state, action, help_lines(keymap)),
+        Mode::Help => {
+            state.help.update(keymap, state.page, action);
+            vec![]
+        }
         Mode::Search => search_update(state, action),
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
@@ -654,85 +604,9 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
     }
 }
 
-/// At least as many lines as the help overlay has (a binding, a title and a gap per
-/// mode, and the footer), so scrolling stops near its end.
-fn help_lines(keymap: &Keymap) -> u16 {
-    (keymap.bindings.len() + 16) as u16
-}
-
-fn help_update(state: &mut State, action: Action, max: u16) -> Vec<Effect> {
-    match action {
-        Action::Back | Action::Help | Action::Quit => state.help = false,
-        Action::Down => {
-            state.help_scroll = (state.help_scroll + 1).min(max);
-        }
-        Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
-        Action::PageDown => {
-            let page = u16::try_from(state.page.max(1)).unwrap_or(u16::MAX);
-            state.help_scroll = state.help_scroll.saturating_add(page).min(max);
-        }
-        Action::PageUp => {
-            let page = u16::try_from(state.page.max(1)).unwrap_or(u16::MAX);
-            state.help_scroll = state.help_scroll.saturating_sub(page);
-        }
-        Action::Top => state.help_scroll = 0,
-        Action::Bottom => state.help_scroll = max,
-        _ => {}
-    }
-    vec![]
-}
-
 fn login_update(state: &mut State, action: Action) -> Vec<Effect> {
-    let l = &mut state.login;
-    if let Some(edit) = Edit::of(action) {
-        if l.chosen.is_none() {
-            if l.filter.apply(edit) {
-                l.selected = 0;
-            }
-        } else if edit == Edit::Backspace {
-            l.pin.pop();
-        }
-        return vec![];
-    }
-    let n = l.visible().len();
-    match action {
-        Action::Up if l.chosen.is_none() => l.selected = l.selected.saturating_sub(1),
-        Action::Down if l.chosen.is_none() => {
-            l.selected = (l.selected + 1).min(n.saturating_sub(1))
-        }
-        Action::Back => {
-            if l.chosen.is_some() {
-                l.chosen = None;
-                l.pin.clear();
-            } else {
-                l.filter.clear();
-                l.selected = 0;
-            }
-            l.message = None;
-        }
-        Action::Submit => match l.chosen {
-            None => {
-                if let Some(&i) = l.visible().get(l.selected) {
-                    l.chosen = Some(i);
-                    l.pin.clear();
-                    l.message = None;
-                }
-            }
-            Some(i) => {
-                if l.pin.is_empty() {
-                    l.message = Some(state.lang.pick("请输入口令", "Type your PIN").into());
-                } else {
-                    let pin = std::mem::take(&mut l.pin);
-                    return vec![Effect::Login {
-                        member: l.members[i].id,
-                        pin,
-                    }];
-                }
-            }
-        },
-        _ => {}
-    }
-    vec![]
+    let lang = state.lang;
+    state.login.update(lang, action)
 }
 
 fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -1043,8 +917,7 @@ pub(super) fn refused_here(state: &mut State, keymap: &Keymap, action: Action) -
 pub(super) fn help_or_quit(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     match action {
         Action::Help => {
-            state.help = true;
-            state.help_scroll = 0;
+            state.help.show();
             Some(vec![])
         }
         Action::Quit => {

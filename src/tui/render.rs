@@ -2,14 +2,16 @@
 
 use super::app::{Board, Confirm, Form, Message, Pane, Screen, State, CONFLICT_KINDS, RATINGS};
 use super::i18n::Lang;
-use super::keymap::{key_label, Action, Keymap, Mode};
+use super::keymap::{Action, Keymap, Mode};
 use super::render_eval;
 use super::text_input::{TextInput, CURSOR};
 use super::theme::Theme;
-pub use super::widgets::draw::{block, centred, clear_popup, text_spans, wrap_line};
+pub use super::widgets::draw::{
+    block, centred, clear_popup, hints, hints_only, paren, text_spans, wrap_line, wrapped_height,
+};
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
-use crate::text::{fit, pad, wrap_cells};
+use crate::text::fit;
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
@@ -40,7 +42,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
     }
     let mut rows = match &state.board {
         None => {
-            login(state, theme, keymap, frame, area);
+            state.login.render(state.lang, theme, keymap, frame, area);
             0
         }
         Some(b) => board(state, b, theme, keymap, frame, area),
@@ -48,8 +50,8 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) 
     if let Some(search) = &state.search {
         rows = search.render(state.lang, theme, frame, area);
     }
-    if state.help {
-        help(state, theme, keymap, frame, area);
+    if state.help.open {
+        state.help.render(state.lang, theme, keymap, frame, area);
     }
     if let Some(at) = caret(frame.buffer_mut()) {
         frame.set_cursor_position(at);
@@ -91,230 +93,6 @@ fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
             .style(theme.warn()),
         rect,
     );
-}
-
-/// How many rows `lines` take when wrapped at `width` cells.
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let w = usize::from(width.max(1));
-    lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(w) as u16)
-        .sum()
-}
-
-fn hints(
-    keymap: &Keymap,
-    mode: Mode,
-    stage: Option<usize>,
-    lang: Lang,
-    theme: &Theme,
-) -> Line<'static> {
-    hints_only(keymap, mode, stage, lang, theme, None, usize::MAX)
-}
-
-/// The hint line of a mode, optionally only for some actions, in at most `width`
-/// cells: when they do not all fit, whole hints are left out from the end, but the
-/// one for help (which lists every key) stays.
-fn hints_only(
-    keymap: &Keymap,
-    mode: Mode,
-    stage: Option<usize>,
-    lang: Lang,
-    theme: &Theme,
-    only: Option<&[Action]>,
-    width: usize,
-) -> Line<'static> {
-    let mut shown: Vec<(String, String, bool)> = keymap
-        .for_mode(mode, stage)
-        .filter(|b| b.hint && only.is_none_or(|o| o.contains(&b.action)))
-        .map(|b| {
-            (
-                key_label(&b.keys[0]),
-                format!(" {}  ", b.hint_text(lang.zh())),
-                b.action == Action::Help,
-            )
-        })
-        .collect();
-    let cells = |h: &[(String, String, bool)]| -> usize {
-        h.iter()
-            .map(|(k, t, _)| k.width() + t.trim_end().width() + 2)
-            .sum::<usize>()
-            .saturating_sub(2)
-    };
-    while cells(&shown) > width {
-        let Some(last) = shown.iter().rposition(|(_, _, help)| !help) else {
-            break;
-        };
-        shown.remove(last);
-    }
-    let mut spans = Vec::new();
-    for (key, text, _) in shown {
-        spans.push(Span::styled(
-            key,
-            theme.accent().add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::styled(text, theme.status()));
-    }
-    Line::from(spans)
-}
-
-fn login(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let l = &state.login;
-    let has_pins = !l.demo_pins.is_empty();
-    // A long message (no open cycle, say) wraps onto more lines.
-    let message = l
-        .message
-        .as_ref()
-        .map(|m| vec![Line::styled(m.clone(), theme.error())]);
-    let message_h = message.as_ref().map_or(1, |m| wrapped_height(m, 62).max(1));
-    let h = if has_pins { 22 } else { 17 } + message_h - 1;
-    let rect = centred(area, 64, h);
-    let outer = block(
-        lang.pick("pingshen 评审 · 登录", "pingshen · log in"),
-        theme,
-        true,
-    );
-    let inner = outer.inner(rect);
-    frame.render_widget(outer, rect);
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Min(4),
-            Constraint::Length(1),
-            Constraint::Length(message_h),
-            Constraint::Length(if has_pins { 5 } else { 0 }),
-            Constraint::Length(1),
-        ])
-        .split(inner);
-    let label = lang.pick("评委 ", "Member ");
-    let mut spans = vec![Span::styled(label, theme.title())];
-    if l.filter.is_empty() {
-        spans.push(Span::styled(
-            lang.pick("输入姓名筛选评委…", "type to filter the members…"),
-            theme.muted(),
-        ));
-    } else if l.chosen.is_some() {
-        // The PIN is being typed: the filter without its cursor.
-        spans.push(Span::styled(l.filter.to_string(), theme.input()));
-    } else {
-        let room = usize::from(parts[0].width).saturating_sub(label.width());
-        spans.extend(text_spans(&l.filter, room, theme.input()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), parts[0]);
-    let visible = l.visible();
-    let list_h = parts[2].height as usize;
-    let start = l.selected.saturating_sub(list_h.saturating_sub(1));
-    let lines: Vec<Line> = visible
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(list_h)
-        .map(|(pos, &i)| {
-            let m = &l.members[i];
-            let chosen = l.chosen == Some(i);
-            let style = if pos == l.selected && l.chosen.is_none() || chosen {
-                theme.selected()
-            } else {
-                theme.base()
-            };
-            Line::from(vec![
-                Span::styled(
-                    format!(
-                        " {} ",
-                        if chosen {
-                            "▶"
-                        } else if pos == l.selected && l.chosen.is_none() {
-                            "›"
-                        } else {
-                            " "
-                        }
-                    ),
-                    style,
-                ),
-                Span::styled(format!("{}  ", pad(&m.name, 10)), style),
-                Span::styled(lang.role(m.role).to_string(), style.patch(theme.muted())),
-            ])
-        })
-        .collect();
-    let lines = if l.members.is_empty() {
-        vec![
-            Line::styled(
-                lang.pick(
-                    "  数据库中还没有评委。",
-                    "  The database has no committee yet.",
-                ),
-                theme.warn(),
-            ),
-            Line::styled(
-                lang.pick(
-                    "  先导入评委名单：pingshen import committee 文件",
-                    "  Import it first: pingshen import committee FILE",
-                ),
-                theme.muted(),
-            ),
-        ]
-    } else if lines.is_empty() {
-        vec![Line::styled(
-            lang.pick("  没有匹配的评委", "  no member matches"),
-            theme.muted(),
-        )]
-    } else {
-        lines
-    };
-    frame.render_widget(Paragraph::new(lines), parts[2]);
-    let pin_line = match l.chosen {
-        None => Line::styled(
-            lang.pick("↑↓ 选择评委，Enter 确认", "↑↓ choose, Enter to confirm"),
-            theme.muted(),
-        ),
-        Some(i) => Line::from(vec![
-            Span::styled(
-                format!("{} {} ", l.members[i].name, lang.pick("口令", "PIN")),
-                theme.title(),
-            ),
-            Span::styled(format!("{}▏", "●".repeat(l.pin.len())), theme.input()),
-        ]),
-    };
-    frame.render_widget(Paragraph::new(pin_line), parts[3]);
-    if let Some(m) = message {
-        frame.render_widget(
-            Paragraph::new(m).wrap(ratatui::widgets::Wrap { trim: false }),
-            parts[4],
-        );
-    }
-    if has_pins {
-        let mut lines = vec![Line::styled(
-            lang.pick("演示数据库 · 演示口令：", "Demo database · demo PINs:"),
-            theme.warn(),
-        )];
-        let pins: Vec<String> = l
-            .demo_pins
-            .iter()
-            .map(|(n, _, p)| format!("{n} {p}"))
-            .collect();
-        for chunk in pins.chunks(4) {
-            lines.push(Line::styled(
-                format!("  {}", chunk.join("   ")),
-                theme.muted(),
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines), parts[5]);
-    }
-    frame.render_widget(
-        Paragraph::new(hints(keymap, Mode::Login, None, lang, theme)),
-        parts[6],
-    );
-}
-
-/// Text in brackets: full-width in Chinese, ASCII in English.
-fn paren(lang: Lang, text: &str) -> String {
-    match lang {
-        Lang::Zh => format!("（{text}）"),
-        Lang::En => format!(" ({text})"),
-    }
 }
 
 fn board(
@@ -1494,89 +1272,4 @@ fn form_popup(
 struct FormBody {
     lines: Vec<Line<'static>>,
     cursor: Option<(usize, usize)>,
-}
-
-fn help(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let mut lines = Vec::new();
-    let sections = [
-        (Mode::Table, lang.pick("列表与环节", "Lists and stages")),
-        (Mode::Panel, lang.pick("评分表", "The score sheet")),
-        (
-            Mode::Overview,
-            lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
-        ),
-        (Mode::File, lang.pick("人员档案", "The personnel file")),
-        (Mode::Search, lang.pick("查找", "Search")),
-        (
-            Mode::Objections,
-            lang.pick("异议登记簿", "The objection register"),
-        ),
-        (
-            Mode::Certificates,
-            lang.pick(
-                "证书登记簿与津贴名册",
-                "Certificates and the allowance roll",
-            ),
-        ),
-        (Mode::Input, lang.pick("表单", "Forms")),
-        (Mode::Login, lang.pick("登录", "Log in")),
-        (Mode::Help, lang.pick("帮助", "Help")),
-    ];
-    let rect = centred(area, 78, area.height.saturating_sub(2));
-    let text_width = usize::from(rect.width.saturating_sub(2 + 18)).max(10);
-    for (mode, title) in sections {
-        lines.push(Line::styled(
-            title.to_string(),
-            theme.title().add_modifier(Modifier::BOLD),
-        ));
-        for b in keymap.bindings.iter().filter(|b| b.mode == mode) {
-            let keys: Vec<String> = b.keys.iter().map(|k| key_label(k)).collect();
-            let mut text = lang.pick(&b.zh, &b.en).to_string();
-            if !b.stages.is_empty() {
-                let s: Vec<String> = b.stages.iter().map(|s| s.to_string()).collect();
-                let word = match (lang, b.stages.len()) {
-                    (Lang::Zh, _) => "环节",
-                    (Lang::En, 1) => "stage",
-                    (Lang::En, _) => "stages",
-                };
-                text.push_str(&format!(" [{word} {}]", s.join(",")));
-            }
-            // Long texts continue under the text column, not under the keys.
-            let mut first = true;
-            for part in wrap_cells(&text, text_width) {
-                let keys = if first {
-                    pad(&keys.join(" "), 16)
-                } else {
-                    pad("", 16)
-                };
-                first = false;
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys}"), theme.accent()),
-                    Span::styled(part, theme.base()),
-                ]));
-            }
-        }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled(
-        lang.pick("  Ctrl-C 随时退出", "  Ctrl-C quits at any time"),
-        theme.muted(),
-    ));
-    clear_popup(frame, rect, area);
-    let height = rect.height.saturating_sub(2) as usize;
-    let max_scroll = lines.len().saturating_sub(height) as u16;
-    let scroll = state.help_scroll.min(max_scroll);
-    let mut outer = block(lang.pick("帮助 · 按键", "Help · keys"), theme, true)
-        .border_style(theme.popup_border())
-        .style(theme.popup());
-    if scroll < max_scroll {
-        outer = outer.title_bottom(Span::styled(
-            lang.pick(" ↓ 更多（j/↓ 滚动） ", " ↓ more (j/↓ to scroll) "),
-            theme.muted(),
-        ));
-    }
-    let inner = outer.inner(rect);
-    frame.render_widget(outer, rect);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }

@@ -1,5 +1,7 @@
 //! One module per screen: its state, its `update`, its `render` and what it loads.
 
 pub mod file;
+pub mod help;
+pub mod login;
 pub mod registers;
 pub mod search;

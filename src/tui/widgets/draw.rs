@@ -1,12 +1,16 @@
 //! Drawing helpers every screen uses: blocks, popups, wrapped lines, tables.
 
+use super::super::i18n::Lang;
+use super::super::keymap::{key_label, Action, Keymap, Mode};
 use super::super::text_input::{TextInput, CURSOR};
 use super::super::theme::Theme;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Modifier;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Table};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 /// Clears a popup's rectangle and one column on each side, so that no wide character
 /// of the screen below is left cut in half by the popup's border.
@@ -166,10 +170,82 @@ pub fn table_or(
     }
 }
 
+/// How many rows `lines` take when wrapped at `width` cells.
+pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(w) as u16)
+        .sum()
+}
+
+pub fn hints(
+    keymap: &Keymap,
+    mode: Mode,
+    stage: Option<usize>,
+    lang: Lang,
+    theme: &Theme,
+) -> Line<'static> {
+    hints_only(keymap, mode, stage, lang, theme, None, usize::MAX)
+}
+
+/// The hint line of a mode, optionally only for some actions, in at most `width`
+/// cells: when they do not all fit, whole hints are left out from the end, but the
+/// one for help (which lists every key) stays.
+pub fn hints_only(
+    keymap: &Keymap,
+    mode: Mode,
+    stage: Option<usize>,
+    lang: Lang,
+    theme: &Theme,
+    only: Option<&[Action]>,
+    width: usize,
+) -> Line<'static> {
+    let mut shown: Vec<(String, String, bool)> = keymap
+        .for_mode(mode, stage)
+        .filter(|b| b.hint && only.is_none_or(|o| o.contains(&b.action)))
+        .map(|b| {
+            (
+                key_label(&b.keys[0]),
+                format!(" {}  ", b.hint_text(lang.zh())),
+                b.action == Action::Help,
+            )
+        })
+        .collect();
+    let cells = |h: &[(String, String, bool)]| -> usize {
+        h.iter()
+            .map(|(k, t, _)| k.width() + t.trim_end().width() + 2)
+            .sum::<usize>()
+            .saturating_sub(2)
+    };
+    while cells(&shown) > width {
+        let Some(last) = shown.iter().rposition(|(_, _, help)| !help) else {
+            break;
+        };
+        shown.remove(last);
+    }
+    let mut spans = Vec::new();
+    for (key, text, _) in shown {
+        spans.push(Span::styled(
+            key,
+            theme.accent().add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(text, theme.status()));
+    }
+    Line::from(spans)
+}
+
+/// Text in brackets: full-width in Chinese, ASCII in English.
+pub fn paren(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::style::Modifier;
 
     fn wrapped(text: &str, width: usize, indent: usize) -> Vec<String> {
         wrap_line(Line::raw(text.to_string()), width, indent)
