@@ -12,6 +12,7 @@ use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::{key_label, Keymap};
 use pingshen::tui::render;
 use pingshen::tui::theme::Theme;
+use pingshen::tui::widgets::fields::{Fields, Purpose};
 use pingshen::tui::Runtime;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -321,6 +322,14 @@ impl App {
     fn typed(&mut self, text: &str) {
         for c in text.chars() {
             self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// The form of fields open on the board.
+    fn fields(&self) -> &Fields {
+        match &self.board().form {
+            Some(Form::Fields(f)) => f,
+            other => panic!("no form of fields: {other:?}"),
         }
     }
 
@@ -870,11 +879,11 @@ fn forms() {
     app.press(KeyCode::Char('2'));
     app.press(KeyCode::Char('r'));
     assert!(matches!(
-        app.board().form,
-        Some(Form::Reason {
+        app.fields().purpose,
+        Purpose::Reason {
             what: app::ReasonFor::Return,
             ..
-        })
+        }
     ));
     shots(&mut app, "form_reason_empty");
     app.ctrl('s');
@@ -894,13 +903,11 @@ fn forms() {
         app.press(KeyCode::Left);
     }
     app.typed("单位");
-    match &app.board().form {
-        Some(Form::Reason { text, .. }) => assert_eq!(
-            (text.before(), text.after()),
-            ("培训证明缺少单位", "盖章\n请补充2025年度考核结果")
-        ),
-        other => panic!("{other:?}"),
-    }
+    let text = &app.fields().fields[0].text;
+    assert_eq!(
+        (text.before(), text.after()),
+        ("培训证明缺少单位", "盖章\n请补充2025年度考核结果")
+    );
     shots(&mut app, "form_reason_typo_fixed");
 
     // Escape asks before throwing the text away; n goes back to the form.
@@ -908,7 +915,7 @@ fn forms() {
     assert!(matches!(app.board().form, Some(Form::Discard(_))));
     shots(&mut app, "form_discard");
     app.press(KeyCode::Char('n'));
-    assert!(matches!(app.board().form, Some(Form::Reason { .. })));
+    assert!(matches!(app.fields().purpose, Purpose::Reason { .. }));
     app.press(KeyCode::Esc);
     app.press(KeyCode::Char('y'));
     assert!(app.board().form.is_none());
@@ -928,7 +935,7 @@ fn forms() {
     app.shot("stage3_final_refused_80x24", 80, 24);
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Char('e'));
-    assert!(matches!(app.board().form, Some(Form::Score { .. })));
+    assert!(matches!(app.fields().purpose, Purpose::Score { .. }));
     shots(&mut app, "form_score");
     for _ in 0..4 {
         app.press(KeyCode::Backspace);
@@ -951,10 +958,8 @@ fn forms() {
     // The visit form: fresh, then filled in with the rating chosen.
     app.press(KeyCode::Char('4'));
     app.press(KeyCode::Char('v'));
-    assert!(matches!(
-        app.board().form,
-        Some(Form::Visit { field: 0, .. })
-    ));
+    assert!(matches!(app.fields().purpose, Purpose::Visit { .. }));
+    assert_eq!(app.fields().at, 0);
     shots(&mut app, "form_visit");
     app.press(KeyCode::Enter);
     app.typed("陈静怡、刘志强");
@@ -964,14 +969,8 @@ fn forms() {
     app.typed("群众评价较好");
     app.press(KeyCode::Tab);
     app.press(KeyCode::Right);
-    assert!(matches!(
-        app.board().form,
-        Some(Form::Visit {
-            field: 3,
-            rating: 1,
-            ..
-        })
-    ));
+    assert!(matches!(app.fields().purpose, Purpose::Visit { .. }));
+    assert_eq!((app.fields().at, app.fields().fields[3].choice), (3, 1));
     shots(&mut app, "form_visit_filled");
     app.press(KeyCode::Esc);
     assert!(matches!(app.board().form, Some(Form::Discard(_))));
@@ -1228,7 +1227,7 @@ fn scoring_panel_by_keys() {
     shots(&mut app, "panel_submitted");
     app.typed("17");
     app.press(KeyCode::Enter);
-    assert!(matches!(app.board().form, Some(Form::Revise { .. })));
+    assert!(matches!(app.fields().purpose, Purpose::Revise { .. }));
     app.typed("会上核对了政治素质材料");
     shots(&mut app, "panel_revise");
     app.press(KeyCode::Enter);
@@ -1240,7 +1239,7 @@ fn scoring_panel_by_keys() {
     // The conflict form of a member: for herself only.
     app.press(KeyCode::Char('D'));
     assert!(
-        matches!(&app.board().form, Some(Form::Conflict { members, .. }) if members.len() == 1)
+        matches!(&app.fields().purpose, Purpose::Conflict { members, .. } if members.len() == 1)
     );
     app.typed("系候选人的表姐");
     shots(&mut app, "form_conflict");

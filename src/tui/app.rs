@@ -6,7 +6,9 @@ pub use super::effect::Effect;
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
 use super::text_input::{Edit, TextInput};
-pub use super::widgets::form::{step_choice, Confirm, Form, ReasonFor, CONFLICT_KINDS, RATINGS};
+pub use super::widgets::form::{
+    step_choice, Confirm, Form, ReasonFor, Step as FormStep, CONFLICT_KINDS, RATINGS,
+};
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Grade;
 use crate::service::board::{AppRow, Detail};
@@ -461,8 +463,7 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
     }
 }
 
-/// A character typed: into the field being edited, at its cursor, or the answer to a
-/// yes/no question.
+/// A character typed: into the list filter, or into the form.
 fn type_char(state: &mut State, c: char) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
@@ -471,36 +472,31 @@ fn type_char(state: &mut State, c: char) -> Vec<Effect> {
         b.filter.insert(c);
         return filter_changed(b);
     }
-    if let Some(form) = b.form.as_mut() {
-        if let Form::Confirm(confirm) = form {
-            let effect = match c {
-                'y' | 'Y' => super::eval::confirmed(confirm),
-                'n' | 'N' => None,
-                _ => return vec![],
-            };
-            b.form = None;
-            return effect.into_iter().collect();
-        }
-        if let Form::Discard(inner) = form {
-            match c {
-                'y' | 'Y' => b.form = None,
-                'n' | 'N' => b.form = Some((**inner).clone()),
-                _ => {}
-            }
-            return vec![];
-        }
-        let numeric = matches!(form, Form::Score { .. });
-        if let Some(field) = form.field_mut() {
-            if !numeric || c.is_ascii_digit() || c == '.' && !field.contains('.') {
-                field.insert(c);
-            }
-        }
+    match b.form.as_mut().map(|f| f.type_char(c)) {
+        Some(step) => form_step(b, &mut state.message, step),
+        None => vec![],
     }
-    vec![]
 }
 
-/// The list filter changed: the view again, from its top, and the current row's
-/// details.
+/// What the form said it did: closes it, does its effect, or says what is wrong.
+fn form_step(b: &mut Board, message: &mut Option<Message>, step: FormStep) -> Vec<Effect> {
+    match step {
+        FormStep::Stay => vec![],
+        FormStep::Close => {
+            b.form = None;
+            vec![]
+        }
+        FormStep::Done(effect) => {
+            b.form = None;
+            vec![effect]
+        }
+        FormStep::Refused(text) => {
+            *message = Some(Message::Error(text));
+            vec![]
+        }
+    }
+}
+
 fn filter_changed(b: &mut Board) -> Vec<Effect> {
     b.rebuild_view();
     b.offset = 0;
@@ -509,8 +505,7 @@ fn filter_changed(b: &mut Board) -> Vec<Effect> {
         .unwrap_or_default()
 }
 
-/// A cursor move or deletion in the list filter or the form's field. On a form's
-/// choice, → chooses the next option and ← the one before.
+/// A cursor move or deletion in the list filter or the form's field.
 fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
     if b.filtering && b.form.is_none() {
         return if b.filter.apply(edit) {
@@ -519,41 +514,10 @@ fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
             vec![]
         };
     }
-    let Some(form) = b.form.as_mut() else {
-        return vec![];
-    };
-    if matches!(form, Form::Confirm(_) | Form::Discard(_)) {
-        return vec![];
-    }
-    match form.field_mut() {
-        Some(field) => {
-            field.apply(edit);
-        }
-        None if edit == Edit::Right => choose(form, 1),
-        None if edit == Edit::Left => choose(form, -1),
-        None => {}
+    if let Some(form) = b.form.as_mut() {
+        form.edit(edit);
     }
     vec![]
-}
-
-/// The next (`step` 1) or previous (-1) option of the form's choice under the cursor.
-fn choose(form: &mut Form, step: isize) {
-    match form {
-        Form::Fields(f) => f.choose(step),
-        Form::Visit {
-            rating, field: 3, ..
-        } => *rating = step_choice(*rating, step, RATINGS.len()),
-        Form::Conflict {
-            members,
-            member,
-            field: 0,
-            ..
-        } => *member = step_choice(*member, step, members.len()),
-        Form::Conflict { kind, field: 1, .. } => {
-            *kind = step_choice(*kind, step, CONFLICT_KINDS.len())
-        }
-        _ => {}
-    }
 }
 
 fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
@@ -633,268 +597,12 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
             .map(|r| vec![Effect::LoadDetail(r.id)])
             .unwrap_or_default();
     }
-    let Some(form) = b.form.as_mut() else {
-        return vec![];
-    };
-    if let Form::Discard(inner) = form {
-        if action == Action::Back {
-            let inner = (**inner).clone();
-            b.form = Some(inner);
-        }
-        return vec![];
-    }
-    if let Form::Confirm(_) = form {
-        if action == Action::Back {
-            b.form = None;
-        }
-        return vec![];
-    }
-    match action {
-        Action::Back => {
-            if form.is_dirty() {
-                let inner = form.clone();
-                b.form = Some(Form::Discard(Box::new(inner)));
-            } else {
-                b.form = None;
-            }
-            vec![]
-        }
-        Action::LineDown | Action::LineUp => {
-            let up = action == Action::LineUp;
-            let moved = form
-                .field_mut()
-                .is_some_and(|f| f.as_str().contains('\n') && f.move_line(up));
-            if moved {
-                return vec![];
-            }
-            let field = if up {
-                Action::PrevField
-            } else {
-                Action::NextField
-            };
-            input_update(state, field)
-        }
-        Action::NextField | Action::PrevField if matches!(form, Form::Fields(_)) => {
-            if let Form::Fields(f) = form {
-                if action == Action::NextField {
-                    f.next()
-                } else {
-                    f.prev()
-                }
-            }
-            vec![]
-        }
-        Action::NextField | Action::PrevField => {
-            let n = match form {
-                Form::Visit { .. } => 4,
-                Form::Conflict { .. } => 3,
-                _ => 0,
-            };
-            if let Form::Visit { field, .. } | Form::Conflict { field, .. } = form {
-                *field = if action == Action::NextField {
-                    (*field + 1) % n
-                } else {
-                    (*field + n - 1) % n
-                };
-            }
-            vec![]
-        }
-        Action::Submit if form.multiline() => {
-            if let Some(f) = form.field_mut() {
-                f.insert('\n');
-            }
-            vec![]
-        }
-        Action::Submit | Action::Save => {
-            if let Form::Visit { field, .. } = form {
-                if action == Action::Submit && *field < 3 {
-                    *field += 1;
-                    return vec![];
-                }
-            }
-            if let Form::Conflict { field, .. } = form {
-                if action == Action::Submit && *field < 2 {
-                    *field += 1;
-                    return vec![];
-                }
-            }
-            if let Form::Fields(f) = form {
-                if action == Action::Submit && !f.last() {
-                    f.next();
-                    return vec![];
-                }
-            }
-            submit_form(b, lang, today, &mut state.message)
-        }
-        _ => vec![],
+    match b.form.as_mut().map(|f| f.update(action, lang, today)) {
+        Some(step) => form_step(b, &mut state.message, step),
+        None => vec![],
     }
 }
 
-/// Validates a form; on success closes it and returns its effect.
-fn submit_form(
-    b: &mut Board,
-    lang: Lang,
-    today: NaiveDate,
-    message: &mut Option<Message>,
-) -> Vec<Effect> {
-    let Some(form) = b.form.clone() else {
-        return vec![];
-    };
-    let err = |m: &mut Option<Message>, zh: &str, en: &str| {
-        *m = Some(Message::Error(lang.pick(zh, en).to_string()))
-    };
-    let effect = match form {
-        Form::Reason {
-            app, what, text, ..
-        } => {
-            let reason = text.trim().to_string();
-            if reason.is_empty() {
-                err(message, "必须写明理由", "A reason is required");
-                return vec![];
-            }
-            match what {
-                ReasonFor::Override => Effect::Override { app, reason },
-                ReasonFor::Return => Effect::Transition {
-                    app,
-                    transition: Transition::Return { reason },
-                },
-                ReasonFor::Reject => Effect::Transition {
-                    app,
-                    transition: Transition::Reject { reason },
-                },
-                ReasonFor::Fail => Effect::Transition {
-                    app,
-                    transition: Transition::Fail { reason },
-                },
-                ReasonFor::Withdraw => Effect::Transition {
-                    app,
-                    transition: Transition::Withdraw { reason },
-                },
-                ReasonFor::Reopen => Effect::Reopen { app, reason },
-                ReasonFor::WithdrawObjection => Effect::ObjectionStep {
-                    id: app,
-                    step: crate::domain::notice::Step::Withdraw { note: reason },
-                },
-            }
-        }
-        Form::Comment {
-            app,
-            criterion,
-            text,
-            ..
-        } => Effect::Comment {
-            app,
-            criterion,
-            text: text.trim().to_string(),
-        },
-        Form::Revise {
-            app,
-            criterion,
-            value,
-            text,
-            ..
-        } => {
-            if text.trim().is_empty() {
-                err(
-                    message,
-                    "修改已提交的评分须写明理由",
-                    "Changing a submitted sheet needs a reason",
-                );
-                return vec![];
-            }
-            Effect::Revise {
-                app,
-                criterion,
-                value,
-                reason: text.trim().to_string(),
-            }
-        }
-        Form::Conflict {
-            app,
-            members,
-            member,
-            kind,
-            reason,
-            ..
-        } => {
-            if reason.trim().is_empty() {
-                err(message, "必须写明回避理由", "A conflict needs a reason");
-                return vec![];
-            }
-            let Some((member, _)) = members.get(member) else {
-                return vec![];
-            };
-            Effect::Conflict {
-                member: *member,
-                app,
-                kind: CONFLICT_KINDS[kind % CONFLICT_KINDS.len()],
-                reason: reason.trim().to_string(),
-            }
-        }
-        Form::Score { app, text, max, .. } => match text.trim().parse::<f64>() {
-            Ok(s) if (0.0..=max).contains(&s) => Effect::Score { app, score: s },
-            _ => {
-                *message = Some(Message::Error(match lang {
-                    Lang::Zh => format!("成绩须为 0 到 {max} 之间的数"),
-                    Lang::En => format!("The score must be a number from 0 to {max}"),
-                }));
-                return vec![];
-            }
-        },
-        Form::Visit {
-            app,
-            date,
-            visitors,
-            findings,
-            rating,
-            ..
-        } => {
-            let Ok(d) = crate::domain::ids::parse_date(&date) else {
-                err(
-                    message,
-                    "走访日期无效（格式 2026-11-20）",
-                    "The visit date is not a date (e.g. 2026-11-20)",
-                );
-                return vec![];
-            };
-            if d > today {
-                err(
-                    message,
-                    "走访日期不能晚于今天",
-                    "The visit date cannot be in the future",
-                );
-                return vec![];
-            }
-            if visitors.trim().is_empty() || findings.trim().is_empty() {
-                err(
-                    message,
-                    "请填写走访人员和走访情况",
-                    "Fill in the visitors and the findings",
-                );
-                return vec![];
-            }
-            Effect::Visit {
-                app,
-                date: d,
-                visitors: visitors.trim().to_string(),
-                findings: findings.trim().to_string(),
-                rating: RATINGS[rating % RATINGS.len()],
-            }
-        }
-        Form::Fields(f) => match f.submit(lang, today) {
-            Ok(effect) => effect,
-            Err(m) => {
-                *message = Some(Message::Error(m));
-                return vec![];
-            }
-        },
-        Form::Confirm(_) | Form::Discard(_) => return vec![],
-    };
-    b.form = None;
-    vec![effect]
-}
-
-/// An error on the status line, in the screen's language.
 pub(super) fn say(state: &mut State, zh: &str, en: &str) {
     state.message = Some(Message::Error(state.lang.pick(zh, en).to_string()));
 }
@@ -1053,12 +761,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             }
         }
         let name = row.name.clone();
-        let reason = |what| Form::Reason {
-            app: row.id,
-            name: name.clone(),
-            what,
-            text: TextInput::default(),
-        };
+        let reason = |what| Form::reason(lang, row.id, &name, what);
         b.form = Some(match action {
             Action::Advance => {
                 return vec![Effect::Transition {
@@ -1078,27 +781,13 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
                     .filter(|d| d.app.id == row.id)
                     .map(|d| (d.test_max.unwrap_or(100.0), d.pass_mark.unwrap_or(0.0)))
                     .unwrap_or((100.0, 0.0));
-                Form::Score {
-                    app: row.id,
-                    name,
-                    text: row
-                        .test_score
-                        .map(crate::domain::eligibility::fmt_num)
-                        .unwrap_or_default()
-                        .into(),
-                    max,
-                    pass_mark,
-                }
+                let score = row
+                    .test_score
+                    .map(crate::domain::eligibility::fmt_num)
+                    .unwrap_or_default();
+                Form::score(lang, row.id, &name, &score, max, pass_mark)
             }
-            _ => Form::Visit {
-                app: row.id,
-                name,
-                date: today.to_string().into(),
-                visitors: TextInput::default(),
-                findings: TextInput::default(),
-                rating: 0,
-                field: 0,
-            },
+            _ => Form::visit(lang, row.id, &name, today),
         });
         return vec![];
     }
@@ -1145,6 +834,15 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::widgets::fields::{Fields, Purpose};
+
+    /// The form of fields open on the board.
+    fn open_fields(s: &State) -> Fields {
+        match &s.board.as_ref().unwrap().form {
+            Some(Form::Fields(f)) => (**f).clone(),
+            other => panic!("no form of fields: {other:?}"),
+        }
+    }
     use crate::domain::stage::Status;
     use crate::domain::Role;
     use crate::service::applications::Rating;
@@ -1305,11 +1003,11 @@ mod tests {
         ));
         keys(&mut s, "n");
         assert!(matches!(
-            s.board.as_ref().unwrap().form,
-            Some(Form::Reason {
+            open_fields(&s).purpose,
+            Purpose::Reason {
                 what: ReasonFor::Reject,
                 ..
-            })
+            }
         ));
         handle_key(&mut s, &km, code(KeyCode::Esc));
         keys(&mut s, "y");
@@ -1321,10 +1019,9 @@ mod tests {
         let km = Keymap::builtin();
         let mut s = logged_in(3);
         keys(&mut s, "e1a0b1");
-        match &s.board.as_ref().unwrap().form {
-            Some(Form::Score { text, .. }) => assert_eq!(text, "101"),
-            other => panic!("{other:?}"),
-        }
+        let f = open_fields(&s);
+        assert!(matches!(f.purpose, Purpose::Score { .. }));
+        assert_eq!(f.fields[0].text, "101");
         assert!(
             handle_key(&mut s, &km, code(KeyCode::Enter)).is_empty(),
             "101 > 100"
@@ -1342,11 +1039,11 @@ mod tests {
         // On the test stage, x records a failed test.
         keys(&mut s, "x52分");
         assert!(matches!(
-            s.board.as_ref().unwrap().form,
-            Some(Form::Reason {
+            open_fields(&s).purpose,
+            Purpose::Reason {
                 what: ReasonFor::Fail,
                 ..
-            })
+            }
         ));
     }
 
@@ -1361,9 +1058,9 @@ mod tests {
                 KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
             )
         };
-        let reason = |s: &State| match &s.board.as_ref().unwrap().form {
-            Some(Form::Reason { text, .. }) => format!("{}|{}", text.before(), text.after()),
-            other => panic!("{other:?}"),
+        let reason = |s: &State| {
+            let text = open_fields(s).fields[0].text.clone();
+            format!("{}|{}", text.before(), text.after())
         };
         let mut s = logged_in(2);
         keys(&mut s, "r材料不全请补允盖章");
@@ -1422,28 +1119,32 @@ mod tests {
             handle_key(&mut s, &km, code(KeyCode::Left));
         }
         keys(&mut s, "、");
-        let form = |s: &State| s.board.as_ref().unwrap().form.clone().unwrap();
-        match form(&s) {
-            Form::Visit {
-                visitors, rating, ..
-            } => assert_eq!((visitors.as_str(), rating), ("陈静怡、刘志强", 0)),
-            other => panic!("{other:?}"),
-        }
+        // The visit's fields: date, visitors, findings, rating.
+        let at_and_rating = |s: &State| {
+            let f = open_fields(s);
+            assert!(matches!(f.purpose, Purpose::Visit { .. }));
+            (f.at, f.fields[3].choice)
+        };
+        let f = open_fields(&s);
+        assert_eq!(
+            (f.fields[1].text.as_str(), f.fields[3].choice),
+            ("陈静怡、刘志强", 0)
+        );
         // On the rating, → picks the next option and ← the one before, going round.
         handle_key(&mut s, &km, code(KeyCode::BackTab));
         handle_key(&mut s, &km, code(KeyCode::BackTab));
-        assert!(matches!(form(&s), Form::Visit { field: 3, .. }));
+        assert_eq!(at_and_rating(&s).0, 3);
         handle_key(&mut s, &km, code(KeyCode::Right));
         handle_key(&mut s, &km, code(KeyCode::Right));
-        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
+        assert_eq!(at_and_rating(&s).1, 2);
         handle_key(&mut s, &km, code(KeyCode::Left));
-        assert!(matches!(form(&s), Form::Visit { rating: 1, .. }));
+        assert_eq!(at_and_rating(&s).1, 1);
         handle_key(&mut s, &km, code(KeyCode::Right));
-        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
+        assert_eq!(at_and_rating(&s).1, 2);
         // Backspace and Delete do nothing there.
         handle_key(&mut s, &km, code(KeyCode::Backspace));
         handle_key(&mut s, &km, code(KeyCode::Delete));
-        assert!(matches!(form(&s), Form::Visit { rating: 2, .. }));
+        assert_eq!(at_and_rating(&s).1, 2);
         assert_eq!(s.mode(), Mode::Input);
     }
 
@@ -1554,10 +1255,7 @@ mod tests {
         keys(&mut s, "二");
         handle_key(&mut s, &km, code(KeyCode::Up));
         keys(&mut s, "X");
-        match s.board.as_ref().unwrap().form.as_ref().unwrap() {
-            Form::Reason { text, .. } => assert_eq!(text.as_str(), "第X一行\n二"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(open_fields(&s).fields[0].text.as_str(), "第X一行\n二");
         // On the first line, ↑ has nowhere to go: the form stays as it was.
         handle_key(&mut s, &km, code(KeyCode::Up));
         assert!(s.board.as_ref().unwrap().form.is_some());

@@ -4,7 +4,6 @@
 use super::app::{say, Board, Confirm, Effect, Form, Message, Panel, ReasonFor, Screen, State};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
-use super::text_input::TextInput;
 use crate::domain::eligibility::fmt_num;
 use crate::domain::Role;
 use crate::service::evaluation::Cell;
@@ -55,12 +54,7 @@ pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<E
                 vec![]
             }
             Some((app, name)) => {
-                b.form = Some(Form::Reason {
-                    app,
-                    name,
-                    what: ReasonFor::Reopen,
-                    text: TextInput::default(),
-                });
+                b.form = Some(Form::reason(state.lang, app, &name, ReasonFor::Reopen));
                 vec![]
             }
             None => vec![],
@@ -139,28 +133,15 @@ fn conflict_form(state: &mut State, app: i64, name: String) {
         return;
     }
     let member = members.iter().position(|m| m.0 == b.member_id).unwrap_or(0);
-    b.form = Some(Form::Conflict {
-        app,
-        name,
-        members,
-        member,
-        kind: 0,
-        reason: TextInput::default(),
-        field: if b.role == Some(Role::Chair) { 0 } else { 1 },
-    });
-}
-
-/// The effect of a confirmed question.
-pub fn confirmed(c: &Confirm) -> Option<Effect> {
-    Some(match c {
-        Confirm::Submit { app, empty, .. } => Effect::SubmitSheet {
-            app: *app,
-            zero: empty.iter().map(|(k, _)| k.clone()).collect(),
-        },
-        Confirm::Finalise { app, .. } => Effect::Finalise(*app),
-        Confirm::CloseScoring { .. } => Effect::CloseScoring,
-        Confirm::CloseNotice { id, .. } => Effect::CloseNotice(*id),
-    })
+    let lang = state.lang;
+    let kinds = super::app::CONFLICT_KINDS
+        .iter()
+        .map(|k| super::render_eval::conflict_kind(k, lang).to_string())
+        .collect();
+    let chair = b.role == Some(Role::Chair);
+    b.form = Some(Form::conflict(
+        lang, app, &name, members, member, kinds, chair,
+    ));
 }
 
 /// What became of a typed value.
@@ -213,13 +194,7 @@ fn commit(state: &mut State) -> Commit {
         if c.value == Some(value) {
             return Commit::Nothing;
         }
-        b.form = Some(Form::Revise {
-            app,
-            criterion: key,
-            label,
-            value,
-            text: TextInput::default(),
-        });
+        b.form = Some(Form::revise(lang, app, &key, &label, value));
         return Commit::NeedsReason;
     }
     // Shown at once; the saved sheet replaces it when the save returns.
@@ -444,12 +419,8 @@ pub fn panel_update(state: &mut State, action: Action) -> Vec<Effect> {
                 );
                 return vec![];
             }
-            b.form = Some(Form::Comment {
-                app: p.app,
-                criterion: c.key.clone(),
-                label: lang.pick(&c.name, &c.name_en).to_string(),
-                text: c.comment.clone().into(),
-            });
+            let label = lang.pick(&c.name, &c.name_en);
+            b.form = Some(Form::comment(lang, p.app, &c.key, label, &c.comment));
             vec![]
         }
         Action::NextCandidate | Action::PrevCandidate => {
@@ -651,12 +622,7 @@ pub fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
                 );
                 return vec![];
             }
-            b.form = Some(Form::Reason {
-                app,
-                name: r.name.clone(),
-                what: ReasonFor::Reopen,
-                text: TextInput::default(),
-            });
+            b.form = Some(Form::reason(state.lang, app, &r.name, ReasonFor::Reopen));
         }
         _ => {}
     }
@@ -853,8 +819,11 @@ mod tests {
         typed(&mut s, "16");
         assert!(press(&mut s, KeyCode::Enter).is_empty());
         assert!(matches!(
-            s.board.as_ref().unwrap().form,
-            Some(Form::Revise { value: 16.0, .. })
+            &s.board.as_ref().unwrap().form,
+            Some(Form::Fields(f)) if matches!(
+                f.purpose,
+                crate::tui::widgets::fields::Purpose::Revise { value: 16.0, .. }
+            )
         ));
         assert!(press(&mut s, KeyCode::Enter).is_empty(), "no reason yet");
         typed(&mut s, "讨论后");

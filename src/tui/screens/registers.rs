@@ -5,7 +5,6 @@ use super::super::ctx::{Ctx, Message, Screen};
 use super::super::effect::{Effect, RegisterData};
 use super::super::i18n::Lang;
 use super::super::keymap::Action;
-use super::super::text_input::TextInput;
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, table_or, wrap_line};
 use super::super::widgets::fields::{lower_grades, ExportWhat, Field, Purpose};
@@ -217,12 +216,12 @@ impl Registers {
                         ));
                     }
                     Action::WithdrawObjection => {
-                        ctx.open(Form::Reason {
-                            app: o.id,
-                            name: o.candidate.clone(),
-                            what: ReasonFor::WithdrawObjection,
-                            text: TextInput::default(),
-                        });
+                        ctx.open(Form::reason(
+                            lang,
+                            o.id,
+                            &o.candidate,
+                            ReasonFor::WithdrawObjection,
+                        ));
                     }
                     _ => {
                         if o.state != ObjectionState::Upheld {

@@ -1,9 +1,10 @@
-//! Forms made of fields (lines of text, several lines, a choice), for the notice,
-//! objections and the certificate register: one way to type, move between fields,
-//! choose, check and submit them.
+//! Forms made of fields (lines of text, several lines, a number, a choice, a note):
+//! every form of the app, one way to type, move between fields, choose, check and
+//! submit them.
 
 use super::super::effect::Effect;
 use super::super::i18n::Lang;
+use super::super::keymap::Action;
 use super::super::text_input::TextInput;
 use crate::domain::notice::{Channel, Decision, Step};
 use crate::domain::{Assessment, Grade};
@@ -20,6 +21,10 @@ pub enum Kind {
     Lines,
     /// One of the options (← → choose).
     Choice(Vec<String>),
+    /// A number: only digits and one decimal point can be typed.
+    Number,
+    /// A line to read (a warning), not a field to fill in.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +62,31 @@ impl Field {
             ..Field::line(label, "", false)
         }
     }
+    /// A number field showing `text` (a value already recorded).
+    pub fn number(label: &str, text: &str) -> Field {
+        Field {
+            kind: Kind::Number,
+            ..Field::line(label, text, false)
+        }
+    }
+    /// A warning line above the fields.
+    pub fn note(text: &str) -> Field {
+        Field {
+            kind: Kind::Note,
+            ..Field::line(text, "", false)
+        }
+    }
+    /// The field counts as typed in whenever it holds text, even text it was opened
+    /// with (a score or a comment recorded before).
+    pub fn typed(mut self) -> Field {
+        self.initial.clear();
+        self
+    }
+
+    /// Whether the cursor can stand on the field.
+    fn editable(&self) -> bool {
+        self.kind != Kind::Note
+    }
 }
 
 /// Which register an export is of.
@@ -71,6 +101,37 @@ pub enum ExportWhat {
 /// What a submitted form does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
+    /// A decision that needs a reason (return, reject, a failed test…).
+    Reason {
+        app: i64,
+        what: super::form::ReasonFor,
+    },
+    /// The training-test score, up to `max`.
+    Score {
+        app: i64,
+        max: f64,
+    },
+    /// A site visit: date, visitors, findings and rating.
+    Visit {
+        app: i64,
+    },
+    /// The comment on one criterion of the score sheet.
+    Comment {
+        app: i64,
+        criterion: String,
+    },
+    /// A new value on a submitted sheet, with its reason.
+    Revise {
+        app: i64,
+        criterion: String,
+        value: f64,
+    },
+    /// A conflict of interest: for which member (the chair may choose any scorer), of
+    /// which kind, and why.
+    Conflict {
+        app: i64,
+        members: Vec<i64>,
+    },
     StartNotice,
     Objection {
         app: i64,
@@ -109,15 +170,51 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// A form of `fields` with the cursor on the first that can be filled in.
+    pub fn new(title: String, purpose: Purpose, fields: Vec<Field>) -> Fields {
+        let at = fields.iter().position(Field::editable).unwrap_or(0);
+        Fields {
+            title,
+            purpose,
+            fields,
+            at,
+        }
+    }
+
     pub fn is_dirty(&self) -> bool {
-        self.fields.iter().any(|f| f.text != f.initial)
+        self.fields
+            .iter()
+            .any(|f| f.text.trim() != f.initial.trim())
     }
 
     pub fn text_mut(&mut self) -> Option<&mut TextInput> {
         let f = self.fields.get_mut(self.at)?;
         match f.kind {
-            Kind::Line | Kind::Lines => Some(&mut f.text),
-            Kind::Choice(_) => None,
+            Kind::Line | Kind::Lines | Kind::Number => Some(&mut f.text),
+            Kind::Choice(_) | Kind::Note => None,
+        }
+    }
+
+    /// Whether `c` can be typed into the field under the cursor (a number field
+    /// takes digits and one decimal point).
+    pub fn accepts(&self, c: char) -> bool {
+        match self.fields.get(self.at) {
+            Some(f) if f.kind == Kind::Number => {
+                c.is_ascii_digit() || c == '.' && !f.text.contains('.')
+            }
+            _ => true,
+        }
+    }
+
+    /// The keys the form's hint line shows.
+    pub fn keys(&self) -> &'static [Action] {
+        match self.purpose {
+            Purpose::Reason { .. } => &[Action::Save, Action::Back],
+            Purpose::Score { .. } | Purpose::Comment { .. } | Purpose::Revise { .. } => {
+                &[Action::Submit, Action::Back]
+            }
+            Purpose::Conflict { .. } => &[Action::NextField, Action::Submit, Action::Back],
+            _ => &[Action::NextField, Action::Save, Action::Back],
         }
     }
 
@@ -127,12 +224,23 @@ impl Fields {
             .is_some_and(|f| f.kind == Kind::Lines)
     }
 
+    /// The cursor to the next field that can be filled in (round to the first).
     pub fn next(&mut self) {
-        self.at = (self.at + 1) % self.fields.len();
+        self.step(1);
     }
 
     pub fn prev(&mut self) {
-        self.at = (self.at + self.fields.len() - 1) % self.fields.len();
+        self.step(-1);
+    }
+
+    fn step(&mut self, by: isize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.at = super::form::step_choice(self.at, by, n);
+            if self.fields[self.at].editable() {
+                return;
+            }
+        }
     }
 
     pub fn last(&self) -> bool {
@@ -162,6 +270,7 @@ impl Fields {
     /// Checks the fields and makes the effect, or says what is wrong (in the screen's
     /// language).
     pub fn submit(&self, lang: Lang, today: NaiveDate) -> Result<Effect, String> {
+        let say = |zh: &str, en: &str| Err(lang.pick(zh, en).to_string());
         if let Some(f) = self
             .fields
             .iter()
@@ -179,6 +288,93 @@ impl Fields {
             })
         };
         Ok(match &self.purpose {
+            Purpose::Reason { app, what } => {
+                let reason = self.text(0);
+                if reason.is_empty() {
+                    return say("必须写明理由", "A reason is required");
+                }
+                what.effect(*app, reason)
+            }
+            Purpose::Score { app, max } => match self.text(0).parse::<f64>() {
+                Ok(s) if (0.0..=*max).contains(&s) => Effect::Score {
+                    app: *app,
+                    score: s,
+                },
+                _ => {
+                    return Err(match lang {
+                        Lang::Zh => format!("成绩须为 0 到 {max} 之间的数"),
+                        Lang::En => format!("The score must be a number from 0 to {max}"),
+                    })
+                }
+            },
+            Purpose::Visit { app } => {
+                let Ok(d) = crate::domain::ids::parse_date(&self.text(0)) else {
+                    return say(
+                        "走访日期无效（格式 2026-11-20）",
+                        "The visit date is not a date (e.g. 2026-11-20)",
+                    );
+                };
+                if d > today {
+                    return say(
+                        "走访日期不能晚于今天",
+                        "The visit date cannot be in the future",
+                    );
+                }
+                let (visitors, findings) = (self.text(1), self.text(2));
+                if visitors.is_empty() || findings.is_empty() {
+                    return say(
+                        "请填写走访人员和走访情况",
+                        "Fill in the visitors and the findings",
+                    );
+                }
+                Effect::Visit {
+                    app: *app,
+                    date: d,
+                    visitors,
+                    findings,
+                    rating: super::form::RATINGS[self.chosen(3) % super::form::RATINGS.len()],
+                }
+            }
+            Purpose::Comment { app, criterion } => Effect::Comment {
+                app: *app,
+                criterion: criterion.clone(),
+                text: self.text(0),
+            },
+            Purpose::Revise {
+                app,
+                criterion,
+                value,
+            } => {
+                let reason = self.text(1);
+                if reason.is_empty() {
+                    return say(
+                        "修改已提交的评分须写明理由",
+                        "Changing a submitted sheet needs a reason",
+                    );
+                }
+                Effect::Revise {
+                    app: *app,
+                    criterion: criterion.clone(),
+                    value: *value,
+                    reason,
+                }
+            }
+            Purpose::Conflict { app, members } => {
+                let reason = self.text(2);
+                if reason.is_empty() {
+                    return say("必须写明回避理由", "A conflict needs a reason");
+                }
+                let Some(member) = members.get(self.chosen(0)) else {
+                    return Err(String::new());
+                };
+                let kinds = super::form::CONFLICT_KINDS;
+                Effect::Conflict {
+                    member: *member,
+                    app: *app,
+                    kind: kinds[self.chosen(1) % kinds.len()],
+                    reason,
+                }
+            }
             Purpose::StartNotice => Effect::StartNotice(date(0)?),
             Purpose::Objection { app, criteria } => {
                 let text = self.text(0);
