@@ -315,6 +315,23 @@ fn reason(s: &str) -> String {
 // ---------------------------------------------------------------------------------
 
 #[test]
+fn the_service_says_what_the_acting_role_may_do_as_its_refusals_do() {
+    let Town { mut svc, .. } = town();
+    // The operator of a command may do what a command offers.
+    assert!(Deed::ALL.iter().all(|d| svc.may(*d)));
+    for (name, role) in [
+        ("周明远", Role::Chair),
+        ("陈静怡", Role::Member),
+        ("吴婷", Role::Secretary),
+    ] {
+        svc = login(svc, name);
+        for d in Deed::ALL {
+            assert_eq!(svc.may(*d), pingshen::domain::may(role, *d), "{name} {d:?}");
+        }
+    }
+}
+
+#[test]
 fn secretary_records_a_test_score_but_cannot_decide_and_a_member_can() {
     let Town { mut svc, apps, .. } = town();
     let app = apps[1];

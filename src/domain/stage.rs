@@ -254,13 +254,6 @@ pub enum Lack {
 }
 
 impl Lack {
-    pub const ALL: [Lack; 4] = [
-        Lack::Position,
-        Lack::Phone,
-        Lack::Statement,
-        Lack::Assessments,
-    ];
-
     pub fn zh(self) -> &'static str {
         match self {
             Lack::Position => "职务",
@@ -320,7 +313,7 @@ pub struct Facts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TransitionError {
-    #[error("the application is {}; no further step is possible this cycle", .0.en())]
+    #[error("the application is final ({}); no further step is possible this cycle", .0.en())]
     Final(Status),
     #[error("a reason is required to {0}")]
     ReasonRequired(&'static str),
@@ -368,7 +361,11 @@ impl TransitionError {
                 .join("、")
         };
         match self {
-            TransitionError::Final(s) => format!("该申请已{}，本周期不能再办理", s.zh()),
+            TransitionError::Final(s) => {
+                // 已撤回 and 已认证 say 已 themselves.
+                let done = if s.zh().starts_with('已') { "" } else { "已" };
+                format!("该申请{done}{}，本周期不能再办理", s.zh())
+            }
             TransitionError::ReasonRequired(_) => "必须写明理由".into(),
             TransitionError::Incomplete(v) => format!("申报材料不全，缺少：{}", Lack::list_zh(v)),
             TransitionError::Ineligible(v) => {

@@ -126,12 +126,23 @@ fn who(role: &Role) -> &'static str {
 
 fn roles_en(deed: &Deed) -> String {
     let who: Vec<&str> = deed.roles().iter().map(who).collect();
-    who.join(" or ")
+    either(&who, ", ", " or ")
 }
 
-fn roles_zh(deed: Deed, sep: &str) -> String {
+/// The roles that may do `deed`: all of them (主任委员、秘书), or either of them
+/// (主任委员或秘书).
+fn roles_zh(deed: Deed, last: &str) -> String {
     let who: Vec<&str> = deed.roles().into_iter().map(Role::zh).collect();
-    who.join(sep)
+    either(&who, "、", last)
+}
+
+/// `a, b or c`: the items joined by `sep`, the last by `last`.
+fn either(items: &[&str], sep: &str, last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [init @ .., end] => format!("{}{last}{end}", init.join(sep)),
+    }
 }
 
 /// What was looked for and not found.
@@ -240,27 +251,6 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 18] = [
-        Field::Reason,
-        Field::OverrideReason,
-        Field::Visitors,
-        Field::VisitFindings,
-        Field::Criterion,
-        Field::Comment,
-        Field::ConflictKind,
-        Field::ConflictReason,
-        Field::ObjectionContent,
-        Field::ObjectorName,
-        Field::ObjectorContact,
-        Field::ObjectionFindings,
-        Field::WithdrawalNote,
-        Field::Verifier,
-        Field::DecisionReason,
-        Field::InspectionReason,
-        Field::NewOrganisation,
-        Field::NewPosition,
-    ];
-
     pub fn en(self) -> &'static str {
         match self {
             Field::Reason => "the reason",
@@ -332,14 +322,6 @@ pub enum EvalWork {
 }
 
 impl EvalWork {
-    pub const ALL: [EvalWork; 5] = [
-        EvalWork::Scoring,
-        EvalWork::Changing,
-        EvalWork::Commenting,
-        EvalWork::Submitting,
-        EvalWork::Finalising,
-    ];
-
     pub fn en(self) -> &'static str {
         match self {
             EvalWork::Scoring => "scores are given",
