@@ -17,7 +17,7 @@ pub fn hostile_char(text: &str, allow_newlines: bool) -> Option<char> {
 
 /// Whether `c` is a bidirectional control (U+061C, U+200E/F, U+202A–U+202E,
 /// U+2066–U+2069): invisible, it reorders the text around it on screen.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -31,18 +31,8 @@ pub fn char_name(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
 }
 
-/// Refuses a text given to the service (a reason, findings, a name...) that holds a
-/// control character or a bidirectional control; `multiline` texts may hold `\n` and
-/// `\t`. The refusal names the field and the character, never echoing it.
-pub fn clean(field: &str, text: &str, multiline: bool) -> Result<(), String> {
-    match hostile_char(text, multiline) {
-        None => Ok(()),
-        Some(c) => Err(format!("{field} {}", not_allowed(c, multiline))),
-    }
-}
-
 /// Why a text holding `c` is refused, naming it: `contains U+001B (a control
-/// character), which is not allowed`. Shared by the importer and [`clean`].
+/// character), which is not allowed`. Shared by the importer and the service's refusals.
 pub fn not_allowed(c: char, multiline: bool) -> String {
     format!(
         "contains {}, which is not allowed{}",
@@ -208,12 +198,10 @@ mod tests {
         assert_eq!(hostile_char("a\rb", true), Some('\r'));
         assert_eq!(hostile_char("\u{202E}abc", true), Some('\u{202E}'));
         assert_eq!(hostile_char("\u{9B}2J", true), Some('\u{9B}'));
-        let e = clean("the reason", "ok\x1b[2J", true).unwrap_err();
-        assert!(e.contains("the reason") && e.contains("U+001B"), "{e}");
-        assert!(!e.contains('\x1b'));
-        assert!(clean("the name", "张伟", false).is_ok());
-        assert!(clean("the findings", "一\n二", true).is_ok());
-        assert!(clean("the name", "一\n二", false).is_err());
+        assert_eq!(
+            not_allowed('\x1b', false),
+            "contains U+001B (a control character), which is not allowed"
+        );
 
         assert!(matches!(escape_controls("张伟"), Cow::Borrowed("张伟")));
         assert_eq!(

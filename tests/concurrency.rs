@@ -5,7 +5,7 @@
 use pingshen::domain::rules::Rules;
 use pingshen::service::demo::{self, Evaluation};
 use pingshen::service::evaluation::Cell;
-use pingshen::service::{Service, ServiceError};
+use pingshen::service::{Refusal, Service, ServiceError};
 use pingshen::store::{audit, Store};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
@@ -276,7 +276,10 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
         assert_eq!(opened.len(), 1, "round {round}: {results:?}");
         let refused = results.iter().find(|(_, _, res)| res.is_err()).unwrap();
         assert!(
-            matches!(&refused.2, Err(ServiceError::Invalid(m)) if m == "scoring is already open"),
+            matches!(
+                &refused.2,
+                Err(ServiceError::Invalid(Refusal::ScoringAlreadyOpen))
+            ),
             "round {round}: {results:?}"
         );
         assert!(desk.session(ev.cycle_id).unwrap().is_open());

@@ -2,6 +2,7 @@
 //! command line and the screens meet the same one.
 
 mod common;
+use pingshen::domain::{Deed, Role};
 use pingshen::service::evaluation::Cell;
 use pingshen::service::{demo, Service, ServiceError};
 
@@ -43,16 +44,25 @@ fn a_member_takes_their_own_sheets_even_while_scoring_is_open() {
     let other = member_id(&svc, "孙丽华");
     assert!(matches!(
         svc.member_sheets(other),
-        Err(ServiceError::Forbidden(_))
+        Err(ServiceError::Forbidden {
+            role: Role::Member,
+            deed: Deed::ExportOthersSheet
+        })
     ));
     // Nor are the summaries or the ranking.
     assert!(matches!(
         svc.summaries(None),
-        Err(ServiceError::Forbidden(_))
+        Err(ServiceError::Forbidden {
+            role: Role::Member,
+            deed: Deed::SeeResults
+        })
     ));
     assert!(matches!(
         svc.ranking_sheet(),
-        Err(ServiceError::Forbidden(_))
+        Err(ServiceError::Forbidden {
+            role: Role::Member,
+            deed: Deed::SeeResults
+        })
     ));
 }
 
@@ -79,7 +89,10 @@ fn the_secretary_sees_summaries_without_names_but_no_members_sheets() {
     let svc = demo_as("吴婷");
     assert!(matches!(
         svc.member_sheets(member_id(&svc, "陈静怡")),
-        Err(ServiceError::Forbidden(_))
+        Err(ServiceError::Forbidden {
+            role: Role::Secretary,
+            deed: Deed::ExportOthersSheet
+        })
     ));
     let summaries = svc.summaries(None).unwrap();
     assert!(summaries.withheld > 0);

@@ -14,11 +14,11 @@ use pingshen::domain::certificate::{CertAction, CertStatus, CertificateError, In
 use pingshen::domain::notice::{Channel, Decision, NoticeError, ObjectionState, Step};
 use pingshen::domain::rules::DEMO_RULES;
 use pingshen::domain::stage::{Position, Stage, Status, Transition};
-use pingshen::domain::{Assessment, Grade};
+use pingshen::domain::{Assessment, Deed, Grade};
 use pingshen::service::applications::Rating;
 use pingshen::service::certificates::{CertificateFilter, NewJobChange};
 use pingshen::service::notice::{NewObjection, ObjectionFilter, Objector};
-use pingshen::service::{Kind, Service, ServiceError};
+use pingshen::service::{Kind, Missing, Refusal, Service, ServiceError};
 use pingshen::store::Store;
 use pingshen::table::Table;
 use std::path::Path;
@@ -382,8 +382,11 @@ fn refused_by<T: std::fmt::Debug>(r: Result<T, ServiceError>, e: NoticeError) {
     }
 }
 
-fn forbidden<T: std::fmt::Debug>(r: Result<T, ServiceError>) {
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+fn forbidden<T: std::fmt::Debug>(r: Result<T, ServiceError>, deed: Deed) {
+    assert!(
+        matches!(&r, Err(ServiceError::Forbidden { deed: d, .. }) if *d == deed),
+        "{deed:?}: {r:?}"
+    );
 }
 
 #[test]
@@ -458,7 +461,7 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     assert_eq!(svc.reveal_objection_contact(b).unwrap(), "", "anonymous");
     assert!(matches!(
         svc.reveal_objection_contact(9999),
-        Err(ServiceError::NotFound(_))
+        Err(ServiceError::NotFound(Missing::Objection(9999)))
     ));
 
     // The secretary records the verification but does not conclude.
@@ -469,10 +472,13 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     );
     assert_eq!(audit_rows(&svc), before + 1);
     assert_eq!(last_audit(&svc), ("verify".into(), "objection".into()));
-    forbidden(svc.objection_step(a, &uphold("经核查属实")));
+    forbidden(
+        svc.objection_step(a, &uphold("经核查属实")),
+        Deed::ConcludeObjection,
+    );
 
     let mut svc = login(svc, "陈静怡");
-    forbidden(svc.reveal_objection_contact(a));
+    forbidden(svc.reveal_objection_contact(a), Deed::RevealObjectorContact);
     refused_by(
         svc.objection_step(b, &uphold("经核查属实")),
         NoticeError::NotVerified,
@@ -546,12 +552,18 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     // Nobody can record an objection dated in the future, or before the period.
     let r = svc.record_objection(&objection(li, at(11, 26, 9), true));
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("future")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::ObjectionInFuture { received })) if *received == day(11, 26)
+        ),
         "{r:?}"
     );
     let r = svc.record_objection(&objection(li, at(11, 20, 9), true));
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("before the notice")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::ObjectionBeforeNotice { received, .. })) if *received == day(11, 20)
+        ),
         "{r:?}"
     );
     let mut unnamed = objection(li, at(11, 25, 9), true);
@@ -561,7 +573,7 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     });
     assert!(matches!(
         svc.record_objection(&unnamed),
-        Err(ServiceError::Invalid(_))
+        Err(ServiceError::Invalid(Refusal::ObjectionNeedsName))
     ));
 }
 
@@ -605,11 +617,17 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
     )
     .unwrap();
     // A member neither decides nor closes, and nobody certifies a candidate alone.
-    forbidden(svc.decide_objection(upheld, Decision::NotCertify, "理由"));
-    forbidden(svc.close_notice(notice));
+    forbidden(
+        svc.decide_objection(upheld, Decision::NotCertify, "理由"),
+        Deed::DecideObjection,
+    );
+    forbidden(svc.close_notice(notice), Deed::CloseNotice);
     let r = svc.transition(zhang, Transition::Advance);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("closing the notice")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::CertifiedByClosingNotice))
+        ),
         "{r:?}"
     );
 
@@ -628,7 +646,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
     assert_eq!(audit_rows(&svc), before, "a refusal writes nothing");
     let e = svc.close_notice(notice).unwrap_err();
     assert_eq!(
-        e.zh().unwrap(),
+        e.zh(),
         "不能结束公示：张伟 尚有异议未办结；钱军、李娜 有属实异议待主任委员决定"
     );
 
@@ -917,7 +935,10 @@ fn earlier_holders_are_entered_once_with_numbers_of_their_year() {
         "{r:?}"
     );
     let mut svc = login(svc, "陈静怡");
-    forbidden(svc.enter_prior_certificate(person_of(&svc, "钱军")));
+    forbidden(
+        svc.enter_prior_certificate(person_of(&svc, "钱军")),
+        Deed::EnterPriorCertificate,
+    );
 }
 
 #[test]
@@ -984,7 +1005,10 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
     let rows = svc.inspections(Some(2026)).unwrap();
     assert_eq!(rows[0].new_number.as_deref(), Some("NJ-2026-ZJ-0001"));
     // Failing the lowest grade revokes it: the chair's decision, with a reason.
-    forbidden(svc.record_inspection(feng, 2026, Assessment::Incompetent, "年度考核不称职"));
+    forbidden(
+        svc.record_inspection(feng, 2026, Assessment::Incompetent, "年度考核不称职"),
+        Deed::RevokeGrade,
+    );
     let mut svc = login(svc, "周明远");
     let r = svc.record_inspection(feng, 2026, Assessment::Incompetent, " ");
     assert!(
@@ -1013,7 +1037,10 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
     assert_eq!(grade, None);
     // A member records no inspection.
     let mut svc = login(svc, "孙丽华");
-    forbidden(svc.record_inspection(wu, 2026, Assessment::Competent, ""));
+    forbidden(
+        svc.record_inspection(wu, 2026, Assessment::Competent, ""),
+        Deed::RecordInspection,
+    );
 
     // Under on_fail = "keep" the grade stays.
     let mut svc = holders(&rules().replacen("on_fail = \"lower\"", "on_fail = \"keep\"", 1));
@@ -1031,7 +1058,10 @@ fn the_chair_suspends_reinstates_and_revokes_with_reasons() {
     let svc = holders(&rules());
     let wu = cert_of(&svc, "吴刚");
     let mut svc = login(svc, "吴婷");
-    forbidden(svc.change_certificate(wu, CertAction::Suspend, "待核"));
+    forbidden(
+        svc.change_certificate(wu, CertAction::Suspend, "待核"),
+        Deed::ChangeCertificateStatus,
+    );
     let mut svc = login(svc, "周明远");
     let r = svc.change_certificate(wu, CertAction::Revoke, "");
     assert!(
@@ -1132,7 +1162,7 @@ fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules()
         left_party_work: true,
     });
     assert!(
-        matches!(r, Err(ServiceError::Invalid(_))),
+        matches!(r, Err(ServiceError::Invalid(Refusal::FilingDate { .. }))),
         "filed before the change: {r:?}"
     );
     svc.record_job_change(&NewJobChange {
@@ -1188,14 +1218,23 @@ fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules()
         new_position: "党委书记".into(),
         left_party_work: false,
     });
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::NoCertificateHeld { .. }))
+        ),
+        "{r:?}"
+    );
     let mut svc = login(svc, "马晓东");
-    forbidden(svc.record_job_change(&NewJobChange {
-        person_id: feng,
-        change_date: day(10, 1),
-        filed_on: day(10, 9),
-        new_organisation: String::new(),
-        new_position: "党委书记".into(),
-        left_party_work: false,
-    }));
+    forbidden(
+        svc.record_job_change(&NewJobChange {
+            person_id: feng,
+            change_date: day(10, 1),
+            filed_on: day(10, 9),
+            new_organisation: String::new(),
+            new_position: "党委书记".into(),
+            left_party_work: false,
+        }),
+        Deed::RecordJobChange,
+    );
 }

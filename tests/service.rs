@@ -14,12 +14,12 @@ use pingshen::domain::notice::Channel;
 use pingshen::domain::rules::DEMO_RULES;
 use pingshen::domain::stage::{Position, Stage, Status, Transition, TransitionError};
 use pingshen::domain::workdays::CalendarError;
-use pingshen::domain::Role;
+use pingshen::domain::{ConflictKind, Deed, Recusal, Role};
 use pingshen::service::applications::Rating;
 use pingshen::service::export::ExportKind;
 use pingshen::service::notice::{NewObjection, Objector};
 use pingshen::service::Clock;
-use pingshen::service::{demo, Kind, Service, ServiceError};
+use pingshen::service::{demo, EvalWork, Kind, Missing, Refusal, Service, ServiceError};
 use pingshen::store::{audit, Store};
 use pingshen::table::Table;
 
@@ -315,6 +315,23 @@ fn reason(s: &str) -> String {
 // ---------------------------------------------------------------------------------
 
 #[test]
+fn the_service_says_what_the_acting_role_may_do_as_its_refusals_do() {
+    let Town { mut svc, .. } = town();
+    // The operator of a command may do what a command offers.
+    assert!(Deed::ALL.iter().all(|d| svc.may(*d)));
+    for (name, role) in [
+        ("周明远", Role::Chair),
+        ("陈静怡", Role::Member),
+        ("吴婷", Role::Secretary),
+    ] {
+        svc = login(svc, name);
+        for d in Deed::ALL {
+            assert_eq!(svc.may(*d), pingshen::domain::may(role, *d), "{name} {d:?}");
+        }
+    }
+}
+
+#[test]
 fn secretary_records_a_test_score_but_cannot_decide_and_a_member_can() {
     let Town { mut svc, apps, .. } = town();
     let app = apps[1];
@@ -341,12 +358,27 @@ fn secretary_records_a_test_score_but_cannot_decide_and_a_member_can() {
     ] {
         let r = svc.transition(app, t.clone());
         assert!(
-            matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("secretary")),
+            matches!(
+                &r,
+                Err(ServiceError::Forbidden {
+                    role: Role::Secretary,
+                    ..
+                })
+            ),
             "{t:?} as the secretary: {r:?}"
         );
     }
     let r = svc.override_eligibility(app, "特批");
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Secretary,
+                deed: Deed::OverrideEligibility
+            })
+        ),
+        "{r:?}"
+    );
     assert_eq!(
         row_of(&svc, "applications", app),
         row,
@@ -409,7 +441,10 @@ fn review_refuses_failing_checks_until_a_written_override_and_returns_need_a_rea
     }
 
     let r = svc.override_eligibility(app, "   ");
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(ServiceError::Invalid(Refusal::OverrideNeedsReason))),
+        "{r:?}"
+    );
     assert_eq!(svc.application(app).unwrap().override_reason, None);
 
     svc.override_eligibility(app, "  经市委组织部同意破格申报  ")
@@ -530,7 +565,13 @@ fn test_scores_are_range_checked_the_pass_mark_comes_from_the_rules_and_fail_is_
     for bad in [101.0, -1.0, 100.5, f64::NAN] {
         let r = svc.record_test_score(a, bad);
         assert!(
-            matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("out of range")),
+            matches!(
+                &r,
+                Err(ServiceError::Invalid(Refusal::TestScoreOutOfRange {
+                    max: 100.0,
+                    ..
+                }))
+            ),
             "{bad}: {r:?}"
         );
     }
@@ -594,7 +635,15 @@ fn test_scores_are_range_checked_the_pass_mark_comes_from_the_rules_and_fail_is_
         );
     }
     let r = svc.record_test_score(a, 90.0);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::TestScoreOnlyAtTest {
+                at: Stage::Test
+            }))
+        ),
+        "{r:?}"
+    );
     assert_eq!(svc.application(a).unwrap().test_score, Some(74.5));
 
     // Exactly the pass mark passes.
@@ -624,11 +673,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let chen = member_id(&svc, "陈静怡");
     let sun = member_id(&svc, "孙丽华");
     let why = svc.recusal(liu, same_org).unwrap();
-    assert!(
-        why.as_deref()
-            .is_some_and(|w| w.contains("same organisation")),
-        "{why:?}"
-    );
+    assert_eq!(why, Some(Recusal::SameOrganisation));
     assert_eq!(svc.recusal(liu, other).unwrap(), None);
 
     let written = |s: &Service| (count(s, "scores"), count(s, "sheets"), count(s, "audit"));
@@ -636,7 +681,13 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let before = written(&svc);
     let r = svc.save_score(same_org, "political", 15.0);
     assert!(
-        matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
+        matches!(
+            &r,
+            Err(ServiceError::Recused {
+                app,
+                why: Recusal::SameOrganisation
+            }) if *app == same_org
+        ),
         "{r:?}"
     );
     assert_eq!(written(&svc), before, "nothing written");
@@ -645,18 +696,42 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let mut svc = login(svc, "陈静怡");
     let conflicts = count(&svc, "conflicts");
     let r = svc.declare_conflict(sun, persons[1], "relative", "系候选人表妹");
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::DeclareConflictForOthers
+            })
+        ),
+        "{r:?}"
+    );
     let r = svc.declare_conflict(chen, persons[1], "friend", "好友");
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(Refusal::UnknownConflictKind { kind })) if kind == "friend"),
+        "{r:?}"
+    );
     let r = svc.declare_conflict(chen, persons[1], "relative", " ");
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(ServiceError::Invalid(Refusal::ConflictNeedsReason))),
+        "{r:?}"
+    );
     assert_eq!(count(&svc, "conflicts"), conflicts);
     svc.declare_conflict(chen, persons[1], "relative", "系候选人表妹")
         .unwrap();
     let before = written(&svc);
     let r = svc.save_score(other, "political", 15.0);
     assert!(
-        matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避") && m.contains("relative")),
+        matches!(
+            &r,
+            Err(ServiceError::Recused {
+                why: Recusal::Declared {
+                    kind: ConflictKind::Relative,
+                    ..
+                },
+                ..
+            })
+        ),
         "{r:?}"
     );
     assert_eq!(written(&svc), before, "nothing written");
@@ -664,15 +739,27 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     let mut svc = login(svc, "周明远");
     svc.declare_conflict(sun, persons[1], "worked_there", "2024年前在该单位任职")
         .unwrap();
-    assert!(svc
-        .recusal(sun, other)
-        .unwrap()
-        .is_some_and(|w| w.contains("worked_there")));
+    assert_eq!(
+        svc.recusal(sun, other).unwrap(),
+        Some(Recusal::Declared {
+            kind: ConflictKind::WorkedThere,
+            reason: "2024年前在该单位任职".into()
+        })
+    );
     let mut svc = login(svc, "孙丽华");
     let before = written(&svc);
     let r = svc.save_score(other, "political", 15.0);
     assert!(
-        matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
+        matches!(
+            &r,
+            Err(ServiceError::Recused {
+                why: Recusal::Declared {
+                    kind: ConflictKind::WorkedThere,
+                    ..
+                },
+                ..
+            })
+        ),
         "{r:?}"
     );
     assert_eq!(written(&svc), before);
@@ -715,12 +802,19 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     for bad in [0.25, 20.5, -0.5, 17.3] {
         let r = svc.save_score(good, "political", bad);
         assert!(
-            matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("政治素质")),
+            matches!(
+                &r,
+                Err(ServiceError::Invalid(Refusal::ValueOutOfRange { criterion, max: 20.0, step: 0.5 }))
+                    if criterion == "政治素质"
+            ),
             "{bad}: {r:?}"
         );
     }
     let r = svc.save_score(good, "charm", 5.0);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(&r, Err(ServiceError::Invalid(Refusal::UnknownCriterion { key })) if key == "charm"),
+        "{r:?}"
+    );
     let stored: f64 = svc
         .conn()
         .query_row(
@@ -733,7 +827,11 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     match svc.submit_sheet(good) {
         Err(ServiceError::Invalid(m)) => assert_eq!(
             m,
-            "the sheet is incomplete: 业务水平, 任职年限, 工作实绩, 认可程度"
+            Refusal::SheetIncomplete {
+                missing: ["业务水平", "任职年限", "工作实绩", "认可程度"]
+                    .map(String::from)
+                    .into()
+            }
         ),
         other => panic!("expected an incomplete sheet, got {other:?}"),
     }
@@ -741,11 +839,23 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     score_sheet(&mut svc, weak, sheet(&weak_sheets, "陈静怡"));
     let r = svc.save_score(good, "political", 18.0);
     assert!(
-        matches!(r, Err(ServiceError::Invalid(_))),
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::SheetSubmittedNeedsReason))
+        ),
         "a submitted sheet is locked: {r:?}"
     );
     let r = svc.finalise(good);
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::FinaliseResult
+            })
+        ),
+        "{r:?}"
+    );
 
     for who in ["刘志强", "孙丽华", "马晓东"] {
         svc = login(svc, who);
@@ -759,15 +869,18 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let row = row_of(&svc, "applications", good);
     let r = svc.finalise(good);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("still open")),
+        matches!(&r, Err(ServiceError::Invalid(Refusal::ScoringStillOpen))),
         "{r:?}"
     );
     svc.close_scoring().unwrap();
     match svc.finalise(good) {
-        Err(ServiceError::Invalid(m)) => assert_eq!(
-            m,
-            "quorum not met: 4 eligible submitted sheet(s), the rules require 5"
-        ),
+        Err(ServiceError::Invalid(m)) => {
+            assert_eq!(m, Refusal::QuorumNotMet { have: 4, need: 5 });
+            assert_eq!(
+                m.to_string(),
+                "quorum not met: 4 eligible submitted sheet(s), the rules require 5"
+            );
+        }
         other => panic!("expected a quorum refusal, got {other:?}"),
     }
     assert_eq!(row_of(&svc, "applications", good), row, "nothing changed");
@@ -1098,7 +1211,16 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
     );
 
     let r = svc.export(ExportKind::Persons, true);
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::RevealIds
+            })
+        ),
+        "{r:?}"
+    );
     assert_eq!(count(&svc, "audit"), before);
 
     let mut svc = login(svc, "周明远");
@@ -1146,7 +1268,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
         let (back, err) = *Service::login(store, clock, chen, "9999")
             .err()
             .expect("refused");
-        assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
+        assert!(matches!(err, ServiceError::WrongPin), "{err:?}");
         let s = Service::system(back, "test");
         assert_eq!(failed(&s), attempt);
         let (action, entity, entity_id, actor, _) = last_audit(&s);
@@ -1173,7 +1295,10 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
     let (back, err) = *Service::login(s.into_store(), clock, 99, "1002")
         .err()
         .expect("refused");
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(
+        matches!(err, ServiceError::NotFound(Missing::Member(99))),
+        "{err:?}"
+    );
     let s = Service::system(back, "test");
     assert_eq!(count(&s, "audit"), n);
 
@@ -1212,12 +1337,21 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     svc.set_today(day(2026, 9, 29));
     let mut svc = login(svc, "陈静怡");
     let r = svc.start_notice(day(2026, 9, 29));
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::StartNotice
+            })
+        ),
+        "{r:?}"
+    );
 
     let mut svc = login(svc, "周明远");
     let r = svc.start_notice(day(2026, 9, 29));
     assert!(
-        matches!(r, Err(ServiceError::Invalid(_))),
+        matches!(r, Err(ServiceError::Invalid(Refusal::NoCandidateWaiting))),
         "nobody finalised yet: {r:?}"
     );
     assert_eq!(count(&svc, "notices"), 0);
@@ -1278,7 +1412,11 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         None,
     ));
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("in the future")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::ObjectionInFuture { received }))
+                if *received == day(2026, 10, 12)
+        ),
         "{r:?}"
     );
     let r = svc.record_objection(&objection(
@@ -1288,7 +1426,7 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         None,
     ));
     assert!(
-        matches!(r, Err(ServiceError::Invalid(_))),
+        matches!(r, Err(ServiceError::Invalid(Refusal::NotInNotice { .. }))),
         "not in a notice: {r:?}"
     );
 
@@ -1301,7 +1439,11 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     svc.set_today(day(2026, 11, 24));
     let r = svc.start_notice(day(2026, 11, 23));
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("in the past")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::NoticeInPast { start, today }))
+                if *start == day(2026, 11, 23) && *today == day(2026, 11, 24)
+        ),
         "{r:?}"
     );
     svc.set_today(day(2026, 11, 23));
@@ -1423,16 +1565,37 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
     let mut svc = as_member(demo, 2);
     let audit = count(&svc, "audit");
     let r = svc.transition(noticed, not_certify());
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::RefuseCertification
+            })
+        ),
+        "{r:?}"
+    );
     // Nor submit a sheet once the result is final.
     let r = svc.submit_sheet(noticed);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::NotInEvaluation {
+                work: EvalWork::Submitting,
+                ..
+            }))
+        ),
+        "{r:?}"
+    );
     assert_eq!(count(&svc, "audit"), audit);
 
     // The chair may not refuse at evaluation: that result comes from the scores.
     let mut svc = as_member(svc, 1);
     let r = svc.transition(evaluated, not_certify());
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(ServiceError::Invalid(Refusal::ResultFromScores))),
+        "{r:?}"
+    );
     assert_eq!(
         svc.application(evaluated).unwrap().position,
         pos(Stage::Evaluation, Status::Active)
@@ -1444,7 +1607,7 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
     let audit = count(&svc, "audit");
     let r = svc.submit_sheet(draft_app);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("already submitted")),
+        matches!(&r, Err(ServiceError::Invalid(Refusal::AlreadySubmitted))),
         "{r:?}"
     );
     assert_eq!(count(&svc, "audit"), audit);
@@ -1477,11 +1640,25 @@ fn scoring_happens_only_in_an_open_session_that_only_the_chair_opens_and_closes(
     let mut svc = login(svc, "陈静怡");
     let r = svc.save_score(app, "political", 15.0);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("not open")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::ScoringClosed {
+                meanwhile: false
+            }))
+        ),
         "{r:?}"
     );
     let r = svc.open_scoring();
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::OpenScoring
+            })
+        ),
+        "{r:?}"
+    );
     assert_eq!(count(&svc, "scores"), 0);
 
     let mut svc = login(svc, "周明远");
@@ -1489,21 +1666,46 @@ fn scoring_happens_only_in_an_open_session_that_only_the_chair_opens_and_closes(
     assert!(svc.session(1).unwrap().is_open());
     let r = svc.open_scoring();
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("already open")),
+        matches!(&r, Err(ServiceError::Invalid(Refusal::ScoringAlreadyOpen))),
         "{r:?}"
     );
     let mut svc = login(svc, "陈静怡");
     svc.save_score(app, "political", 15.0).unwrap();
     let r = svc.close_scoring();
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::CloseScoring
+            })
+        ),
+        "{r:?}"
+    );
     let mut svc = login(svc, "周明远");
     assert_eq!(svc.close_scoring().unwrap(), 1, "one draft left open");
     assert!(matches!(svc.session(1).unwrap(), Session::Closed { .. }));
     let mut svc = login(svc, "陈静怡");
     let r = svc.save_score(app, "political", 16.0);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::ScoringClosed {
+                meanwhile: false
+            }))
+        ),
+        "{r:?}"
+    );
     let r = svc.submit_sheet(app);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::ScoringClosed {
+                meanwhile: false
+            }))
+        ),
+        "{r:?}"
+    );
     assert_eq!(
         svc.my_sheet(app).unwrap().criteria[0].value,
         Some(15.0),
@@ -1530,9 +1732,27 @@ fn members_see_other_sheets_only_after_submitting_and_the_chair_only_after_closi
     assert_eq!(mine.empty().len(), 4);
     // A member may not read the results or the board at all.
     let r = svc.results(1);
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::SeeResults
+            })
+        ),
+        "{r:?}"
+    );
     let r = svc.progress(1);
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::SeeProgress
+            })
+        ),
+        "{r:?}"
+    );
     for (c, v) in CRITERIA.iter().zip([18.0, 22.0, 9.0, 27.0, 13.0]).skip(1) {
         svc.save_score(li, c, v).unwrap();
     }
@@ -1596,7 +1816,13 @@ fn a_recused_member_is_refused_the_sheet_and_is_not_counted() {
         svc.revise_score(zhang, "political", 10.0, "讨论后"),
     ] {
         assert!(
-            matches!(&r, Err(ServiceError::Forbidden(m)) if m.contains("回避")),
+            matches!(
+                &r,
+                Err(ServiceError::Recused {
+                    app,
+                    why: Recusal::SameOrganisation
+                }) if *app == zhang
+            ),
             "{r:?}"
         );
     }
@@ -1659,7 +1885,13 @@ fn recused_sheets_and_missing_sheets_do_not_count_towards_the_result_or_the_quor
     assert_eq!((z.eligible, z.recused), (4, 2));
     let r = svc.finalise(zhang);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("quorum")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::QuorumNotMet {
+                have: 4,
+                need: 5
+            }))
+        ),
         "{r:?}"
     );
 }
@@ -1672,14 +1904,26 @@ fn changing_a_submitted_sheet_needs_a_reason_and_keeps_the_earlier_value() {
     let audit_rows = count(&svc, "audit");
     let r = svc.save_score(li, "performance", 28.0);
     assert!(
-        matches!(&r, Err(ServiceError::Invalid(m)) if m.contains("reason")),
+        matches!(
+            &r,
+            Err(ServiceError::Invalid(Refusal::SheetSubmittedNeedsReason))
+        ),
         "{r:?}"
     );
     let r = svc.revise_score(li, "performance", 28.0, "  ");
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(r, Err(ServiceError::Invalid(Refusal::ChangeNeedsReason))),
+        "{r:?}"
+    );
     let r = svc.revise_score(li, "performance", 31.0, "讨论后");
     assert!(
-        matches!(r, Err(ServiceError::Invalid(_))),
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::ValueOutOfRange {
+                max: 30.0,
+                ..
+            }))
+        ),
         "above the maximum: {r:?}"
     );
     assert_eq!(count(&svc, "audit"), audit_rows, "nothing written");
@@ -1716,7 +1960,15 @@ fn changing_a_submitted_sheet_needs_a_reason_and_keeps_the_earlier_value() {
     // Closed: no more changes.
     let mut svc = login(svc, "陈静怡");
     let r = svc.revise_score(li, "performance", 27.0, "再议");
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::ScoringClosed {
+                meanwhile: false
+            }))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -1786,11 +2038,29 @@ fn a_finalised_result_is_reopened_by_the_chair_with_a_reason_before_its_notice()
     );
     // Locked once final.
     let r = svc.save_score(li, "political", 10.0);
-    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Invalid(Refusal::NotInEvaluation {
+                work: EvalWork::Scoring,
+                ..
+            }))
+        ),
+        "{r:?}"
+    );
 
     let mut svc = login(svc, "陈静怡");
     let r = svc.reopen_result(li, "复议");
-    assert!(matches!(r, Err(ServiceError::Forbidden(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Forbidden {
+                role: Role::Member,
+                deed: Deed::ReopenResult
+            })
+        ),
+        "{r:?}"
+    );
     let mut svc = login(svc, "周明远");
     let r = svc.reopen_result(li, " ");
     assert!(matches!(r, Err(ServiceError::Transition(_))), "{r:?}");

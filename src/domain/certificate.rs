@@ -219,7 +219,7 @@ pub fn allowance_exclusion(
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CertificateError {
-    #[error("the certificate is {} ({}) and can no longer change", .0.zh(), .0.code())]
+    #[error("the certificate is {} and can no longer change", .0.code())]
     Final(CertStatus),
     #[error("cannot {action} a certificate that is {}", .status.code())]
     WrongStatus {
@@ -269,6 +269,11 @@ impl CertificateError {
             }
             CertificateError::NotCertifiable(c) => format!("{}不参加等级认证", c.zh()),
         }
+    }
+
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
     }
 }
 

@@ -98,13 +98,6 @@ coded_enum!(
     }
 );
 
-impl Role {
-    /// Chair and members decide (pass, return, reject); the secretary records data.
-    pub fn decides(self) -> bool {
-        matches!(self, Role::Chair | Role::Member)
-    }
-}
-
 impl Grade {
     /// The next grade up, if any.
     pub fn next(self) -> Option<Grade> {

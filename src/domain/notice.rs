@@ -312,7 +312,7 @@ pub fn check_close(
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NoticeError {
-    #[error("the objection is {} ({}) and can no longer change", .0.zh(), .0.code())]
+    #[error("the objection is {} and can no longer change", .0.code())]
     ObjectionConcluded(ObjectionState),
     #[error("the objection is already under verification")]
     AlreadyVerifying,
@@ -324,7 +324,7 @@ pub enum NoticeError {
     VerifierRequired,
     #[error("a reason is required to {0}")]
     ReasonRequired(&'static str),
-    #[error("only an upheld objection is decided on; this one is {} ({})", .0.zh(), .0.code())]
+    #[error("only an upheld objection is decided on; this one is {}", .0.code())]
     NotUpheld(ObjectionState),
     #[error("the chair has already decided on this objection")]
     AlreadyDecided,
@@ -395,6 +395,11 @@ impl NoticeError {
                 format!("不能结束公示：{}", parts.join("；"))
             }
         }
+    }
+
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
     }
 }
 

@@ -339,8 +339,11 @@ impl Rules {
             ]
         }));
         for (path, text, multiline) in texts {
-            if let Err(e) = crate::text::clean("the text", text, multiline) {
-                bad(path, &e);
+            if let Some(c) = crate::text::hostile_char(text, multiline) {
+                bad(
+                    path,
+                    &format!("the text {}", crate::text::not_allowed(c, multiline)),
+                );
             }
         }
         if self.city.code.is_empty() || !self.city.code.chars().all(|c| c.is_ascii_alphanumeric()) {

@@ -6,6 +6,7 @@
 //! failed (the training test, final for the cycle), withdrawn by the applicant, or not
 //! certified after the notice. Every refusal is a value naming the rule.
 
+use super::Deed;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
@@ -128,6 +129,18 @@ pub enum Status {
 }
 
 impl Status {
+    pub fn en(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Returned => "returned for correction",
+            Status::Rejected => "rejected",
+            Status::Failed => "failed the test",
+            Status::Withdrawn => "withdrawn",
+            Status::NotCertified => "not certified",
+            Status::Done => "certified",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Status::Active => "active",
@@ -231,12 +244,54 @@ impl Transition {
     }
 }
 
+/// What a declaration may lack before it can pass to review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lack {
+    Position,
+    Phone,
+    Statement,
+    Assessments,
+}
+
+impl Lack {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Lack::Position => "职务",
+            Lack::Phone => "联系电话",
+            Lack::Statement => "个人陈述",
+            Lack::Assessments => "年度考核",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Lack::Position => "position",
+            Lack::Phone => "phone",
+            Lack::Statement => "statement",
+            Lack::Assessments => "assessments",
+        }
+    }
+
+    /// Both names, as the file view lists them: `职务 position`.
+    pub fn label(self) -> String {
+        format!("{} {}", self.zh(), self.en())
+    }
+
+    fn list_zh(v: &[Lack]) -> String {
+        v.iter().map(|l| l.zh()).collect::<Vec<_>>().join("、")
+    }
+
+    fn list_en(v: &[Lack]) -> String {
+        v.iter().map(|l| l.en()).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Facts about an application that decide whether it may advance; the service layer
 /// gathers them from the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// Declaration fields still missing (empty = complete).
-    pub missing_fields: Vec<String>,
+    /// What the declaration still lacks (empty = complete).
+    pub missing_fields: Vec<Lack>,
     /// Names of failing eligibility checks.
     pub failing_checks: Vec<String>,
     /// A written override of failing checks exists.
@@ -258,12 +313,12 @@ pub struct Facts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TransitionError {
-    #[error("the application is {} ({}); no further step is possible this cycle", .0.zh(), .0.code())]
+    #[error("the application is final ({}); no further step is possible this cycle", .0.en())]
     Final(Status),
     #[error("a reason is required to {0}")]
     ReasonRequired(&'static str),
-    #[error("the declaration is incomplete; missing: {}", .0.join(", "))]
-    Incomplete(Vec<String>),
+    #[error("the declaration is incomplete; missing: {}", Lack::list_en(.0))]
+    Incomplete(Vec<Lack>),
     #[error("eligibility checks fail ({}); passing needs a written override", .0.join(", "))]
     Ineligible(Vec<String>),
     #[error("no training-test score has been recorded")]
@@ -288,8 +343,8 @@ pub enum TransitionError {
     NoticeStarted,
     #[error("only a finalised committee result can be reopened")]
     NotFinalised,
-    #[error("{action} is not possible at the {} stage", .stage.en())]
-    WrongStage { action: &'static str, stage: Stage },
+    #[error("cannot {} at the {} stage", .deed.en(), .stage.en())]
+    WrongStage { deed: Deed, stage: Stage },
 }
 
 impl TransitionError {
@@ -306,9 +361,13 @@ impl TransitionError {
                 .join("、")
         };
         match self {
-            TransitionError::Final(s) => format!("该申请已{}，本周期不能再办理", s.zh()),
+            TransitionError::Final(s) => {
+                // 已撤回 and 已认证 say 已 themselves.
+                let done = if s.zh().starts_with('已') { "" } else { "已" };
+                format!("该申请{done}{}，本周期不能再办理", s.zh())
+            }
             TransitionError::ReasonRequired(_) => "必须写明理由".into(),
-            TransitionError::Incomplete(v) => format!("申报材料不全，缺少：{}", v.join("、")),
+            TransitionError::Incomplete(v) => format!("申报材料不全，缺少：{}", Lack::list_zh(v)),
             TransitionError::Ineligible(v) => {
                 format!("资格条件不符合（{}），通过须先写明破格理由", checks(v))
             }
@@ -324,10 +383,15 @@ impl TransitionError {
             }
             TransitionError::NoticeStarted => "公示已开始，不能再重新评定".into(),
             TransitionError::NotFinalised => "只有已确定的评定结果才能重新评定".into(),
-            TransitionError::WrongStage { stage, .. } => {
-                format!("{}环节不能进行此项操作", stage.zh())
+            TransitionError::WrongStage { deed, stage } => {
+                format!("{}环节不能{}", stage.zh(), deed.zh())
             }
         }
+    }
+
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -367,35 +431,35 @@ pub fn apply(pos: Position, t: &Transition, facts: &Facts) -> Result<Position, T
             }
             Stage::Declaration if pos.status == Status::Active => Ok(at(Status::Returned)),
             _ => Err(TransitionError::WrongStage {
-                action: "return for correction",
+                deed: Deed::ReturnApplication,
                 stage: pos.stage,
             }),
         },
         Transition::Reject { .. } => match pos.stage {
             Stage::Declaration | Stage::Review => Ok(at(Status::Rejected)),
             _ => Err(TransitionError::WrongStage {
-                action: "reject",
+                deed: Deed::RejectApplication,
                 stage: pos.stage,
             }),
         },
         Transition::Fail { .. } => match pos.stage {
             Stage::Test => Ok(at(Status::Failed)),
             _ => Err(TransitionError::WrongStage {
-                action: "fail",
+                deed: Deed::RecordFailedTest,
                 stage: pos.stage,
             }),
         },
         Transition::NotCertify { .. } => match pos.stage {
             Stage::Evaluation | Stage::Notice => Ok(at(Status::NotCertified)),
             _ => Err(TransitionError::WrongStage {
-                action: "not certify",
+                deed: Deed::RefuseCertification,
                 stage: pos.stage,
             }),
         },
         Transition::Advance => {
             check_advance(pos.stage, facts)?;
             let stage = pos.stage.next().ok_or(TransitionError::WrongStage {
-                action: "advance",
+                deed: Deed::PassApplication,
                 stage: pos.stage,
             })?;
             let status = if stage == Stage::Certified {
@@ -463,7 +527,7 @@ fn check_advance(stage: Stage, f: &Facts) -> Result<(), TransitionError> {
             Err(TransitionError::UpheldObjections(f.upheld_objections))
         }
         Stage::Certified => Err(TransitionError::WrongStage {
-            action: "advance",
+            deed: Deed::PassApplication,
             stage,
         }),
         _ => Ok(()),
@@ -563,10 +627,10 @@ mod tests {
             (
                 Stage::Declaration,
                 Facts {
-                    missing_fields: vec!["职务".into()],
+                    missing_fields: vec![Lack::Position],
                     ..all_met()
                 },
-                TransitionError::Incomplete(vec!["职务".into()]),
+                TransitionError::Incomplete(vec![Lack::Position]),
             ),
             (
                 Stage::Review,
@@ -749,7 +813,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "reject is not possible at the Overall evaluation stage"
+            "cannot reject an application at the Overall evaluation stage"
         );
         assert!(apply(
             pos(Stage::Review),
@@ -782,11 +846,11 @@ mod tests {
         );
         assert_eq!(
             TransitionError::WrongStage {
-                action: "reject",
+                deed: Deed::RejectApplication,
                 stage: Stage::Evaluation
             }
             .zh(),
-            "综合评定环节不能进行此项操作"
+            "综合评定环节不能作出不予通过的决定"
         );
     }
 

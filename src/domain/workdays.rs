@@ -11,6 +11,21 @@ pub enum CalendarError {
     MissingYear(i32),
 }
 
+impl CalendarError {
+    pub fn zh(&self) -> String {
+        match self {
+            CalendarError::MissingYear(y) => {
+                format!("认证规则没有 {y} 年的节假日安排：请在规则文件中加入 [calendar.{y}]")
+            }
+        }
+    }
+
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+}
+
 /// The warning a period over years without a holiday calendar carries, in Chinese and
 /// in English; `None` when every year of it is covered.
 pub fn uncovered_warning(years: &[i32]) -> Option<(String, String)> {

@@ -1,11 +1,11 @@
 //! Applications moving through the six stages: every decision is one transaction with
 //! a stage record and an audit row.
 
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{clean, AuditNote, Field, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::eligibility::{self, Check, Record};
-use crate::domain::grade::{Assessment, Category, Grade, Role};
-use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
-use crate::text::clean;
+use crate::domain::grade::{Assessment, Category, Grade};
+use crate::domain::stage::{self, Facts, Lack, Position, Stage, Status, Transition};
+use crate::domain::Deed;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -85,7 +85,7 @@ pub fn load(conn: &Connection, id: i64) -> Result<Application> {
         },
     )
     .optional()?
-    .ok_or_else(|| ServiceError::NotFound(format!("application #{id}")))
+    .ok_or(ServiceError::NotFound(Missing::Application(id)))
 }
 
 /// What eligibility needs to know about a person.
@@ -97,7 +97,7 @@ pub fn record(conn: &Connection, person_id: i64, test_score: Option<f64>) -> Res
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
-        .ok_or_else(|| ServiceError::NotFound(format!("person #{person_id}")))?;
+        .ok_or(ServiceError::NotFound(Missing::Person(person_id)))?;
     let mut stmt = conn.prepare_cached("SELECT date, days FROM training WHERE person_id = ?1")?;
     let training = stmt
         .query_map([person_id], |r| {
@@ -153,10 +153,10 @@ pub(super) fn move_stage(
         ],
     )?;
     if changed == 0 {
-        return Err(ServiceError::Invalid(format!(
-            "{}'s application was changed by someone else meanwhile; look again and retry",
-            app.name
-        )));
+        return Err(Refusal::ApplicationChanged {
+            name: app.name.clone(),
+        }
+        .into());
     }
     tx.execute(
         "INSERT INTO stage_records (application_id, from_stage, to_stage, to_status, action, member_id, at, reason)
@@ -183,8 +183,8 @@ impl Service {
         ))
     }
 
-    /// Fields a declaration still lacks.
-    pub fn missing_fields(&self, app: &Application) -> Result<Vec<String>> {
+    /// What a declaration still lacks.
+    pub fn missing_fields(&self, app: &Application) -> Result<Vec<Lack>> {
         let (position, phone, assessments): (String, String, i64) = self.conn().query_row(
             "SELECT position, phone, (SELECT count(*) FROM assessments WHERE person_id = p.id) FROM persons p WHERE id = ?1",
             [app.person_id],
@@ -192,16 +192,16 @@ impl Service {
         )?;
         let mut missing = Vec::new();
         if position.trim().is_empty() {
-            missing.push("职务 position".to_string());
+            missing.push(Lack::Position);
         }
         if phone.trim().is_empty() {
-            missing.push("联系电话 phone".to_string());
+            missing.push(Lack::Phone);
         }
         if app.statement.trim().is_empty() {
-            missing.push("个人陈述 statement".to_string());
+            missing.push(Lack::Statement);
         }
         if assessments == 0 {
-            missing.push("年度考核 assessments".to_string());
+            missing.push(Lack::Assessments);
         }
         Ok(missing)
     }
@@ -254,43 +254,28 @@ impl Service {
     /// Applies a transition to an application, checking the actor's role and the
     /// stage's requirement; records who, when and why.
     pub fn transition(&mut self, app_id: i64, t: Transition) -> Result<Position> {
-        let what = match &t {
+        let deed = match &t {
             Transition::Withdraw { .. } => None,
-            Transition::Advance => Some("pass an application to the next stage"),
-            Transition::Return { .. } => Some("return an application for correction"),
-            Transition::Reject { .. } => Some("reject an application"),
-            Transition::Fail { .. } => Some("record a failed test"),
-            Transition::NotCertify { .. } => Some("refuse certification"),
-            Transition::Reopen { .. } => {
-                return Err(ServiceError::Invalid(
-                    "a committee result is reopened with reopen_result".into(),
-                ))
-            }
-        };
-        match &t {
+            Transition::Advance => Some(Deed::PassApplication),
+            Transition::Return { .. } => Some(Deed::ReturnApplication),
+            Transition::Reject { .. } => Some(Deed::RejectApplication),
+            Transition::Fail { .. } => Some(Deed::RecordFailedTest),
             // Refusing certification is the chair's decision.
-            Transition::NotCertify { .. } => {
-                self.require(&[Role::Chair], "refuse certification")?
-            }
-            _ => {
-                if let Some(what) = what {
-                    self.require(&[Role::Chair, Role::Member], what)?;
-                }
-            }
+            Transition::NotCertify { .. } => Some(Deed::RefuseCertification),
+            Transition::Reopen { .. } => return Err(Refusal::ReopenThroughResult.into()),
+        };
+        if let Some(deed) = deed {
+            self.require(deed)?;
         }
         if let Some(reason) = t.reason() {
-            clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
+            clean(Field::Reason, reason, true)?;
         }
         let app = self.application(app_id)?;
         if matches!(t, Transition::Advance) && app.position.stage == Stage::Notice {
-            return Err(ServiceError::Invalid(
-                "candidates in the public notice are certified by closing the notice".into(),
-            ));
+            return Err(Refusal::CertifiedByClosingNotice.into());
         }
         if matches!(t, Transition::NotCertify { .. }) && app.position.stage == Stage::Evaluation {
-            return Err(ServiceError::Invalid(
-                "at the evaluation stage the result comes from finalising the scores".into(),
-            ));
+            return Err(Refusal::ResultFromScores.into());
         }
         let facts = self.facts(&app)?;
         let next = stage::apply(app.position, &t, &facts)?;
@@ -310,16 +295,11 @@ impl Service {
     /// Passes review despite failing checks: needs a written reason, shown as a flag
     /// ever after.
     pub fn override_eligibility(&mut self, app_id: i64, reason: &str) -> Result<()> {
-        self.require(
-            &[Role::Chair, Role::Member],
-            "override an eligibility check",
-        )?;
+        self.require(Deed::OverrideEligibility)?;
         if reason.trim().is_empty() {
-            return Err(ServiceError::Invalid(
-                "an override needs a written reason".into(),
-            ));
+            return Err(Refusal::OverrideNeedsReason.into());
         }
-        clean("the override's reason", reason, true).map_err(ServiceError::Invalid)?;
+        clean(Field::OverrideReason, reason, true)?;
         let app = self.application(app_id)?;
         if app.position
             != (Position {
@@ -327,10 +307,10 @@ impl Service {
                 status: Status::Active,
             })
         {
-            return Err(ServiceError::Invalid(format!(
-                "an override is only possible at review; the application is at {}",
-                app.position.stage.en()
-            )));
+            return Err(Refusal::OverrideOnlyAtReview {
+                at: app.position.stage,
+            }
+            .into());
         }
         let reason = reason.trim().to_string();
         let now = self.stamp();
@@ -350,23 +330,18 @@ impl Service {
 
     /// Enters or corrects the training-test score (range-checked against the rules).
     pub fn record_test_score(&mut self, app_id: i64, score: f64) -> Result<()> {
-        self.require(
-            &[Role::Chair, Role::Member, Role::Secretary],
-            "record a test score",
-        )?;
+        self.require(Deed::RecordTestScore)?;
         let app = self.application(app_id)?;
         if app.position.stage != Stage::Test || app.position.status.is_final() {
-            return Err(ServiceError::Invalid(format!(
-                "a test score can only be entered at the test stage; the application is at {}",
-                app.position.stage.en()
-            )));
+            return Err(Refusal::TestScoreOnlyAtTest {
+                at: app.position.stage,
+            }
+            .into());
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         let max = rules.grade(app.target).map(|g| g.test_max).unwrap_or(100.0);
         if !(0.0..=max).contains(&score) || score.is_nan() {
-            return Err(ServiceError::Invalid(format!(
-                "test score {score} is out of range (0 to {max})"
-            )));
+            return Err(Refusal::TestScoreOutOfRange { score, max }.into());
         }
         let now = self.stamp();
         self.mutate(|tx, _| {
@@ -392,28 +367,21 @@ impl Service {
         findings: &str,
         rating: Rating,
     ) -> Result<i64> {
-        self.require(
-            &[Role::Chair, Role::Member, Role::Secretary],
-            "record a site visit",
-        )?;
-        clean("the visitors", visitors, false).map_err(ServiceError::Invalid)?;
-        clean("the findings", findings, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::RecordSiteVisit)?;
+        clean(Field::Visitors, visitors, false)?;
+        clean(Field::VisitFindings, findings, true)?;
         let app = self.application(app_id)?;
         if app.position.stage != Stage::SiteVisit || app.position.status.is_final() {
-            return Err(ServiceError::Invalid(format!(
-                "a visit can only be recorded at the site-visit stage; the application is at {}",
-                app.position.stage.en()
-            )));
+            return Err(Refusal::VisitOnlyAtSiteVisit {
+                at: app.position.stage,
+            }
+            .into());
         }
         if visitors.trim().is_empty() || findings.trim().is_empty() {
-            return Err(ServiceError::Invalid(
-                "a visit needs the visitors and the findings".into(),
-            ));
+            return Err(Refusal::VisitIncomplete.into());
         }
         if on > self.today() {
-            return Err(ServiceError::Invalid(format!(
-                "the visit date {on} is in the future"
-            )));
+            return Err(Refusal::VisitInFuture { on }.into());
         }
         let now = self.stamp();
         self.mutate(|tx, actor| {

@@ -205,7 +205,11 @@ impl Service {
                 &cycle.rules,
                 cycle.cycle_date,
             ),
-            missing: self.missing_fields(&app)?,
+            missing: self
+                .missing_fields(&app)?
+                .into_iter()
+                .map(crate::domain::stage::Lack::label)
+                .collect(),
             pass_mark: rule.map(|g| g.test_pass_mark),
             test_max: rule.map(|g| g.test_max),
             threshold: rule.map(|g| g.pass_threshold),

@@ -3,14 +3,14 @@
 //! revocations (退出), job-change reports (职务变动报告) and the yearly 红领津贴 roll.
 
 use super::notice::issue;
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{clean, AuditNote, Field, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::certificate::{
     self, allowance_exclusion, CertAction, CertStatus, CertificateError, Exclusion,
     InspectionOutcome,
 };
-use crate::domain::grade::{Assessment, Category, Grade, Role, Sex};
+use crate::domain::grade::{Assessment, Category, Grade, Sex};
 use crate::domain::rules::Rules;
-use crate::text::clean;
+use crate::domain::Deed;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -202,9 +202,7 @@ impl Service {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| {
-                ServiceError::NotFound("no certification cycle, so no rules yet".into())
-            })?;
+            .ok_or(ServiceError::NotFound(Missing::NoCycle))?;
         Ok(self.cycle(id)?.rules)
     }
 
@@ -288,24 +286,21 @@ impl Service {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| ServiceError::NotFound(format!("certificate #{id}")))?;
+            .ok_or(ServiceError::NotFound(Missing::Certificate(id)))?;
         self.certificates(&CertificateFilter {
             person_id: Some(person),
             ..CertificateFilter::default()
         })?
         .into_iter()
         .find(|c| c.id == id)
-        .ok_or_else(|| ServiceError::NotFound(format!("certificate #{id}")))
+        .ok_or(ServiceError::NotFound(Missing::Certificate(id)))
     }
 
     /// Enters the certificate of a grade a person was awarded before the tool was used
     /// (chair or secretary): the grade and date come from their file (现等级, 定级时间),
     /// the number is the next of that year and grade in the rules' format.
     pub fn enter_prior_certificate(&mut self, person_id: i64) -> Result<(i64, String)> {
-        self.require(
-            &[Role::Chair, Role::Secretary],
-            "enter a certificate held from before",
-        )?;
+        self.require(Deed::EnterPriorCertificate)?;
         let (name, category, grade, since): (String, String, Option<String>, Option<String>) = self
             .conn()
             .query_row(
@@ -314,7 +309,7 @@ impl Service {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?
-            .ok_or_else(|| ServiceError::NotFound(format!("person #{person_id}")))?;
+            .ok_or(ServiceError::NotFound(Missing::Person(person_id)))?;
         let category = Category::parse(&category).unwrap_or(Category::Staff);
         if !category.is_certifiable() {
             return Err(CertificateError::NotCertifiable(category).into());
@@ -326,9 +321,7 @@ impl Service {
         let since = since
             .as_deref()
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .ok_or_else(|| {
-                ServiceError::Invalid(format!("{name}'s file has no date for the grade"))
-            })?;
+            .ok_or_else(|| Refusal::NoGradeDate { name: name.clone() })?;
         let held: i64 = self.conn().query_row(
             "SELECT count(*) FROM certificates WHERE person_id = ?1 AND grade = ?2 AND status IN ('valid', 'suspended')",
             params![person_id, grade.code()],
@@ -361,19 +354,16 @@ impl Service {
         assessment: Assessment,
         reason: &str,
     ) -> Result<InspectionOutcome> {
-        self.require(
-            &[Role::Chair, Role::Secretary],
-            "record an annual inspection",
-        )?;
-        clean("the inspection's reason", reason, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::RecordInspection)?;
+        clean(Field::InspectionReason, reason, true)?;
         let cert = self.certificate(certificate_id)?;
         if year < cert.year || year > self.today().year() {
-            return Err(ServiceError::Invalid(format!(
-                "an inspection of {} is for a year from {} to {}",
-                cert.number,
-                cert.year,
-                self.today().year()
-            )));
+            return Err(Refusal::InspectionYear {
+                number: cert.number,
+                from: cert.year,
+                to: self.today().year(),
+            }
+            .into());
         }
         let done: i64 = self.conn().query_row(
             "SELECT count(*) FROM inspections WHERE certificate_id = ?1 AND year = ?2",
@@ -404,7 +394,7 @@ impl Service {
         let outcome = certificate::inspection_outcome(assessment, cert.grade, &rules);
         certificate::check_inspection(cert.status, outcome, reason)?;
         if outcome == InspectionOutcome::Revoked {
-            self.require(&[Role::Chair], "revoke a grade (exit)")?;
+            self.require(Deed::RevokeGrade)?;
         }
         let today = self.today();
         let reason = reason.trim().to_string();
@@ -502,8 +492,8 @@ impl Service {
         action: CertAction,
         reason: &str,
     ) -> Result<CertStatus> {
-        self.require(&[Role::Chair], "change a certificate's status")?;
-        clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::ChangeCertificateStatus)?;
+        clean(Field::Reason, reason, true)?;
         let cert = self.certificate(id)?;
         let next = certificate::change_status(cert.status, action, reason)?;
         let today = self.today();
@@ -525,34 +515,30 @@ impl Service {
     /// A holder who left party-affairs work is flagged for review; a later report of a
     /// party-affairs post clears the flag.
     pub fn record_job_change(&mut self, c: &NewJobChange) -> Result<i64> {
-        self.require(
-            &[Role::Chair, Role::Secretary],
-            "record a job-change report",
-        )?;
-        clean("the new organisation", &c.new_organisation, false).map_err(ServiceError::Invalid)?;
-        clean("the new position", &c.new_position, false).map_err(ServiceError::Invalid)?;
+        self.require(Deed::RecordJobChange)?;
+        clean(Field::NewOrganisation, &c.new_organisation, false)?;
+        clean(Field::NewPosition, &c.new_position, false)?;
         let held: i64 = self.conn().query_row(
             "SELECT count(*) FROM certificates WHERE person_id = ?1",
             [c.person_id],
             |r| r.get(0),
         )?;
         if held == 0 {
-            return Err(ServiceError::Invalid(format!(
-                "person #{} holds no certificate; job-change reports are for certificate holders",
-                c.person_id
-            )));
+            return Err(Refusal::NoCertificateHeld {
+                person: c.person_id,
+            }
+            .into());
         }
         if c.change_date > c.filed_on || c.filed_on > self.today() {
-            return Err(ServiceError::Invalid(format!(
-                "a change on {} filed on {}: the filing date must be on or after the change and not after today",
-                c.change_date, c.filed_on
-            )));
+            return Err(Refusal::FilingDate {
+                change: c.change_date,
+                filed: c.filed_on,
+            }
+            .into());
         }
         let (org, position) = (c.new_organisation.trim(), c.new_position.trim());
         if org.is_empty() && position.is_empty() && !c.left_party_work {
-            return Err(ServiceError::Invalid(
-                "a job-change report needs the new post, the new organisation, or that the holder left party-affairs work".into(),
-            ));
+            return Err(Refusal::JobChangeEmpty.into());
         }
         let org_id: Option<i64> = if org.is_empty() {
             None

@@ -1,8 +1,8 @@
 //! Certification cycles and the rules stored with them.
 
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{AuditNote, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::rules::Rules;
-use crate::domain::Role;
+use crate::domain::Deed;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
@@ -27,14 +27,9 @@ impl Service {
         year: i32,
         cycle_date: NaiveDate,
     ) -> Result<i64> {
-        self.require(&[Role::Chair, Role::Secretary], "create a cycle")?;
-        let rules = Rules::from_toml(rules_text).map_err(|problems| {
-            let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            ServiceError::Invalid(format!(
-                "the rules file has problems:\n{}",
-                lines.join("\n")
-            ))
-        })?;
+        self.require(Deed::CreateCycle)?;
+        let rules =
+            Rules::from_toml(rules_text).map_err(|problems| Refusal::BadRules { problems })?;
         let name = format!("{} {year} 年度认证", rules.city.name);
         let hash = hex::encode(Sha256::digest(rules_text.as_bytes()));
         let city = rules.city.name.clone();
@@ -47,9 +42,7 @@ impl Service {
             )
             .optional()?;
         if let Some(id) = taken {
-            return Err(ServiceError::Invalid(format!(
-                "{city} already has a {year} cycle (#{id})"
-            )));
+            return Err(Refusal::CycleExists { city, year, id }.into());
         }
         let now = self.stamp();
         self.mutate(|tx, _| {
@@ -89,24 +82,23 @@ impl Service {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?
-            .ok_or_else(|| ServiceError::NotFound(format!("cycle #{id}")))?;
+            .ok_or(ServiceError::NotFound(Missing::Cycle(id)))?;
         // A cycle's rules never change once stored, so they are parsed once.
         let cached = self.rules_cache.borrow().get(&id).cloned();
         let rules = match cached {
             Some(rules) => rules,
             None => {
-                let rules = Rules::from_toml(&text).map_err(|p| {
-                    ServiceError::Invalid(format!(
-                        "the rules stored with cycle #{id} no longer load: {}",
-                        p[0]
-                    ))
-                })?;
+                let rules =
+                    Rules::from_toml(&text).map_err(|mut p| Refusal::StoredRulesBroken {
+                        cycle: id,
+                        problem: p.swap_remove(0),
+                    })?;
                 self.rules_cache.borrow_mut().insert(id, rules.clone());
                 rules
             }
         };
         let cycle_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| ServiceError::Invalid(format!("cycle #{id} has a bad date '{date}'")))?;
+            .map_err(|_| Refusal::BadCycleDate { cycle: id, date })?;
         Ok(Cycle {
             id,
             year,

@@ -4,7 +4,7 @@
 //! inspections and job changes.
 
 use super::Clock;
-use super::{Kind, Result, Service, ServiceError};
+use super::{Kind, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::certificate::CertStatus;
 use crate::domain::eligibility::Outcome;
 use crate::domain::notice::{Channel, Step};
@@ -158,16 +158,25 @@ fn notice_start(rules: &Rules, today: NaiveDate) -> Result<NaiveDate> {
 }
 
 fn kind_of(name: &str) -> Result<Kind> {
-    Kind::parse(name).ok_or_else(|| ServiceError::Invalid(format!("unknown fixture {name}")))
+    Kind::parse(name).ok_or_else(|| {
+        Refusal::UnknownFixture {
+            name: name.to_string(),
+        }
+        .into()
+    })
 }
 
 fn csv_table(name: &str, text: &str) -> Result<Table> {
+    let bad = |e: csv::Error| Refusal::BadFixture {
+        name: name.to_string(),
+        problem: e.to_string(),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ServiceError::Invalid(format!("fixture {name}: {e}")))?
+        .map_err(bad)?
         .iter()
         .map(str::to_string)
         .collect();
@@ -178,7 +187,7 @@ fn csv_table(name: &str, text: &str) -> Result<Table> {
         numeric: Vec::new(),
     };
     for rec in reader.records() {
-        let rec = rec.map_err(|e| ServiceError::Invalid(format!("fixture {name}: {e}")))?;
+        let rec = rec.map_err(bad)?;
         table.push(rec.iter().map(str::to_string).collect());
     }
     Ok(table)
@@ -364,9 +373,7 @@ fn committee(svc: &Service) -> Result<(i64, Vec<i64>, i64)> {
     let secretary = pick(crate::domain::Role::Secretary).next();
     match (chair, secretary) {
         (Some(c), Some(s)) => Ok((c, pick(crate::domain::Role::Member).collect(), s)),
-        _ => Err(ServiceError::Invalid(
-            "the demo committee needs a chair and a secretary".into(),
-        )),
+        _ => Err(Refusal::DemoNeedsChairAndSecretary.into()),
     }
 }
 
@@ -380,7 +387,7 @@ fn as_member<T>(
     let m = super::members::list(svc.store())?
         .into_iter()
         .find(|m| m.id == member)
-        .ok_or_else(|| ServiceError::NotFound(format!("member #{member}")))?;
+        .ok_or(ServiceError::NotFound(Missing::Member(member)))?;
     svc.actor = crate::store::audit::Actor {
         member_id: Some(m.id),
         name: m.name,
@@ -948,10 +955,11 @@ pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Resul
         }
     }
     if apps.len() < candidates {
-        return Err(ServiceError::Invalid(format!(
-            "the generated city has {} complete eligible candidates, {candidates} wanted",
-            apps.len()
-        )));
+        return Err(Refusal::TooFewGenerated {
+            have: apps.len(),
+            want: candidates,
+        }
+        .into());
     }
     let (chair, _, _) = committee(svc)?;
     story.on(svc, (10, 28), 9, 0);

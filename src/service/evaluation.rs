@@ -12,11 +12,12 @@
 //! - a recused member sees nothing of the candidate's scores.
 
 use super::applications::{move_stage, Application};
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{clean, AuditNote, EvalWork, Field, Refusal, Result, Service, ServiceError};
 use crate::domain::aggregate::{self, Aggregate, Candidate, Sheet};
 use crate::domain::grade::{Grade, Role};
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Transition};
+use crate::domain::Deed;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -277,14 +278,10 @@ pub(super) fn recheck_open(tx: &Connection, app_id: i64) -> Result<()> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if !open {
-        return Err(ServiceError::Invalid(
-            "scoring is not open (it was closed meanwhile); the chair opens it".into(),
-        ));
+        return Err(Refusal::ScoringClosed { meanwhile: true }.into());
     }
     if !in_evaluation {
-        return Err(ServiceError::Invalid(
-            "scores are given only while the candidate is in evaluation with no final result; it was finalised meanwhile".into(),
-        ));
+        return Err(Refusal::FinalisedMeanwhile.into());
     }
     Ok(())
 }
@@ -346,10 +343,10 @@ impl Service {
 
     /// Opens scoring for the open cycle (chair only).
     pub fn open_scoring(&mut self) -> Result<i64> {
-        self.require(&[Role::Chair], "open scoring")?;
+        self.require(Deed::OpenScoring)?;
         let cycle_id = self.open_cycle_id()?;
         if self.session(cycle_id)?.is_open() {
-            return Err(ServiceError::Invalid("scoring is already open".into()));
+            return Err(Refusal::ScoringAlreadyOpen.into());
         }
         let now = self.stamp();
         self.mutate(|tx, actor| {
@@ -361,7 +358,7 @@ impl Service {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    ServiceError::Invalid("scoring is already open".into())
+                    ServiceError::Invalid(Refusal::ScoringAlreadyOpen)
                 }
                 e => e.into(),
             })?;
@@ -376,10 +373,10 @@ impl Service {
     /// Closes scoring (chair only). Drafts stay drafts and do not count. Returns the
     /// number of drafts left unsubmitted.
     pub fn close_scoring(&mut self) -> Result<usize> {
-        self.require(&[Role::Chair], "close scoring")?;
+        self.require(Deed::CloseScoring)?;
         let cycle_id = self.open_cycle_id()?;
         let Session::Open { id, .. } = self.session(cycle_id)? else {
-            return Err(ServiceError::Invalid("scoring is not open".into()));
+            return Err(Refusal::ScoringNotOpen.into());
         };
         let now = self.stamp();
         self.mutate(|tx, actor| {
@@ -388,7 +385,7 @@ impl Service {
                 params![now, actor.member_id, id],
             )?;
             if n == 0 {
-                return Err(ServiceError::Invalid("scoring is not open".into()));
+                return Err(Refusal::ScoringNotOpen.into());
             }
             let drafts: i64 = tx.query_row(
                 "SELECT count(*) FROM sheets s JOIN applications a ON a.id = s.application_id
@@ -408,21 +405,19 @@ impl Service {
         if self.session(app.cycle_id)?.is_open() {
             Ok(())
         } else {
-            Err(ServiceError::Invalid(
-                "scoring is not open; the chair opens it".into(),
-            ))
+            Err(Refusal::ScoringClosed { meanwhile: false }.into())
         }
     }
 
     /// The acting member, who must be a scorer not recused from the application.
     pub(super) fn scorer_for(&self, app_id: i64) -> Result<i64> {
-        self.require(&[Role::Chair, Role::Member], "score")?;
+        self.require(Deed::Score)?;
         let member = self
             .actor
             .member_id
-            .ok_or_else(|| ServiceError::Forbidden("only a committee member can score".into()))?;
+            .ok_or(ServiceError::NotLoggedIn { deed: Deed::Score })?;
         if let Some(why) = self.recusal(member, app_id)? {
-            return Err(ServiceError::Forbidden(format!("回避 recused: {why}")));
+            return Err(ServiceError::Recused { app: app_id, why });
         }
         Ok(member)
     }
@@ -510,18 +505,14 @@ impl Service {
     ) -> Result<()> {
         let member = self.scorer_for(app_id)?;
         let app = self.application(app_id)?;
-        super::scoring::open_evaluation(&app, "scores are changed")?;
+        super::scoring::open_evaluation(&app, EvalWork::Changing)?;
         self.require_session_open(&app)?;
-        crate::text::clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
+        clean(Field::Reason, reason, true)?;
         if reason.trim().is_empty() {
-            return Err(ServiceError::Invalid(
-                "changing a submitted sheet needs a reason".into(),
-            ));
+            return Err(Refusal::ChangeNeedsReason.into());
         }
         if self.sheet_status(app_id, member)? != Cell::Submitted {
-            return Err(ServiceError::Invalid(
-                "the sheet is not submitted; change it directly".into(),
-            ));
+            return Err(Refusal::SheetNotSubmitted.into());
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         super::scoring::check_value(&rules, criterion, value)?;
@@ -533,9 +524,7 @@ impl Service {
         self.mutate(|tx, _| {
             recheck_open(tx, app_id)?;
             if sheet_status_in(tx, app_id, member)? != Cell::Submitted {
-                return Err(ServiceError::Invalid(
-                    "the sheet is not submitted; change it directly".into(),
-                ));
+                return Err(Refusal::SheetNotSubmitted.into());
             }
             let before = value_in(tx, app_id, member, criterion)?;
             tx.execute(
@@ -560,9 +549,9 @@ impl Service {
     pub fn save_comment(&mut self, app_id: i64, criterion: &str, comment: &str) -> Result<()> {
         let member = self.scorer_for(app_id)?;
         let app = self.application(app_id)?;
-        super::scoring::open_evaluation(&app, "comments are written")?;
+        super::scoring::open_evaluation(&app, EvalWork::Commenting)?;
         self.require_session_open(&app)?;
-        crate::text::clean("the comment", comment, true).map_err(ServiceError::Invalid)?;
+        clean(Field::Comment, comment, true)?;
         let before: Option<String> = self
             .conn()
             .query_row(
@@ -572,9 +561,7 @@ impl Service {
             )
             .optional()?;
         let Some(before) = before else {
-            return Err(ServiceError::Invalid(
-                "give the criterion a value before commenting on it".into(),
-            ));
+            return Err(Refusal::CommentBeforeValue.into());
         };
         let comment = comment.trim();
         let now = self.stamp();
@@ -596,7 +583,7 @@ impl Service {
     /// The chair's progress board for a cycle: who has submitted, who has a draft, who
     /// is recused, who is pending; never the values.
     pub fn progress(&self, cycle_id: i64) -> Result<Progress> {
-        self.require(&[Role::Chair, Role::Secretary], "see the scoring progress")?;
+        self.require(Deed::SeeProgress)?;
         let conn = self.conn();
         let members = scorers(conn)?;
         let recused = recusals(conn, cycle_id)?;
@@ -683,7 +670,7 @@ impl Service {
 
     /// Every declared conflict of the cycle's candidates (chair and secretary).
     pub fn conflicts(&self, cycle_id: i64) -> Result<Vec<ConflictRow>> {
-        self.require(&[Role::Chair, Role::Secretary], "see declared conflicts")?;
+        self.require(Deed::SeeConflicts)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.name, p.name, c.kind, c.reason, c.declared_at
              FROM conflicts c JOIN members m ON m.id = c.member_id JOIN persons p ON p.id = c.person_id
@@ -733,10 +720,7 @@ impl Service {
     /// given only where the actor may see them (see the module's rules); member names
     /// only to the chair.
     pub fn results(&self, cycle_id: i64) -> Result<Vec<ResultRow>> {
-        self.require(
-            &[Role::Chair, Role::Secretary],
-            "see the committee's results",
-        )?;
+        self.require(Deed::SeeResults)?;
         let conn = self.conn();
         let rules = self.cycle(cycle_id)?.rules;
         let session = self.session(cycle_id)?;
@@ -891,8 +875,8 @@ impl Service {
     /// Reopens a finalised result (chair only, with a reason) before its notice
     /// starts: the candidate returns to evaluation and the sheets can be changed again.
     pub fn reopen_result(&mut self, app_id: i64, reason: &str) -> Result<()> {
-        self.require(&[Role::Chair], "reopen a result")?;
-        crate::text::clean("the reason", reason, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::ReopenResult)?;
+        clean(Field::Reason, reason, true)?;
         let app = self.application(app_id)?;
         let t = Transition::Reopen {
             reason: reason.trim().to_string(),

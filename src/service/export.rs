@@ -6,7 +6,7 @@
 
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::ids::mask;
-use crate::domain::Role;
+use crate::domain::Deed;
 use crate::table::Table;
 use rusqlite::types::ValueRef;
 use serde_json::json;
@@ -246,12 +246,11 @@ impl Service {
             ExportKind::Persons => {
                 if reveal_ids {
                     if self.role().is_none() {
-                        return Err(ServiceError::Forbidden(
-                            "revealing ID numbers takes the chair or the secretary, logged in"
-                                .into(),
-                        ));
+                        return Err(ServiceError::NotLoggedIn {
+                            deed: Deed::RevealIds,
+                        });
                     }
-                    self.require(&[Role::Chair, Role::Secretary], "reveal ID numbers")?;
+                    self.require(Deed::RevealIds)?;
                 }
                 // Masked, the birth date stays out too: with the last four characters
                 // and the district codes it would rebuild many ID numbers.
@@ -293,7 +292,7 @@ impl Service {
                 )
             }
             ExportKind::Scores => {
-                self.require(&[Role::Chair], "export scores")?;
+                self.require(Deed::ExportScores)?;
                 let all = self.query_table(
                     "scores",
                     "SELECT s.application_id, p.name AS candidate, m.name AS member, s.criterion, s.value,
@@ -325,7 +324,7 @@ impl Service {
                 Ok(table)
             }
             ExportKind::Audit => {
-                self.require(&[Role::Chair, Role::Secretary], "export the audit log")?;
+                self.require(Deed::ExportAudit)?;
                 self.audit_export()
             }
         }

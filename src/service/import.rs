@@ -352,15 +352,34 @@ impl fmt::Display for RowError {
     }
 }
 
+impl RowError {
+    /// Where the problem is, in Chinese; the reason as the check gave it.
+    pub fn zh(&self) -> String {
+        let esc = crate::text::escape_controls;
+        let (source, reason) = (esc(&self.source), esc(&self.reason));
+        if self.column.is_empty() {
+            format!("{source} 第 {} 行：{reason}", self.line)
+        } else {
+            format!(
+                "{source} 第 {} 行“{}”列：{reason}",
+                self.line,
+                esc(&self.column)
+            )
+        }
+    }
+}
+
 /// Why an import was refused: every problem found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub errors: Vec<RowError>,
 }
 
+/// How many problems an import refusal lists before it only counts the rest.
+const SHOWN: usize = 50;
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const SHOWN: usize = 50;
         for e in self.errors.iter().take(SHOWN) {
             writeln!(f, "{e}")?;
         }
@@ -368,6 +387,23 @@ impl fmt::Display for ImportError {
             writeln!(f, "... and {} more", self.errors.len() - SHOWN)?;
         }
         write!(f, "{} problem(s)", self.errors.len())
+    }
+}
+
+impl ImportError {
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+
+    /// The refusal in Chinese: where each problem is, and how many there are.
+    pub fn zh(&self) -> String {
+        let mut lines: Vec<String> = self.errors.iter().take(SHOWN).map(RowError::zh).collect();
+        if self.errors.len() > SHOWN {
+            lines.push(format!("……另有 {} 处", self.errors.len() - SHOWN));
+        }
+        lines.push(format!("共 {} 处问题", self.errors.len()));
+        lines.join("\n")
     }
 }
 
@@ -671,7 +707,7 @@ impl Service {
     /// Imports a table of `kind`; the service's today bounds dates (nothing may lie in
     /// the future).
     pub fn import(&mut self, kind: Kind, table: &Table) -> Result<ImportReport> {
-        self.require(&[Role::Chair, Role::Secretary], "import data")?;
+        self.require(crate::domain::Deed::ImportData)?;
         let today = self.today();
         let index =
             resolve(table, kind).map_err(|errors| ServiceError::Import(ImportError { errors }))?;
@@ -718,7 +754,12 @@ impl Service {
                     phone,
                 } => Record::Member {
                     pin: super::members::hash_new_pin(&pin, policy).unwrap_or_else(|why| {
-                        weak.push(format!("{}:{}: pin: {why}", table.source, i + 2));
+                        weak.push(RowError {
+                            source: table.source.clone(),
+                            line: i + 2,
+                            column: "pin".into(),
+                            reason: why,
+                        });
                         String::new()
                     }),
                     name,
@@ -730,10 +771,7 @@ impl Service {
             })
             .collect();
         if !weak.is_empty() {
-            return Err(ServiceError::Invalid(format!(
-                "import refused, the database is unchanged:\n{}",
-                weak.join("\n")
-            )));
+            return Err(ServiceError::Import(ImportError { errors: weak }));
         }
         let now = self.stamp();
         self.mutate(|tx, actor| {

@@ -1,6 +1,6 @@
 //! Committee members: PIN hashing and logging in.
 
-use super::{AuditNote, Clock, Result, Service, ServiceError};
+use super::{AuditNote, Clock, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::Role;
 use crate::service::clock::{parse_stamp, stamp};
 use crate::store::audit::Actor;
@@ -157,14 +157,10 @@ impl Service {
             .or_else(|| all.iter().find(|m| Some(m.id) == by_id))
             .cloned()
             .ok_or_else(|| {
-                let known: Vec<String> = all
-                    .iter()
-                    .map(|m| format!("{} (#{})", m.name, m.id))
-                    .collect();
-                ServiceError::NotFound(format!(
-                    "no committee member '{key}' (members: {})",
-                    known.join(", ")
-                ))
+                ServiceError::NotFound(Missing::MemberNamed {
+                    key: key.to_string(),
+                    known: all.iter().map(|m| (m.id, m.name.clone())).collect(),
+                })
             })
     }
 
@@ -262,7 +258,7 @@ impl Service {
                     .map(|u| lock_time(&clock, u))
                     .unwrap_or(until),
             ),
-            Ok(None) => ServiceError::Forbidden("wrong PIN".into()),
+            Ok(None) => ServiceError::WrongPin,
             Err(e) => e,
         };
         Err(Box::new((svc.into_store(), err)))
@@ -291,7 +287,7 @@ fn admit(tx: &rusqlite::Transaction, now: DateTime<Utc>, member_id: i64) -> Resu
         )
         .optional()?;
     let Some((name, role, hash, failed, locked_until, lockouts)) = row else {
-        return Err(ServiceError::NotFound(format!("member #{member_id}")));
+        return Err(ServiceError::NotFound(Missing::Member(member_id)));
     };
     // A lock is an instant in UTC: it lasts as long from any time zone.
     let lock = locked_until.as_deref().and_then(parse_stamp);
@@ -299,9 +295,11 @@ fn admit(tx: &rusqlite::Transaction, now: DateTime<Utc>, member_id: i64) -> Resu
         return Ok(Admission::Locked(until));
     }
     let Some(role) = Role::parse(&role) else {
-        return Err(ServiceError::Forbidden(format!(
-            "member #{member_id} has an unknown role '{role}'"
-        )));
+        return Err(Refusal::BadRole {
+            member: member_id,
+            role,
+        }
+        .into());
     };
     let failed = if lock.is_some() { 0 } else { failed };
     if failed >= MAX_WRONG_PINS {

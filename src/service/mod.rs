@@ -9,6 +9,7 @@ pub mod check;
 pub mod clock;
 pub mod cycle;
 pub mod demo;
+mod error;
 pub mod evaluation;
 pub mod export;
 pub mod import;
@@ -18,71 +19,16 @@ pub mod persons;
 pub mod scoring;
 pub mod sheets_export;
 
-use crate::domain::certificate::CertificateError;
-use crate::domain::notice::NoticeError;
-use crate::domain::stage::TransitionError;
-use crate::domain::workdays::CalendarError;
-use crate::domain::Role;
+use crate::domain::{Deed, Role};
 use crate::store::audit::{self, Actor, Entry};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use chrono::NaiveDate;
 pub use clock::Clock;
+pub use error::{clean, EvalWork, Field, Missing, Refusal, ServiceError};
 use rusqlite::Connection;
 use serde_json::Value;
-use thiserror::Error;
 
 pub use import::{ImportError, ImportReport, Kind};
-
-#[derive(Debug, Error)]
-pub enum ServiceError {
-    #[error("not allowed: {0}")]
-    Forbidden(String),
-    #[error("not found: {0}")]
-    NotFound(String),
-    /// Nothing can be reviewed before a certification cycle is opened.
-    #[error("no open certification cycle: create one with `pingshen cycle new --rules FILE --year YEAR`")]
-    NoOpenCycle,
-    /// Too many wrong PINs: the member may try again after the time given (HH:MM:SS).
-    #[error("too many wrong PINs: locked until {0}")]
-    Locked(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("refused: {0}")]
-    Transition(#[from] TransitionError),
-    #[error("refused: {0}")]
-    Notice(#[from] NoticeError),
-    #[error("refused: {0}")]
-    Certificate(#[from] CertificateError),
-    #[error("{0}")]
-    Calendar(#[from] CalendarError),
-    #[error("import refused, the database is unchanged:\n{0}")]
-    Import(ImportError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl ServiceError {
-    /// The refusal in Chinese where the rule that refused has a Chinese text (stage,
-    /// notice and certificate rules); `None` for the others.
-    pub fn zh(&self) -> Option<String> {
-        match self {
-            ServiceError::Transition(e) => Some(e.zh()),
-            ServiceError::Notice(e) => Some(e.zh()),
-            ServiceError::Certificate(e) => Some(e.zh()),
-            ServiceError::NoOpenCycle => Some(
-                "还没有进行中的认证年度：先用 pingshen cycle new --rules 规则文件 --year 年度 新建"
-                    .into(),
-            ),
-            _ => None,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for ServiceError {
-    fn from(e: rusqlite::Error) -> Self {
-        ServiceError::Store(StoreError::Sqlite(e))
-    }
-}
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
@@ -201,17 +147,18 @@ impl Service {
         })
     }
 
-    /// Refuses unless the actor is a committee member with one of `roles`; the
-    /// operator of a command may do anything a command offers.
-    fn require(&self, roles: &[Role], what: &str) -> Result<()> {
+    /// Whether the acting member may do `deed` ([`crate::domain::may`]); the
+    /// operator of a command may do anything a command offers. The screens ask this
+    /// before offering a key.
+    pub fn may(&self, deed: Deed) -> bool {
+        self.role.is_none_or(|r| crate::domain::may(r, deed))
+    }
+
+    /// Refuses unless the acting member may do `deed` (see [`Service::may`]).
+    fn require(&self, deed: Deed) -> Result<()> {
         match self.role {
-            None => Ok(()),
-            Some(r) if roles.contains(&r) => Ok(()),
-            Some(r) => Err(ServiceError::Forbidden(format!(
-                "{} ({}) may not {what}",
-                r.zh(),
-                r.code()
-            ))),
+            Some(role) if !self.may(deed) => Err(ServiceError::Forbidden { role, deed }),
+            _ => Ok(()),
         }
     }
 }
@@ -231,35 +178,6 @@ pub fn clock_for(store: &Store) -> Clock {
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
     Clock::system().shifted_days(shift)
-}
-
-/// What a role may not do, in Chinese: the `what` of a refusal by `Service::require`,
-/// kept beside it so that the two wordings change together.
-pub fn forbidden_zh(what: &str) -> Option<&'static str> {
-    Some(match what {
-        "reveal ID numbers" => "查看完整证件号码、电话和住址（限主任委员、秘书）",
-        "reveal an objector's contact" => "查看异议人联系方式（限主任委员、秘书）",
-        "record a site visit" => "登记实地走访",
-        "record a test score" => "录入测试成绩",
-        "override an eligibility check" => "破格通过资格审核",
-        "refuse certification" => "作出不予认证的决定",
-        "open scoring" | "close scoring" => "开始或结束评分",
-        "finalise a result" => "确定评定结果",
-        "reopen a result" => "重新评定",
-        "see the scoring progress" => "查看评分进度",
-        "see the committee's results" => "查看评定结果",
-        "see declared conflicts" => "查看回避申报",
-        "start the public notice" => "开始公示",
-        "close the public notice" => "结束公示",
-        "record an objection" => "登记异议",
-        "record an objection's verification or withdrawal" => "办理异议核查或撤回",
-        "conclude an objection (upheld or dismissed)" => "认定异议属实或不属实",
-        "decide on an upheld objection" => "对属实的异议作出决定",
-        "record an annual inspection" => "登记年检",
-        "record a job-change report" => "登记职务变动",
-        "change a certificate's status" => "变更证书状态",
-        _ => return None,
-    })
 }
 
 /// What the audit row of a mutation says.

@@ -4,8 +4,8 @@
 //! unique and gap-free per city, year and grade.
 
 use super::applications::{self, move_stage};
-use super::{AuditNote, Result, Service, ServiceError};
-use crate::domain::grade::{Category, Grade, Role, Sex};
+use super::{clean, AuditNote, Field, Missing, Refusal, Result, Service, ServiceError};
+use crate::domain::grade::{Category, Grade, Sex};
 use crate::domain::ids::mask_contact;
 use crate::domain::notice::{
     self, Channel, Decision, DecisionContext, NoticeError, ObjectionState, ObjectionSummary,
@@ -13,8 +13,8 @@ use crate::domain::notice::{
 };
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition, TransitionError};
+use crate::domain::Deed;
 use crate::store::audit::Actor;
-use crate::text::clean;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -251,7 +251,7 @@ fn notice_row(conn: &Connection, id: i64) -> Result<NoticeRow> {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )
     .optional()?
-    .ok_or_else(|| ServiceError::NotFound(format!("notice #{id}")))
+    .ok_or(ServiceError::NotFound(Missing::Notice(id)))
 }
 
 /// One objection's state, whether the chair decided on it, its application and the
@@ -266,9 +266,8 @@ fn objection_state(conn: &Connection, id: i64) -> Result<(ObjectionState, bool, 
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
-        .ok_or_else(|| ServiceError::NotFound(format!("objection #{id}")))?;
-    let state = ObjectionState::parse(&state)
-        .ok_or_else(|| ServiceError::Invalid(format!("objection #{id} has a bad state")))?;
+        .ok_or(ServiceError::NotFound(Missing::Objection(id)))?;
+    let state = ObjectionState::parse(&state).ok_or(Refusal::BadObjectionState { id })?;
     Ok((state, decided, app, closed))
 }
 
@@ -289,7 +288,7 @@ impl Service {
     pub fn latest_notice(&self) -> Result<NoticeView> {
         self.notices()?
             .pop()
-            .ok_or_else(|| ServiceError::NotFound("the open cycle has no public notice yet".into()))
+            .ok_or(ServiceError::NotFound(Missing::NoNotice))
     }
 
     /// One public notice: its period, the working days left and its candidates with
@@ -330,12 +329,13 @@ impl Service {
     /// rules' working days, skipping weekends and holidays and counting swapped
     /// working days; a start on a day off moves to the next working day.
     pub fn start_notice(&mut self, start: NaiveDate) -> Result<(i64, NaiveDate, NaiveDate)> {
-        self.require(&[Role::Chair], "start the public notice")?;
+        self.require(Deed::StartNotice)?;
         if start < self.today() {
-            return Err(ServiceError::Invalid(format!(
-                "the notice cannot start in the past ({start}, today is {})",
-                self.today()
-            )));
+            return Err(Refusal::NoticeInPast {
+                start,
+                today: self.today(),
+            }
+            .into());
         }
         let cycle = self.open_cycle()?;
         let (first, last) = cycle
@@ -355,7 +355,7 @@ impl Service {
                 params![id, cycle_id],
             )?;
             if n == 0 {
-                return Err(ServiceError::Invalid("no finalised candidate is waiting for the notice".into()));
+                return Err(Refusal::NoCandidateWaiting.into());
             }
             Ok(((id, first, last), AuditNote::new("start", "notice", id).after(json!({"start": first.to_string(), "end": last.to_string(), "candidates": n}))))
         })
@@ -365,40 +365,31 @@ impl Service {
     /// role). One received after the period is recorded and flagged late; it must be
     /// concluded like any other before the notice can close.
     pub fn record_objection(&mut self, o: &NewObjection) -> Result<i64> {
-        self.require(
-            &[Role::Chair, Role::Member, Role::Secretary],
-            "record an objection",
-        )?;
-        clean("the objection's content", &o.content, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::RecordObjection)?;
+        clean(Field::ObjectionContent, &o.content, true)?;
         if let Some(p) = &o.objector {
-            clean("the objector's name", &p.name, false).map_err(ServiceError::Invalid)?;
-            clean("the objector's contact", &p.contact, false).map_err(ServiceError::Invalid)?;
+            clean(Field::ObjectorName, &p.name, false)?;
+            clean(Field::ObjectorContact, &p.contact, false)?;
         }
         if let Some(key) = &o.criterion {
-            clean("the criterion", key, false).map_err(ServiceError::Invalid)?;
+            clean(Field::Criterion, key, false)?;
         }
         if o.content.trim().is_empty() {
-            return Err(ServiceError::Invalid(
-                "an objection needs its content".into(),
-            ));
+            return Err(Refusal::ObjectionNeedsContent.into());
         }
         if o.objector
             .as_ref()
             .is_some_and(|p| p.name.trim().is_empty())
         {
-            return Err(ServiceError::Invalid(
-                "a named objection needs the objector's name".into(),
-            ));
+            return Err(Refusal::ObjectionNeedsName.into());
         }
         let received = o.received_at.date();
         if received > self.today() {
-            return Err(ServiceError::Invalid(format!(
-                "the objection's date {received} is in the future"
-            )));
+            return Err(Refusal::ObjectionInFuture { received }.into());
         }
         let app = self.application(o.app_id)?;
-        let notice = app.notice_id.ok_or_else(|| {
-            ServiceError::Invalid(format!("{} is not in a public notice", app.name))
+        let notice = app.notice_id.ok_or_else(|| Refusal::NotInNotice {
+            name: app.name.clone(),
         })?;
         if app.position.status.is_final() {
             return Err(TransitionError::Final(app.position.status).into());
@@ -406,7 +397,7 @@ impl Service {
         let rules = self.cycle(app.cycle_id)?.rules;
         if let Some(key) = &o.criterion {
             if rules.criterion(key).is_none() {
-                return Err(ServiceError::Invalid(format!("unknown criterion '{key}'")));
+                return Err(Refusal::UnknownCriterion { key: key.clone() }.into());
             }
         }
         let (_, start, end, status, _) = notice_row(self.conn(), notice)?;
@@ -414,9 +405,12 @@ impl Service {
             return Err(NoticeError::Closed.into());
         }
         if received < date(&start) {
-            return Err(ServiceError::Invalid(format!(
-                "the objection's date {received} is before the notice period ({start} to {end})"
-            )));
+            return Err(Refusal::ObjectionBeforeNotice {
+                received,
+                start: date(&start),
+                end: date(&end),
+            }
+            .into());
         }
         let late = received > date(&end);
         let (name, contact) = o
@@ -441,10 +435,7 @@ impl Service {
     /// An objector's full contact, for verifying the objection: chair and secretary
     /// only, and audited. Empty for an anonymous objection.
     pub fn reveal_objection_contact(&mut self, id: i64) -> Result<String> {
-        self.require(
-            &[crate::domain::Role::Chair, crate::domain::Role::Secretary],
-            "reveal an objector's contact",
-        )?;
+        self.require(Deed::RevealObjectorContact)?;
         let contact: String = self
             .conn()
             .query_row(
@@ -453,7 +444,7 @@ impl Service {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| ServiceError::NotFound(format!("objection #{id}")))?;
+            .ok_or(ServiceError::NotFound(Missing::Objection(id)))?;
         self.mutate(|_, _| Ok(((), AuditNote::new("reveal", "objection", id))))?;
         Ok(contact)
     }
@@ -540,7 +531,7 @@ impl Service {
         })?
         .into_iter()
         .find(|o| o.id == id)
-        .ok_or_else(|| ServiceError::NotFound(format!("objection #{id}")))
+        .ok_or(ServiceError::NotFound(Missing::Objection(id)))
     }
 
     /// Moves an objection on: verification (any role), upheld or dismissed with the
@@ -548,24 +539,18 @@ impl Service {
     /// role). Returns the new state.
     pub fn objection_step(&mut self, id: i64, step: &Step) -> Result<ObjectionState> {
         match step {
-            Step::Uphold { .. } | Step::Dismiss { .. } => self.require(
-                &[Role::Chair, Role::Member],
-                "conclude an objection (upheld or dismissed)",
-            )?,
-            _ => self.require(
-                &[Role::Chair, Role::Member, Role::Secretary],
-                "record an objection's verification or withdrawal",
-            )?,
+            Step::Uphold { .. } | Step::Dismiss { .. } => self.require(Deed::ConcludeObjection)?,
+            _ => self.require(Deed::VerifyObjection)?,
         }
         if let Some(findings) = step.findings() {
             let field = match step {
-                Step::Withdraw { .. } => "the withdrawal note",
-                _ => "the findings",
+                Step::Withdraw { .. } => Field::WithdrawalNote,
+                _ => Field::ObjectionFindings,
             };
-            clean(field, findings, true).map_err(ServiceError::Invalid)?;
+            clean(field, findings, true)?;
         }
         if let Some(who) = step.verified_by() {
-            clean("who verified it", who, false).map_err(ServiceError::Invalid)?;
+            clean(Field::Verifier, who, false)?;
         }
         let (state, _, _, closed) = objection_state(self.conn(), id)?;
         if closed {
@@ -590,10 +575,7 @@ impl Service {
                 ],
             )?;
             if changed == 0 {
-                return Err(ServiceError::Invalid(
-                    "the objection was changed by someone else meanwhile; look again and retry"
-                        .into(),
-                ));
+                return Err(Refusal::ObjectionChanged.into());
             }
             Ok((
                 next,
@@ -607,8 +589,8 @@ impl Service {
     /// The chair's decision on an upheld objection, with a reason: the candidate is not
     /// certified (at once), or will be certified at a lower grade the rules define.
     pub fn decide_objection(&mut self, id: i64, decision: Decision, reason: &str) -> Result<()> {
-        self.require(&[Role::Chair], "decide on an upheld objection")?;
-        clean("the decision's reason", reason, true).map_err(ServiceError::Invalid)?;
+        self.require(Deed::DecideObjection)?;
+        clean(Field::DecisionReason, reason, true)?;
         let (state, decided, app_id, closed) = objection_state(self.conn(), id)?;
         if closed {
             return Err(NoticeError::Closed.into());
@@ -697,7 +679,7 @@ impl Service {
     /// grade; the refusal names the candidates with an open objection or an upheld one
     /// awaiting the chair's decision.
     pub fn close_notice(&mut self, id: i64) -> Result<CloseReport> {
-        self.require(&[Role::Chair], "close the public notice")?;
+        self.require(Deed::CloseNotice)?;
         let (cycle_id, ..) = notice_row(self.conn(), id)?;
         let cycle = self.cycle(cycle_id)?;
         let today = self.today();

@@ -175,7 +175,7 @@ impl Service {
             )
             .map_err(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => {
-                    super::ServiceError::NotFound(format!("person #{id}"))
+                    super::ServiceError::NotFound(super::Missing::Person(id))
                 }
                 e => e.into(),
             })?;
@@ -286,10 +286,7 @@ impl Service {
     /// The full ID number, phone and address of a person: the chair and the secretary
     /// only, and every reveal is audited.
     pub fn reveal_person(&mut self, id: i64) -> Result<Revealed> {
-        self.require(
-            &[crate::domain::Role::Chair, crate::domain::Role::Secretary],
-            "reveal ID numbers",
-        )?;
+        self.require(crate::domain::Deed::RevealIds)?;
         let revealed = self
             .conn()
             .query_row(
@@ -305,7 +302,7 @@ impl Service {
             )
             .map_err(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => {
-                    super::ServiceError::NotFound(format!("person #{id}"))
+                    super::ServiceError::NotFound(super::Missing::Person(id))
                 }
                 e => e.into(),
             })?;

@@ -2,32 +2,28 @@
 //! finalising a result.
 
 use super::applications::{move_stage, Application};
-use super::{AuditNote, Result, Service, ServiceError};
+use super::{clean, AuditNote, EvalWork, Field, Refusal, Result, Service};
 use crate::domain::aggregate::{self, Aggregate, Sheet};
 use crate::domain::rules::Rules;
 use crate::domain::stage::{self, Facts, Position, Stage, Status, Transition};
-use crate::domain::Role;
-use crate::text::clean;
+use crate::domain::{ConflictKind, Deed, Recusal};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Kinds of declared conflict (回避).
-pub const CONFLICT_KINDS: [&str; 4] = ["relative", "worked_there", "same_org", "other"];
-
 /// Refuses unless the application is in evaluation with no final result yet.
-pub(super) fn open_evaluation(app: &Application, what: &str) -> Result<()> {
+pub(super) fn open_evaluation(app: &Application, work: EvalWork) -> Result<()> {
     let open = Position {
         stage: Stage::Evaluation,
         status: Status::Active,
     };
     if app.position != open || app.result_passed.is_some() {
-        return Err(ServiceError::Invalid(format!(
-            "{what} only while the candidate is in evaluation with no final result; {} is at {} ({})",
-            app.name,
-            app.position.stage.en(),
-            app.position.status.code()
-        )));
+        return Err(Refusal::NotInEvaluation {
+            work,
+            name: app.name.clone(),
+            at: app.position,
+        }
+        .into());
     }
     Ok(())
 }
@@ -36,17 +32,21 @@ pub(super) fn open_evaluation(app: &Application, what: &str) -> Result<()> {
 pub(super) fn check_value(rules: &Rules, criterion: &str, value: f64) -> Result<()> {
     let c = rules
         .criterion(criterion)
-        .ok_or_else(|| ServiceError::Invalid(format!("unknown criterion '{criterion}'")))?;
+        .ok_or_else(|| Refusal::UnknownCriterion {
+            key: criterion.to_string(),
+        })?;
     let step = if rules.aggregation.half_points {
         0.5
     } else {
         1.0
     };
     if !(0.0..=c.max).contains(&value) || (value / step).fract() != 0.0 {
-        return Err(ServiceError::Invalid(format!(
-            "{} must be 0 to {} in steps of {step}",
-            c.name, c.max
-        )));
+        return Err(Refusal::ValueOutOfRange {
+            criterion: c.name.clone(),
+            max: c.max,
+            step,
+        }
+        .into());
     }
     Ok(())
 }
@@ -54,7 +54,7 @@ pub(super) fn check_value(rules: &Rules, criterion: &str, value: f64) -> Result<
 impl Service {
     /// Why `member_id` must recuse from the application's candidate, if they must: the
     /// same organisation, or a declared conflict.
-    pub fn recusal(&self, member_id: i64, app_id: i64) -> Result<Option<String>> {
+    pub fn recusal(&self, member_id: i64, app_id: i64) -> Result<Option<Recusal>> {
         let same_org: bool = self.conn().query_row(
             "SELECT coalesce(m.org_id = p.org_id, 0) FROM members m, applications a JOIN persons p ON p.id = a.person_id
              WHERE m.id = ?1 AND a.id = ?2",
@@ -62,7 +62,7 @@ impl Service {
             |r| r.get(0),
         )?;
         if same_org {
-            return Ok(Some("same organisation as the candidate".into()));
+            return Ok(Some(Recusal::SameOrganisation));
         }
         let declared: Option<(String, String)> = self
             .conn()
@@ -73,7 +73,10 @@ impl Service {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(declared.map(|(k, r)| format!("declared conflict ({k}): {r}")))
+        Ok(declared.map(|(kind, reason)| Recusal::Declared {
+            kind: ConflictKind::parse(&kind).unwrap_or(ConflictKind::Other),
+            reason,
+        }))
     }
 
     /// Declares a conflict of interest between a member and a person. Members declare
@@ -85,23 +88,20 @@ impl Service {
         kind: &str,
         reason: &str,
     ) -> Result<i64> {
-        if let (Some(role), Some(me)) = (self.role, self.actor.member_id) {
-            if role != Role::Chair && me != member_id {
-                return Err(ServiceError::Forbidden(
-                    "only the chair may declare a conflict for another member".into(),
-                ));
-            }
+        self.require(Deed::DeclareConflict)?;
+        if self.actor.member_id.is_some_and(|me| me != member_id) {
+            self.require(Deed::DeclareConflictForOthers)?;
         }
-        clean("the conflict's kind", kind, false).map_err(ServiceError::Invalid)?;
-        clean("the conflict's reason", reason, true).map_err(ServiceError::Invalid)?;
-        if !CONFLICT_KINDS.contains(&kind) {
-            return Err(ServiceError::Invalid(format!(
-                "unknown conflict kind '{kind}' (one of: {})",
-                CONFLICT_KINDS.join(", ")
-            )));
+        clean(Field::ConflictKind, kind, false)?;
+        clean(Field::ConflictReason, reason, true)?;
+        if !ConflictKind::ALL.iter().any(|k| k.code() == kind) {
+            return Err(Refusal::UnknownConflictKind {
+                kind: kind.to_string(),
+            }
+            .into());
         }
         if reason.trim().is_empty() {
-            return Err(ServiceError::Invalid("a conflict needs a reason".into()));
+            return Err(Refusal::ConflictNeedsReason.into());
         }
         let now = self.stamp();
         self.mutate(|tx, _| {
@@ -118,16 +118,14 @@ impl Service {
     /// while scoring is open.
     pub fn save_score(&mut self, app_id: i64, criterion: &str, value: f64) -> Result<()> {
         let member = self.scorer_for(app_id)?;
-        clean("the criterion", criterion, false).map_err(ServiceError::Invalid)?;
+        clean(Field::Criterion, criterion, false)?;
         let app = self.application(app_id)?;
-        open_evaluation(&app, "scores are given")?;
+        open_evaluation(&app, EvalWork::Scoring)?;
         self.require_session_open(&app)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         check_value(&rules, criterion, value)?;
         if self.sheet_status(app_id, member)? == super::evaluation::Cell::Submitted {
-            return Err(ServiceError::Invalid(
-                "this sheet is submitted; changing it needs a reason".into(),
-            ));
+            return Err(Refusal::SheetSubmittedNeedsReason.into());
         }
         let now = self.stamp();
         self.mutate(|tx, _| {
@@ -137,9 +135,7 @@ impl Service {
             if super::evaluation::sheet_status_in(tx, app_id, member)?
                 == super::evaluation::Cell::Submitted
             {
-                return Err(ServiceError::Invalid(
-                    "this sheet is submitted; changing it needs a reason".into(),
-                ));
+                return Err(Refusal::SheetSubmittedNeedsReason.into());
             }
             let before = super::evaluation::value_in(tx, app_id, member, criterion)?;
             tx.execute(
@@ -159,21 +155,18 @@ impl Service {
     pub fn submit_sheet(&mut self, app_id: i64) -> Result<()> {
         let member = self.scorer_for(app_id)?;
         let app = self.application(app_id)?;
-        open_evaluation(&app, "sheets are submitted")?;
+        open_evaluation(&app, EvalWork::Submitting)?;
         self.require_session_open(&app)?;
         let rules = self.cycle(app.cycle_id)?.rules;
         let values = self.sheet_values(app_id, member)?;
-        let missing: Vec<&str> = rules
+        let missing: Vec<String> = rules
             .criteria
             .iter()
             .filter(|c| !values.contains_key(&c.key))
-            .map(|c| c.name.as_str())
+            .map(|c| c.name.clone())
             .collect();
         if !missing.is_empty() {
-            return Err(ServiceError::Invalid(format!(
-                "the sheet is incomplete: {}",
-                missing.join(", ")
-            )));
+            return Err(Refusal::SheetIncomplete { missing }.into());
         }
         let now = self.stamp();
         self.mutate(|tx, _| {
@@ -184,9 +177,7 @@ impl Service {
                 params![now, app_id, member],
             )?;
             if changed == 0 {
-                return Err(ServiceError::Invalid(
-                    "this sheet is already submitted".into(),
-                ));
+                return Err(Refusal::AlreadySubmitted.into());
             }
             Ok((
                 (),
@@ -225,23 +216,21 @@ impl Service {
     /// moves to the notice when it reaches the target grade's threshold, and is not
     /// certified otherwise.
     pub fn finalise(&mut self, app_id: i64) -> Result<Aggregate> {
-        self.require(&[Role::Chair], "finalise a result")?;
+        self.require(Deed::FinaliseResult)?;
         let app = self.application(app_id)?;
-        open_evaluation(&app, "a result is finalised")?;
+        open_evaluation(&app, EvalWork::Finalising)?;
         if self.session(app.cycle_id)?.is_open() {
-            return Err(ServiceError::Invalid(
-                "scoring is still open; close it before finalising".into(),
-            ));
+            return Err(Refusal::ScoringStillOpen.into());
         }
         let rules = self.cycle(app.cycle_id)?.rules;
         let sheets = self.eligible_sheets(app_id)?;
-        let agg = aggregate::aggregate(&sheets, &rules)
-            .ok_or_else(|| ServiceError::Invalid("no submitted sheets".into()))?;
+        let agg = aggregate::aggregate(&sheets, &rules).ok_or(Refusal::NoSubmittedSheets)?;
         if !agg.quorum_met {
-            return Err(ServiceError::Invalid(format!(
-                "quorum not met: {} eligible submitted sheet(s), the rules require {}",
-                agg.sheets, rules.aggregation.quorum
-            )));
+            return Err(Refusal::QuorumNotMet {
+                have: agg.sheets,
+                need: rules.aggregation.quorum,
+            }
+            .into());
         }
         let threshold = rules
             .grade(app.target)
@@ -270,9 +259,7 @@ impl Service {
                 |r| r.get(0),
             )?;
             if reopened {
-                return Err(ServiceError::Invalid(
-                    "scoring is still open; close it before finalising".into(),
-                ));
+                return Err(Refusal::ScoringStillOpen.into());
             }
             tx.execute(
                 "UPDATE applications SET result_score = ?1, result_passed = ?2, finalised_at = ?3 WHERE id = ?4",

@@ -7,10 +7,11 @@
 //! back is counted, so the caller can say so.
 
 use super::evaluation::{rank_results, Cell, RankRow, ResultRow};
-use super::{Result, Service, ServiceError};
+use super::{Missing, Result, Service, ServiceError};
 use crate::domain::aggregate::Sheet;
 use crate::domain::grade::{Grade, Role};
 use crate::domain::rules::Rules;
+use crate::domain::Deed;
 use rusqlite::params;
 use std::collections::HashMap;
 
@@ -74,17 +75,12 @@ impl Service {
         let own = self.actor.member_id == Some(member_id)
             && matches!(self.role, Some(Role::Chair) | Some(Role::Member));
         if !own {
-            if self.role == Some(Role::Member) {
-                return Err(ServiceError::Forbidden(
-                    "委员 (member) may export only their own score sheet".into(),
-                ));
-            }
-            self.require(&[Role::Chair], "export a member's score sheet")?;
+            self.require(Deed::ExportOthersSheet)?;
         }
         let member = super::members::list(self.store())?
             .into_iter()
             .find(|m| m.id == member_id)
-            .ok_or_else(|| ServiceError::NotFound(format!("member #{member_id}")))?;
+            .ok_or(ServiceError::NotFound(Missing::Member(member_id)))?;
         let cycle = self.open_cycle()?;
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
@@ -188,16 +184,14 @@ impl Service {
         let mut withheld = hidden.len();
         if let Some(id) = app_id {
             if hidden.contains(&id) {
-                return Err(ServiceError::Forbidden(format!(
-                    "the scores of application #{id} cannot be taken out before its result is final, whether scoring is open or closed"
-                )));
+                return Err(ServiceError::ScoresSealed { app: id });
             }
             results.retain(|r| r.app_id == id);
             if results.is_empty() {
-                return Err(ServiceError::NotFound(format!(
-                    "application #{id} is not a candidate of the overall evaluation in {}",
-                    cycle.name
-                )));
+                return Err(ServiceError::NotFound(Missing::NotACandidate {
+                    app: id,
+                    cycle: cycle.name,
+                }));
             }
             withheld = 0;
         }

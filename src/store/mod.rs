@@ -56,6 +56,42 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+impl StoreError {
+    /// The error in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+
+    /// The error in Chinese; SQLite's and the system's own messages as they come.
+    pub fn zh(&self) -> String {
+        match self {
+            StoreError::Newer {
+                path,
+                found,
+                supported,
+            } => format!(
+                "{path}：由更新版本的本程序写入（数据库版本 {found}，本版本最高支持 {supported}）；请升级后再打开。文件未作改动。"
+            ),
+            StoreError::Foreign(path) => {
+                format!("{path}：不是本程序的数据库（存有其他数据）；文件未作改动")
+            }
+            StoreError::NotADatabase(path) => format!("{path}：不是数据库文件（或已损坏）"),
+            StoreError::Empty(path) => format!(
+                "{path}：是空文件，不是本程序的数据库（可用 {INIT_ZH} 新建）；文件未作改动"
+            ),
+            StoreError::Locked(path) => format!("{path}：数据库被其他程序锁定，请稍后再试"),
+            StoreError::CannotOpen(path) => {
+                format!("{path}：无法打开数据库（是文件夹，或所在文件夹不存在或只读？）")
+            }
+            StoreError::Create { path, source } => format!("{path}：无法创建数据库：{source}"),
+            StoreError::Sqlite(e) => format!("数据库出错：{e}"),
+        }
+    }
+}
+
+/// How to make a new database, in the Chinese refusal of an empty file.
+pub const INIT_ZH: &str = "pingshen init --db 文件 --force";
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub struct Store {

@@ -60,7 +60,7 @@ pub struct Panel {
     /// `None` while loading, or when the member is recused.
     pub sheet: Option<MySheet>,
     /// Why the member may not score this candidate.
-    pub recused: Option<String>,
+    pub recused: Option<crate::domain::Recusal>,
     /// The criterion under the cursor.
     pub row: usize,
     /// A value being typed for it.

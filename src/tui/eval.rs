@@ -852,7 +852,7 @@ mod tests {
         let mut s = on_panel(sheet([None, None, None], Cell::Pending));
         if let Some(p) = s.board.as_mut().unwrap().panel.as_mut() {
             p.sheet = None;
-            p.recused = Some("回避 recused: same organisation".into());
+            p.recused = Some(crate::domain::Recusal::SameOrganisation);
         }
         typed(&mut s, "5");
         assert!(panel(&s).typed.is_empty());

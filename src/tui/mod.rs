@@ -260,7 +260,7 @@ impl Runtime {
                                 Lang::Zh => format!("口令连续错误三次，已锁定至 {until}"),
                                 Lang::En => format!("Three wrong PINs: locked until {until}"),
                             },
-                            ServiceError::Forbidden(_) => {
+                            ServiceError::WrongPin => {
                                 lang.pick("口令错误", "Wrong PIN").to_string()
                             }
                             other => error_text(other, lang),
@@ -627,7 +627,7 @@ impl Runtime {
                 p.recused = None;
                 Ok(())
             }
-            Err(ServiceError::Forbidden(why)) if why.starts_with("回避") => {
+            Err(ServiceError::Recused { why, .. }) => {
                 p.sheet = None;
                 p.recused = Some(why);
                 Ok(())
@@ -925,8 +925,11 @@ impl Runtime {
                 let path = std::env::current_dir()
                     .unwrap_or_default()
                     .join(format!("{stem}.{ext}"));
-                crate::cli::registers::write(svc, kind, None, year, format, Some(&path))
-                    .map_err(|e| ServiceError::Invalid(format!("{e:#}")))?;
+                crate::cli::registers::write(svc, kind, None, year, format, Some(&path)).map_err(
+                    |e| crate::service::Refusal::NotExported {
+                        problem: format!("{e:#}"),
+                    },
+                )?;
                 Ok(text(
                     format!("已导出：{}", path.display()),
                     format!("Exported: {}", path.display()),
@@ -977,64 +980,6 @@ fn apply_reply(state: &mut State, reply: crate::search::Reply) -> (bool, Option<
     }
 }
 
-/// A refusal of the evaluation in Chinese, from the service's English message.
-fn invalid_zh(m: &str) -> Option<String> {
-    const FIXED: [(&str, &str); 12] = [
-        (
-            "scoring is not open",
-            "评分尚未开始或已结束，须由主任委员开始评分",
-        ),
-        ("scoring is already open", "评分已经开始"),
-        (
-            "scoring is still open",
-            "评分尚未结束：须先结束评分，再确定结果",
-        ),
-        ("this sheet is submitted", "评分表已提交，修改须写明理由"),
-        ("this sheet is already submitted", "评分表已提交"),
-        (
-            "changing a submitted sheet needs a reason",
-            "修改已提交的评分须写明理由",
-        ),
-        ("the sheet is not submitted", "评分表尚未提交，可直接修改"),
-        (
-            "give the criterion a value before commenting",
-            "请先为本项打分，再写评语",
-        ),
-        ("no submitted sheets", "尚无已提交的评分表"),
-        ("a conflict needs a reason", "必须写明回避理由"),
-        ("no finalised candidate is waiting", "没有等待公示的候选人"),
-        (
-            "the notice cannot start in the past",
-            "公示不能从过去的日期开始",
-        ),
-    ];
-    if let Some((_, zh)) = FIXED.iter().find(|(en, _)| m.starts_with(en)) {
-        return Some(zh.to_string());
-    }
-    if let Some(rest) = m.strip_prefix("quorum not met: ") {
-        let n: Vec<&str> = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|x| !x.is_empty())
-            .collect();
-        if let [have, need] = n[..] {
-            return Some(format!(
-                "有效评分表 {have} 份，不足法定人数 {need} 份，不能确定结果"
-            ));
-        }
-    }
-    if let Some(rest) = m.strip_prefix("the sheet is incomplete: ") {
-        return Some(format!("评分表尚未填完：{}", rest.replace(", ", "、")));
-    }
-    if m.contains("only while the candidate is in evaluation with no final result") {
-        return Some("该候选人不在综合评定中，或结果已经确定".into());
-    }
-    if let Some((name, rest)) = m.split_once(" must be 0 to ") {
-        let (max, step) = rest.split_once(" in steps of ")?;
-        return Some(format!("{name}须为 0 到 {max}，每档 {step} 分"));
-    }
-    None
-}
-
 /// How long the app's connection waits for another writer: short, so that a locked
 /// database never freezes the screen (a save is tried again from the event loop).
 const APP_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
@@ -1070,28 +1015,9 @@ pub fn error_text(e: &ServiceError, lang: Lang) -> String {
             )
             .to_string();
     }
-    match (e, lang) {
-        (ServiceError::Transition(t), Lang::Zh) => t.zh(),
-        (e, Lang::Zh) if e.zh().is_some() => e.zh().unwrap_or_default(),
-        (ServiceError::Forbidden(m), Lang::Zh) if m.starts_with("回避") => {
-            render_eval::recusal_zh(m)
-        }
-        (ServiceError::Invalid(m), Lang::Zh) if invalid_zh(m).is_some() => {
-            invalid_zh(m).unwrap_or_default()
-        }
-        // In the app, refusals by role are the only ones of stages 1-4.
-        (ServiceError::Forbidden(m), Lang::Zh) => match m.split_once(" (") {
-            Some((role, rest)) if !role.is_empty() => {
-                let what = rest
-                    .split_once("may not ")
-                    .and_then(|(_, what)| crate::service::forbidden_zh(what))
-                    .unwrap_or("进行此项操作");
-                format!("无权操作：{role}不能{what}")
-            }
-            _ => format!("无权操作：{m}"),
-        },
-        (ServiceError::Locked(until), Lang::Zh) => format!("口令连续错误三次，已锁定至 {until}"),
-        _ => e.to_string(),
+    match lang {
+        Lang::Zh => e.zh(),
+        Lang::En => e.en(),
     }
 }
 

@@ -7,7 +7,7 @@ use super::render::{block, wrap_line};
 use super::theme::Theme;
 pub use super::widgets::draw::table_or;
 use crate::domain::eligibility::fmt_num;
-use crate::domain::Role;
+use crate::domain::{ConflictKind, Role};
 use crate::service::evaluation::{Cell, ResultRow, Session};
 use crate::text::{fit, pad};
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
@@ -109,8 +109,8 @@ pub fn panel(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: R
     let width = usize::from(inner.width);
     if let Some(why) = &p.recused {
         let reason = match lang {
-            Lang::Zh => recusal_zh(why),
-            Lang::En => why.trim_start_matches("回避 recused: ").to_string(),
+            Lang::Zh => why.zh(),
+            Lang::En => why.en(),
         };
         let mut lines = vec![
             Line::raw(""),
@@ -465,31 +465,9 @@ pub fn progress(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Why a member must recuse, in Chinese, from the service's reason.
-pub fn recusal_zh(why: &str) -> String {
-    let why = why.trim_start_matches("回避 recused: ");
-    if why.starts_with("same organisation") {
-        return "须回避：与候选人在同一单位".into();
-    }
-    match why
-        .strip_prefix("declared conflict (")
-        .and_then(|r| r.split_once("): "))
-    {
-        Some((kind, reason)) => format!(
-            "须回避：已申报回避（{}）：{reason}",
-            conflict_kind(kind, Lang::Zh)
-        ),
-        None => format!("须回避：{why}"),
-    }
-}
-
 pub fn conflict_kind(code: &str, lang: Lang) -> &'static str {
-    match code {
-        "relative" => lang.pick("亲属关系", "relative"),
-        "worked_there" => lang.pick("三年内曾在该单位工作", "worked there within 3 years"),
-        "same_org" => lang.pick("同一单位", "same organisation"),
-        _ => lang.pick("其他", "other"),
-    }
+    let kind = ConflictKind::parse(code).unwrap_or(ConflictKind::Other);
+    lang.pick(kind.zh(), kind.en())
 }
 
 /// Results: the statistics of every candidate and, for the one under the cursor, the

@@ -11,7 +11,7 @@ use pingshen::cli::registers;
 use pingshen::domain::notice::Channel;
 use pingshen::domain::stage::Transition;
 use pingshen::service::notice::{NewObjection, Objector};
-use pingshen::service::{demo, Kind, Service, ServiceError};
+use pingshen::service::{demo, Field, Kind, Refusal, Service, ServiceError};
 use pingshen::table::Table;
 use rusqlite::Connection;
 use std::path::Path;
@@ -436,14 +436,22 @@ fn app_at(svc: &Service, stage: &str) -> i64 {
         .unwrap()
 }
 
-/// Asserts a refusal of `field` naming `char`, itself free of raw controls.
-fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>, field: &str, char: &str) {
+/// Asserts a refusal of `field` naming `char`, itself free of raw controls in both
+/// languages.
+fn refused<T: std::fmt::Debug>(r: Result<T, ServiceError>, field: Field, char: &str) {
     match r {
-        Err(ServiceError::Invalid(m)) => {
-            assert!(m.contains(field) && m.contains(char), "{m}");
-            no_raw("the refusal", &m);
+        Err(ServiceError::Invalid(
+            m @ Refusal::HostileText {
+                field: f, found, ..
+            },
+        )) if f == field && pingshen::text::char_name(found) == char => {
+            for text in [m.en(), m.zh()] {
+                assert!(text.contains(char), "{text}");
+                no_raw("the refusal", &text);
+            }
+            assert!(m.en().contains(field.en()) && m.zh().contains(field.zh()));
         }
-        other => panic!("{field}: expected a refusal, got {other:?}"),
+        other => panic!("{field:?}: expected a refusal naming {char}, got {other:?}"),
     }
 }
 
@@ -468,11 +476,11 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
                 reason: reason.into(),
             },
         );
-        refused(r, "the reason", char);
+        refused(r, Field::Reason, char);
     }
     refused(
         svc.override_eligibility(app, "经集体研究\x07同意"),
-        "the override's reason",
+        Field::OverrideReason,
         "U+0007",
     );
     assert_eq!(row_of(&svc, "applications", app), before, "unchanged");
@@ -505,15 +513,11 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
         criterion: None,
     };
     let o = objection("王\u{202E}某", "13900000000", "反映情况");
-    refused(svc.record_objection(&o), "the objector's name", "U+202E");
+    refused(svc.record_objection(&o), Field::ObjectorName, "U+202E");
     let o = objection("王某", "139\x1b[8m00000000", "反映情况");
-    refused(svc.record_objection(&o), "the objector's contact", "U+001B");
+    refused(svc.record_objection(&o), Field::ObjectorContact, "U+001B");
     let o = objection("王某", "13900000000", "反映\x1b]0;x\x07情况");
-    refused(
-        svc.record_objection(&o),
-        "the objection's content",
-        "U+001B",
-    );
+    refused(svc.record_objection(&o), Field::ObjectionContent, "U+001B");
     let after: i64 = svc
         .conn()
         .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))

@@ -51,7 +51,7 @@ fn is_locked(r: &Result<(), ServiceError>) -> bool {
 }
 
 fn is_wrong_pin(r: &Result<(), ServiceError>) -> bool {
-    matches!(r, Err(ServiceError::Forbidden(m)) if m == "wrong PIN")
+    matches!(r, Err(ServiceError::WrongPin))
 }
 
 /// A member's row as the lockout sees it: attempts counted, lock, lockouts.

@@ -1,0 +1,683 @@
+//! Every refusal reads in both languages: built once with sample data for each variant
+//! of every error (and every deed refused to every role that may not do it), its
+//! Chinese holds no Latin words and its English no Chinese characters, once the sample
+//! data put in is taken out.
+//!
+//! The samples are listed through `samples!`, which also writes an exhaustive match over
+//! the variants it lists: a variant added without a sample does not compile.
+
+use chrono::NaiveDate;
+use pingshen::domain::certificate::{CertStatus, CertificateError};
+use pingshen::domain::notice::{NoticeError, ObjectionState};
+use pingshen::domain::rules::RuleProblem;
+use pingshen::domain::stage::{Lack, Position, Stage, Status, TransitionError};
+use pingshen::domain::workdays::CalendarError;
+use pingshen::domain::{may, Assessment, Category, ConflictKind, Deed, Grade, Recusal, Role};
+use pingshen::service::import::{ImportError, RowError};
+use pingshen::service::{EvalWork, Field, Missing, Refusal, ServiceError};
+use pingshen::store::StoreError;
+
+/// One sample per variant of `$ty`, in a `Vec`; the match it writes covers exactly the
+/// variants listed, so it stops compiling when `$ty` gains one.
+macro_rules! samples {
+    ($ty:ident { $($variant:ident => $sample:expr,)+ }) => {{
+        #[allow(dead_code)]
+        fn listed(e: &$ty) {
+            match e {
+                $($ty::$variant { .. } => {})+
+            }
+        }
+        let samples: Vec<$ty> = vec![$($sample),+];
+        let names = [$(stringify!($variant)),+];
+        for (s, name) in samples.iter().zip(names) {
+            let matched = match s {
+                $($ty::$variant { .. } => stringify!($variant),)+
+            };
+            assert_eq!(matched, name, "the sample listed as {name} is a {matched}");
+        }
+        samples
+    }};
+}
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+/// What the samples put in: names, free texts and messages of other programs. Taken
+/// out of a rendering before it is checked.
+const DATA: &[&str] = &[
+    "张伟",
+    "李娜",
+    "钱军",
+    "王某",
+    "南京市 2026 年度认证",
+    "南京市",
+    "系候选人表妹",
+    "政治素质",
+    "业务水平",
+    "任职年限",
+    "NJ-2026-G-0001",
+    "decl.csv",
+    "name_en",
+    "phone",
+    "must be 4 to 8 digits",
+    "grades.senior.min_years",
+    "must be >= 0",
+    "2026-13-01",
+    "bogus",
+    "friend",
+    "charm",
+    "widgets",
+    "found record with 3 fields, but the previous record has 2 fields",
+    "No such file or directory",
+    "permission denied",
+    "Query returned no rows",
+    "return for correction",
+    "withdraw an objection",
+    "revoke a grade (exit)",
+    "suspend",
+    "/tmp/p.sqlite3",
+    "U+001B",
+    "U+202E",
+    "U+000A",
+];
+
+/// Commands and rule-file keys a refusal tells the user to type, the same in both
+/// languages.
+const TYPED: &[&str] = &[
+    "pingshen cycle new --rules",
+    "--year",
+    "pingshen init --db",
+    "--force",
+    "[calendar.",
+];
+
+fn without(text: &str, parts: &[&str]) -> String {
+    let mut parts = parts.to_vec();
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let mut text = text.to_string();
+    for p in parts {
+        text = text.replace(p, " ");
+    }
+    text
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Checks one refusal's two renderings.
+fn reads_in_both(what: &str, zh: &str, en: &str) {
+    let zh_rest = without(&without(zh, DATA), TYPED);
+    assert!(
+        !zh_rest.chars().any(|c| c.is_ascii_alphabetic()),
+        "{what}: Latin in the Chinese: {zh}"
+    );
+    assert!(zh_rest.chars().any(is_han), "{what}: no Chinese: {zh}");
+    let en_rest = without(en, DATA);
+    assert!(
+        !en_rest
+            .chars()
+            .any(|c| is_han(c) || matches!(c, '，' | '：' | '（' | '）')),
+        "{what}: Chinese in the English: {en}"
+    );
+    assert!(
+        en_rest.chars().any(|c| c.is_ascii_alphabetic()),
+        "{what}: no English: {en}"
+    );
+}
+
+fn positions() -> Vec<Position> {
+    let statuses = samples!(Status {
+        Active => Status::Active,
+        Returned => Status::Returned,
+        Rejected => Status::Rejected,
+        Failed => Status::Failed,
+        Withdrawn => Status::Withdrawn,
+        NotCertified => Status::NotCertified,
+        Done => Status::Done,
+    });
+    statuses
+        .into_iter()
+        .zip(Stage::ALL.iter().cycle())
+        .map(|(status, stage)| Position {
+            stage: *stage,
+            status,
+        })
+        .collect()
+}
+
+fn recusals() -> Vec<Recusal> {
+    let mut all = samples!(Recusal {
+        SameOrganisation => Recusal::SameOrganisation,
+        Declared => Recusal::Declared {
+            kind: ConflictKind::Relative,
+            reason: "系候选人表妹".into(),
+        },
+    });
+    for kind in ConflictKind::ALL {
+        all.push(Recusal::Declared {
+            kind: *kind,
+            reason: "系候选人表妹".into(),
+        });
+    }
+    all
+}
+
+fn transition_errors() -> Vec<TransitionError> {
+    let lacks = samples!(Lack {
+        Position => Lack::Position,
+        Phone => Lack::Phone,
+        Statement => Lack::Statement,
+        Assessments => Lack::Assessments,
+    });
+    let mut all = samples!(TransitionError {
+        Final => TransitionError::Final(Status::Rejected),
+        ReasonRequired => TransitionError::ReasonRequired("return for correction"),
+        Incomplete => TransitionError::Incomplete(lacks),
+        Ineligible => TransitionError::Ineligible(vec![
+            "prior_grade".into(),
+            "training_days".into(),
+            "years_in_post".into(),
+        ]),
+        NoTestScore => TransitionError::NoTestScore,
+        TestNotPassed => TransitionError::TestNotPassed,
+        NoVisit => TransitionError::NoVisit,
+        NoResult => TransitionError::NoResult,
+        ResultNotPassed => TransitionError::ResultNotPassed,
+        NoticeOpen => TransitionError::NoticeOpen,
+        OpenObjections => TransitionError::OpenObjections(2),
+        UpheldObjections => TransitionError::UpheldObjections(1),
+        NoticeStarted => TransitionError::NoticeStarted,
+        NotFinalised => TransitionError::NotFinalised,
+        WrongStage => TransitionError::WrongStage {
+            deed: Deed::RejectApplication,
+            stage: Stage::Evaluation,
+        },
+    });
+    all.extend(
+        positions()
+            .into_iter()
+            .map(|p| TransitionError::Final(p.status)),
+    );
+    all.extend(Deed::ALL.iter().map(|d| TransitionError::WrongStage {
+        deed: *d,
+        stage: Stage::Certified,
+    }));
+    all
+}
+
+fn notice_errors() -> Vec<NoticeError> {
+    let states = samples!(ObjectionState {
+        Received => ObjectionState::Received,
+        Verifying => ObjectionState::Verifying,
+        Upheld => ObjectionState::Upheld,
+        Dismissed => ObjectionState::Dismissed,
+        Withdrawn => ObjectionState::Withdrawn,
+    });
+    let mut all = samples!(NoticeError {
+        ObjectionConcluded => NoticeError::ObjectionConcluded(ObjectionState::Upheld),
+        AlreadyVerifying => NoticeError::AlreadyVerifying,
+        NotVerified => NoticeError::NotVerified,
+        FindingsRequired => NoticeError::FindingsRequired,
+        VerifierRequired => NoticeError::VerifierRequired,
+        ReasonRequired => NoticeError::ReasonRequired("withdraw an objection"),
+        NotUpheld => NoticeError::NotUpheld(ObjectionState::Dismissed),
+        AlreadyDecided => NoticeError::AlreadyDecided,
+        NotLower => NoticeError::NotLower {
+            proposed: Grade::Intermediate,
+            given: Grade::Senior,
+        },
+        GradeUndefined => NoticeError::GradeUndefined(Grade::Special),
+        AlreadyHeld => NoticeError::AlreadyHeld(Grade::Junior),
+        Closed => NoticeError::Closed,
+        NotEnded => NoticeError::NotEnded(day(11, 27)),
+        Blocked => NoticeError::Blocked {
+            open: vec!["张伟".into()],
+            undecided: vec!["钱军".into(), "李娜".into()],
+        },
+    });
+    for s in states {
+        all.push(NoticeError::ObjectionConcluded(s));
+        all.push(NoticeError::NotUpheld(s));
+    }
+    all.push(NoticeError::Blocked {
+        open: vec![],
+        undecided: vec!["李娜".into()],
+    });
+    all
+}
+
+fn certificate_errors() -> Vec<CertificateError> {
+    let statuses = samples!(CertStatus {
+        Valid => CertStatus::Valid,
+        Suspended => CertStatus::Suspended,
+        Revoked => CertStatus::Revoked,
+        Downgraded => CertStatus::Downgraded,
+    });
+    let mut all = samples!(CertificateError {
+        Final => CertificateError::Final(CertStatus::Revoked),
+        WrongStatus => CertificateError::WrongStatus {
+            action: "suspend",
+            status: CertStatus::Suspended,
+        },
+        ReasonRequired => CertificateError::ReasonRequired("revoke a grade (exit)"),
+        AlreadyInspected => CertificateError::AlreadyInspected(2026),
+        AssessmentDiffers => CertificateError::AssessmentDiffers {
+            year: 2025,
+            recorded: Assessment::Competent,
+            given: Assessment::Incompetent,
+        },
+        NoGrade => CertificateError::NoGrade("张伟".into()),
+        AlreadyCertified => CertificateError::AlreadyCertified {
+            name: "张伟".into(),
+            grade: Grade::Senior,
+        },
+        NotCertifiable => CertificateError::NotCertifiable(Category::Instructor),
+    });
+    for s in statuses {
+        all.push(CertificateError::Final(s));
+    }
+    all
+}
+
+fn store_errors() -> Vec<StoreError> {
+    samples!(StoreError {
+        Newer => StoreError::Newer {
+            path: "/tmp/p.sqlite3".into(),
+            found: 9,
+            supported: 5,
+        },
+        Foreign => StoreError::Foreign("/tmp/p.sqlite3".into()),
+        NotADatabase => StoreError::NotADatabase("/tmp/p.sqlite3".into()),
+        Empty => StoreError::Empty("/tmp/p.sqlite3".into()),
+        Locked => StoreError::Locked("/tmp/p.sqlite3".into()),
+        CannotOpen => StoreError::CannotOpen("/tmp/p.sqlite3".into()),
+        Create => StoreError::Create {
+            path: "/tmp/p.sqlite3".into(),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"),
+        },
+        Sqlite => StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+    })
+}
+
+fn import_errors() -> Vec<ImportError> {
+    let row = |line, column: &str, reason: &str| RowError {
+        source: "decl.csv".into(),
+        line,
+        column: column.into(),
+        reason: reason.into(),
+    };
+    vec![
+        ImportError {
+            errors: vec![
+                row(3, "phone", "must be 4 to 8 digits"),
+                row(1, "", "bogus"),
+            ],
+        },
+        ImportError {
+            errors: (2..60).map(|l| row(l, "name_en", "bogus")).collect(),
+        },
+    ]
+}
+
+fn refusals() -> Vec<Refusal> {
+    let fields = samples!(Field {
+        Reason => Field::Reason,
+        OverrideReason => Field::OverrideReason,
+        Visitors => Field::Visitors,
+        VisitFindings => Field::VisitFindings,
+        Criterion => Field::Criterion,
+        Comment => Field::Comment,
+        ConflictKind => Field::ConflictKind,
+        ConflictReason => Field::ConflictReason,
+        ObjectionContent => Field::ObjectionContent,
+        ObjectorName => Field::ObjectorName,
+        ObjectorContact => Field::ObjectorContact,
+        ObjectionFindings => Field::ObjectionFindings,
+        WithdrawalNote => Field::WithdrawalNote,
+        Verifier => Field::Verifier,
+        DecisionReason => Field::DecisionReason,
+        InspectionReason => Field::InspectionReason,
+        NewOrganisation => Field::NewOrganisation,
+        NewPosition => Field::NewPosition,
+    });
+    let works = samples!(EvalWork {
+        Scoring => EvalWork::Scoring,
+        Changing => EvalWork::Changing,
+        Commenting => EvalWork::Commenting,
+        Submitting => EvalWork::Submitting,
+        Finalising => EvalWork::Finalising,
+    });
+    let problem = || RuleProblem {
+        path: "grades.senior.min_years".into(),
+        message: "must be >= 0".into(),
+    };
+    let mut all = samples!(Refusal {
+        HostileText => Refusal::HostileText {
+            field: Field::Reason,
+            found: '\u{1b}',
+            multiline: true,
+        },
+        ApplicationChanged => Refusal::ApplicationChanged { name: "张伟".into() },
+        ReopenThroughResult => Refusal::ReopenThroughResult,
+        CertifiedByClosingNotice => Refusal::CertifiedByClosingNotice,
+        ResultFromScores => Refusal::ResultFromScores,
+        OverrideNeedsReason => Refusal::OverrideNeedsReason,
+        OverrideOnlyAtReview => Refusal::OverrideOnlyAtReview { at: Stage::Test },
+        TestScoreOnlyAtTest => Refusal::TestScoreOnlyAtTest { at: Stage::Review },
+        TestScoreOutOfRange => Refusal::TestScoreOutOfRange {
+            score: 100.5,
+            max: 100.0,
+        },
+        VisitOnlyAtSiteVisit => Refusal::VisitOnlyAtSiteVisit {
+            at: Stage::Evaluation,
+        },
+        VisitIncomplete => Refusal::VisitIncomplete,
+        VisitInFuture => Refusal::VisitInFuture { on: day(12, 1) },
+        ScoringAlreadyOpen => Refusal::ScoringAlreadyOpen,
+        ScoringNotOpen => Refusal::ScoringNotOpen,
+        ScoringClosed => Refusal::ScoringClosed { meanwhile: false },
+        ScoringStillOpen => Refusal::ScoringStillOpen,
+        NotInEvaluation => Refusal::NotInEvaluation {
+            work: EvalWork::Scoring,
+            name: "张伟".into(),
+            at: Position {
+                stage: Stage::Notice,
+                status: Status::Active,
+            },
+        },
+        FinalisedMeanwhile => Refusal::FinalisedMeanwhile,
+        UnknownCriterion => Refusal::UnknownCriterion { key: "charm".into() },
+        ValueOutOfRange => Refusal::ValueOutOfRange {
+            criterion: "政治素质".into(),
+            max: 20.0,
+            step: 0.5,
+        },
+        UnknownConflictKind => Refusal::UnknownConflictKind {
+            kind: "friend".into(),
+        },
+        ConflictNeedsReason => Refusal::ConflictNeedsReason,
+        SheetSubmittedNeedsReason => Refusal::SheetSubmittedNeedsReason,
+        ChangeNeedsReason => Refusal::ChangeNeedsReason,
+        SheetNotSubmitted => Refusal::SheetNotSubmitted,
+        CommentBeforeValue => Refusal::CommentBeforeValue,
+        SheetIncomplete => Refusal::SheetIncomplete {
+            missing: vec!["业务水平".into(), "任职年限".into()],
+        },
+        AlreadySubmitted => Refusal::AlreadySubmitted,
+        NoSubmittedSheets => Refusal::NoSubmittedSheets,
+        QuorumNotMet => Refusal::QuorumNotMet { have: 4, need: 5 },
+        NoticeInPast => Refusal::NoticeInPast {
+            start: day(11, 23),
+            today: day(11, 24),
+        },
+        NoCandidateWaiting => Refusal::NoCandidateWaiting,
+        ObjectionNeedsContent => Refusal::ObjectionNeedsContent,
+        ObjectionNeedsName => Refusal::ObjectionNeedsName,
+        ObjectionInFuture => Refusal::ObjectionInFuture {
+            received: day(11, 26),
+        },
+        ObjectionBeforeNotice => Refusal::ObjectionBeforeNotice {
+            received: day(11, 20),
+            start: day(11, 23),
+            end: day(11, 27),
+        },
+        NotInNotice => Refusal::NotInNotice { name: "李娜".into() },
+        ObjectionChanged => Refusal::ObjectionChanged,
+        BadObjectionState => Refusal::BadObjectionState { id: 7 },
+        NoGradeDate => Refusal::NoGradeDate { name: "钱军".into() },
+        InspectionYear => Refusal::InspectionYear {
+            number: "NJ-2026-G-0001".into(),
+            from: 2026,
+            to: 2027,
+        },
+        NoCertificateHeld => Refusal::NoCertificateHeld { person: 3 },
+        FilingDate => Refusal::FilingDate {
+            change: day(10, 1),
+            filed: day(9, 30),
+        },
+        JobChangeEmpty => Refusal::JobChangeEmpty,
+        BadRules => Refusal::BadRules {
+            problems: vec![problem(), problem()],
+        },
+        CycleExists => Refusal::CycleExists {
+            city: "南京市".into(),
+            year: 2026,
+            id: 1,
+        },
+        StoredRulesBroken => Refusal::StoredRulesBroken {
+            cycle: 1,
+            problem: problem(),
+        },
+        BadCycleDate => Refusal::BadCycleDate {
+            cycle: 1,
+            date: "2026-13-01".into(),
+        },
+        BadRole => Refusal::BadRole {
+            member: 4,
+            role: "bogus".into(),
+        },
+        UnknownFixture => Refusal::UnknownFixture {
+            name: "widgets".into(),
+        },
+        BadFixture => Refusal::BadFixture {
+            name: "widgets".into(),
+            problem: "found record with 3 fields, but the previous record has 2 fields".into(),
+        },
+        DemoNeedsChairAndSecretary => Refusal::DemoNeedsChairAndSecretary,
+        TooFewGenerated => Refusal::TooFewGenerated { have: 12, want: 40 },
+        NotExported => Refusal::NotExported {
+            problem: "No such file or directory".into(),
+        },
+    });
+    for (field, found) in fields
+        .into_iter()
+        .zip(['\u{1b}', '\u{202e}', '\n'].iter().cycle())
+    {
+        for multiline in [false, true] {
+            all.push(Refusal::HostileText {
+                field,
+                found: *found,
+                multiline,
+            });
+        }
+    }
+    all.push(Refusal::ScoringClosed { meanwhile: true });
+    for (work, at) in works.into_iter().zip(positions()) {
+        all.push(Refusal::NotInEvaluation {
+            work,
+            name: "张伟".into(),
+            at,
+        });
+    }
+    all
+}
+
+fn missing() -> Vec<Missing> {
+    samples!(Missing {
+        Application => Missing::Application(1),
+        Person => Missing::Person(2),
+        Member => Missing::Member(3),
+        Cycle => Missing::Cycle(4),
+        Notice => Missing::Notice(5),
+        Objection => Missing::Objection(6),
+        Certificate => Missing::Certificate(7),
+        MemberNamed => Missing::MemberNamed {
+            key: "王某".into(),
+            known: vec![(1, "张伟".into()), (2, "李娜".into())],
+        },
+        NoNotice => Missing::NoNotice,
+        NoCycle => Missing::NoCycle,
+        NotACandidate => Missing::NotACandidate {
+            app: 9,
+            cycle: "南京市 2026 年度认证".into(),
+        },
+    })
+}
+
+/// Every deed, listed so that a new one must be named here.
+fn deeds() -> Vec<Deed> {
+    samples!(Deed {
+        PassApplication => Deed::PassApplication,
+        ReturnApplication => Deed::ReturnApplication,
+        RejectApplication => Deed::RejectApplication,
+        RecordFailedTest => Deed::RecordFailedTest,
+        RefuseCertification => Deed::RefuseCertification,
+        OverrideEligibility => Deed::OverrideEligibility,
+        RecordTestScore => Deed::RecordTestScore,
+        RecordSiteVisit => Deed::RecordSiteVisit,
+        RevealIds => Deed::RevealIds,
+        OpenScoring => Deed::OpenScoring,
+        CloseScoring => Deed::CloseScoring,
+        Score => Deed::Score,
+        DeclareConflict => Deed::DeclareConflict,
+        DeclareConflictForOthers => Deed::DeclareConflictForOthers,
+        SeeProgress => Deed::SeeProgress,
+        SeeConflicts => Deed::SeeConflicts,
+        SeeResults => Deed::SeeResults,
+        FinaliseResult => Deed::FinaliseResult,
+        ReopenResult => Deed::ReopenResult,
+        StartNotice => Deed::StartNotice,
+        CloseNotice => Deed::CloseNotice,
+        RecordObjection => Deed::RecordObjection,
+        RevealObjectorContact => Deed::RevealObjectorContact,
+        VerifyObjection => Deed::VerifyObjection,
+        ConcludeObjection => Deed::ConcludeObjection,
+        DecideObjection => Deed::DecideObjection,
+        EnterPriorCertificate => Deed::EnterPriorCertificate,
+        RecordInspection => Deed::RecordInspection,
+        RevokeGrade => Deed::RevokeGrade,
+        ChangeCertificateStatus => Deed::ChangeCertificateStatus,
+        RecordJobChange => Deed::RecordJobChange,
+        CreateCycle => Deed::CreateCycle,
+        ImportData => Deed::ImportData,
+        ExportScores => Deed::ExportScores,
+        ExportOthersSheet => Deed::ExportOthersSheet,
+        ExportAudit => Deed::ExportAudit,
+    })
+}
+
+fn service_errors() -> Vec<ServiceError> {
+    let mut all = samples!(ServiceError {
+        Forbidden => ServiceError::Forbidden {
+            role: Role::Secretary,
+            deed: Deed::PassApplication,
+        },
+        NotLoggedIn => ServiceError::NotLoggedIn { deed: Deed::Score },
+        Recused => ServiceError::Recused {
+            app: 3,
+            why: Recusal::SameOrganisation,
+        },
+        ScoresSealed => ServiceError::ScoresSealed { app: 3 },
+        WrongPin => ServiceError::WrongPin,
+        Locked => ServiceError::Locked("10:42:05".into()),
+        NotFound => ServiceError::NotFound(Missing::NoNotice),
+        NoOpenCycle => ServiceError::NoOpenCycle,
+        Invalid => ServiceError::Invalid(Refusal::QuorumNotMet { have: 4, need: 5 }),
+        Transition => ServiceError::Transition(TransitionError::NoVisit),
+        Notice => ServiceError::Notice(NoticeError::Closed),
+        Certificate => ServiceError::Certificate(CertificateError::AlreadyInspected(2026)),
+        Calendar => ServiceError::Calendar(CalendarError::MissingYear(2027)),
+        Import => ServiceError::Import(import_errors().remove(0)),
+        Store => ServiceError::Store(StoreError::Locked("/tmp/p.sqlite3".into())),
+    });
+    for deed in deeds() {
+        for role in Role::ALL {
+            if !may(*role, deed) {
+                all.push(ServiceError::Forbidden { role: *role, deed });
+            }
+        }
+        all.push(ServiceError::NotLoggedIn { deed });
+    }
+    all.extend(
+        recusals()
+            .into_iter()
+            .map(|why| ServiceError::Recused { app: 3, why }),
+    );
+    all.extend(missing().into_iter().map(ServiceError::NotFound));
+    all.extend(refusals().into_iter().map(ServiceError::Invalid));
+    all.extend(
+        transition_errors()
+            .into_iter()
+            .map(ServiceError::Transition),
+    );
+    all.extend(notice_errors().into_iter().map(ServiceError::Notice));
+    all.extend(
+        certificate_errors()
+            .into_iter()
+            .map(ServiceError::Certificate),
+    );
+    all.extend(import_errors().into_iter().map(ServiceError::Import));
+    all.extend(store_errors().into_iter().map(ServiceError::Store));
+    all
+}
+
+#[test]
+fn the_deeds_listed_here_are_all_the_deeds() {
+    assert_eq!(deeds(), Deed::ALL);
+}
+
+#[test]
+fn every_refusal_reads_in_chinese_and_in_english() {
+    let all = service_errors();
+    assert!(all.len() > 300, "{}", all.len());
+    for e in &all {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+        assert_eq!(e.en(), e.to_string());
+    }
+}
+
+#[test]
+fn the_nested_errors_read_in_both_languages_on_their_own() {
+    for e in transition_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    }
+    for e in notice_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    }
+    for e in certificate_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    }
+    let e = CalendarError::MissingYear(2027);
+    reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    for e in import_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    }
+    for e in store_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    }
+    for r in recusals() {
+        reads_in_both(&format!("{r:?}"), &r.zh(), &r.en());
+    }
+    for m in missing() {
+        reads_in_both(&format!("{m:?}"), &m.zh(), &m.en());
+    }
+}
+
+#[test]
+fn a_refused_role_reads_as_the_role_the_deed_and_who_may() {
+    let e = ServiceError::Forbidden {
+        role: Role::Secretary,
+        deed: Deed::PassApplication,
+    };
+    assert_eq!(
+        e.en(),
+        "not allowed: the secretary may not pass an application to the next stage"
+    );
+    assert_eq!(
+        e.zh(),
+        "无权操作：秘书不能将申请转入下一环节（限主任委员、委员）"
+    );
+    let e = ServiceError::NotLoggedIn {
+        deed: Deed::RevealIds,
+    };
+    assert_eq!(
+        e.en(),
+        "not allowed: only the chair or the secretary, logged in, may reveal ID numbers"
+    );
+    assert_eq!(
+        e.zh(),
+        "须以主任委员或秘书身份登录才能查看完整证件号码、电话和住址"
+    );
+}
