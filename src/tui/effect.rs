@@ -78,7 +78,7 @@ pub enum Effect {
     },
     CloseNotice(i64),
     Export {
-        what: super::widgets::fields::ExportWhat,
+        what: ExportWhat,
         format: crate::cli::files::Format,
     },
     Inspection {
@@ -137,4 +137,13 @@ pub enum Event {
         objection: i64,
         contact: String,
     },
+}
+
+/// Which register an export is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportWhat {
+    Notice,
+    Objections,
+    Certificates,
+    Allowance(i32),
 }

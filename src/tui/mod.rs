@@ -900,16 +900,16 @@ impl Runtime {
             Effect::Export { what, format } => {
                 use crate::cli::registers::RegisterKind;
                 let (kind, year, stem) = match what {
-                    fields::ExportWhat::Notice => {
+                    effect::ExportWhat::Notice => {
                         (RegisterKind::Notice, None, "公示名单".to_string())
                     }
-                    fields::ExportWhat::Objections => {
+                    effect::ExportWhat::Objections => {
                         (RegisterKind::Objections, None, "异议登记簿".to_string())
                     }
-                    fields::ExportWhat::Certificates => {
+                    effect::ExportWhat::Certificates => {
                         (RegisterKind::Certificates, None, "证书登记簿".to_string())
                     }
-                    fields::ExportWhat::Allowance(y) => (
+                    effect::ExportWhat::Allowance(y) => (
                         RegisterKind::Allowance,
                         Some(y),
                         format!("红领津贴名册-{y}"),

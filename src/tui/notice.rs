@@ -3,7 +3,8 @@
 //! register with inspections and job changes, and the allowance roll.
 
 use super::app::{say, Confirm, Effect, Form, Screen, State};
-use super::fields::{ExportWhat, Field, Purpose};
+use super::effect::ExportWhat;
+use super::fields::{Field, Purpose};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
 use crate::cli::files::Format;

@@ -2,12 +2,13 @@
 //! and the allowance roll. Its state, its keys, its drawing and what it loads.
 
 use super::super::ctx::{Ctx, Message, Screen};
+use super::super::effect::ExportWhat;
 use super::super::effect::{Effect, RegisterData};
 use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, table_or, wrap_line};
-use super::super::widgets::fields::{lower_grades, ExportWhat, Field, Purpose};
+use super::super::widgets::fields::{lower_grades, Field, Purpose};
 use super::super::widgets::form::{Form, ReasonFor};
 use crate::cli::files::Format;
 use crate::domain::notice::{Decision, ObjectionState, Step};

@@ -2,15 +2,77 @@
 //! every form of the app, one way to type, move between fields, choose, check and
 //! submit them.
 
-use super::super::effect::Effect;
+use super::super::effect::{Effect, ExportWhat};
 use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::text_input::TextInput;
 use crate::domain::notice::{Channel, Decision, Step};
+use crate::domain::stage::Transition;
 use crate::domain::{Assessment, Grade};
+use crate::service::applications::Rating;
 use crate::service::certificates::NewJobChange;
 use crate::service::notice::{NewObjection, Objector};
 use chrono::{NaiveDate, NaiveDateTime};
+
+/// Which decision a reason form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonFor {
+    Return,
+    Reject,
+    Fail,
+    Override,
+    Withdraw,
+    Reopen,
+    /// The objector withdraws an objection (`app` holds the objection's id).
+    WithdrawObjection,
+}
+
+impl ReasonFor {
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            ReasonFor::Return => lang.pick("退回补正", "Return for correction"),
+            ReasonFor::Reject => lang.pick("不予通过", "Reject"),
+            ReasonFor::Fail => lang.pick("测试不合格", "Record a failed test"),
+            ReasonFor::Override => lang.pick("破格通过", "Override failing checks"),
+            ReasonFor::Withdraw => lang.pick("本人撤回", "Withdrawn by the applicant"),
+            ReasonFor::Reopen => lang.pick("重新评定", "Reopen the result"),
+            ReasonFor::WithdrawObjection => lang.pick("异议撤回", "Objection withdrawn"),
+        }
+    }
+
+    /// The effect of the decision with its reason.
+    pub fn effect(self, app: i64, reason: String) -> Effect {
+        let transition = |transition| Effect::Transition { app, transition };
+        match self {
+            ReasonFor::Override => Effect::Override { app, reason },
+            ReasonFor::Return => transition(Transition::Return { reason }),
+            ReasonFor::Reject => transition(Transition::Reject { reason }),
+            ReasonFor::Fail => transition(Transition::Fail { reason }),
+            ReasonFor::Withdraw => transition(Transition::Withdraw { reason }),
+            ReasonFor::Reopen => Effect::Reopen { app, reason },
+            ReasonFor::WithdrawObjection => Effect::ObjectionStep {
+                id: app,
+                step: crate::domain::notice::Step::Withdraw { note: reason },
+            },
+        }
+    }
+}
+
+/// Conflict kinds a member may declare (the same organisation is found by itself).
+pub const CONFLICT_KINDS: [&str; 3] = ["relative", "worked_there", "other"];
+
+pub const RATINGS: [Rating; 3] = [
+    Rating::Satisfied,
+    Rating::BasicallySatisfied,
+    Rating::Unsatisfied,
+];
+
+/// The option `step` places after (or, negative, before) the current one of `n`,
+/// going round.
+pub fn step_choice(current: usize, step: isize, n: usize) -> usize {
+    let n = n.max(1) as isize;
+    (current as isize + step).rem_euclid(n) as usize
+}
 
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,22 +151,13 @@ impl Field {
     }
 }
 
-/// Which register an export is of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportWhat {
-    Notice,
-    Objections,
-    Certificates,
-    Allowance(i32),
-}
-
 /// What a submitted form does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     /// A decision that needs a reason (return, reject, a failed test…).
     Reason {
         app: i64,
-        what: super::form::ReasonFor,
+        what: ReasonFor,
     },
     /// The training-test score, up to `max`.
     Score {
@@ -236,7 +289,7 @@ impl Fields {
     fn step(&mut self, by: isize) {
         let n = self.fields.len();
         for _ in 0..n {
-            self.at = super::form::step_choice(self.at, by, n);
+            self.at = step_choice(self.at, by, n);
             if self.fields[self.at].editable() {
                 return;
             }
@@ -251,7 +304,7 @@ impl Fields {
     pub fn choose(&mut self, step: isize) {
         if let Some(f) = self.fields.get_mut(self.at) {
             if let Kind::Choice(options) = &f.kind {
-                f.choice = super::form::step_choice(f.choice, step, options.len());
+                f.choice = step_choice(f.choice, step, options.len());
             }
         }
     }
@@ -332,7 +385,7 @@ impl Fields {
                     date: d,
                     visitors,
                     findings,
-                    rating: super::form::RATINGS[self.chosen(3) % super::form::RATINGS.len()],
+                    rating: RATINGS[self.chosen(3) % RATINGS.len()],
                 }
             }
             Purpose::Comment { app, criterion } => Effect::Comment {
@@ -367,7 +420,7 @@ impl Fields {
                 let Some(member) = members.get(self.chosen(0)) else {
                     return Err(String::new());
                 };
-                let kinds = super::form::CONFLICT_KINDS;
+                let kinds = CONFLICT_KINDS;
                 Effect::Conflict {
                     member: *member,
                     app: *app,

@@ -3,66 +3,22 @@
 //! form is typed in, moved through, submitted and drawn lives here, once.
 
 use super::super::effect::Effect;
+use super::super::effect::ExportWhat;
 use super::super::i18n::Lang;
 use super::super::keymap::{Action, Keymap, Mode};
 use super::super::text_input::{Edit, TextInput, CURSOR};
 use super::super::theme::Theme;
 use super::draw::{block, centred, clear_popup, hints_only, wrapped_height};
-use super::fields::{ExportWhat, Field, Fields, Kind, Purpose};
+pub use super::fields::{step_choice, ReasonFor, CONFLICT_KINDS, RATINGS};
+use super::fields::{Field, Fields, Kind, Purpose};
 use crate::cli::files::Format;
 use crate::domain::eligibility::fmt_num;
-use crate::domain::stage::Transition;
-use crate::service::applications::Rating;
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
-
-/// Which decision a reason form is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReasonFor {
-    Return,
-    Reject,
-    Fail,
-    Override,
-    Withdraw,
-    Reopen,
-    /// The objector withdraws an objection (`app` holds the objection's id).
-    WithdrawObjection,
-}
-
-impl ReasonFor {
-    pub fn title(self, lang: Lang) -> &'static str {
-        match self {
-            ReasonFor::Return => lang.pick("退回补正", "Return for correction"),
-            ReasonFor::Reject => lang.pick("不予通过", "Reject"),
-            ReasonFor::Fail => lang.pick("测试不合格", "Record a failed test"),
-            ReasonFor::Override => lang.pick("破格通过", "Override failing checks"),
-            ReasonFor::Withdraw => lang.pick("本人撤回", "Withdrawn by the applicant"),
-            ReasonFor::Reopen => lang.pick("重新评定", "Reopen the result"),
-            ReasonFor::WithdrawObjection => lang.pick("异议撤回", "Objection withdrawn"),
-        }
-    }
-
-    /// The effect of the decision with its reason.
-    pub fn effect(self, app: i64, reason: String) -> Effect {
-        let transition = |transition| Effect::Transition { app, transition };
-        match self {
-            ReasonFor::Override => Effect::Override { app, reason },
-            ReasonFor::Return => transition(Transition::Return { reason }),
-            ReasonFor::Reject => transition(Transition::Reject { reason }),
-            ReasonFor::Fail => transition(Transition::Fail { reason }),
-            ReasonFor::Withdraw => transition(Transition::Withdraw { reason }),
-            ReasonFor::Reopen => Effect::Reopen { app, reason },
-            ReasonFor::WithdrawObjection => Effect::ObjectionStep {
-                id: app,
-                step: crate::domain::notice::Step::Withdraw { note: reason },
-            },
-        }
-    }
-}
 
 /// A form over a screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,22 +57,6 @@ pub enum Confirm {
         candidates: usize,
         end: String,
     },
-}
-
-/// Conflict kinds a member may declare (the same organisation is found by itself).
-pub const CONFLICT_KINDS: [&str; 3] = ["relative", "worked_there", "other"];
-
-pub const RATINGS: [Rating; 3] = [
-    Rating::Satisfied,
-    Rating::BasicallySatisfied,
-    Rating::Unsatisfied,
-];
-
-/// The option `step` places after (or, negative, before) the current one of `n`,
-/// going round.
-pub fn step_choice(current: usize, step: isize, n: usize) -> usize {
-    let n = n.max(1) as isize;
-    (current as isize + step).rem_euclid(n) as usize
 }
 
 impl Confirm {
