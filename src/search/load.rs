@@ -2,8 +2,11 @@
 
 use super::SearchIndex;
 use crate::domain::{Category, Grade, Stage};
-use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::store::persons_read;
+use rusqlite::Connection;
+
+/// A person as read, borrowing the row's text.
+pub(super) type PersonRef<'a> = persons_read::PersonRow<'a>;
 
 /// What the index keeps of a person. The ID number is masked on the way in.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,26 +28,10 @@ pub struct PersonRecord {
     pub certified: bool,
 }
 
-/// A person as read, borrowed from the row or the record.
-pub(super) struct PersonRef<'a> {
-    pub person_id: i64,
-    pub name: &'a str,
-    pub id_number: &'a str,
-    pub organisation: &'a str,
-    pub county: &'a str,
-    pub township: &'a str,
-    pub position: &'a str,
-    pub category: Category,
-    pub grade: Option<Grade>,
-    pub stage: Option<Stage>,
-    pub certified: bool,
-}
-
 impl PersonRecord {
     /// Reads one person from the database; `None` when there is no such person.
     pub fn load(conn: &Connection, person_id: i64) -> rusqlite::Result<Option<PersonRecord>> {
-        conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [person_id], record)
-            .optional()
+        persons_read::one(conn, person_id, |p| record(&p))
     }
 
     pub(super) fn as_ref(&self) -> PersonRef<'_> {
@@ -64,52 +51,8 @@ impl PersonRecord {
     }
 }
 
-/// How much of the database file a build may map (SQLite caps it at its own limit).
-const MMAP_SIZE: i64 = 1 << 30;
-
-const SELECT: &str = "
-    SELECT p.id, p.name, p.id_number, o.name, o.county, o.township, p.position,
-           p.category, p.current_grade, a.stage,
-           p.current_grade IS NOT NULL OR c.person_id IS NOT NULL
-    FROM persons p
-    JOIN organisations o ON o.id = p.org_id
-    LEFT JOIN applications a ON a.person_id = p.id AND a.cycle_id =
-        (SELECT id FROM cycles WHERE status = 'open' ORDER BY year DESC, id DESC LIMIT 1)
-    LEFT JOIN (SELECT DISTINCT person_id FROM certificates WHERE status = 'valid') c
-        ON c.person_id = p.id";
-
-/// A row of [`SELECT`], borrowed.
-fn person<'r>(r: &'r Row) -> rusqlite::Result<PersonRef<'r>> {
-    let text = |i: usize| -> rusqlite::Result<&'r str> {
-        r.get_ref(i)?
-            .as_str()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-    };
-    let coded = |i: usize| -> rusqlite::Result<Option<&'r str>> {
-        r.get_ref(i)?
-            .as_str_or_null()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-    };
-    Ok(PersonRef {
-        person_id: r.get(0)?,
-        name: text(1)?,
-        id_number: text(2)?,
-        organisation: text(3)?,
-        county: text(4)?,
-        township: text(5)?,
-        position: text(6)?,
-        category: coded(7)?
-            .and_then(Category::parse)
-            .unwrap_or(Category::Secretary),
-        grade: coded(8)?.and_then(Grade::parse),
-        stage: coded(9)?.and_then(Stage::parse),
-        certified: r.get(10)?,
-    })
-}
-
-fn record(r: &Row) -> rusqlite::Result<PersonRecord> {
-    let p = person(r)?;
-    Ok(PersonRecord {
+fn record(p: &PersonRef) -> PersonRecord {
+    PersonRecord {
         person_id: p.person_id,
         name: p.name.into(),
         id_number: p.id_number.into(),
@@ -121,25 +64,7 @@ fn record(r: &Row) -> rusqlite::Result<PersonRecord> {
         grade: p.grade,
         stage: p.stage,
         certified: p.certified,
-    })
-}
-
-/// Runs `read` with the database file memory-mapped, then puts the connection's
-/// setting back. A database in memory has no such setting and is read as it is.
-fn mapped<T>(
-    conn: &Connection,
-    read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    let mmap: Option<i64> = conn
-        .pragma_query_value(None, "mmap_size", |r| r.get(0))
-        .optional()?;
-    let Some(mmap) = mmap else {
-        return read(conn);
-    };
-    conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
-    let done = read(conn);
-    conn.pragma_update(None, "mmap_size", mmap)?;
-    done
+    }
 }
 
 impl SearchIndex {
@@ -148,20 +73,12 @@ impl SearchIndex {
     /// database); the connection's setting is put back afterwards. A database in
     /// memory has no such setting and is read as it is.
     pub fn build(conn: &Connection) -> rusqlite::Result<SearchIndex> {
-        mapped(conn, SearchIndex::read)
-    }
-
-    fn read(conn: &Connection) -> rusqlite::Result<SearchIndex> {
-        let count: i64 = conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
+        let count = persons_read::count(conn)?;
         let mut index = SearchIndex::default();
         index.persons.reserve(count as usize);
         index.by_id.reserve(count as usize);
         index.masked_ids.reserve(count as usize * 18);
-        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY p.id"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            index.insert(person(row)?);
-        }
+        persons_read::each(conn, true, |p| index.insert(p))?;
         index.finish();
         Ok(index)
     }
@@ -170,10 +87,6 @@ impl SearchIndex {
     /// only those who changed are indexed again, and those no longer there removed.
     /// Returns how many persons changed.
     pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
-        mapped(conn, |conn| self.sync_from(conn))
-    }
-
-    fn sync_from(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
         let mut seen = rustc_hash::FxHashSet::default();
         seen.reserve(self.len());
         let mut changed = 0;
@@ -198,17 +111,13 @@ impl SearchIndex {
         seen: &mut rustc_hash::FxHashSet<i64>,
         changed: &mut usize,
     ) -> rusqlite::Result<()> {
-        let mut stmt = conn.prepare(SELECT)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let p = person(row)?;
+        persons_read::each(conn, false, |p| {
             seen.insert(p.person_id);
             if !self.holds(&p) {
                 self.insert(p);
                 *changed += 1;
             }
-        }
-        Ok(())
+        })
     }
 
     /// Re-reads one person after a change: updated, or removed when no longer in the

@@ -3,8 +3,8 @@
 
 use super::session::{Generation, Results, Session};
 use super::{PersonRecord, QueryError, SearchIndex};
-use rusqlite::{Connection, OpenFlags};
-use std::path::{Path, PathBuf};
+use rusqlite::Connection;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -218,14 +218,8 @@ impl Status {
 }
 
 /// The search thread's own connection: it only reads, and waits out a writer.
-fn connect(path: &PathBuf) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update(None, "query_only", true)?;
-    Ok(conn)
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    crate::store::persons_read::reader(path)
 }
 
 /// The thread: jobs in order; a search whose token was cancelled before it ran or
