@@ -7,6 +7,7 @@ use super::super::effect::{Effect, RegisterData};
 use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
+use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, table_or, wrap_line};
 use super::super::widgets::fields::{lower_grades, Field, Purpose};
 use super::super::widgets::form::{Form, ReasonFor};
@@ -36,7 +37,7 @@ pub struct Registers {
     pub allowance: Option<AllowanceRoll>,
     pub year: i32,
     /// The row under the cursor.
-    pub cursor: usize,
+    pub cursor: Cursor,
 }
 
 /// Loads the objection register, the certificate register and (when `allowance`
@@ -68,7 +69,7 @@ impl Registers {
     /// Opens `screen` (one of the registers) from its top.
     pub fn open(&mut self, ctx: &mut Ctx, screen: Screen) -> Vec<Effect> {
         *ctx.screen = screen;
-        self.cursor = 0;
+        self.cursor.reset();
         vec![self.load_effect(screen)]
     }
 
@@ -77,7 +78,7 @@ impl Registers {
         self.objections = data.objections;
         self.certificates = data.certificates;
         self.allowance = data.allowance;
-        self.cursor = self.cursor.min(self.len(screen).saturating_sub(1));
+        self.cursor.clamp(self.len(screen));
     }
 
     /// An objector's contact, revealed (and audited) at the member's request.
@@ -130,12 +131,14 @@ impl Registers {
         let lang = ctx.lang;
         let today = ctx.today();
         let screen = *ctx.screen;
-        let n = self.len(screen);
+        let moves = matches!(
+            action,
+            Action::Down | Action::Up | Action::Top | Action::Bottom
+        );
+        if moves && self.cursor.moved(action, self.len(screen), 1) {
+            return vec![];
+        }
         match action {
-            Action::Down => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Top => self.cursor = 0,
-            Action::Bottom => self.cursor = n.saturating_sub(1),
             Action::Back => {
                 *ctx.screen = Screen::List;
                 self.revealed_contact = None;
@@ -172,7 +175,7 @@ impl Registers {
                 ];
                 let i = ORDER.iter().position(|s| *s == self.filter).unwrap_or(0);
                 self.filter = ORDER[(i + 1) % ORDER.len()];
-                self.cursor = 0;
+                self.cursor.reset();
             }
             Action::Verify
             | Action::Uphold
@@ -274,7 +277,7 @@ impl Registers {
                 }
             }
             Action::Inspection | Action::JobChange => {
-                let Some(c) = self.certificates.get(self.cursor).cloned() else {
+                let Some(c) = self.certificates.get(self.cursor.at).cloned() else {
                     ctx.say("没有选中的证书", "No certificate selected");
                     return vec![];
                 };
@@ -364,7 +367,7 @@ impl Registers {
             }
             Action::NextTab | Action::PrevTab if screen == Screen::Allowance => {
                 self.year += if action == Action::NextTab { 1 } else { -1 };
-                self.cursor = 0;
+                self.cursor.reset();
                 return vec![self.load_effect(screen)];
             }
             Action::Export => {
@@ -383,7 +386,7 @@ impl Registers {
     /// The objection under the cursor.
     fn selected_objection(&self) -> Option<ObjectionRow> {
         self.visible_objections()
-            .get(self.cursor)
+            .get(self.cursor.at)
             .map(|o| (*o).clone())
     }
 
@@ -406,7 +409,7 @@ impl Registers {
         let inner = outer.inner(parts[0]);
         frame.render_widget(outer, parts[0]);
         let height = usize::from(inner.height.saturating_sub(1));
-        let offset = self.cursor.saturating_sub(height.saturating_sub(1));
+        let offset = self.cursor.at.saturating_sub(height.saturating_sub(1));
         let rows: Vec<Row> = list
             .iter()
             .enumerate()
@@ -425,7 +428,7 @@ impl Registers {
                     ratatui::widgets::Cell::from(lang.pick(o.channel.zh(), o.channel.code())),
                     ratatui::widgets::Cell::from(Span::styled(
                         lang.pick(o.state.zh(), o.state.code()),
-                        if i == self.cursor {
+                        if i == self.cursor.at {
                             theme.selected()
                         } else {
                             state_style(o.state, theme)
@@ -433,7 +436,7 @@ impl Registers {
                     )),
                     ratatui::widgets::Cell::from(late),
                 ])
-                .style(selected_style(i, self.cursor, theme))
+                .style(selected_style(i, self.cursor.at, theme))
             })
             .collect();
         let head = Row::new([
@@ -469,7 +472,7 @@ impl Registers {
         let outer = block(lang.pick("异议详情", "The objection"), theme, false);
         let inner = outer.inner(parts[1]);
         frame.render_widget(outer, parts[1]);
-        let Some(o) = list.get(self.cursor) else {
+        let Some(o) = list.get(self.cursor.at) else {
             return;
         };
         let width = usize::from(inner.width);
@@ -592,7 +595,7 @@ impl Registers {
         let inner = outer.inner(parts[0]);
         frame.render_widget(outer, parts[0]);
         let height = usize::from(inner.height.saturating_sub(1));
-        let offset = self.cursor.saturating_sub(height.saturating_sub(1));
+        let offset = self.cursor.at.saturating_sub(height.saturating_sub(1));
         let rows: Vec<Row> = self
             .certificates
             .iter()
@@ -611,7 +614,7 @@ impl Registers {
                     c.issued_on.clone(),
                     status,
                 ])
-                .style(if i == self.cursor {
+                .style(if i == self.cursor.at {
                     theme.selected()
                 } else if c.flagged {
                     theme.warn()
@@ -646,7 +649,7 @@ impl Registers {
         let outer = block(lang.pick("证书详情", "The certificate"), theme, false);
         let inner = outer.inner(parts[1]);
         frame.render_widget(outer, parts[1]);
-        let Some(c) = self.certificates.get(self.cursor) else {
+        let Some(c) = self.certificates.get(self.cursor.at) else {
             return;
         };
         let width = usize::from(inner.width);
@@ -736,7 +739,7 @@ impl Registers {
         let inner = outer.inner(parts[0]);
         frame.render_widget(outer, parts[0]);
         let height = usize::from(inner.height.saturating_sub(1));
-        let offset = self.cursor.saturating_sub(height.saturating_sub(1));
+        let offset = self.cursor.at.saturating_sub(height.saturating_sub(1));
         let rows: Vec<Row> = r
             .rows
             .iter()
@@ -751,7 +754,7 @@ impl Registers {
                     x.amount.to_string(),
                     x.certificate.clone(),
                 ])
-                .style(selected_style(i, self.cursor, theme))
+                .style(selected_style(i, self.cursor.at, theme))
             })
             .collect();
         let head = Row::new([

@@ -8,6 +8,7 @@ use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::text_input::{Edit, TextInput};
 use super::super::theme::Theme;
+use super::super::widgets::cursor::{in_view, Cursor};
 use super::super::widgets::draw::{block, centred, clear_popup, text_spans};
 use crate::search::{Hit, Reply};
 use ratatui::layout::Rect;
@@ -29,15 +30,15 @@ pub struct SearchPopup {
     pub total: usize,
     /// The query the hits answer (the one typed may be newer).
     pub shown: String,
-    pub selected: usize,
     /// Why the query cannot run (an unknown filter…), in the screen's language.
     pub error: Option<String>,
     /// The ticket of the search still running, if any.
     pub pending: Option<u64>,
     /// The persons are still being read into the index.
     pub indexing: bool,
-    /// The first match shown (the list scrolls to keep the selected one in view).
-    pub offset: usize,
+    /// The match under the cursor, and the first one shown (the list scrolls to keep
+    /// the selected one in view).
+    pub cursor: Cursor,
     /// Enter was pressed before the answer to the typed query came: its best match
     /// opens when it does.
     pub open_on_answer: bool,
@@ -63,7 +64,6 @@ impl SearchPopup {
 
     /// Keys of the popup; `page` is the number of matches it shows.
     pub fn update(&mut self, page: usize, action: Action) -> Step {
-        let last = self.hits.len().saturating_sub(1);
         let page = page.max(1);
         // Moving the cursor, deleting (a character, the word before the cursor, all
         // of it): a changed query is searched for.
@@ -73,11 +73,11 @@ impl SearchPopup {
             }
             return Step::Stay(vec![]);
         }
+        if self.cursor.moved(action, self.hits.len(), page) {
+            self.cursor.keep_in_view(page);
+            return Step::Stay(vec![]);
+        }
         match action {
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
             Action::Back => return Step::Close,
             Action::Submit => {
                 // The matches on screen answer an older query: open the best match
@@ -86,7 +86,7 @@ impl SearchPopup {
                     self.open_on_answer = true;
                     return Step::Stay(vec![]);
                 }
-                return match self.hits.get(self.selected) {
+                return match self.hits.get(self.cursor.at) {
                     Some(h) => Step::Open(h.person_id),
                     None => Step::Stay(vec![]),
                 };
@@ -109,8 +109,7 @@ impl SearchPopup {
         self.indexing = false;
         // New matches start from the best one.
         if self.shown != reply.query {
-            self.selected = 0;
-            self.offset = 0;
+            self.cursor.reset();
         }
         self.shown = reply.query;
         match reply.outcome {
@@ -128,7 +127,7 @@ impl SearchPopup {
                 });
             }
         }
-        self.selected = self.selected.min(self.hits.len().saturating_sub(1));
+        self.cursor.clamp(self.hits.len());
         let open = if self.open_on_answer && self.answered() {
             self.open_on_answer = false;
             self.hits.first().map(|h| h.person_id)
@@ -186,20 +185,7 @@ impl SearchPopup {
 
     /// Scrolls so that the selected match is among the `rows` shown.
     pub fn keep_in_view(&mut self, rows: usize) {
-        self.offset = in_view(self.selected, self.offset, rows);
-    }
-}
-
-/// The first of `rows` lines to show so that line `selected` is among them, moving
-/// from `offset` as little as possible.
-pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
-    let rows = rows.max(1);
-    if selected < offset {
-        selected
-    } else if selected >= offset + rows {
-        selected + 1 - rows
-    } else {
-        offset
+        self.cursor.keep_in_view(rows);
     }
 }
 
@@ -444,9 +430,9 @@ fn popup(s: &SearchPopup, lang: Lang, theme: &Theme, frame: &mut Frame, area: Re
         lines.push(header(columns, lang, theme));
     }
     let rows = usize::from(inner.height).saturating_sub(5);
-    let offset = in_view(s.selected, s.offset, rows);
+    let offset = in_view(s.cursor.at, s.cursor.offset, rows);
     for (i, h) in s.hits.iter().enumerate().skip(offset).take(rows) {
-        lines.push(hit_line(h, columns, lang, i == s.selected, theme));
+        lines.push(hit_line(h, columns, lang, i == s.cursor.at, theme));
     }
     if s.hits.is_empty() && s.error.is_none() && !s.shown.is_empty() {
         lines.push(Line::styled(
@@ -533,15 +519,15 @@ mod tests {
         s.hits = (0..25).map(hit).collect();
         s.shown = "z".into();
         update(&mut s, Action::PageDown);
-        assert_eq!(s.selected, 10);
+        assert_eq!(s.cursor.at, 10);
         update(&mut s, Action::PageDown);
         update(&mut s, Action::PageDown);
-        assert_eq!(s.selected, 24);
+        assert_eq!(s.cursor.at, 24);
         update(&mut s, Action::PageUp);
-        assert_eq!(s.selected, 14);
-        assert_eq!(s.offset, 14, "the page scrolled up");
+        assert_eq!(s.cursor.at, 14);
+        assert_eq!(s.cursor.offset, 14, "the page scrolled up");
         update(&mut s, Action::Down);
-        assert_eq!(s.offset, 14, "in view: no scrolling");
+        assert_eq!(s.cursor.offset, 14, "in view: no scrolling");
         update(&mut s, Action::Up);
         assert_eq!(s.update(10, Action::Submit), Step::Open(14));
     }
