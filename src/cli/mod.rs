@@ -339,21 +339,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Cycle(CycleCommand::List)) => {
             let svc = open(&db_or_default(), "cli")?;
-            let mut stmt = svc.conn().prepare(
-                "SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(format!(
+            for c in crate::service::cycle::list(svc.store())? {
+                println!(
                     "#{}  {}  {}  {}  {}",
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i32>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?
-                ))
-            })?;
-            for r in rows {
-                println!("{}", r?);
+                    c.id, c.year, c.name, c.cycle_date, c.status
+                );
             }
             Ok(())
         }
@@ -627,7 +617,7 @@ fn build_fresh(
     let built = (|| -> Result<()> {
         let mut svc = Service::system(Store::open(&tmp)?, actor);
         fill(&mut svc)?;
-        svc.conn().pragma_update(None, "journal_mode", "DELETE")?;
+        svc.store().leave_wal()?;
         Ok(())
     })();
     if let Err(e) = built {
@@ -690,40 +680,29 @@ fn print_check(path: &Path, r: &CheckReport) {
 
 /// What opening the app shows until the screens land.
 fn summary(svc: &Service) -> Result<()> {
-    let count = |sql: &str| -> Result<i64> { Ok(svc.conn().query_row(sql, [], |r| r.get(0))?) };
     let path = svc
         .store()
         .path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     println!("pingshen 评审 — {path}");
+    let counts = crate::service::summary(svc.store())?;
     println!(
         "  组织 organisations {}   人员 persons {}   评委 committee {}",
-        count("SELECT count(*) FROM organisations")?,
-        count("SELECT count(*) FROM persons")?,
-        count("SELECT count(*) FROM members")?
+        counts.organisations, counts.persons, counts.members
     );
     match svc.open_cycle() {
         Err(_) => println!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)"),
         Ok(cycle) => {
             println!("  {} (#{}, eligibility date {})", escape_controls(&cycle.name), cycle.id, cycle.cycle_date);
-            for stage in crate::domain::Stage::SIX.iter().chain([&crate::domain::Stage::Certified]) {
-                let (active, stopped): (i64, i64) = svc.conn().query_row(
-                    "SELECT coalesce(sum(status IN ('active', 'returned')), 0), coalesce(sum(status NOT IN ('active', 'returned', 'done')), 0)
-                     FROM applications WHERE cycle_id = ?1 AND stage = ?2",
-                    rusqlite::params![cycle.id, stage.code()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                let done = if *stage == crate::domain::Stage::Certified {
-                    count(&format!("SELECT count(*) FROM applications WHERE cycle_id = {} AND status = 'done'", cycle.id))?
-                } else {
-                    active
-                };
+            for c in crate::service::summary::stage_counts(svc.store(), cycle.id)? {
                 println!(
-                    "  {}. {} {} {done:>4}   (stopped here: {stopped})",
-                    stage.number(),
-                    pad(stage.zh(), 10),
-                    pad(stage.en(), 20)
+                    "  {}. {} {} {:>4}   (stopped here: {})",
+                    c.stage.number(),
+                    pad(c.stage.zh(), 10),
+                    pad(c.stage.en(), 20),
+                    c.here,
+                    c.stopped
                 );
             }
             if let Ok(n) = svc.latest_notice() {
@@ -758,7 +737,7 @@ fn summary(svc: &Service) -> Result<()> {
     if !members.is_empty() {
         println!("  committee 评委 (--user ID): {}", members.join("  "));
     }
-    if crate::service::demo::is_demo(svc) {
+    if crate::service::demo::is_demo(svc.store()) {
         let pins: Vec<String> = crate::service::demo::demo_pins()
             .into_iter()
             .map(|(name, role, pin)| format!("{name}（{role}）{pin}"))

@@ -259,12 +259,13 @@ fn tell(svc: &mut Service, story: &mut Story) -> Result<()> {
 /// Whether the file at `path` is a database built as the demo (false for anything
 /// else: another database, a file that is no database, one that cannot be opened).
 pub fn is_demo_file(path: &std::path::Path) -> bool {
-    Store::open(path).is_ok_and(|store| is_demo(&Service::system(store, "demo")))
+    Store::open(path).is_ok_and(|store| is_demo(&store))
 }
 
 /// Whether a database was built as the demo.
-pub fn is_demo(svc: &Service) -> bool {
-    svc.conn()
+pub fn is_demo(store: &Store) -> bool {
+    store
+        .conn()
         .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
             r.get::<_, String>(0)
         })

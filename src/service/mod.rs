@@ -12,11 +12,13 @@ pub mod demo;
 pub mod evaluation;
 pub mod export;
 pub mod import;
+mod index;
 pub mod members;
 pub mod notice;
 pub mod persons;
 pub mod scoring;
 pub mod sheets_export;
+pub mod summary;
 
 use crate::domain::certificate::CertificateError;
 use crate::domain::notice::NoticeError;
@@ -32,6 +34,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 pub use import::{ImportError, ImportReport, Kind};
+pub use summary::{summary, StageCount, Summary};
 
 #[derive(Debug, Error)]
 pub enum ServiceError {

@@ -110,13 +110,7 @@ impl Runtime {
             })
             .collect();
         let mut state = State::new(lang, theme_count, members, crate::service::clock_for(store));
-        let demo = store
-            .conn()
-            .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .is_ok_and(|v| v == "1");
-        if demo {
+        if crate::service::demo::is_demo(store) {
             state.login.demo_pins = crate::service::demo::demo_pins();
         }
         if let Some(id) = user {
@@ -496,14 +490,12 @@ impl Runtime {
             None => {
                 self.search = Some(match svc.store().path() {
                     Some(path) => crate::search::SearchWorker::open(path),
-                    None => crate::search::SearchWorker::spawn(crate::search::SearchIndex::build(
-                        svc.conn(),
-                    )?),
+                    None => crate::search::SearchWorker::spawn(svc.search_index()?),
                 });
                 self.search_stale = false;
             }
             Some(w) if self.search_stale => {
-                w.sync(svc.conn())?;
+                svc.sync_search(w)?;
                 self.search_stale = false;
             }
             Some(_) => {}
