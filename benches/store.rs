@@ -81,6 +81,7 @@ fn benches(c: &mut Criterion) {
     svc.set_clock(pingshen::service::demo::fixed_clock());
     pingshen::service::demo::build(&mut svc, today()).unwrap();
     let app: i64 = svc
+        .store()
         .conn()
         .query_row(
             "SELECT id FROM applications WHERE stage = 'test' AND status = 'active' LIMIT 1",

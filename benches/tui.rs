@@ -160,6 +160,7 @@ fn synthetic_rows(n: usize) -> Vec<AppRow> {
 fn big_board(demo: &Path) -> State {
     let svc = Service::system(Store::open(demo).unwrap(), "bench");
     let app: i64 = svc
+        .store()
         .conn()
         .query_row(
             "SELECT id FROM applications WHERE stage = 'site_visit' ORDER BY id LIMIT 1",

@@ -161,7 +161,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     let d = dir.path();
     ok(d, &["init", "--db", "n.db"]);
     {
-        let conn = Connection::open(db_path(d, "n.db")).unwrap();
+        let conn = common::open_db(db_path(d, "n.db"));
         let v: i32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -203,8 +203,7 @@ fn files_that_are_not_pingshen_databases_are_refused_clearly() {
     assert_eq!(std::fs::read_to_string(d.join("notes.db")).unwrap(), text);
 
     // Another application's SQLite database.
-    Connection::open(d.join("other.db"))
-        .unwrap()
+    common::open_db(d.join("other.db"))
         .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         .unwrap();
     let before = std::fs::read(d.join("other.db")).unwrap();
@@ -308,8 +307,7 @@ fn exports_mask_ids_and_xlsx_needs_an_output_file() {
     for id in &ids {
         assert!(revealed.contains(id.as_str()));
     }
-    let reveals: i64 = Connection::open(d.join(&db))
-        .unwrap()
+    let reveals: i64 = common::open_db(d.join(&db))
         .query_row(
             "SELECT count(*) FROM audit WHERE action = 'reveal_ids'",
             [],
@@ -342,8 +340,7 @@ fn a_tampered_audit_row_fails_the_check_by_name() {
     let (db, _) = small_db(d);
     let out = ok(d, &["check", "--db", &db]);
     assert!(out.contains("2 row(s), ok"), "{out}");
-    Connection::open(d.join(&db))
-        .unwrap()
+    common::open_db(d.join(&db))
         .execute("UPDATE audit SET actor = 'mallory' WHERE id = 2", [])
         .unwrap();
     let out = pingshen(d, &["check", "--db", &db]);
@@ -388,7 +385,7 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
     );
     // The last rows removed: the chain alone still verifies, but the member they
     // recorded is no longer in the log; the anchor shows the rows are gone.
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = common::open_db(d.join(&db));
     let newest = anchor_of(&ok(d, &["check", "--db", &db]));
     conn.execute("DELETE FROM audit WHERE id > 2", []).unwrap();
     let out = pingshen(d, &["check", "--db", &db]);
@@ -530,7 +527,7 @@ fn demo_db(dir: &Path) -> (Connection, String, Rules) {
         dir,
         &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
     );
-    let conn = Connection::open(dir.join("demo.db")).unwrap();
+    let conn = common::open_db(dir.join("demo.db"));
     let (name, text): (String, String) = conn
         .query_row("SELECT name, rules_toml FROM cycles", [], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -2,6 +2,8 @@
 //! database file: six scorers filling in their sheets for sixty candidates at once, and
 //! the chair opening scoring from two terminals at once.
 
+mod common;
+
 use pingshen::domain::rules::Rules;
 use pingshen::service::demo::{self, Evaluation};
 use pingshen::service::evaluation::Cell;
@@ -50,7 +52,7 @@ fn rows<T>(
 }
 
 fn audit_rows(svc: &Service) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .unwrap()
 }
@@ -170,7 +172,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
     }
 
     // Every expected sheet once, submitted; no other sheet.
-    let conn = system.conn();
+    let conn = common::db(&system);
     let sheets: Vec<(i64, i64, String, bool)> = rows(
         conn,
         "SELECT application_id, member_id, status, submitted_at IS NOT NULL FROM sheets
@@ -287,8 +289,7 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
 
     // One session per round besides the first, only the last open; the audit has each
     // close and each successful open, and two logins.
-    let sessions: (i64, i64) = desk
-        .conn()
+    let sessions: (i64, i64) = common::db(&desk)
         .query_row(
             "SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL) FROM scoring_sessions
              WHERE cycle_id = ?1",
@@ -297,12 +298,12 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
         )
         .unwrap();
     assert_eq!(sessions, (1 + ROUNDS as i64, 1));
-    let (checked, faults) = audit::verify(desk.conn()).unwrap();
+    let (checked, faults) = audit::verify(common::db(&desk)).unwrap();
     assert_eq!(faults, vec![]);
     let new_rows = 2 + 2 * ROUNDS as i64;
     assert_eq!(checked as i64, audit_before + new_rows);
     let actions: Vec<(String, i64)> = rows(
-        desk.conn(),
+        common::db(&desk),
         "SELECT action, count(*) FROM audit WHERE id > ?1 GROUP BY action ORDER BY action",
         [audit_before],
         |r| Ok((r.get(0)?, r.get(1)?)),

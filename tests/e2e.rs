@@ -1,6 +1,8 @@
 //! End to end: the real binary in a pseudo-terminal, driven by the keyboard alone, its
 //! screen read back through a terminal emulator, and the database checked afterwards.
 
+mod common;
+
 use pingshen::domain::eligibility::Outcome;
 use pingshen::service::Service;
 use pingshen::store::Store;
@@ -57,7 +59,7 @@ impl Fixture {
     }
 
     fn conn(&self) -> Connection {
-        Connection::open(&self.db).expect("the database opens")
+        common::open_db(&self.db)
     }
 }
 
@@ -250,8 +252,7 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// organisation (so filtering by it leaves exactly that row).
 fn candidate(db: &Path) -> (i64, String) {
     let svc = Service::system(Store::open(db).expect("the database opens"), "e2e");
-    let mut stmt = svc
-        .conn()
+    let mut stmt = common::db(&svc)
         .prepare(
             "SELECT a.id, p.name, o.name, a.stage = 'declaration' AND a.status = 'active'
              FROM applications a JOIN persons p ON p.id = a.person_id
@@ -488,7 +489,7 @@ fn three_wrong_pins_lock_the_member_out() {
 /// A candidate in the demo's open scoring session whom the member has not scored and
 /// need not recuse from, and whose name matches no other row of the evaluation.
 fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
-    let conn = Connection::open(db).expect("the database opens");
+    let conn = common::open_db(db);
     let mut stmt = conn
         .prepare(
             "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id

@@ -20,8 +20,7 @@ fn a_member_takes_their_own_sheets_even_while_scoring_is_open() {
     let me = member_id(&svc, "陈静怡");
     let sheets = svc.member_sheets(me).unwrap();
     assert_eq!(sheets.withheld, 0);
-    let count: i64 = svc
-        .conn()
+    let count: i64 = common::db(&svc)
         .query_row(
             "SELECT count(*) FROM sheets WHERE member_id = ?1",
             [me],

@@ -38,7 +38,7 @@ fn snapshot(s: &Service) -> Vec<i64> {
     ]
     .iter()
     .map(|t| {
-        s.conn()
+        common::db(s)
             .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
             .unwrap()
     })
@@ -78,8 +78,7 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
     );
     let r = s.import(Kind::Persons, &t).unwrap();
     assert_eq!(r.rows, 2);
-    let (sex, birth, cat): (String, String, String) = s
-        .conn()
+    let (sex, birth, cat): (String, String, String) = common::db(&s)
         .query_row(
             "SELECT sex, birth_date, category FROM persons WHERE name = '欧阳丽娜'",
             [],
@@ -96,13 +95,11 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
     )
     .unwrap();
     assert_eq!(s.import(Kind::Training, &training).unwrap().rows, 2);
-    let days: f64 = s
-        .conn()
+    let days: f64 = common::db(&s)
         .query_row("SELECT sum(days) FROM training", [], |r| r.get(0))
         .unwrap();
     assert_eq!(days, 3.5);
-    let audit: String = s
-        .conn()
+    let audit: String = common::db(&s)
         .query_row(
             "SELECT after FROM audit WHERE action = 'import' ORDER BY id DESC LIMIT 1",
             [],
@@ -289,8 +286,7 @@ fn gbk_files_import_like_utf8() {
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);
     let t = parse_csv("gbk.csv", &decode_text("gbk.csv", &bytes).unwrap()).unwrap();
     s.import(Kind::Organisations, &t).unwrap();
-    let name: String = s
-        .conn()
+    let name: String = common::db(&s)
         .query_row("SELECT name FROM organisations", [], |r| r.get(0))
         .unwrap();
     assert_eq!(name, "鼓楼区湖南商会");
@@ -310,8 +306,7 @@ fn committee_pins_are_stored_only_as_argon2_hashes() {
     );
     let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n");
     s.import(Kind::Committee, &t).unwrap();
-    let hash: String = s
-        .conn()
+    let hash: String = common::db(&s)
         .query_row("SELECT pin_hash FROM members", [], |r| r.get(0))
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");

@@ -251,7 +251,7 @@ fn login(svc: Service, name: &str) -> Service {
 }
 
 fn app_of(svc: &Service, name: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT a.id FROM applications a JOIN persons p ON p.id = a.person_id WHERE p.name = ?1",
             [name],
@@ -261,7 +261,7 @@ fn app_of(svc: &Service, name: &str) -> i64 {
 }
 
 fn person_of(svc: &Service, name: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row("SELECT id FROM persons WHERE name = ?1", [name], |r| {
             r.get(0)
         })
@@ -360,13 +360,13 @@ fn uphold(findings: &str) -> Step {
 }
 
 fn audit_rows(svc: &Service) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .unwrap()
 }
 
 fn last_audit(svc: &Service) -> (String, String) {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT action, entity FROM audit ORDER BY id DESC LIMIT 1",
             [],
@@ -713,8 +713,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
             status: Status::Done
         }
     );
-    let held: Option<String> = svc
-        .conn()
+    let held: Option<String> = common::db(&svc)
         .query_row(
             "SELECT current_grade || ' ' || grade_since FROM persons WHERE name = '孙悦'",
             [],
@@ -745,7 +744,7 @@ fn a_lowered_grade_is_certified_at_the_lower_grade() {
     assert_ne!(text, rules());
     let svc = town_on(Store::open_in_memory().unwrap(), &text);
     // 周洁 holds junior: make her application one for senior instead.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE applications SET target_grade = 'senior' WHERE person_id = (SELECT id FROM persons WHERE name = '周洁')",
             [],
@@ -843,8 +842,7 @@ fn two_terminals_closing_notices_at_once_get_unique_gap_free_numbers() {
         );
         let svc = Service::system(Store::open(&path).unwrap(), "test");
         for (grade, code, n) in [("junior", "CJ", 4u32), ("intermediate", "ZJ", 3)] {
-            let mut stmt = svc
-                .conn()
+            let mut stmt = common::db(&svc)
                 .prepare("SELECT seq, number FROM certificates WHERE grade = ?1 ORDER BY seq")
                 .unwrap();
             let rows: Vec<(u32, String)> = stmt
@@ -972,8 +970,7 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
         (new.grade, new.number.as_str()),
         (Grade::Intermediate, "NJ-2026-ZJ-0001")
     );
-    let file: (String, String) = svc
-        .conn()
+    let file: (String, String) = common::db(&svc)
         .query_row(
             "SELECT p.current_grade, a.grade FROM persons p JOIN assessments a ON a.person_id = p.id AND a.year = 2026 WHERE p.name = '郑丽'",
             [],
@@ -1002,8 +999,7 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
         InspectionOutcome::Revoked
     );
     assert_eq!(svc.certificate(feng).unwrap().status, CertStatus::Revoked);
-    let grade: Option<String> = svc
-        .conn()
+    let grade: Option<String> = common::db(&svc)
         .query_row(
             "SELECT current_grade FROM persons WHERE name = '冯涛'",
             [],

@@ -2,6 +2,8 @@
 //! filters, ranking, masked ID numbers, narrowing, cancellation, updates, and the
 //! `pingshen search` command. Only generated data: the demo city and `gen` cities.
 
+mod common;
+
 use pingshen::domain::{Category, Grade, Stage};
 use pingshen::search::{
     Cancel, Generation, Hit, MatchKind, PersonRecord, QueryError, Results, Scorer, SearchIndex,
@@ -30,7 +32,7 @@ fn demo_db() -> &'static Path {
 }
 
 fn conn() -> rusqlite::Connection {
-    rusqlite::Connection::open(demo_db()).unwrap()
+    common::open_db(demo_db())
 }
 
 /// The demo's search index, built once.
@@ -618,35 +620,34 @@ fn refresh_reads_one_person_again_from_the_database() {
     let copy = dir.path().join("demo.sqlite3");
     std::fs::copy(demo_db(), &copy).unwrap();
     let svc = Service::system(Store::open(&copy).unwrap(), "test");
-    let mut index = SearchIndex::build(svc.conn()).unwrap();
-    let (id, name): (i64, String) = svc
-        .conn()
+    let mut index = svc.search_index().unwrap();
+    let (id, name): (i64, String) = common::db(&svc)
         .query_row(
             "SELECT id, name FROM persons ORDER BY id LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE persons SET position = '党委专职副书记' WHERE id = ?1",
             [id],
         )
         .unwrap();
-    index.refresh(svc.conn(), id).unwrap();
+    index.refresh(common::db(&svc), id).unwrap();
     let r = index.search(&name, 5).unwrap();
     assert_eq!(r.hits[0].position, "党委专职副书记");
-    index.refresh(svc.conn(), 1_000_000).unwrap();
+    index.refresh(common::db(&svc), 1_000_000).unwrap();
     assert!(!index.contains(1_000_000));
     // Through the worker.
     let worker = SearchWorker::spawn(index);
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE persons SET position = '党总支书记' WHERE id = ?1",
             [id],
         )
         .unwrap();
-    worker.refresh(svc.conn(), id).unwrap();
+    worker.refresh(common::db(&svc), id).unwrap();
     let ticket = worker.search(&name, 5);
     let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
     assert_eq!(reply.ticket, ticket);
@@ -738,7 +739,7 @@ fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone(
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
     svc.set_clock(pingshen::service::demo::fixed_clock());
     pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
-    let index = SearchIndex::build(svc.conn()).unwrap();
+    let index = svc.search_index().unwrap();
     assert_eq!(index.len(), count("SELECT count(*) FROM persons"));
     let file = conn();
     let mmap = |c: &rusqlite::Connection| -> i64 {
@@ -755,7 +756,7 @@ fn sync_reindexes_only_who_changed_and_drops_who_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("demo.sqlite3");
     std::fs::copy(demo_db(), &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let conn = common::open_db(&copy);
     let mut index = SearchIndex::build(&conn).unwrap();
     assert_eq!(index.sync(&conn).unwrap(), 0, "nothing changed");
     let id: i64 = conn
@@ -789,7 +790,7 @@ fn a_worker_reads_its_own_file_and_follows_changes() {
     assert_eq!(reply.ticket, ticket);
     let hits = reply.outcome.unwrap().hits;
     assert!(hits[0].name.starts_with("欧阳"), "{hits:?}");
-    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let conn = common::open_db(&copy);
     conn.execute(
         "UPDATE persons SET position = '党委专职副书记' WHERE id = ?1",
         [hits[0].person_id],

@@ -204,7 +204,7 @@ fn town_with(rules: &str) -> Town {
     );
     svc.import(Kind::Declarations, &declarations).unwrap();
     let ids = |sql: &str| -> Vec<i64> {
-        let mut stmt = svc.conn().prepare(sql).unwrap();
+        let mut stmt = common::db(&svc).prepare(sql).unwrap();
         let v = stmt
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -221,7 +221,7 @@ fn town_with(rules: &str) -> Town {
 }
 
 fn member_id(svc: &Service, name: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row("SELECT id FROM members WHERE name = ?1", [name], |r| {
             r.get(0)
         })
@@ -270,14 +270,14 @@ fn walk_to(svc: &mut Service, app: i64, to: Stage) {
 }
 
 fn count(svc: &Service, table: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
 
 /// The newest audit row: action, entity, entity id, actor id, after.
 fn last_audit(svc: &Service) -> (String, String, String, Option<i64>, Option<String>) {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT action, entity, entity_id, actor_id, after FROM audit ORDER BY id DESC LIMIT 1",
             [],
@@ -459,8 +459,7 @@ fn review_refuses_failing_checks_until_a_written_override_and_returns_need_a_rea
         pos(Stage::Review, Status::Active)
     );
 
-    let mut stmt = svc
-        .conn()
+    let mut stmt = common::db(&svc)
         .prepare(
             "SELECT from_stage, to_stage, to_status, action, member_id, reason
              FROM stage_records WHERE application_id = ?1 ORDER BY id",
@@ -721,8 +720,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     }
     let r = svc.save_score(good, "charm", 5.0);
     assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
-    let stored: f64 = svc
-        .conn()
+    let stored: f64 = common::db(&svc)
         .query_row(
             "SELECT value FROM scores WHERE application_id = ?1 AND criterion = 'political'",
             [good],
@@ -795,8 +793,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let a = svc.application(good).unwrap();
     assert_eq!(a.position, pos(Stage::Notice, Status::Active));
     assert_eq!(a.result_passed, Some(true));
-    let result: f64 = svc
-        .conn()
+    let result: f64 = common::db(&svc)
         .query_row(
             "SELECT result_score FROM applications WHERE id = ?1",
             [good],
@@ -814,8 +811,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let a = svc.application(weak).unwrap();
     assert_eq!(a.position, pos(Stage::Evaluation, Status::NotCertified));
     assert_eq!(a.result_passed, Some(false));
-    let why: String = svc
-        .conn()
+    let why: String = common::db(&svc)
         .query_row(
             "SELECT reason FROM stage_records WHERE application_id = ?1 AND action = 'not_certify'",
             [weak],
@@ -927,13 +923,13 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     svc.export(ExportKind::Persons, false).unwrap();
     assert_eq!(count(&svc, "audit"), n, "a masked export is not a mutation");
 
-    let (rows, faults) = audit::verify(svc.conn()).unwrap();
+    let (rows, faults) = audit::verify(common::db(&svc)).unwrap();
     assert_eq!(rows as i64, count(&svc, "audit"));
     assert!(faults.is_empty(), "{faults:?}");
 
     // A data row edited behind the program's back leaves the chain intact, but the
     // replayed log names the row.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE applications SET statement = '改过的陈述' WHERE id = ?1",
             [app],
@@ -952,7 +948,7 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     );
 
     // An edited audit row is found, by its id.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE audit SET after = '{\"test_score\":100}' WHERE id = 5",
             [],
@@ -977,8 +973,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert_eq!(demo::anchor(), day(2026, 11, 26));
     assert!(count(&svc, "applications") >= 60);
     for stage in Stage::SIX {
-        let n: i64 = svc
-            .conn()
+        let n: i64 = common::db(&svc)
             .query_row(
                 "SELECT count(*) FROM applications WHERE stage = ?1",
                 [stage.code()],
@@ -988,8 +983,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
         assert!(n >= 1, "no application at {}", stage.code());
     }
     let roles: Vec<(String, String)> = {
-        let mut stmt = svc
-            .conn()
+        let mut stmt = common::db(&svc)
             .prepare("SELECT name, role FROM members ORDER BY id")
             .unwrap();
         let v = stmt
@@ -1015,7 +1009,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert_eq!(report.audit_rows as i64, count(&svc, "audit"));
 
     let texts = |sql: &str| -> Vec<String> {
-        let mut stmt = svc.conn().prepare(sql).unwrap();
+        let mut stmt = common::db(&svc).prepare(sql).unwrap();
         let v = stmt
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -1040,8 +1034,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert!(codes.iter().any(|c| c == ORG_A));
 
     // The demo's notice was started on Monday 2026-11-23 for five working days.
-    let (start, end): (String, String) = svc
-        .conn()
+    let (start, end): (String, String) = common::db(&svc)
         .query_row(
             "SELECT start_date, end_date FROM notices ORDER BY id LIMIT 1",
             [],
@@ -1132,7 +1125,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
     let Town { svc, .. } = town();
     let chen = member_id(&svc, "陈静怡");
     let failed = |s: &Service| -> i64 {
-        s.conn()
+        common::db(s)
             .query_row(
                 "SELECT failed_pins FROM members WHERE id = ?1",
                 [chen],
@@ -1157,8 +1150,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
         store = s.into_store();
     }
     let s = Service::system(store, "test");
-    let failures: i64 = s
-        .conn()
+    let failures: i64 = common::db(&s)
         .query_row(
             "SELECT count(*) FROM audit WHERE action = 'login_failed'",
             [],
@@ -1315,8 +1307,7 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         svc.application(autumn).unwrap().notice_id,
         Some(first_notice)
     );
-    let stored: (String, String) = svc
-        .conn()
+    let stored: (String, String) = common::db(&svc)
         .query_row(
             "SELECT start_date, end_date FROM notices WHERE id = ?1",
             [second_notice],
@@ -1377,8 +1368,7 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
     let s = Service::login(store, after_end, sun, "1004")
         .ok()
         .expect("unlocked");
-    let failed: i64 = s
-        .conn()
+    let failed: i64 = common::db(&s)
         .query_row(
             "SELECT failed_pins FROM members WHERE id = ?1",
             [sun],
@@ -1399,7 +1389,7 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
         }
     };
     let one = |svc: &Service, sql: &str| -> (i64, i64) {
-        svc.conn()
+        common::db(svc)
             .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
     };
@@ -1637,8 +1627,7 @@ fn recused_sheets_and_missing_sheets_do_not_count_towards_the_result_or_the_quor
     }
     let mut svc = login(svc, "周明远");
     let sun = member_id(&svc, "孙丽华");
-    let person: i64 = svc
-        .conn()
+    let person: i64 = common::db(&svc)
         .query_row(
             "SELECT person_id FROM applications WHERE id = ?1",
             [zhang],

@@ -5,6 +5,8 @@
 //! character cut in half, boxes with straight right borders, and key hints in the
 //! language of the screen.
 
+mod common;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pingshen::tui::app::{self, Form, Pane, State};
@@ -348,10 +350,7 @@ impl App {
 
     /// A count from the app's database (`SELECT count(*) …`).
     fn count(&self, sql: &str) -> i64 {
-        self.rt
-            .service()
-            .unwrap()
-            .conn()
+        common::db(self.rt.service().unwrap())
             .query_row(sql, [], |r| r.get(0))
             .unwrap()
     }
@@ -1370,10 +1369,7 @@ fn personnel_file_tabs_reveal_and_back() {
     app.press(KeyCode::Char(']'));
     assert_eq!(app.board().file.as_ref().unwrap().tab, 0, "round again");
     let audit = |app: &App| -> i64 {
-        app.rt
-            .service()
-            .unwrap()
-            .conn()
+        common::db(app.rt.service().unwrap())
             .query_row(
                 "SELECT count(*) FROM audit WHERE action = 'reveal'",
                 [],

@@ -162,7 +162,9 @@ impl Service {
         &self.store
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the use cases; callers outside the service go through them
+    /// (or, to look at what is stored on purpose, through [`Service::store`]).
+    pub(crate) fn conn(&self) -> &Connection {
         self.store.conn()
     }
 

@@ -40,10 +40,22 @@ pub fn run_pingshen(dir: &std::path::Path, args: &[&str], stdin: &str) -> std::p
     child.wait_with_output().expect("the binary runs")
 }
 
+/// A connection of the test's own on a database file, as any SQLite client would open
+/// it: for tests that look at, or tamper with, what is stored, on purpose.
+pub fn open_db(path: impl AsRef<std::path::Path>) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("the database opens")
+}
+
+/// The connection under a service, for the same purpose when the database is in memory
+/// or already open: what the service stored, as SQLite holds it. Everything else a
+/// test does goes through the service.
+pub fn db(svc: &pingshen::service::Service) -> &rusqlite::Connection {
+    svc.store().conn()
+}
+
 /// Every column of one row (by `id`), as debug text, to compare before and after.
 pub fn row_of(svc: &pingshen::service::Service, table: &str, id: i64) -> Vec<String> {
-    let mut stmt = svc
-        .conn()
+    let mut stmt = db(svc)
         .prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))
         .unwrap();
     let n = stmt.column_count();

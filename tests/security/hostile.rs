@@ -73,7 +73,7 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let org: String = conn
         .query_row("SELECT code FROM organisations LIMIT 1", [], |r| r.get(0))
         .unwrap();
@@ -189,8 +189,7 @@ fn a_hostile_header_is_refused_without_being_echoed() {
 #[test]
 fn statements_keep_their_line_breaks_but_not_other_controls() {
     let mut svc = demo::in_memory().unwrap();
-    let id: String = svc
-        .conn()
+    let id: String = crate::common::db(&svc)
         .query_row("SELECT id_number FROM persons LIMIT 1", [], |r| r.get(0))
         .unwrap();
     let mut table = Table::new(
@@ -209,8 +208,7 @@ fn statements_keep_their_line_breaks_but_not_other_controls() {
         "2026-09-01".into(),
         "第一段。\n第二段\x1b[2J。".into(),
     ]);
-    let applications: i64 = svc
-        .conn()
+    let applications: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
         .unwrap();
     let Err(ServiceError::Import(e)) = svc.import(Kind::Declarations, &table) else {
@@ -228,8 +226,7 @@ fn statements_keep_their_line_breaks_but_not_other_controls() {
         "{}",
         hostile[0]
     );
-    let after: i64 = svc
-        .conn()
+    let after: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
         .unwrap();
     assert_eq!(after, applications);
@@ -240,7 +237,7 @@ fn search_shows_hostile_names_already_in_the_database_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let name = "\x1b]0;pwned\x07\x1b[2J单蕊\u{202E}\u{9b}\0";
     conn.execute(
         "UPDATE persons SET name = ?1, position = '党委\x1b[31m书记' WHERE id = 1",
@@ -293,7 +290,7 @@ fn formulas_in_names_are_exported_to_csv_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let formula = "=HYPERLINK(\"http://x\",\"y\")";
     conn.execute("UPDATE persons SET name = ?1 WHERE id = 1", [formula])
         .unwrap();
@@ -411,8 +408,7 @@ fn markdown_and_html_show_controls_escaped() {
 fn chair() -> Service {
     let svc = demo::in_memory().unwrap();
     let (name, _, pin) = demo::demo_pins().into_iter().next().unwrap();
-    let id: i64 = svc
-        .conn()
+    let id: i64 = crate::common::db(&svc)
         .query_row(
             "SELECT id FROM members WHERE name = ?1 AND role = 'chair'",
             [&name],
@@ -427,7 +423,7 @@ fn chair() -> Service {
 }
 
 fn app_at(svc: &Service, stage: &str) -> i64 {
-    svc.conn()
+    crate::common::db(svc)
         .query_row(
             "SELECT id FROM applications WHERE stage = ?1 AND status = 'active' ORDER BY id LIMIT 1",
             [stage],
@@ -452,8 +448,7 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
     let mut svc = chair();
     let app = app_at(&svc, "review");
     let before = row_of(&svc, "applications", app);
-    let audit: i64 = svc
-        .conn()
+    let audit: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .unwrap();
     for (reason, char) in [
@@ -488,8 +483,7 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
 
     // Objections against a candidate of the running notice.
     let candidate = app_at(&svc, "notice");
-    let objections: i64 = svc
-        .conn()
+    let objections: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))
         .unwrap();
     let received_at = svc.today().and_hms_opt(9, 0, 0).unwrap();
@@ -514,13 +508,11 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
         "the objection's content",
         "U+001B",
     );
-    let after: i64 = svc
-        .conn()
+    let after: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))
         .unwrap();
     assert_eq!(after, objections, "no objection was written");
-    let audit_after: i64 = svc
-        .conn()
+    let audit_after: i64 = crate::common::db(&svc)
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .unwrap();
     assert_eq!(audit_after, audit + 1, "only the good return was audited");

@@ -31,7 +31,7 @@ struct Truth {
 
 impl Truth {
     fn read(svc: &Service) -> Truth {
-        let conn = svc.conn();
+        let conn = crate::common::db(svc);
         let mut stmt = conn
             .prepare("SELECT application_id, member_id, criterion, value, comment FROM scores")
             .unwrap();
@@ -244,8 +244,7 @@ fn check_audit(t: &Table, svc: &Service, truth: &Truth, actor: Option<i64>) -> (
     let score_actions = ["score", "revise", "comment", "finalise"];
     let content = ["value", "comment", "result", "threshold"];
     let stored: Vec<(String, String, String)> = {
-        let mut stmt = svc
-            .conn()
+        let mut stmt = crate::common::db(svc)
             .prepare(
                 "SELECT coalesce(before, ''), coalesce(after, ''), hash FROM audit ORDER BY id",
             )
@@ -534,7 +533,7 @@ fn the_others_totals_a_member_sees_are_in_no_ones_order() {
         let svc = demo_as(Some(name));
         let truth = Truth::read(&svc);
         let me = truth.member_ids[name];
-        let cycle = svc.conn().query_row(
+        let cycle = crate::common::db(&svc).query_row(
             "SELECT cycle_id FROM scoring_sessions WHERE closed_at IS NULL",
             [],
             |r| r.get::<_, i64>(0),

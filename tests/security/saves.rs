@@ -189,7 +189,7 @@ fn stored(conn: &Connection, app: i64, member: i64, criterion: &str) -> Option<f
 
 /// Another process holding the write lock.
 fn lock(path: &Path) -> Connection {
-    let conn = Connection::open(path).expect("a second connection");
+    let conn = crate::common::open_db(path);
     conn.execute_batch("BEGIN IMMEDIATE")
         .expect("the write lock");
     conn
@@ -335,7 +335,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
 
 /// A plain connection that takes no lock, to read what is committed.
 fn lock_free(path: &Path) -> Connection {
-    Connection::open(path).expect("a connection")
+    crate::common::open_db(path)
 }
 
 #[test]

@@ -5,7 +5,6 @@
 use pingshen::service::{demo, Service};
 use pingshen::store::audit::Anchor;
 use pingshen::store::Store;
-use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -32,15 +31,13 @@ fn anchor(path: &Path) -> Anchor {
 }
 
 fn sql(path: &Path, statement: &str) {
-    Connection::open(path)
-        .unwrap()
+    crate::common::open_db(path)
         .execute_batch(statement)
         .unwrap();
 }
 
 fn one(path: &Path, query: &str) -> i64 {
-    Connection::open(path)
-        .unwrap()
+    crate::common::open_db(path)
         .query_row(query, [], |r| r.get(0))
         .unwrap()
 }
@@ -48,7 +45,7 @@ fn one(path: &Path, query: &str) -> i64 {
 /// Recomputes every audit hash from the first row on, as someone who has read the
 /// source can: the chain is plain SHA-256 over the row's fields.
 fn rehash_chain(path: &Path) {
-    let conn = Connection::open(path).unwrap();
+    let conn = crate::common::open_db(path);
     let mut stmt = conn
         .prepare(
             "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, rows
