@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod domain;
 pub mod gen;
+pub mod i18n;
 pub mod search;
 pub mod service;
 pub mod store;

@@ -9,8 +9,8 @@ mod common;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingshen::i18n::Lang;
 use pingshen::tui::app::{self, Form, Pane, State};
-use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::{key_label, Keymap};
 use pingshen::tui::render;
 use pingshen::tui::theme::Theme;

@@ -261,8 +261,8 @@ pub fn run(cli: Cli) -> Result<()> {
         user: cli.user,
         theme: cli.theme.clone(),
         lang: match &cli.lang {
-            None => crate::tui::i18n::Lang::from_env(),
-            Some(l) => crate::tui::i18n::Lang::parse(l)
+            None => crate::i18n::Lang::from_env(),
+            Some(l) => crate::i18n::Lang::parse(l)
                 .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
         },
     };
@@ -540,7 +540,7 @@ fn export_table(
 struct Ui {
     user: Option<i64>,
     theme: Option<String>,
-    lang: crate::tui::i18n::Lang,
+    lang: crate::i18n::Lang,
 }
 
 /// Opens the full-screen app when run in a terminal; prints the summary otherwise

@@ -6,7 +6,6 @@ pub mod app;
 pub mod eval;
 pub mod fields;
 pub mod file;
-pub mod i18n;
 pub mod keymap;
 pub mod notice;
 pub mod render;
@@ -17,6 +16,8 @@ pub mod render_search;
 pub mod search;
 pub mod text_input;
 pub mod theme;
+
+pub use crate::i18n;
 
 use crate::domain::eligibility::fmt_num;
 use crate::service::{Service, ServiceError};

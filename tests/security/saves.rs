@@ -4,11 +4,11 @@
 //! saved and marked. And a signal never leaves the terminal in the app's screen.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingshen::i18n::Lang;
 use pingshen::service::evaluation::Cell;
 use pingshen::service::{demo, Service};
 use pingshen::store::Store;
 use pingshen::tui::app::{self, State, SAVE_TRIES};
-use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::Keymap;
 use pingshen::tui::theme::Theme;
 use pingshen::tui::{render, Runtime};
