@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use pingshen::cli::files::{read_table, write_table, Format};
+use pingshen::cli::export::write_table;
 use pingshen::service::demo::{city_tables, load_city};
+use pingshen::service::files::{read_table, Format};
 use pingshen::service::{Kind, Service};
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};

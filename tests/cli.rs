@@ -1206,7 +1206,7 @@ fn the_scores_export_leaves_out_candidates_without_a_final_result() {
 fn exported_text(path: &Path) -> String {
     match path.extension().and_then(|e| e.to_str()) {
         Some("xlsx") => {
-            let t = pingshen::cli::files::read_table(path).unwrap();
+            let t = pingshen::service::files::read_table(path).unwrap();
             let mut cells = t.headers.clone();
             for r in &t.rows {
                 cells.extend(r.cells.iter().cloned());

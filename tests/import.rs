@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 mod common;
 use common::{credit_code, id_number};
-use pingshen::cli::files::{decode_text, parse_csv, parse_json};
+use pingshen::service::files::{decode_text, parse_csv, parse_json};
 use pingshen::service::{Kind, Service, ServiceError};
 use pingshen::store::Store;
 use pingshen::table::Table;

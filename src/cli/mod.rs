@@ -1,20 +1,20 @@
 //! The command line: argument parsing and the non-interactive subcommands.
 
-pub mod files;
-pub mod forms;
-pub mod registers;
+pub mod export;
 mod search;
 
 use crate::domain::rules::Rules;
 use crate::service::check::CheckReport;
 use crate::service::export::ExportKind;
+use crate::service::files::{self, Format};
+use crate::service::forms::FormKind;
+use crate::service::registers::RegisterKind;
 use crate::service::{Kind, Service};
 use crate::store::Store;
 use crate::text::escape_controls;
 use crate::text::pad;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
-use files::Format;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -400,16 +400,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 ExportKind::ALL
                     .iter()
                     .map(|k| k.code())
-                    .chain(forms::FormKind::ALL.iter().map(|k| k.code()))
-                    .chain(registers::RegisterKind::ALL.iter().map(|k| k.code()))
+                    .chain(FormKind::ALL.iter().map(|k| k.code()))
+                    .chain(RegisterKind::ALL.iter().map(|k| k.code()))
                     .collect()
             };
-            let register = registers::RegisterKind::parse(&kind);
-            match (
-                ExportKind::parse(&kind),
-                forms::FormKind::parse(&kind),
-                register,
-            ) {
+            let register = RegisterKind::parse(&kind);
+            match (ExportKind::parse(&kind), FormKind::parse(&kind), register) {
                 (None, None, None) => bail!(
                     "unknown export kind '{kind}' (one of: {})",
                     all().join(", ")
@@ -425,12 +421,12 @@ pub fn run(cli: Cli) -> Result<()> {
                         bail!("--reveal-ids, --member and --app go with other exports");
                     }
                     // The published notice is public; the registers are not.
-                    let svc = if r == registers::RegisterKind::Notice {
+                    let svc = if r == RegisterKind::Notice {
                         open(&db_or_default(), "cli export")?
                     } else {
                         open_as(&db_or_default(), who, &format!("export {kind}"))?
                     };
-                    registers::export(&svc, r, notice, year, format, out.as_deref())
+                    export::register(&svc, r, notice, year, format, out.as_deref())
                 }
                 (Some(k), _, _) => {
                     if member.is_some() || app.is_some() {
@@ -449,7 +445,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         bail!("--reveal-ids goes with the persons export");
                     }
                     let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
-                    forms::export(&svc, form, member.as_deref(), app, format, out.as_deref())
+                    export::forms(&svc, form, member.as_deref(), app, format, out.as_deref())
                 }
             }
         }
@@ -480,7 +476,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("{}: cannot create", dir.display()))?;
                 for (kind, t) in crate::service::demo::city_tables(&city) {
-                    files::write_table(
+                    export::write_table(
                         t,
                         Format::Csv,
                         Some(&dir.join(format!("{}.csv", kind.code()))),
@@ -520,11 +516,11 @@ fn export_table(
 ) -> Result<()> {
     let table = svc.export(kind, reveal_ids)?;
     if kind == ExportKind::Scores {
-        if let Some(note) = forms::withheld_note(svc.scores_withheld()?) {
+        if let Some(note) = export::withheld_note(svc.scores_withheld()?) {
             eprintln!("{note}");
         }
     }
-    files::write_table(&table, format, out)?;
+    export::write_table(&table, format, out)?;
     if let Some(out) = out {
         eprintln!(
             "wrote {} {} row(s) to {}",

@@ -402,7 +402,7 @@ pub enum Effect {
     CloseNotice(i64),
     Export {
         what: super::fields::ExportWhat,
-        format: crate::cli::files::Format,
+        format: crate::service::files::Format,
     },
     Inspection {
         certificate: i64,

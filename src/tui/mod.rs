@@ -953,7 +953,7 @@ impl Runtime {
                 ))
             }
             Effect::Export { what, format } => {
-                use crate::cli::registers::RegisterKind;
+                use crate::service::registers::RegisterKind;
                 let (kind, year, stem) = match what {
                     fields::ExportWhat::Notice => {
                         (RegisterKind::Notice, None, "公示名单".to_string())
@@ -971,16 +971,16 @@ impl Runtime {
                     ),
                 };
                 let ext = match format {
-                    crate::cli::files::Format::Html => "html",
-                    crate::cli::files::Format::Md => "md",
-                    crate::cli::files::Format::Xlsx => "xlsx",
-                    crate::cli::files::Format::Json => "json",
-                    crate::cli::files::Format::Csv => "csv",
+                    crate::service::files::Format::Html => "html",
+                    crate::service::files::Format::Md => "md",
+                    crate::service::files::Format::Xlsx => "xlsx",
+                    crate::service::files::Format::Json => "json",
+                    crate::service::files::Format::Csv => "csv",
                 };
                 let path = std::env::current_dir()
                     .unwrap_or_default()
                     .join(format!("{stem}.{ext}"));
-                crate::cli::registers::write(svc, kind, None, year, format, Some(&path))
+                crate::service::registers::write(svc, kind, None, year, format, &path)
                     .map_err(|e| ServiceError::Invalid(format!("{e:#}")))?;
                 Ok(text(
                     format!("已导出：{}", path.display()),

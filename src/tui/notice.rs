@@ -7,9 +7,9 @@ use super::fields::{lower_grades, ExportWhat, Field, Fields, Purpose};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
 use super::text_input::TextInput;
-use crate::cli::files::Format;
 use crate::domain::notice::{Channel, Decision, ObjectionState, Step};
 use crate::domain::Assessment;
+use crate::service::files::Format;
 use crate::service::notice::ObjectionRow;
 
 fn form(b: &mut Board, title: String, purpose: Purpose, fields: Vec<Field>) {

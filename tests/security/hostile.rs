@@ -5,12 +5,13 @@
 //! CSV cell a spreadsheet would run as a formula is written as text.
 
 use crate::common::{credit_code, id_number, row_of};
-use pingshen::cli::files::{write_table, Format};
-use pingshen::cli::forms::{self, Form, Line, Value};
-use pingshen::cli::registers;
+use pingshen::cli::export::write_table;
 use pingshen::domain::notice::Channel;
 use pingshen::domain::stage::Transition;
+use pingshen::service::files::Format;
+use pingshen::service::forms::{self, Form, Line, Value};
 use pingshen::service::notice::{NewObjection, Objector};
+use pingshen::service::registers;
 use pingshen::service::{demo, Kind, Service, ServiceError};
 use pingshen::table::Table;
 use rusqlite::Connection;

@@ -5,10 +5,11 @@
 //! sheets, and candidates whose results are final) as every member and as the
 //! operator. The demo runs on its own fixed clock.
 
-use pingshen::cli::files::{self, Format};
-use pingshen::cli::forms::{self, FormKind};
+use pingshen::cli::export;
 use pingshen::domain::Role;
 use pingshen::service::export::{ExportKind, WITHHELD};
+use pingshen::service::files::{self, Format};
+use pingshen::service::forms::FormKind;
 use pingshen::service::{demo, members, Service, ServiceError};
 use pingshen::table::Table;
 use serde_json::Value;
@@ -153,7 +154,7 @@ fn through_files(table: &Table, dir: &Path) -> Vec<Table> {
     let mut out = Vec::new();
     for (format, ext) in [(Format::Csv, "csv"), (Format::Json, "json")] {
         let path = dir.join(format!("{}.{ext}", table.source));
-        files::write_table(table, format, Some(&path)).unwrap();
+        export::write_table(table, format, Some(&path)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let back = match format {
             Format::Csv => files::parse_csv(ext, &text).unwrap(),
@@ -326,7 +327,7 @@ fn form_csv(
     dir: &Path,
 ) -> Result<Vec<Vec<String>>, String> {
     let path = dir.join(format!("{}.csv", kind.code()));
-    forms::export(svc, kind, member, app, Format::Csv, Some(&path)).map_err(|e| e.to_string())?;
+    export::forms(svc, kind, member, app, Format::Csv, Some(&path)).map_err(|e| e.to_string())?;
     Ok(records(&std::fs::read(&path).unwrap()))
 }
 
