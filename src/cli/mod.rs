@@ -254,8 +254,19 @@ fn open(path: &Path, what: &str) -> Result<Service> {
     Ok(Service::system(store, what))
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// What the command line leaves to the program's top: opening the full-screen app on a
+/// database, as this member, in this theme and language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenApp {
+    pub db: PathBuf,
+    pub user: Option<i64>,
+    pub theme: Option<String>,
+    pub lang: crate::i18n::Lang,
+}
+
+/// Runs a parsed command line. Returns the app to open, when the command opens it in a
+/// terminal (`pingshen`, `pingshen demo`); every other command is done on return.
+pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
     let db = cli.db.clone();
     let ui = Ui {
         user: cli.user,
@@ -271,7 +282,7 @@ pub fn run(cli: Cli) -> Result<()> {
         user: cli.user,
         pin_stdin: cli.pin_stdin,
     };
-    match cli.command {
+    let ran = match cli.command {
         None => {
             // First run on the default database: create it.
             let path = db_or_default();
@@ -282,7 +293,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Store::open(&path)?;
             }
-            open_app(&path, &ui)
+            return open_app(&path, &ui);
         }
         Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
         Some(Command::Search { limit, json, query }) => search::run(
@@ -301,7 +312,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             create_demo(&path, true, today)?;
-            open_app(&path, &ui)
+            return open_app(&path, &ui);
         }
         Some(Command::Init { demo, force, today }) => {
             let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
@@ -483,7 +494,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     )?;
                 }
                 println!("wrote {persons} persons as CSV into {}", dir.display());
-                return Ok(());
+                return Ok(None);
             }
             let path = db
                 .clone()
@@ -503,7 +514,9 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-    }
+    };
+    ran?;
+    Ok(None)
 }
 
 /// Exports a table of persons, applications, scores or the audit log.
@@ -539,23 +552,24 @@ struct Ui {
     lang: crate::i18n::Lang,
 }
 
-/// Opens the full-screen app when run in a terminal; prints the summary otherwise
+/// The full-screen app to open when run in a terminal; prints the summary otherwise
 /// (pipes, scripts).
-fn open_app(path: &Path, ui: &Ui) -> Result<()> {
+fn open_app(path: &Path, ui: &Ui) -> Result<Option<OpenApp>> {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return crate::tui::run(crate::tui::Options {
+        return Ok(Some(OpenApp {
             db: path.to_path_buf(),
             user: ui.user,
             theme: ui.theme.clone(),
             lang: ui.lang,
-        });
+        }));
     }
     println!(
         "pingshen: {} (not a terminal: printing a summary instead of opening the app)",
         path.display()
     );
-    summary(&open(path, "cli")?)
+    summary(&open(path, "cli")?)?;
+    Ok(None)
 }
 
 /// Removes a database file and its WAL companions.
