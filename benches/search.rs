@@ -60,7 +60,7 @@ static ALLOCATOR: Counting = Counting;
 /// The synthetic city as a database file, built once.
 fn city_db(dir: &Path) -> PathBuf {
     let path = dir.join("city.sqlite3");
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
     svc.set_today(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
     load_city(&mut svc, &city).unwrap();

@@ -20,7 +20,7 @@ fn today() -> NaiveDate {
 
 /// Writes the synthetic city as CSV files and a full database, once.
 fn fixtures(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     for (kind, t) in city_tables(&city) {
         write_table(
             t,

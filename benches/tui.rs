@@ -42,7 +42,7 @@ fn demo_db(dir: &Path) -> PathBuf {
 /// built once.
 fn city_db(dir: &Path) -> PathBuf {
     let path = dir.join("city.sqlite3");
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
     svc.set_today(today());
     pingshen::service::demo::load_city(&mut svc, &city).unwrap();

@@ -9,7 +9,6 @@
 
 pub mod cli;
 pub mod domain;
-pub mod gen;
 pub mod i18n;
 pub mod search;
 pub mod service;

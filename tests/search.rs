@@ -75,7 +75,7 @@ fn count(sql: &str) -> usize {
 
 /// Persons of a generated city as index records (no database needed).
 fn city(persons: usize, seed: u64) -> Vec<PersonRecord> {
-    let city = pingshen::gen::generate(persons, seed, 2026);
+    let city = pingshen::service::demo::gen::generate(persons, seed, 2026);
     let col = |t: &pingshen::table::Table, name: &str| t.column(name).unwrap();
     let o = &city.organisations;
     let orgs: std::collections::HashMap<&str, &Vec<String>> = o

@@ -482,7 +482,7 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                 bail!("--persons must be at least 1");
             }
             let year = 2026;
-            let city = crate::gen::generate(persons, seed, year);
+            let city = crate::service::demo::gen::generate(persons, seed, year);
             if let Some(dir) = csv {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("{}: cannot create", dir.display()))?;

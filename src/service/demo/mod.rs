@@ -3,6 +3,9 @@
 //! stage, with scores, conflicts and objections; then the certificate register with
 //! inspections and job changes.
 
+pub mod gen;
+
+use self::gen::City;
 use super::Clock;
 use super::{Kind, Result, Service, ServiceError};
 use crate::domain::certificate::CertStatus;
@@ -12,7 +15,6 @@ use crate::domain::rules::{Rules, DEMO_RULES};
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Assessment;
 use crate::domain::Grade;
-use crate::gen::City;
 use crate::service::applications::Rating;
 use crate::service::certificates::{CertificateFilter, NewJobChange};
 use crate::service::notice::{NewObjection, Objector};
@@ -21,13 +23,13 @@ use crate::table::Table;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// The demo's committee, with the demo PINs (documented in the README).
-pub const COMMITTEE_CSV: &str = include_str!("../../fixtures/demo/committee.csv");
+pub const COMMITTEE_CSV: &str = include_str!("../../../fixtures/demo/committee.csv");
 
 macro_rules! fixture {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../../fixtures/demo/", $name, ".csv")),
+            include_str!(concat!("../../../fixtures/demo/", $name, ".csv")),
         )
     };
 }
@@ -916,7 +918,7 @@ pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Resul
     let mut story = Story::new(anchor());
     svc.set_pin_policy(super::members::PinPolicy::demo());
     story.on(svc, (8, 31), 9, 0);
-    load_city(svc, &crate::gen::generate(candidates * 3 + 30, 7, 2026))?;
+    load_city(svc, &gen::generate(candidates * 3 + 30, 7, 2026))?;
     let mut table = Table::new("committee.csv", &["name", "role", "pin"]);
     for i in 0..=scorers {
         let role = match i {
