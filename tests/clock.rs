@@ -5,16 +5,13 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
+use common::{day, demo_on};
 use pingshen::domain::workdays::uncovered_warning;
 use pingshen::domain::Stage;
 use pingshen::service::clock::parse_stamp;
 use pingshen::service::{demo, Clock, Service};
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -100,14 +97,6 @@ fn stage_counts(svc: &Service) -> Vec<i64> {
                 .unwrap()
         })
         .collect()
-}
-
-/// A demo built in memory for `today`, on a clock standing at 10:42:05 that day.
-fn demo_on(today: NaiveDate) -> Service {
-    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
-    svc.set_clock(Clock::on(today, 10, 42, 5));
-    demo::build(&mut svc, today).unwrap();
-    svc
 }
 
 #[test]

@@ -51,12 +51,6 @@ fn rows<T>(
     all
 }
 
-fn audit_rows(svc: &Service) -> i64 {
-    common::db(svc)
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap()
-}
-
 /// The value scorer `k` gives candidate `i` on criterion `c`: on the rules' step, within
 /// the criterion's maximum, and different between neighbouring scorers and candidates.
 fn value(rules: &Rules, k: usize, i: usize, c: usize) -> f64 {
@@ -101,7 +95,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
         }
     }
     assert!(conflicts.len() >= SCORERS * 5, "{}", conflicts.len());
-    let audit_before = audit_rows(&system);
+    let audit_before = common::rows_in(&system, "audit");
 
     // Every scorer logged in on a connection of their own (here, so that a failed login
     // cannot leave the others waiting at the barrier), starting together; each goes
@@ -205,7 +199,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
     let per_sheet = criteria.len() as i64 + 1;
     let new_rows = SCORERS as i64 + expected_sheets.len() as i64 * per_sheet;
     assert_eq!(checked as i64, audit_before + new_rows);
-    assert_eq!(audit_rows(&system), audit_before + new_rows);
+    assert_eq!(common::rows_in(&system, "audit"), audit_before + new_rows);
     let by_actor: Vec<(i64, String, i64)> = rows(
         conn,
         "SELECT actor_id, action, count(*) FROM audit WHERE id > ?1
@@ -246,7 +240,7 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
     let (path, ev) = evaluation(dir.path(), 2, 2);
     let (chair, pin) = ev.scorers[0].clone();
     let mut desk = login(&path, chair, &pin);
-    let audit_before = audit_rows(&desk);
+    let audit_before = common::rows_in(&desk, "audit");
 
     // Two more terminals of the chair's; the desk closes scoring before each round.
     let start = Arc::new(Barrier::new(3));

@@ -33,24 +33,9 @@ impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join("demo.sqlite3");
-        let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-            .arg("init")
-            .arg("--demo")
-            // The demo's story and the app's clock fixed on the day the tests were
-            // written for, whatever day they run.
-            .args(["--today", "2026-11-26"])
-            .arg("--db")
-            .arg(&db)
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .output()
-            .expect("the binary runs");
-        assert!(
-            out.status.success(),
-            "init --demo failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // The demo's story and the app's clock fixed on the day the tests were written
+        // for, whatever day they run.
+        common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
         Fixture { dir, db }
     }
 

@@ -1,17 +1,12 @@
 //! Import: every error class is reported as file:line:column and leaves the database
 //! exactly as it was; a re-import is refused.
 
-use chrono::NaiveDate;
 mod common;
-use common::{credit_code, id_number};
+use common::{credit_code, id_number, today};
 use pingshen::service::files::{decode_text, parse_csv, parse_json};
 use pingshen::service::{Kind, Service, ServiceError};
 use pingshen::store::Store;
 use pingshen::table::Table;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
-}
 
 fn svc() -> Service {
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
@@ -37,11 +32,7 @@ fn snapshot(s: &Service) -> Vec<i64> {
         "audit",
     ]
     .iter()
-    .map(|t| {
-        common::db(s)
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap()
-    })
+    .map(|t| common::rows_in(s, t))
     .collect()
 }
 

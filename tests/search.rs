@@ -12,7 +12,6 @@ use pingshen::search::{
 use pingshen::service::Service;
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -20,15 +19,7 @@ use std::time::Duration;
 /// The demo database, built once into a file that lives as long as the tests.
 fn demo_db() -> &'static Path {
     static DB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = DB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.sqlite3");
-        let mut svc = Service::system(Store::open(&path).unwrap(), "test");
-        svc.set_clock(pingshen::service::demo::fixed_clock());
-        pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
-        (dir, path)
-    });
-    path
+    &DB.get_or_init(common::demo_file).1
 }
 
 fn conn() -> rusqlite::Connection {
@@ -70,7 +61,7 @@ fn named(surname: &str) -> String {
 }
 
 fn count(sql: &str) -> usize {
-    conn().query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize
+    common::count(&conn(), sql) as usize
 }
 
 /// Persons of a generated city as index records (no database needed).
@@ -654,29 +645,13 @@ fn refresh_reads_one_person_again_from_the_database() {
     assert_eq!(reply.outcome.unwrap().hits[0].position, "党总支书记");
 }
 
-/// Runs the binary.
-fn pingshen(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("HOME", dir)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite3");
     let db = db.to_str().unwrap();
-    assert!(pingshen(
-        dir.path(),
-        &["init", "--demo", "--today", "2026-11-26", "--db", db]
-    )
-    .status
-    .success());
-    let out = pingshen(dir.path(), &["--db", db, "search", "zhang", "h"]);
+    common::init_demo(dir.path(), db);
+    let out = common::run_pingshen(dir.path(), &["--db", db, "search", "zhang", "h"], "");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text.lines().find(|l| l.starts_with("张浩")).unwrap();
@@ -685,9 +660,10 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     let full_id = regex_like_full_id(&text);
     assert!(full_id.is_none(), "a full ID number in {text}");
 
-    let out = pingshen(
+    let out = common::run_pingshen(
         dir.path(),
         &["--db", db, "search", "--json", "--limit", "3", "z"],
+        "",
     );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -699,12 +675,12 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     }
     assert!(regex_like_full_id(&String::from_utf8_lossy(&out.stdout)).is_none());
 
-    let out = pingshen(dir.path(), &["--db", db, "search", "colour:red"]);
+    let out = common::run_pingshen(dir.path(), &["--db", db, "search", "colour:red"], "");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown filter 'colour:'"), "{err}");
 
-    let out = pingshen(dir.path(), &["--db", "missing.sqlite3", "search", "zw"]);
+    let out = common::run_pingshen(dir.path(), &["--db", "missing.sqlite3", "search", "zw"], "");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such database"));
 }
@@ -736,9 +712,7 @@ fn a_search_after_an_empty_query_finds_what_a_fresh_one_finds() {
 
 #[test]
 fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone() {
-    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
-    svc.set_clock(pingshen::service::demo::fixed_clock());
-    pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
+    let svc = pingshen::service::demo::in_memory().unwrap();
     let index = svc.search_index().unwrap();
     assert_eq!(index.len(), count("SELECT count(*) FROM persons"));
     let file = conn();

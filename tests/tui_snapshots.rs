@@ -26,10 +26,6 @@ const SAVED_AT: &str = "10:42:05";
 /// What a `YYYY-MM-DD hh:mm` timestamp written with the real clock becomes.
 const STAMP: &str = "####-##-## ##:##";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).expect("a valid date")
-}
-
 /// One screen as text: a line per terminal row, each cell's symbol once (the cell
 /// hidden behind a wide character is left out).
 struct Screen {
@@ -255,13 +251,8 @@ impl App {
 
     /// The login screen of a demo built for `day`, on a clock of 10:42:05 that day.
     fn start_on(lang: Lang, day: NaiveDate) -> App {
-        let mut svc = pingshen::service::Service::system(
-            pingshen::store::Store::open_in_memory().expect("a database"),
-            "test",
-        );
-        let clock = pingshen::service::Clock::on(day, 10, 42, 5);
-        svc.set_clock(clock);
-        pingshen::service::demo::build(&mut svc, day).expect("demo database");
+        let svc = common::demo_on(day);
+        let clock = svc.clock();
         let mut app = App::on(svc, lang);
         app.state.clock = clock;
         app
@@ -271,7 +262,7 @@ impl App {
         let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
         let mut state = rt.initial_state(lang, 3, None).expect("login state");
         state.clock = pingshen::service::demo::fixed_clock();
-        assert_eq!(state.today(), today());
+        assert_eq!(state.today(), common::today());
         App {
             rt,
             state,
@@ -350,9 +341,7 @@ impl App {
 
     /// A count from the app's database (`SELECT count(*) …`).
     fn count(&self, sql: &str) -> i64 {
-        common::db(self.rt.service().unwrap())
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+        common::count(self.rt.service().unwrap(), sql)
     }
 
     /// Where the terminal's own cursor is after a draw, and where the caret glyph was
@@ -1368,15 +1357,7 @@ fn personnel_file_tabs_reveal_and_back() {
     }
     app.press(KeyCode::Char(']'));
     assert_eq!(app.board().file.as_ref().unwrap().tab, 0, "round again");
-    let audit = |app: &App| -> i64 {
-        common::db(app.rt.service().unwrap())
-            .query_row(
-                "SELECT count(*) FROM audit WHERE action = 'reveal'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
+    let audit = |app: &App| app.count("SELECT count(*) FROM audit WHERE action = 'reveal'");
     assert_eq!(audit(&app), 0);
     app.press(KeyCode::Char('r'));
     assert_eq!(audit(&app), 1, "the reveal is audited");

@@ -17,19 +17,12 @@ fn text(b: &[u8]) -> String {
 /// A demo database told for the anchor day, in a temporary folder.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
-        "",
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::common::init_demo(dir.path(), "demo.db");
     dir
 }
 
 fn count(dir: &Path, sql: &str) -> i64 {
-    crate::common::open_db(dir.join("demo.db"))
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    crate::common::count(&crate::common::open_db(dir.join("demo.db")), sql)
 }
 
 /// Every full ID number of the demo's persons.

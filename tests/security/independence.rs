@@ -5,12 +5,13 @@
 //! sheets, and candidates whose results are final) as every member and as the
 //! operator. The demo runs on its own fixed clock.
 
+use crate::common::{csv_records, demo_as};
 use pingshen::cli::export;
 use pingshen::domain::Role;
 use pingshen::service::export::{ExportKind, WITHHELD};
 use pingshen::service::files::{self, Format};
 use pingshen::service::forms::FormKind;
-use pingshen::service::{demo, members, Service, ServiceError};
+use pingshen::service::{members, Service, ServiceError};
 use pingshen::table::Table;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -91,15 +92,6 @@ impl Truth {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
-}
-
-/// The demo, as `name` (logged in with the demo's PIN) or as the operator (`None`).
-fn demo_as(name: Option<&str>) -> Service {
-    let svc = demo::in_memory().unwrap();
-    let Some(name) = name else {
-        return svc;
-    };
-    crate::common::demo_login(svc, name)
 }
 
 const EVERYONE: [Option<&str>; 8] = [
@@ -307,17 +299,6 @@ fn check_audit(t: &Table, svc: &Service, truth: &Truth, actor: Option<i64>) -> (
     (shown, withheld)
 }
 
-/// The records of a CSV text.
-fn records(bytes: &[u8]) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes)
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// A printed form written as CSV through the command line's writer.
 fn form_csv(
     svc: &Service,
@@ -328,7 +309,7 @@ fn form_csv(
 ) -> Result<Vec<Vec<String>>, String> {
     let path = dir.join(format!("{}.csv", kind.code()));
     export::forms(svc, kind, member, app, Format::Csv, Some(&path)).map_err(|e| e.to_string())?;
-    Ok(records(&std::fs::read(&path).unwrap()))
+    Ok(csv_records(std::fs::read(&path).unwrap()))
 }
 
 #[test]
