@@ -60,7 +60,7 @@ static ALLOCATOR: Counting = Counting;
 /// The synthetic city as a database file, built once.
 fn city_db(dir: &Path) -> PathBuf {
     let path = dir.join("city.sqlite3");
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
     svc.set_today(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
     load_city(&mut svc, &city).unwrap();
@@ -84,6 +84,7 @@ fn spell(text: &str, chars: usize) -> (String, String) {
 fn queries(svc: &Service) -> Vec<(&'static str, String)> {
     // A common three-character name of a secretary, and the organisation of another.
     let name: String = svc
+        .store()
         .conn()
         .query_row(
             "SELECT name FROM persons WHERE length(name) = 3 AND name LIKE '张%'
@@ -93,6 +94,7 @@ fn queries(svc: &Service) -> Vec<(&'static str, String)> {
         )
         .unwrap();
     let org: String = svc
+        .store()
         .conn()
         .query_row(
             "SELECT name FROM organisations WHERE name LIKE '南京%软件%' ORDER BY id LIMIT 1",
@@ -287,7 +289,7 @@ fn benches(c: &mut Criterion) {
     // Memory: bytes still allocated once the index is built, and the index's estimate.
     let before = LIVE.load(Ordering::SeqCst);
     let start = Instant::now();
-    let index = SearchIndex::build(svc.conn()).unwrap();
+    let index = svc.search_index().unwrap();
     let took = start.elapsed();
     let retained = LIVE.load(Ordering::SeqCst).saturating_sub(before);
     println!(
@@ -315,7 +317,7 @@ fn benches(c: &mut Criterion) {
 
     // Per keystroke, end to end through the worker thread (submit, then wait for the
     // reply), as the app does.
-    let worker = SearchWorker::spawn(SearchIndex::build(svc.conn()).unwrap());
+    let worker = SearchWorker::spawn(svc.search_index().unwrap());
     typing(
         "per keystroke through the search worker (SkimMatcherV2, every part of the design on)",
         &queries,
@@ -401,13 +403,13 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("search");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("build_index_100k", |b| {
-        b.iter(|| SearchIndex::build(svc.conn()).unwrap())
+        b.iter(|| svc.search_index().unwrap())
     });
     // Bringing the index up to date after a write (what the app does on the next `/`
     // after a change): every person read again, only changed ones indexed again.
-    let mut synced = SearchIndex::build(svc.conn()).unwrap();
+    let mut synced = svc.search_index().unwrap();
     g.bench_function("sync_index_100k_nothing_changed", |b| {
-        b.iter(|| synced.sync(svc.conn()).unwrap())
+        b.iter(|| synced.sync(svc.store().conn()).unwrap())
     });
     let mut flip = false;
     g.bench_function("sync_index_100k_one_person_changed", |b| {
@@ -418,10 +420,11 @@ fn benches(c: &mut Criterion) {
             } else {
                 "党支部书记"
             };
-            svc.conn()
+            svc.store()
+                .conn()
                 .execute("UPDATE persons SET position = ?1 WHERE id = 1", [post])
                 .unwrap();
-            assert_eq!(synced.sync(svc.conn()).unwrap(), 1);
+            assert_eq!(synced.sync(svc.store().conn()).unwrap(), 1);
         })
     });
     for (kind, query) in &queries {

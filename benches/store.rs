@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use pingshen::cli::files::{read_table, write_table, Format};
+use pingshen::cli::export::write_table;
 use pingshen::service::demo::{city_tables, load_city};
+use pingshen::service::files::{read_table, Format};
 use pingshen::service::{Kind, Service};
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ fn today() -> NaiveDate {
 
 /// Writes the synthetic city as CSV files and a full database, once.
 fn fixtures(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     for (kind, t) in city_tables(&city) {
         write_table(
             t,
@@ -81,6 +82,7 @@ fn benches(c: &mut Criterion) {
     svc.set_clock(pingshen::service::demo::fixed_clock());
     pingshen::service::demo::build(&mut svc, today()).unwrap();
     let app: i64 = svc
+        .store()
         .conn()
         .query_row(
             "SELECT id FROM applications WHERE stage = 'test' AND status = 'active' LIMIT 1",

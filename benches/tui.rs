@@ -7,12 +7,12 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pingshen::domain::stage::Status;
 use pingshen::domain::{Category, Grade, Role};
+use pingshen::i18n::Lang;
 use pingshen::service::board::AppRow;
 use pingshen::service::{Kind, Service};
 use pingshen::store::Store;
 use pingshen::table::Table;
 use pingshen::tui::app::{handle_key, Board, LoginItem, State};
-use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::Keymap;
 use pingshen::tui::render::render;
 use pingshen::tui::theme::Theme;
@@ -42,7 +42,7 @@ fn demo_db(dir: &Path) -> PathBuf {
 /// built once.
 fn city_db(dir: &Path) -> PathBuf {
     let path = dir.join("city.sqlite3");
-    let city = pingshen::gen::generate(PERSONS, 1, 2026);
+    let city = pingshen::service::demo::gen::generate(PERSONS, 1, 2026);
     let mut svc = Service::system(Store::open(&path).unwrap(), "bench");
     svc.set_today(today());
     pingshen::service::demo::load_city(&mut svc, &city).unwrap();
@@ -160,6 +160,7 @@ fn synthetic_rows(n: usize) -> Vec<AppRow> {
 fn big_board(demo: &Path) -> State {
     let svc = Service::system(Store::open(demo).unwrap(), "bench");
     let app: i64 = svc
+        .store()
         .conn()
         .query_row(
             "SELECT id FROM applications WHERE stage = 'site_visit' ORDER BY id LIMIT 1",

@@ -2,7 +2,7 @@
 //! they were when a command is refused.
 
 mod common;
-use common::{credit_code, id_number};
+use common::{credit_code, csv_records, id_number};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -114,6 +114,16 @@ fn small_db(dir: &Path) -> (String, [String; 2]) {
     (db, ids)
 }
 
+/// Imports a committee of one into `db`: its chair, 赵主任 (#1, PIN 246813).
+fn import_chair(dir: &Path, db: &str) {
+    std::fs::write(
+        dir.join("committee.csv"),
+        "name,role,pin\n赵主任,chair,246813\n",
+    )
+    .unwrap();
+    ok(dir, &["import", "committee", "committee.csv", "--db", db]);
+}
+
 fn db_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
@@ -161,7 +171,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     let d = dir.path();
     ok(d, &["init", "--db", "n.db"]);
     {
-        let conn = Connection::open(db_path(d, "n.db")).unwrap();
+        let conn = common::open_db(db_path(d, "n.db"));
         let v: i32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -203,8 +213,7 @@ fn files_that_are_not_pingshen_databases_are_refused_clearly() {
     assert_eq!(std::fs::read_to_string(d.join("notes.db")).unwrap(), text);
 
     // Another application's SQLite database.
-    Connection::open(d.join("other.db"))
-        .unwrap()
+    common::open_db(d.join("other.db"))
         .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         .unwrap();
     let before = std::fs::read(d.join("other.db")).unwrap();
@@ -281,12 +290,7 @@ fn exports_mask_ids_and_xlsx_needs_an_output_file() {
     }
 
     // Revealing takes the chair or the secretary, logged in: the committee first.
-    std::fs::write(
-        d.join("committee.csv"),
-        "name,role,pin\n赵主任,chair,246813\n",
-    )
-    .unwrap();
-    ok(d, &["import", "committee", "committee.csv", "--db", &db]);
+    import_chair(d, &db);
     let out = pingshen_in(
         d,
         &[
@@ -308,8 +312,7 @@ fn exports_mask_ids_and_xlsx_needs_an_output_file() {
     for id in &ids {
         assert!(revealed.contains(id.as_str()));
     }
-    let reveals: i64 = Connection::open(d.join(&db))
-        .unwrap()
+    let reveals: i64 = common::open_db(d.join(&db))
         .query_row(
             "SELECT count(*) FROM audit WHERE action = 'reveal_ids'",
             [],
@@ -342,8 +345,7 @@ fn a_tampered_audit_row_fails_the_check_by_name() {
     let (db, _) = small_db(d);
     let out = ok(d, &["check", "--db", &db]);
     assert!(out.contains("2 row(s), ok"), "{out}");
-    Connection::open(d.join(&db))
-        .unwrap()
+    common::open_db(d.join(&db))
         .execute("UPDATE audit SET actor = 'mallory' WHERE id = 2", [])
         .unwrap();
     let out = pingshen(d, &["check", "--db", &db]);
@@ -375,12 +377,7 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
     let anchor = anchor_of(&ok(d, &["check", "--db", &db]));
     assert!(anchor.starts_with("2:"), "{anchor}");
     // Later work adds rows: the old anchor still holds.
-    std::fs::write(
-        d.join("committee.csv"),
-        "name,role,pin\n赵主任,chair,246813\n",
-    )
-    .unwrap();
-    ok(d, &["import", "committee", "committee.csv", "--db", &db]);
+    import_chair(d, &db);
     let out = ok(d, &["check", "--db", &db, "--anchor", &anchor]);
     assert!(
         out.contains(&format!("anchor {anchor}")) && out.contains("held"),
@@ -388,7 +385,7 @@ fn an_anchor_written_down_shows_removed_last_rows_and_rewritten_history() {
     );
     // The last rows removed: the chain alone still verifies, but the member they
     // recorded is no longer in the log; the anchor shows the rows are gone.
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = common::open_db(d.join(&db));
     let newest = anchor_of(&ok(d, &["check", "--db", &db]));
     conn.execute("DELETE FROM audit WHERE id > 2", []).unwrap();
     let out = pingshen(d, &["check", "--db", &db]);
@@ -526,11 +523,8 @@ const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人：____ 日�
 
 /// The demo database, its cycle's name and rules.
 fn demo_db(dir: &Path) -> (Connection, String, Rules) {
-    ok(
-        dir,
-        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
-    );
-    let conn = Connection::open(dir.join("demo.db")).unwrap();
+    common::init_demo(dir, "demo.db");
+    let conn = common::open_db(dir.join("demo.db"));
     let (name, text): (String, String) = conn
         .query_row("SELECT name, rules_toml FROM cycles", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -560,22 +554,11 @@ fn export(dir: &Path, args: &[&str]) -> (String, String) {
     (stdout(&out), stderr(&out))
 }
 
-/// The rows of CSV text, of any length.
-fn records(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// The blocks of a CSV export, separated by blank lines.
 fn blocks(text: &str) -> Vec<Vec<Vec<String>>> {
     text.split("\n\n")
         .filter(|b| !b.trim().is_empty())
-        .map(records)
+        .map(csv_records)
         .collect()
 }
 
@@ -793,7 +776,7 @@ fn summary_sheets_match_the_scores_and_never_show_a_recused_member() {
     let (one, err) = export(d, &["summary", "--app", &target.to_string()]);
     assert_eq!(err, "");
     assert_eq!(blocks_of(&one), 1);
-    check_summary_block(&conn, &rules, &cycle, &records(&one), target);
+    check_summary_block(&conn, &rules, &cycle, &csv_records(&one), target);
     // A candidate still being scored cannot be asked for.
     let (&hidden, _) = in_progress.iter().next().unwrap();
     let err = fails(
@@ -904,7 +887,7 @@ fn only_a_final_result_is_summarised_and_without_drafts_or_recused_sheets() {
     .unwrap();
     let (one, err) = export(d, &["summary", "--app", &app.to_string()]);
     assert_eq!(err, "");
-    let block = records(&one);
+    let block = csv_records(&one);
     let members = check_summary_block(&conn, &rules, &cycle, &block, app);
     assert!(!members.contains(&"刘志强".to_string()), "{members:?}");
     for m in &drafts {
@@ -937,7 +920,7 @@ fn the_ranking_goes_by_grade_and_leaves_out_results_not_yet_final() {
         err.contains(&format!("left out {} candidate(s)", in_progress.len())),
         "{err}"
     );
-    let rows = records(&csv);
+    let rows = csv_records(&csv);
     assert_eq!(rows[0], [format!("{cycle} 综合评定排名表")]);
     assert_eq!(rows[1][..3], ["申报等级", "名次", "姓名"]);
     assert_eq!(rows.last().unwrap(), &[CHECK_FOOTER]);
@@ -989,7 +972,7 @@ fn the_ranking_goes_by_grade_and_leaves_out_results_not_yet_final() {
         "{err}"
     );
     assert_eq!(csv_closed, csv);
-    let rows = records(&csv_closed);
+    let rows = csv_records(&csv_closed);
     assert!(!rows.iter().any(|r| r.get(7).is_some_and(|s| s == "未确定")));
 }
 
@@ -1021,7 +1004,7 @@ fn a_member_score_sheet_has_the_rules_criteria_and_only_visible_candidates() {
         err.contains(&format!("left out {} candidate(s)", hidden.len())),
         "{err}"
     );
-    let rows = records(&by_name);
+    let rows = csv_records(&by_name);
     assert_eq!(rows[0], [format!("{cycle} 综合评定评分表")]);
     assert_eq!(rows[1], ["评委：陈静怡"]);
     let mut header: Vec<String> = ["序号", "姓名", "单位", "申报等级"]
@@ -1170,14 +1153,14 @@ fn the_scores_export_leaves_out_candidates_without_a_final_result() {
     // The export acts as the chair: the other members' values only of final results,
     // the chair's own of any candidate.
     let exported = |csv: &str| -> BTreeSet<i64> {
-        records(csv)[1..]
+        csv_records(csv)[1..]
             .iter()
             .filter(|r| r[2] != "周明远")
             .map(|r| r[0].parse().unwrap())
             .collect()
     };
     let own_unfinished = |csv: &str| -> usize {
-        records(csv)[1..]
+        csv_records(csv)[1..]
             .iter()
             .filter(|r| hidden.contains(&r[0].parse::<i64>().unwrap()))
             .inspect(|r| assert_eq!(r[2], "周明远", "{r:?}"))
@@ -1209,7 +1192,7 @@ fn the_scores_export_leaves_out_candidates_without_a_final_result() {
 fn exported_text(path: &Path) -> String {
     match path.extension().and_then(|e| e.to_str()) {
         Some("xlsx") => {
-            let t = pingshen::cli::files::read_table(path).unwrap();
+            let t = pingshen::service::files::read_table(path).unwrap();
             let mut cells = t.headers.clone();
             for r in &t.rows {
                 cells.extend(r.cells.iter().cloned());
@@ -1334,7 +1317,7 @@ fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
     };
     assert!(!contacts.is_empty());
     let (register, _) = export(dir.path(), &["objections"]);
-    let rows = records(&register);
+    let rows = csv_records(&register);
     assert_eq!(rows[2][8], "联系方式");
     for c in &contacts {
         assert!(!register.contains(c.as_str()), "{c} is masked");
@@ -1348,9 +1331,7 @@ fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
     assert_eq!(states, BTreeSet::from(["已受理", "核查中", "不属实"]));
 
     let (certs, note) = export(dir.path(), &["certificates"]);
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM certificates", [], |r| r.get(0))
-        .unwrap();
+    let n = common::rows_in(&conn, "certificates");
     assert!(certs.contains(&format!("共 {n} 本")));
     assert!(note.is_empty(), "{note}");
     let (roll, _) = export(dir.path(), &["allowance", "--year", "2025"]);
@@ -1402,10 +1383,7 @@ fn registers_export_as_csv_or_xlsx_with_contacts_masked() {
 fn json_and_xlsx_exports_keep_numbers_as_numbers_and_identifiers_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(
-        d,
-        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
-    );
+    common::init_demo(d, "demo.db");
     let out = ok(
         d,
         &[

@@ -2,17 +2,16 @@
 //! time, every time is stored in UTC, and the demo's story is told for any day — its
 //! notice running on that day with working days left, its histories in order.
 
+mod common;
+
 use chrono::{Datelike, NaiveDate};
+use common::{day, demo_on};
 use pingshen::domain::workdays::uncovered_warning;
 use pingshen::domain::Stage;
 use pingshen::service::clock::parse_stamp;
 use pingshen::service::{demo, Clock, Service};
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -72,8 +71,7 @@ fn only_the_clock_reads_the_system_time() {
 #[test]
 fn times_are_stored_in_utc_and_shown_in_the_clocks_zone() {
     let svc = demo::in_memory().unwrap();
-    let last: String = svc
-        .conn()
+    let last: String = common::db(&svc)
         .query_row("SELECT at FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
             r.get(0)
         })
@@ -90,7 +88,7 @@ fn stage_counts(svc: &Service) -> Vec<i64> {
     Stage::SIX
         .iter()
         .map(|s| {
-            svc.conn()
+            common::db(svc)
                 .query_row(
                     "SELECT count(*) FROM applications WHERE stage = ?1",
                     [s.code()],
@@ -99,14 +97,6 @@ fn stage_counts(svc: &Service) -> Vec<i64> {
                 .unwrap()
         })
         .collect()
-}
-
-/// A demo built in memory for `today`, on a clock standing at 10:42:05 that day.
-fn demo_on(today: NaiveDate) -> Service {
-    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
-    svc.set_clock(Clock::on(today, 10, 42, 5));
-    demo::build(&mut svc, today).unwrap();
-    svc
 }
 
 #[test]
@@ -143,8 +133,7 @@ fn the_demo_is_live_on_any_day() {
         // Every audit time is in order, before the demo's day and after its cycle's
         // declarations opened.
         let times: Vec<String> = {
-            let mut stmt = svc
-                .conn()
+            let mut stmt = common::db(&svc)
                 .prepare("SELECT at FROM audit ORDER BY id")
                 .unwrap();
             stmt.query_map([], |r| r.get(0))
@@ -167,8 +156,7 @@ fn the_demo_is_live_on_any_day() {
             "{today}: the story starts months before"
         );
         // Each candidate's history is in order, and starts after the declaration.
-        let out_of_order: i64 = svc
-            .conn()
+        let out_of_order: i64 = common::db(&svc)
             .query_row(
                 "SELECT count(*) FROM stage_records a JOIN stage_records b
                    ON b.application_id = a.application_id AND b.id > a.id AND b.at < a.at",
@@ -177,8 +165,7 @@ fn the_demo_is_live_on_any_day() {
             )
             .unwrap();
         assert_eq!(out_of_order, 0, "{today}");
-        let early: i64 = svc
-            .conn()
+        let early: i64 = common::db(&svc)
             .query_row(
                 "SELECT count(*) FROM stage_records s JOIN applications a ON a.id = s.application_id
                  WHERE substr(s.at, 1, 10) < a.declared_on",
@@ -188,8 +175,7 @@ fn the_demo_is_live_on_any_day() {
             .unwrap();
         assert_eq!(early, 0, "{today}: a decision before its declaration");
         // The objections came in during the notice, before the demo's day.
-        let mut stmt = svc
-            .conn()
+        let mut stmt = common::db(&svc)
             .prepare("SELECT received_at FROM objections")
             .unwrap();
         let received: Vec<String> = stmt
@@ -207,7 +193,7 @@ fn the_demo_is_live_on_any_day() {
 
 /// The days a demo's clock is moved by, as stored.
 fn shift_days(svc: &Service) -> String {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT value FROM meta WHERE key = 'clock_shift_days'",
             [],

@@ -2,6 +2,8 @@
 //! database file: six scorers filling in their sheets for sixty candidates at once, and
 //! the chair opening scoring from two terminals at once.
 
+mod common;
+
 use pingshen::domain::rules::Rules;
 use pingshen::service::demo::{self, Evaluation};
 use pingshen::service::evaluation::Cell;
@@ -49,12 +51,6 @@ fn rows<T>(
     all
 }
 
-fn audit_rows(svc: &Service) -> i64 {
-    svc.conn()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap()
-}
-
 /// The value scorer `k` gives candidate `i` on criterion `c`: on the rules' step, within
 /// the criterion's maximum, and different between neighbouring scorers and candidates.
 fn value(rules: &Rules, k: usize, i: usize, c: usize) -> f64 {
@@ -99,7 +95,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
         }
     }
     assert!(conflicts.len() >= SCORERS * 5, "{}", conflicts.len());
-    let audit_before = audit_rows(&system);
+    let audit_before = common::rows_in(&system, "audit");
 
     // Every scorer logged in on a connection of their own (here, so that a failed login
     // cannot leave the others waiting at the barrier), starting together; each goes
@@ -170,7 +166,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
     }
 
     // Every expected sheet once, submitted; no other sheet.
-    let conn = system.conn();
+    let conn = common::db(&system);
     let sheets: Vec<(i64, i64, String, bool)> = rows(
         conn,
         "SELECT application_id, member_id, status, submitted_at IS NOT NULL FROM sheets
@@ -203,7 +199,7 @@ fn six_members_scoring_sixty_candidates_at_once_lose_nothing_and_keep_the_chain(
     let per_sheet = criteria.len() as i64 + 1;
     let new_rows = SCORERS as i64 + expected_sheets.len() as i64 * per_sheet;
     assert_eq!(checked as i64, audit_before + new_rows);
-    assert_eq!(audit_rows(&system), audit_before + new_rows);
+    assert_eq!(common::rows_in(&system, "audit"), audit_before + new_rows);
     let by_actor: Vec<(i64, String, i64)> = rows(
         conn,
         "SELECT actor_id, action, count(*) FROM audit WHERE id > ?1
@@ -244,7 +240,7 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
     let (path, ev) = evaluation(dir.path(), 2, 2);
     let (chair, pin) = ev.scorers[0].clone();
     let mut desk = login(&path, chair, &pin);
-    let audit_before = audit_rows(&desk);
+    let audit_before = common::rows_in(&desk, "audit");
 
     // Two more terminals of the chair's; the desk closes scoring before each round.
     let start = Arc::new(Barrier::new(3));
@@ -290,8 +286,7 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
 
     // One session per round besides the first, only the last open; the audit has each
     // close and each successful open, and two logins.
-    let sessions: (i64, i64) = desk
-        .conn()
+    let sessions: (i64, i64) = common::db(&desk)
         .query_row(
             "SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL) FROM scoring_sessions
              WHERE cycle_id = ?1",
@@ -300,12 +295,12 @@ fn the_chair_opening_scoring_from_two_terminals_at_once_opens_it_once() {
         )
         .unwrap();
     assert_eq!(sessions, (1 + ROUNDS as i64, 1));
-    let (checked, faults) = audit::verify(desk.conn()).unwrap();
+    let (checked, faults) = audit::verify(common::db(&desk)).unwrap();
     assert_eq!(faults, vec![]);
     let new_rows = 2 + 2 * ROUNDS as i64;
     assert_eq!(checked as i64, audit_before + new_rows);
     let actions: Vec<(String, i64)> = rows(
-        desk.conn(),
+        common::db(&desk),
         "SELECT action, count(*) FROM audit WHERE id > ?1 GROUP BY action ORDER BY action",
         [audit_before],
         |r| Ok((r.get(0)?, r.get(1)?)),

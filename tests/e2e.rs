@@ -1,6 +1,8 @@
 //! End to end: the real binary in a pseudo-terminal, driven by the keyboard alone, its
 //! screen read back through a terminal emulator, and the database checked afterwards.
 
+mod common;
+
 use pingshen::domain::eligibility::Outcome;
 use pingshen::service::Service;
 use pingshen::store::Store;
@@ -31,24 +33,9 @@ impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join("demo.sqlite3");
-        let out = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-            .arg("init")
-            .arg("--demo")
-            // The demo's story and the app's clock fixed on the day the tests were
-            // written for, whatever day they run.
-            .args(["--today", "2026-11-26"])
-            .arg("--db")
-            .arg(&db)
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .output()
-            .expect("the binary runs");
-        assert!(
-            out.status.success(),
-            "init --demo failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // The demo's story and the app's clock fixed on the day the tests were written
+        // for, whatever day they run.
+        common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
         Fixture { dir, db }
     }
 
@@ -57,7 +44,7 @@ impl Fixture {
     }
 
     fn conn(&self) -> Connection {
-        Connection::open(&self.db).expect("the database opens")
+        common::open_db(&self.db)
     }
 }
 
@@ -250,8 +237,7 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// organisation (so filtering by it leaves exactly that row).
 fn candidate(db: &Path) -> (i64, String) {
     let svc = Service::system(Store::open(db).expect("the database opens"), "e2e");
-    let mut stmt = svc
-        .conn()
+    let mut stmt = common::db(&svc)
         .prepare(
             "SELECT a.id, p.name, o.name, a.stage = 'declaration' AND a.status = 'active'
              FROM applications a JOIN persons p ON p.id = a.person_id
@@ -488,7 +474,7 @@ fn three_wrong_pins_lock_the_member_out() {
 /// A candidate in the demo's open scoring session whom the member has not scored and
 /// need not recuse from, and whose name matches no other row of the evaluation.
 fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
-    let conn = Connection::open(db).expect("the database opens");
+    let conn = common::open_db(db);
     let mut stmt = conn
         .prepare(
             "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id

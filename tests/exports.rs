@@ -2,27 +2,18 @@
 //! command line and the screens meet the same one.
 
 mod common;
+use common::{demo_as, member_id};
 use pingshen::domain::{Deed, Role};
 use pingshen::service::evaluation::Cell;
-use pingshen::service::{demo, Service, ServiceError};
-
-/// The demo city, logged in as `name` with the demo's PIN.
-fn demo_as(name: &str) -> Service {
-    common::demo_login(demo::in_memory().unwrap(), name)
-}
-
-fn member_id(svc: &Service, name: &str) -> i64 {
-    svc.find_member(name).unwrap().id
-}
+use pingshen::service::ServiceError;
 
 #[test]
 fn a_member_takes_their_own_sheets_even_while_scoring_is_open() {
-    let svc = demo_as("陈静怡");
+    let svc = demo_as(Some("陈静怡"));
     let me = member_id(&svc, "陈静怡");
     let sheets = svc.member_sheets(me).unwrap();
     assert_eq!(sheets.withheld, 0);
-    let count: i64 = svc
-        .conn()
+    let count: i64 = common::db(&svc)
         .query_row(
             "SELECT count(*) FROM sheets WHERE member_id = ?1",
             [me],
@@ -68,7 +59,7 @@ fn a_member_takes_their_own_sheets_even_while_scoring_is_open() {
 
 #[test]
 fn the_chair_takes_a_members_sheets_only_where_results_are_final() {
-    let svc = demo_as("周明远");
+    let svc = demo_as(Some("周明远"));
     let member = member_id(&svc, "陈静怡");
     let sheets = svc.member_sheets(member).unwrap();
     assert!(sheets.withheld > 0);
@@ -86,7 +77,7 @@ fn the_chair_takes_a_members_sheets_only_where_results_are_final() {
 
 #[test]
 fn the_secretary_sees_summaries_without_names_but_no_members_sheets() {
-    let svc = demo_as("吴婷");
+    let svc = demo_as(Some("吴婷"));
     assert!(matches!(
         svc.member_sheets(member_id(&svc, "陈静怡")),
         Err(ServiceError::Forbidden {

@@ -1,17 +1,12 @@
 //! Import: every error class is reported as file:line:column and leaves the database
 //! exactly as it was; a re-import is refused.
 
-use chrono::NaiveDate;
 mod common;
-use common::{credit_code, id_number};
-use pingshen::cli::files::{decode_text, parse_csv, parse_json};
+use common::{credit_code, id_number, today};
+use pingshen::service::files::{decode_text, parse_csv, parse_json};
 use pingshen::service::{Kind, Service, ServiceError};
 use pingshen::store::Store;
 use pingshen::table::Table;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
-}
 
 fn svc() -> Service {
     let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
@@ -37,11 +32,7 @@ fn snapshot(s: &Service) -> Vec<i64> {
         "audit",
     ]
     .iter()
-    .map(|t| {
-        s.conn()
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap()
-    })
+    .map(|t| common::rows_in(s, t))
     .collect()
 }
 
@@ -78,8 +69,7 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
     );
     let r = s.import(Kind::Persons, &t).unwrap();
     assert_eq!(r.rows, 2);
-    let (sex, birth, cat): (String, String, String) = s
-        .conn()
+    let (sex, birth, cat): (String, String, String) = common::db(&s)
         .query_row(
             "SELECT sex, birth_date, category FROM persons WHERE name = '欧阳丽娜'",
             [],
@@ -96,13 +86,11 @@ fn good_files_import_with_chinese_or_english_headers_and_values() {
     )
     .unwrap();
     assert_eq!(s.import(Kind::Training, &training).unwrap().rows, 2);
-    let days: f64 = s
-        .conn()
+    let days: f64 = common::db(&s)
         .query_row("SELECT sum(days) FROM training", [], |r| r.get(0))
         .unwrap();
     assert_eq!(days, 3.5);
-    let audit: String = s
-        .conn()
+    let audit: String = common::db(&s)
         .query_row(
             "SELECT after FROM audit WHERE action = 'import' ORDER BY id DESC LIMIT 1",
             [],
@@ -289,8 +277,7 @@ fn gbk_files_import_like_utf8() {
     let (bytes, _, _) = encoding_rs::GBK.encode(&text);
     let t = parse_csv("gbk.csv", &decode_text("gbk.csv", &bytes).unwrap()).unwrap();
     s.import(Kind::Organisations, &t).unwrap();
-    let name: String = s
-        .conn()
+    let name: String = common::db(&s)
         .query_row("SELECT name FROM organisations", [], |r| r.get(0))
         .unwrap();
     assert_eq!(name, "鼓楼区湖南商会");
@@ -310,8 +297,7 @@ fn committee_pins_are_stored_only_as_argon2_hashes() {
     );
     let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n");
     s.import(Kind::Committee, &t).unwrap();
-    let hash: String = s
-        .conn()
+    let hash: String = common::db(&s)
         .query_row("SELECT pin_hash FROM members", [], |r| r.get(0))
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");

@@ -9,10 +9,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 mod common;
-use common::{credit_code, id_number};
+use common::{
+    credit_code, id_number, last_action, login, member_id, rows_in, rules_with_quorum_of_one, table,
+};
 use pingshen::domain::certificate::{CertAction, CertStatus, CertificateError, InspectionOutcome};
 use pingshen::domain::notice::{Channel, Decision, NoticeError, ObjectionState, Step};
-use pingshen::domain::rules::DEMO_RULES;
 use pingshen::domain::stage::{Position, Stage, Status, Transition};
 use pingshen::domain::{Assessment, Deed, Grade};
 use pingshen::service::applications::Rating;
@@ -20,15 +21,14 @@ use pingshen::service::certificates::{CertificateFilter, NewJobChange};
 use pingshen::service::notice::{NewObjection, ObjectionFilter, Objector};
 use pingshen::service::{Kind, Missing, Refusal, Service, ServiceError};
 use pingshen::store::Store;
-use pingshen::table::Table;
 use std::path::Path;
 
 fn day(m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    common::day(2026, m, d)
 }
 
 fn at(m: u32, d: u32, h: u32) -> NaiveDateTime {
-    day(m, d).and_hms_opt(h, 0, 0).unwrap()
+    common::at(2026, m, d, h, 0)
 }
 
 /// The committee: name, role, PIN.
@@ -106,14 +106,6 @@ fn phone_of(i: usize) -> String {
     format!("1390000200{i}")
 }
 
-fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Table {
-    let mut t = Table::new("t.csv", headers);
-    for r in rows {
-        t.push(r);
-    }
-    t
-}
-
 /// The town on `store`, acting as the operator.
 fn town_on(store: Store, rules: &str) -> Service {
     let mut svc = Service::system(store, "test");
@@ -132,7 +124,7 @@ fn town_on(store: Store, rules: &str) -> Service {
         .collect();
     svc.import(
         Kind::Organisations,
-        &table(&["code", "name", "kind", "county"], orgs),
+        &table("t.csv", &["code", "name", "kind", "county"], orgs),
     )
     .unwrap();
     let persons = PEOPLE
@@ -156,6 +148,7 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc.import(
         Kind::Persons,
         &table(
+            "t.csv",
             &[
                 "id_number",
                 "name",
@@ -176,6 +169,7 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc.import(
         Kind::Training,
         &table(
+            "t.csv",
             &["id_number", "date", "days", "title"],
             each(&|i| {
                 vec![
@@ -191,6 +185,7 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc.import(
         Kind::Assessments,
         &table(
+            "t.csv",
             &["id_number", "year", "grade"],
             each(&|i| vec![id_of(i), "2025".into(), "competent".into()]),
         ),
@@ -200,8 +195,11 @@ fn town_on(store: Store, rules: &str) -> Service {
         .iter()
         .map(|(n, r, p)| vec![n.to_string(), r.to_string(), p.to_string()])
         .collect();
-    svc.import(Kind::Committee, &table(&["name", "role", "pin"], committee))
-        .unwrap();
+    svc.import(
+        Kind::Committee,
+        &table("t.csv", &["name", "role", "pin"], committee),
+    )
+    .unwrap();
     svc.create_cycle(rules, 2026, day(9, 1)).unwrap();
     let declarations = PEOPLE
         .iter()
@@ -220,6 +218,7 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc.import(
         Kind::Declarations,
         &table(
+            "t.csv",
             &["id_number", "target_grade", "declared_on", "statement"],
             declarations,
         ),
@@ -228,30 +227,9 @@ fn town_on(store: Store, rules: &str) -> Service {
     svc
 }
 
-fn rules() -> String {
-    let r = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);
-    assert_ne!(r, DEMO_RULES);
-    r
-}
-
-fn member_id(svc: &Service, name: &str) -> i64 {
-    svc.find_member(name).unwrap().id
-}
-
 /// Logs in as a committee member (by name), keeping the date acted on.
-fn login(svc: Service, name: &str) -> Service {
-    let today = svc.today();
-    let id = member_id(&svc, name);
-    let pin = COMMITTEE.iter().find(|m| m.0 == name).unwrap().2;
-    let clock = svc.clock();
-    let mut s = Service::login(svc.into_store(), clock, id, pin)
-        .unwrap_or_else(|e| panic!("login as {name}: {}", e.1));
-    s.set_today(today);
-    s
-}
-
 fn app_of(svc: &Service, name: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT a.id FROM applications a JOIN persons p ON p.id = a.person_id WHERE p.name = ?1",
             [name],
@@ -261,7 +239,7 @@ fn app_of(svc: &Service, name: &str) -> i64 {
 }
 
 fn person_of(svc: &Service, name: &str) -> i64 {
-    svc.conn()
+    common::db(svc)
         .query_row("SELECT id FROM persons WHERE name = ?1", [name], |r| {
             r.get(0)
         })
@@ -325,7 +303,10 @@ const CANDIDATES: [&str; 7] = ["张伟", "李娜", "王强", "赵敏", "钱军",
 /// the notice's first day and the chair is logged in.
 fn noticed() -> (Service, i64) {
     let mut svc = evaluated(
-        town_on(Store::open_in_memory().unwrap(), &rules()),
+        town_on(
+            Store::open_in_memory().unwrap(),
+            &rules_with_quorum_of_one(),
+        ),
         &CANDIDATES,
     );
     svc.set_today(day(11, 23));
@@ -359,22 +340,6 @@ fn uphold(findings: &str) -> Step {
     }
 }
 
-fn audit_rows(svc: &Service) -> i64 {
-    svc.conn()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap()
-}
-
-fn last_audit(svc: &Service) -> (String, String) {
-    svc.conn()
-        .query_row(
-            "SELECT action, entity FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-}
-
 fn refused_by<T: std::fmt::Debug>(r: Result<T, ServiceError>, e: NoticeError) {
     match r {
         Err(ServiceError::Notice(got)) => assert_eq!(got, e),
@@ -392,7 +357,10 @@ fn forbidden<T: std::fmt::Debug>(r: Result<T, ServiceError>, deed: Deed) {
 #[test]
 fn the_notice_screen_counts_working_days_left_across_a_holiday_and_a_swapped_saturday() {
     let mut svc = evaluated(
-        town_on(Store::open_in_memory().unwrap(), &rules()),
+        town_on(
+            Store::open_in_memory().unwrap(),
+            &rules_with_quorum_of_one(),
+        ),
         &["张伟"],
     );
     // Tue 09-29, Wed 09-30, (Oct 1-7 off) Thu 10-08, Fri 10-09, Sat 10-10 (worked).
@@ -439,7 +407,7 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     let b = svc
         .record_objection(&objection(li, at(11, 25, 9), false))
         .unwrap();
-    assert_eq!(last_audit(&svc), ("record".into(), "objection".into()));
+    assert_eq!(last_action(&svc), ("record".into(), "objection".into()));
 
     // The register masks the contact and filters by state.
     let row = svc.objection(a).unwrap();
@@ -454,10 +422,10 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     assert!(!anonymous.named && anonymous.contact_masked.is_empty());
 
     // The secretary may see the full contact to verify, and that is audited.
-    let before = audit_rows(&svc);
+    let before = rows_in(&svc, "audit");
     assert_eq!(svc.reveal_objection_contact(a).unwrap(), "13911112222");
-    assert_eq!(audit_rows(&svc), before + 1);
-    assert_eq!(last_audit(&svc), ("reveal".into(), "objection".into()));
+    assert_eq!(rows_in(&svc, "audit"), before + 1);
+    assert_eq!(last_action(&svc), ("reveal".into(), "objection".into()));
     assert_eq!(svc.reveal_objection_contact(b).unwrap(), "", "anonymous");
     assert!(matches!(
         svc.reveal_objection_contact(9999),
@@ -465,13 +433,13 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
     ));
 
     // The secretary records the verification but does not conclude.
-    let before = audit_rows(&svc);
+    let before = rows_in(&svc, "audit");
     assert_eq!(
         svc.objection_step(a, &Step::Verify).unwrap(),
         ObjectionState::Verifying
     );
-    assert_eq!(audit_rows(&svc), before + 1);
-    assert_eq!(last_audit(&svc), ("verify".into(), "objection".into()));
+    assert_eq!(rows_in(&svc, "audit"), before + 1);
+    assert_eq!(last_action(&svc), ("verify".into(), "objection".into()));
     forbidden(
         svc.objection_step(a, &uphold("经核查属实")),
         Deed::ConcludeObjection,
@@ -497,13 +465,13 @@ fn objections_move_received_verifying_upheld_or_dismissed_every_step_audited() {
         ),
         NoticeError::VerifierRequired,
     );
-    let before = audit_rows(&svc);
+    let before = rows_in(&svc, "audit");
     assert_eq!(
         svc.objection_step(a, &uphold("经核查，申报的工作实绩有夸大。"))
             .unwrap(),
         ObjectionState::Upheld
     );
-    assert_eq!(audit_rows(&svc), before + 1);
+    assert_eq!(rows_in(&svc, "audit"), before + 1);
     let row = svc.objection(a).unwrap();
     assert_eq!(row.findings, "经核查，申报的工作实绩有夸大。");
     assert_eq!(row.verified_by, "陈静怡、孙丽华");
@@ -635,7 +603,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
     svc.set_today(day(11, 27));
     refused_by(svc.close_notice(notice), NoticeError::NotEnded(day(11, 27)));
     svc.set_today(day(11, 30));
-    let before = audit_rows(&svc);
+    let before = rows_in(&svc, "audit");
     refused_by(
         svc.close_notice(notice),
         NoticeError::Blocked {
@@ -643,7 +611,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
             undecided: vec!["钱军".into(), "李娜".into()],
         },
     );
-    assert_eq!(audit_rows(&svc), before, "a refusal writes nothing");
+    assert_eq!(rows_in(&svc, "audit"), before, "a refusal writes nothing");
     let e = svc.close_notice(notice).unwrap_err();
     assert_eq!(
         e.zh(),
@@ -704,7 +672,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
     )
     .unwrap();
     let report = svc.close_notice(notice).unwrap();
-    assert_eq!(last_audit(&svc), ("close".into(), "notice".into()));
+    assert_eq!(last_action(&svc), ("close".into(), "notice".into()));
     let issued: Vec<(&str, Grade, &str)> = report
         .certified
         .iter()
@@ -731,8 +699,7 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
             status: Status::Done
         }
     );
-    let held: Option<String> = svc
-        .conn()
+    let held: Option<String> = common::db(&svc)
         .query_row(
             "SELECT current_grade || ' ' || grade_since FROM persons WHERE name = '孙悦'",
             [],
@@ -755,15 +722,15 @@ fn closing_waits_for_the_period_objections_and_decisions_then_certifies_in_order
 #[test]
 fn a_lowered_grade_is_certified_at_the_lower_grade() {
     // A senior candidate who holds nothing lower than junior: lowered to intermediate.
-    let text = rules().replacen(
+    let text = rules_with_quorum_of_one().replacen(
         "prior_grade = \"intermediate\"\nprior_years = 2",
         "prior_grade = \"junior\"\nprior_years = 2",
         1,
     );
-    assert_ne!(text, rules());
+    assert_ne!(text, rules_with_quorum_of_one());
     let svc = town_on(Store::open_in_memory().unwrap(), &text);
     // 周洁 holds junior: make her application one for senior instead.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE applications SET target_grade = 'senior' WHERE person_id = (SELECT id FROM persons WHERE name = '周洁')",
             [],
@@ -810,7 +777,7 @@ fn a_lowered_grade_is_certified_at_the_lower_grade() {
 /// Builds the town in a database file, with two notices: the first holds 张伟, 李娜,
 /// 钱军 and 孙悦; the second 王强, 赵敏 and 周洁. Both end on Fri 11-27.
 fn two_notices(path: &Path) -> (i64, i64) {
-    let svc = town_on(Store::open(path).unwrap(), &rules());
+    let svc = town_on(Store::open(path).unwrap(), &rules_with_quorum_of_one());
     let mut svc = evaluated(svc, &["张伟", "李娜", "钱军", "孙悦"]);
     svc.set_today(day(11, 23));
     let (first, ..) = svc.start_notice(day(11, 23)).unwrap();
@@ -861,8 +828,7 @@ fn two_terminals_closing_notices_at_once_get_unique_gap_free_numbers() {
         );
         let svc = Service::system(Store::open(&path).unwrap(), "test");
         for (grade, code, n) in [("junior", "CJ", 4u32), ("intermediate", "ZJ", 3)] {
-            let mut stmt = svc
-                .conn()
+            let mut stmt = common::db(&svc)
                 .prepare("SELECT seq, number FROM certificates WHERE grade = ?1 ORDER BY seq")
                 .unwrap();
             let rows: Vec<(u32, String)> = stmt
@@ -905,7 +871,7 @@ fn holders(rules: &str) -> Service {
 
 #[test]
 fn earlier_holders_are_entered_once_with_numbers_of_their_year() {
-    let mut svc = holders(&rules());
+    let mut svc = holders(&rules_with_quorum_of_one());
     let numbers: Vec<String> = svc
         .certificates(&CertificateFilter::default())
         .unwrap()
@@ -943,7 +909,7 @@ fn earlier_holders_are_entered_once_with_numbers_of_their_year() {
 
 #[test]
 fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
-    let mut svc = holders(&rules()); // on_fail = "lower"
+    let mut svc = holders(&rules_with_quorum_of_one()); // on_fail = "lower"
     let (wu, zheng, feng) = (
         cert_of(&svc, "吴刚"),
         cert_of(&svc, "郑丽"),
@@ -993,8 +959,7 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
         (new.grade, new.number.as_str()),
         (Grade::Intermediate, "NJ-2026-ZJ-0001")
     );
-    let file: (String, String) = svc
-        .conn()
+    let file: (String, String) = common::db(&svc)
         .query_row(
             "SELECT p.current_grade, a.grade FROM persons p JOIN assessments a ON a.person_id = p.id AND a.year = 2026 WHERE p.name = '郑丽'",
             [],
@@ -1026,8 +991,7 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
         InspectionOutcome::Revoked
     );
     assert_eq!(svc.certificate(feng).unwrap().status, CertStatus::Revoked);
-    let grade: Option<String> = svc
-        .conn()
+    let grade: Option<String> = common::db(&svc)
         .query_row(
             "SELECT current_grade FROM persons WHERE name = '冯涛'",
             [],
@@ -1043,7 +1007,11 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
     );
 
     // Under on_fail = "keep" the grade stays.
-    let mut svc = holders(&rules().replacen("on_fail = \"lower\"", "on_fail = \"keep\"", 1));
+    let mut svc = holders(&rules_with_quorum_of_one().replacen(
+        "on_fail = \"lower\"",
+        "on_fail = \"keep\"",
+        1,
+    ));
     let zheng = cert_of(&svc, "郑丽");
     assert_eq!(
         svc.record_inspection(zheng, 2026, Assessment::Basic, "")
@@ -1055,7 +1023,7 @@ fn annual_inspections_pass_keep_lower_or_revoke_as_the_rules_say() {
 
 #[test]
 fn the_chair_suspends_reinstates_and_revokes_with_reasons() {
-    let svc = holders(&rules());
+    let svc = holders(&rules_with_quorum_of_one());
     let wu = cert_of(&svc, "吴刚");
     let mut svc = login(svc, "吴婷");
     forbidden(
@@ -1106,10 +1074,11 @@ fn the_chair_suspends_reinstates_and_revokes_with_reasons() {
 }
 
 #[test]
-fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules() {
+fn job_changes_flag_a_holder_who_left_and_the_allowance_roll_follows_the_rules_with_quorum_of_one()
+{
     // Amounts come from the rules: change one.
-    let text = rules().replacen("allowance = 2400", "allowance = 2500", 1);
-    assert_ne!(text, rules());
+    let text = rules_with_quorum_of_one().replacen("allowance = 2400", "allowance = 2500", 1);
+    assert_ne!(text, rules_with_quorum_of_one());
     let mut svc = holders(&text);
     let (wu, zheng, feng) = (
         person_of(&svc, "吴刚"),

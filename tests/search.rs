@@ -2,6 +2,8 @@
 //! filters, ranking, masked ID numbers, narrowing, cancellation, updates, and the
 //! `pingshen search` command. Only generated data: the demo city and `gen` cities.
 
+mod common;
+
 use pingshen::domain::{Category, Grade, Stage};
 use pingshen::search::{
     Cancel, Generation, Hit, MatchKind, PersonRecord, QueryError, Results, Scorer, SearchIndex,
@@ -10,7 +12,6 @@ use pingshen::search::{
 use pingshen::service::Service;
 use pingshen::store::Store;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -18,19 +19,11 @@ use std::time::Duration;
 /// The demo database, built once into a file that lives as long as the tests.
 fn demo_db() -> &'static Path {
     static DB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = DB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.sqlite3");
-        let mut svc = Service::system(Store::open(&path).unwrap(), "test");
-        svc.set_clock(pingshen::service::demo::fixed_clock());
-        pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
-        (dir, path)
-    });
-    path
+    &DB.get_or_init(common::demo_file).1
 }
 
 fn conn() -> rusqlite::Connection {
-    rusqlite::Connection::open(demo_db()).unwrap()
+    common::open_db(demo_db())
 }
 
 /// The demo's search index, built once.
@@ -68,12 +61,12 @@ fn named(surname: &str) -> String {
 }
 
 fn count(sql: &str) -> usize {
-    conn().query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize
+    common::count(&conn(), sql) as usize
 }
 
 /// Persons of a generated city as index records (no database needed).
 fn city(persons: usize, seed: u64) -> Vec<PersonRecord> {
-    let city = pingshen::gen::generate(persons, seed, 2026);
+    let city = pingshen::service::demo::gen::generate(persons, seed, 2026);
     let col = |t: &pingshen::table::Table, name: &str| t.column(name).unwrap();
     let o = &city.organisations;
     let orgs: std::collections::HashMap<&str, &Vec<String>> = o
@@ -618,50 +611,38 @@ fn refresh_reads_one_person_again_from_the_database() {
     let copy = dir.path().join("demo.sqlite3");
     std::fs::copy(demo_db(), &copy).unwrap();
     let svc = Service::system(Store::open(&copy).unwrap(), "test");
-    let mut index = SearchIndex::build(svc.conn()).unwrap();
-    let (id, name): (i64, String) = svc
-        .conn()
+    let mut index = svc.search_index().unwrap();
+    let (id, name): (i64, String) = common::db(&svc)
         .query_row(
             "SELECT id, name FROM persons ORDER BY id LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE persons SET position = '党委专职副书记' WHERE id = ?1",
             [id],
         )
         .unwrap();
-    index.refresh(svc.conn(), id).unwrap();
+    index.refresh(common::db(&svc), id).unwrap();
     let r = index.search(&name, 5).unwrap();
     assert_eq!(r.hits[0].position, "党委专职副书记");
-    index.refresh(svc.conn(), 1_000_000).unwrap();
+    index.refresh(common::db(&svc), 1_000_000).unwrap();
     assert!(!index.contains(1_000_000));
     // Through the worker.
     let worker = SearchWorker::spawn(index);
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE persons SET position = '党总支书记' WHERE id = ?1",
             [id],
         )
         .unwrap();
-    worker.refresh(svc.conn(), id).unwrap();
+    worker.refresh(common::db(&svc), id).unwrap();
     let ticket = worker.search(&name, 5);
     let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
     assert_eq!(reply.ticket, ticket);
     assert_eq!(reply.outcome.unwrap().hits[0].position, "党总支书记");
-}
-
-/// Runs the binary.
-fn pingshen(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("HOME", dir)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -669,13 +650,8 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite3");
     let db = db.to_str().unwrap();
-    assert!(pingshen(
-        dir.path(),
-        &["init", "--demo", "--today", "2026-11-26", "--db", db]
-    )
-    .status
-    .success());
-    let out = pingshen(dir.path(), &["--db", db, "search", "zhang", "h"]);
+    common::init_demo(dir.path(), db);
+    let out = common::run_pingshen(dir.path(), &["--db", db, "search", "zhang", "h"], "");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text.lines().find(|l| l.starts_with("张浩")).unwrap();
@@ -684,9 +660,10 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     let full_id = regex_like_full_id(&text);
     assert!(full_id.is_none(), "a full ID number in {text}");
 
-    let out = pingshen(
+    let out = common::run_pingshen(
         dir.path(),
         &["--db", db, "search", "--json", "--limit", "3", "z"],
+        "",
     );
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -698,12 +675,12 @@ fn the_search_command_prints_masked_matches_and_refuses_bad_queries() {
     }
     assert!(regex_like_full_id(&String::from_utf8_lossy(&out.stdout)).is_none());
 
-    let out = pingshen(dir.path(), &["--db", db, "search", "colour:red"]);
+    let out = common::run_pingshen(dir.path(), &["--db", db, "search", "colour:red"], "");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown filter 'colour:'"), "{err}");
 
-    let out = pingshen(dir.path(), &["--db", "missing.sqlite3", "search", "zw"]);
+    let out = common::run_pingshen(dir.path(), &["--db", "missing.sqlite3", "search", "zw"], "");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such database"));
 }
@@ -735,10 +712,8 @@ fn a_search_after_an_empty_query_finds_what_a_fresh_one_finds() {
 
 #[test]
 fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone() {
-    let mut svc = Service::system(Store::open_in_memory().unwrap(), "test");
-    svc.set_clock(pingshen::service::demo::fixed_clock());
-    pingshen::service::demo::build(&mut svc, pingshen::service::demo::anchor()).unwrap();
-    let index = SearchIndex::build(svc.conn()).unwrap();
+    let svc = pingshen::service::demo::in_memory().unwrap();
+    let index = svc.search_index().unwrap();
     assert_eq!(index.len(), count("SELECT count(*) FROM persons"));
     let file = conn();
     let mmap = |c: &rusqlite::Connection| -> i64 {
@@ -755,7 +730,7 @@ fn sync_reindexes_only_who_changed_and_drops_who_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("demo.sqlite3");
     std::fs::copy(demo_db(), &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let conn = common::open_db(&copy);
     let mut index = SearchIndex::build(&conn).unwrap();
     assert_eq!(index.sync(&conn).unwrap(), 0, "nothing changed");
     let id: i64 = conn
@@ -789,7 +764,7 @@ fn a_worker_reads_its_own_file_and_follows_changes() {
     assert_eq!(reply.ticket, ticket);
     let hits = reply.outcome.unwrap().hits;
     assert!(hits[0].name.starts_with("欧阳"), "{hits:?}");
-    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let conn = common::open_db(&copy);
     conn.execute(
         "UPDATE persons SET position = '党委专职副书记' WHERE id = ?1",
         [hits[0].person_id],

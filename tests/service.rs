@@ -5,9 +5,11 @@
 //! Most tests build a small town of their own (two organisations, six candidates, the
 //! seven-member committee, one 2026 cycle); one test looks at the full demo city.
 
-use chrono::{NaiveDate, NaiveDateTime};
 mod common;
-use common::{credit_code, id_number, row_of};
+use common::{
+    at, credit_code, day, id_number, login, member_id, row_of, rows_in, rules_with_quorum_of_one,
+    table, today,
+};
 use pingshen::domain::eligibility::{CheckKind, Figure, Outcome};
 use pingshen::domain::ids::{check_credit_code, parse_id_number};
 use pingshen::domain::notice::Channel;
@@ -26,19 +28,6 @@ use pingshen::table::Table;
 // ---------------------------------------------------------------------------------
 // A small town
 // ---------------------------------------------------------------------------------
-
-/// The date the tests act on.
-fn today() -> NaiveDate {
-    day(2026, 11, 26)
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    day(y, m, d).and_hms_opt(h, min, 0).unwrap()
-}
 
 /// 刘志强's organisation (the same code as in the demo committee).
 const ORG_A: &str = "91320104717809544E";
@@ -72,14 +61,6 @@ fn person_id_number(i: usize) -> String {
 
 fn person_phone(i: usize) -> String {
     format!("1390000100{}", i + 1)
-}
-
-fn table(source: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Table {
-    let mut t = Table::new(source, headers);
-    for r in rows {
-        t.push(r);
-    }
-    t
 }
 
 struct Town {
@@ -204,7 +185,7 @@ fn town_with(rules: &str) -> Town {
     );
     svc.import(Kind::Declarations, &declarations).unwrap();
     let ids = |sql: &str| -> Vec<i64> {
-        let mut stmt = svc.conn().prepare(sql).unwrap();
+        let mut stmt = common::db(&svc).prepare(sql).unwrap();
         let v = stmt
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -218,29 +199,6 @@ fn town_with(rules: &str) -> Town {
     );
     assert_eq!(apps.len(), PEOPLE.len());
     Town { svc, apps, persons }
-}
-
-fn member_id(svc: &Service, name: &str) -> i64 {
-    svc.conn()
-        .query_row("SELECT id FROM members WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .unwrap()
-}
-
-/// Logs in as a committee member (by name), keeping the date acted on.
-fn login(svc: Service, name: &str) -> Service {
-    let today = svc.today();
-    let id = member_id(&svc, name);
-    let pin = COMMITTEE.iter().find(|m| m.0 == name).unwrap().3;
-    let clock = svc.clock();
-    match Service::login(svc.into_store(), clock, id, pin) {
-        Ok(mut s) => {
-            s.set_today(today);
-            s
-        }
-        Err(e) => panic!("login as {name}: {}", e.1),
-    }
 }
 
 /// Takes an application forwards to `to`, recording a passing test and a visit on the
@@ -269,15 +227,9 @@ fn walk_to(svc: &mut Service, app: i64, to: Stage) {
     }
 }
 
-fn count(svc: &Service, table: &str) -> i64 {
-    svc.conn()
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
-}
-
 /// The newest audit row: action, entity, entity id, actor id, after.
 fn last_audit(svc: &Service) -> (String, String, String, Option<i64>, Option<String>) {
-    svc.conn()
+    common::db(svc)
         .query_row(
             "SELECT action, entity, entity_id, actor_id, after FROM audit ORDER BY id DESC LIMIT 1",
             [],
@@ -342,8 +294,8 @@ fn secretary_records_a_test_score_but_cannot_decide_and_a_member_can() {
     assert_eq!(svc.application(app).unwrap().test_score, Some(72.5));
 
     let row = row_of(&svc, "applications", app);
-    let audit_rows = count(&svc, "audit");
-    let stage_rows = count(&svc, "stage_records");
+    let audit_rows = rows_in(&svc, "audit");
+    let stage_rows = rows_in(&svc, "stage_records");
     for t in [
         Transition::Advance,
         Transition::Return {
@@ -385,11 +337,11 @@ fn secretary_records_a_test_score_but_cannot_decide_and_a_member_can() {
         "application unchanged"
     );
     assert_eq!(
-        count(&svc, "audit"),
+        rows_in(&svc, "audit"),
         audit_rows,
         "no audit row for a refusal"
     );
-    assert_eq!(count(&svc, "stage_records"), stage_rows);
+    assert_eq!(rows_in(&svc, "stage_records"), stage_rows);
     assert_eq!(
         svc.application(app).unwrap().position,
         pos(Stage::Test, Status::Active)
@@ -494,8 +446,7 @@ fn review_refuses_failing_checks_until_a_written_override_and_returns_need_a_rea
         pos(Stage::Review, Status::Active)
     );
 
-    let mut stmt = svc
-        .conn()
+    let mut stmt = common::db(&svc)
         .prepare(
             "SELECT from_stage, to_stage, to_status, action, member_id, reason
              FROM stage_records WHERE application_id = ?1 ORDER BY id",
@@ -676,7 +627,13 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     assert_eq!(why, Some(Recusal::SameOrganisation));
     assert_eq!(svc.recusal(liu, other).unwrap(), None);
 
-    let written = |s: &Service| (count(s, "scores"), count(s, "sheets"), count(s, "audit"));
+    let written = |s: &Service| {
+        (
+            rows_in(s, "scores"),
+            rows_in(s, "sheets"),
+            rows_in(s, "audit"),
+        )
+    };
     let mut svc = login(svc, "刘志强");
     let before = written(&svc);
     let r = svc.save_score(same_org, "political", 15.0);
@@ -694,7 +651,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
     svc.save_score(other, "political", 15.0).unwrap();
 
     let mut svc = login(svc, "陈静怡");
-    let conflicts = count(&svc, "conflicts");
+    let conflicts = rows_in(&svc, "conflicts");
     let r = svc.declare_conflict(sun, persons[1], "relative", "系候选人表妹");
     assert!(
         matches!(
@@ -716,7 +673,7 @@ fn recused_members_cannot_score_and_only_the_chair_declares_for_others() {
         matches!(r, Err(ServiceError::Invalid(Refusal::ConflictNeedsReason))),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "conflicts"), conflicts);
+    assert_eq!(rows_in(&svc, "conflicts"), conflicts);
     svc.declare_conflict(chen, persons[1], "relative", "系候选人表妹")
         .unwrap();
     let before = written(&svc);
@@ -815,8 +772,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
         matches!(&r, Err(ServiceError::Invalid(Refusal::UnknownCriterion { key })) if key == "charm"),
         "{r:?}"
     );
-    let stored: f64 = svc
-        .conn()
+    let stored: f64 = common::db(&svc)
         .query_row(
             "SELECT value FROM scores WHERE application_id = ?1 AND criterion = 'political'",
             [good],
@@ -908,8 +864,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let a = svc.application(good).unwrap();
     assert_eq!(a.position, pos(Stage::Notice, Status::Active));
     assert_eq!(a.result_passed, Some(true));
-    let result: f64 = svc
-        .conn()
+    let result: f64 = common::db(&svc)
         .query_row(
             "SELECT result_score FROM applications WHERE id = ?1",
             [good],
@@ -927,8 +882,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
     let a = svc.application(weak).unwrap();
     assert_eq!(a.position, pos(Stage::Evaluation, Status::NotCertified));
     assert_eq!(a.result_passed, Some(false));
-    let why: String = svc
-        .conn()
+    let why: String = common::db(&svc)
         .query_row(
             "SELECT reason FROM stage_records WHERE application_id = ?1 AND action = 'not_certify'",
             [weak],
@@ -941,8 +895,7 @@ fn scores_sheets_quorum_and_the_trimmed_mean_by_hand() {
 #[test]
 fn finalising_twice_is_refused_without_writing_anything() {
     // One sheet is a quorum under these rules, to keep the test short.
-    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);
-    assert_ne!(rules, DEMO_RULES);
+    let rules = rules_with_quorum_of_one();
     let Town { mut svc, apps, .. } = town_with(&rules);
     let (pass, fail) = (apps[1], apps[2]);
     walk_to(&mut svc, pass, Stage::Evaluation);
@@ -955,14 +908,14 @@ fn finalising_twice_is_refused_without_writing_anything() {
     assert_eq!(svc.finalise(pass).unwrap().result, 80.0);
     assert_eq!(svc.finalise(fail).unwrap().result, 40.0);
     for app in [pass, fail] {
-        let audit_rows = count(&svc, "audit");
+        let audit_rows = rows_in(&svc, "audit");
         let r = svc.finalise(app);
         assert!(
             r.is_err(),
             "a second finalise of #{app} must be refused: {r:?}"
         );
         assert_eq!(
-            count(&svc, "audit"),
+            rows_in(&svc, "audit"),
             audit_rows,
             "a refused finalise of #{app} must not append an audit row"
         );
@@ -985,9 +938,9 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
         action: &str,
         f: impl FnOnce(&mut Service) -> Result<T, ServiceError>,
     ) {
-        let n = count(svc, "audit");
+        let n = rows_in(svc, "audit");
         f(svc).unwrap();
-        assert_eq!(count(svc, "audit"), n + 1, "{action}: one audit row");
+        assert_eq!(rows_in(svc, "audit"), n + 1, "{action}: one audit row");
         assert_eq!(last_audit(svc).0, action);
     }
 
@@ -1001,12 +954,12 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     });
     step(&mut svc, "test_score", |s| s.record_test_score(app, 88.0));
     // A refused mutation appends nothing.
-    let n = count(&svc, "audit");
+    let n = rows_in(&svc, "audit");
     assert!(svc.record_test_score(app, 101.0).is_err());
     assert!(svc
         .transition(odd, Transition::Reject { reason: reason("") })
         .is_err());
-    assert_eq!(count(&svc, "audit"), n);
+    assert_eq!(rows_in(&svc, "audit"), n);
     step(&mut svc, "advance", |s| {
         s.transition(app, Transition::Advance)
     });
@@ -1036,17 +989,21 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     step(&mut svc, "reveal_ids", |s| {
         s.export(ExportKind::Persons, true)
     });
-    let n = count(&svc, "audit");
+    let n = rows_in(&svc, "audit");
     svc.export(ExportKind::Persons, false).unwrap();
-    assert_eq!(count(&svc, "audit"), n, "a masked export is not a mutation");
+    assert_eq!(
+        rows_in(&svc, "audit"),
+        n,
+        "a masked export is not a mutation"
+    );
 
-    let (rows, faults) = audit::verify(svc.conn()).unwrap();
-    assert_eq!(rows as i64, count(&svc, "audit"));
+    let (rows, faults) = audit::verify(common::db(&svc)).unwrap();
+    assert_eq!(rows as i64, rows_in(&svc, "audit"));
     assert!(faults.is_empty(), "{faults:?}");
 
     // A data row edited behind the program's back leaves the chain intact, but the
     // replayed log names the row.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE applications SET statement = '改过的陈述' WHERE id = ?1",
             [app],
@@ -1065,7 +1022,7 @@ fn each_mutation_appends_one_audit_row_and_only_audit_edits_break_the_chain() {
     );
 
     // An edited audit row is found, by its id.
-    svc.conn()
+    common::db(&svc)
         .execute(
             "UPDATE audit SET after = '{\"test_score\":100}' WHERE id = 5",
             [],
@@ -1088,10 +1045,9 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     let svc = demo::in_memory().unwrap();
     assert_eq!(svc.today(), demo::anchor());
     assert_eq!(demo::anchor(), day(2026, 11, 26));
-    assert!(count(&svc, "applications") >= 60);
+    assert!(rows_in(&svc, "applications") >= 60);
     for stage in Stage::SIX {
-        let n: i64 = svc
-            .conn()
+        let n: i64 = common::db(&svc)
             .query_row(
                 "SELECT count(*) FROM applications WHERE stage = ?1",
                 [stage.code()],
@@ -1101,8 +1057,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
         assert!(n >= 1, "no application at {}", stage.code());
     }
     let roles: Vec<(String, String)> = {
-        let mut stmt = svc
-            .conn()
+        let mut stmt = common::db(&svc)
             .prepare("SELECT name, role FROM members ORDER BY id")
             .unwrap();
         let v = stmt
@@ -1120,15 +1075,15 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     );
     assert!(roles.contains(&("周明远".into(), "chair".into())));
     assert!(roles.contains(&("吴婷".into(), "secretary".into())));
-    assert!(count(&svc, "conflicts") >= 1);
-    assert!(count(&svc, "objections") >= 1);
+    assert!(rows_in(&svc, "conflicts") >= 1);
+    assert!(rows_in(&svc, "objections") >= 1);
 
     let report = svc.check(&[]).unwrap();
     assert!(report.ok(), "{report:?}");
-    assert_eq!(report.audit_rows as i64, count(&svc, "audit"));
+    assert_eq!(report.audit_rows as i64, rows_in(&svc, "audit"));
 
     let texts = |sql: &str| -> Vec<String> {
-        let mut stmt = svc.conn().prepare(sql).unwrap();
+        let mut stmt = common::db(&svc).prepare(sql).unwrap();
         let v = stmt
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -1153,8 +1108,7 @@ fn demo_city_covers_every_stage_and_checks_clean() {
     assert!(codes.iter().any(|c| c == ORG_A));
 
     // The demo's notice was started on Monday 2026-11-23 for five working days.
-    let (start, end): (String, String) = svc
-        .conn()
+    let (start, end): (String, String) = common::db(&svc)
         .query_row(
             "SELECT start_date, end_date FROM notices ORDER BY id LIMIT 1",
             [],
@@ -1173,7 +1127,7 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
     let Town { svc, .. } = town();
     let col = |t: &Table, name: &str| t.column(name).unwrap();
     let mut svc = login(svc, "陈静怡");
-    let before = count(&svc, "audit");
+    let before = rows_in(&svc, "audit");
     let t = svc.export(ExportKind::Persons, false).unwrap();
     assert_eq!(t.len(), PEOPLE.len());
     let (id_col, phone_col, name_col) = (col(&t, "id_number"), col(&t, "phone"), col(&t, "name"));
@@ -1205,7 +1159,7 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
         assert_eq!(row.cells[a_id].chars().count(), 18);
     }
     assert_eq!(
-        count(&svc, "audit"),
+        rows_in(&svc, "audit"),
         before,
         "masked exports are not audited"
     );
@@ -1221,11 +1175,11 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
         ),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "audit"), before);
+    assert_eq!(rows_in(&svc, "audit"), before);
 
     let mut svc = login(svc, "周明远");
     let chair = member_id(&svc, "周明远");
-    let before = count(&svc, "audit");
+    let before = rows_in(&svc, "audit");
     let t = svc.export(ExportKind::Persons, true).unwrap();
     // Revealed, the birth date is there too.
     assert!(t.headers.iter().any(|h| h == "birth_date"));
@@ -1236,7 +1190,7 @@ fn persons_export_masks_ids_and_phones_and_revealing_is_for_the_chair_and_audite
     real.sort();
     assert_eq!(shown, real);
     assert!(t.rows.iter().all(|r| r.cells[phone_col].starts_with("139")));
-    assert_eq!(count(&svc, "audit"), before + 1);
+    assert_eq!(rows_in(&svc, "audit"), before + 1);
     let (action, entity, entity_id, actor, after) = last_audit(&svc);
     assert_eq!(
         (action.as_str(), entity.as_str(), entity_id.as_str(), actor),
@@ -1254,7 +1208,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
     let Town { svc, .. } = town();
     let chen = member_id(&svc, "陈静怡");
     let failed = |s: &Service| -> i64 {
-        s.conn()
+        common::db(s)
             .query_row(
                 "SELECT failed_pins FROM members WHERE id = ?1",
                 [chen],
@@ -1279,8 +1233,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
         store = s.into_store();
     }
     let s = Service::system(store, "test");
-    let failures: i64 = s
-        .conn()
+    let failures: i64 = common::db(&s)
         .query_row(
             "SELECT count(*) FROM audit WHERE action = 'login_failed'",
             [],
@@ -1290,7 +1243,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
     assert_eq!(failures, 2);
 
     // No such member: refused, nothing audited.
-    let n = count(&s, "audit");
+    let n = rows_in(&s, "audit");
     let clock = s.clock();
     let (back, err) = *Service::login(s.into_store(), clock, 99, "1002")
         .err()
@@ -1300,7 +1253,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
         "{err:?}"
     );
     let s = Service::system(back, "test");
-    assert_eq!(count(&s, "audit"), n);
+    assert_eq!(rows_in(&s, "audit"), n);
 
     // The right PIN still works.
     let clock = s.clock();
@@ -1321,7 +1274,7 @@ fn a_wrong_pin_is_refused_audited_and_counted() {
 fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
     // One sheet is a quorum under these rules, to keep the test short; a year without
     // a holiday calendar is refused.
-    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1).replacen(
+    let rules = rules_with_quorum_of_one().replacen(
         "missing_calendar = \"weekends_only\"",
         "missing_calendar = \"refuse\"",
         1,
@@ -1354,7 +1307,7 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         matches!(r, Err(ServiceError::Invalid(Refusal::NoCandidateWaiting))),
         "nobody finalised yet: {r:?}"
     );
-    assert_eq!(count(&svc, "notices"), 0);
+    assert_eq!(rows_in(&svc, "notices"), 0);
 
     svc.open_scoring().unwrap();
     score_sheet(&mut svc, autumn, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
@@ -1457,8 +1410,7 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         svc.application(autumn).unwrap().notice_id,
         Some(first_notice)
     );
-    let stored: (String, String) = svc
-        .conn()
+    let stored: (String, String) = common::db(&svc)
         .query_row(
             "SELECT start_date, end_date FROM notices WHERE id = ?1",
             [second_notice],
@@ -1476,7 +1428,7 @@ fn notice_periods_skip_weekends_and_holidays_and_late_objections_are_flagged() {
         ),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "notices"), 2);
+    assert_eq!(rows_in(&svc, "notices"), 2);
 }
 
 #[test]
@@ -1499,14 +1451,14 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
     let (action, _, _, _, after) = last_audit(&s);
     assert_eq!(action, "lockout");
     assert!(after.unwrap().contains("\"attempts\":3"));
-    let audit_rows = count(&s, "audit");
+    let audit_rows = rows_in(&s, "audit");
     // While locked, even the right PIN is refused, and nothing more is written.
     let (store, err) = *Service::login(s.into_store(), clock, sun, "1004")
         .err()
         .expect("locked");
     assert!(err.to_string().contains("locked until"), "{err}");
     let s = Service::system(store, "test");
-    assert_eq!(count(&s, "audit"), audit_rows);
+    assert_eq!(rows_in(&s, "audit"), audit_rows);
     // A second before the lock passes the right PIN is still refused; once it has
     // passed, the right PIN works and the count starts again.
     let locked_at = clock;
@@ -1519,8 +1471,7 @@ fn three_wrong_pins_lock_the_member_out_and_are_audited() {
     let s = Service::login(store, after_end, sun, "1004")
         .ok()
         .expect("unlocked");
-    let failed: i64 = s
-        .conn()
+    let failed: i64 = common::db(&s)
         .query_row(
             "SELECT failed_pins FROM members WHERE id = ?1",
             [sun],
@@ -1541,7 +1492,7 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
         }
     };
     let one = |svc: &Service, sql: &str| -> (i64, i64) {
-        svc.conn()
+        common::db(svc)
             .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
     };
@@ -1563,7 +1514,7 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
 
     // A member may not refuse certification, at the notice or anywhere.
     let mut svc = as_member(demo, 2);
-    let audit = count(&svc, "audit");
+    let audit = rows_in(&svc, "audit");
     let r = svc.transition(noticed, not_certify());
     assert!(
         matches!(
@@ -1587,7 +1538,7 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
         ),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "audit"), audit);
+    assert_eq!(rows_in(&svc, "audit"), audit);
 
     // The chair may not refuse at evaluation: that result comes from the scores.
     let mut svc = as_member(svc, 1);
@@ -1604,13 +1555,13 @@ fn only_the_chair_refuses_certification_and_sheets_are_submitted_once_in_evaluat
     // A draft is submitted once; a second submission is refused.
     let mut svc = as_member(svc, draft_member);
     svc.submit_sheet(draft_app).unwrap();
-    let audit = count(&svc, "audit");
+    let audit = rows_in(&svc, "audit");
     let r = svc.submit_sheet(draft_app);
     assert!(
         matches!(&r, Err(ServiceError::Invalid(Refusal::AlreadySubmitted))),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "audit"), audit);
+    assert_eq!(rows_in(&svc, "audit"), audit);
 }
 
 // ---------------------------------------------------------------------------------
@@ -1659,7 +1610,7 @@ fn scoring_happens_only_in_an_open_session_that_only_the_chair_opens_and_closes(
         ),
         "{r:?}"
     );
-    assert_eq!(count(&svc, "scores"), 0);
+    assert_eq!(rows_in(&svc, "scores"), 0);
 
     let mut svc = login(svc, "周明远");
     svc.open_scoring().unwrap();
@@ -1807,7 +1758,7 @@ fn members_see_other_sheets_only_after_submitting_and_the_chair_only_after_closi
 fn a_recused_member_is_refused_the_sheet_and_is_not_counted() {
     let (svc, zhang, li) = evaluation_town(DEMO_RULES);
     let mut svc = login(svc, "刘志强"); // works where 张伟 works
-    let audit_rows = count(&svc, "audit");
+    let audit_rows = rows_in(&svc, "audit");
     for r in [
         svc.my_sheet(zhang).map(|_| ()),
         svc.save_score(zhang, "political", 10.0),
@@ -1826,8 +1777,8 @@ fn a_recused_member_is_refused_the_sheet_and_is_not_counted() {
             "{r:?}"
         );
     }
-    assert_eq!(count(&svc, "audit"), audit_rows, "nothing written");
-    assert_eq!(count(&svc, "scores"), 0);
+    assert_eq!(rows_in(&svc, "audit"), audit_rows, "nothing written");
+    assert_eq!(rows_in(&svc, "scores"), 0);
     score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]);
 
     let svc = login(svc, "周明远");
@@ -1863,8 +1814,7 @@ fn recused_sheets_and_missing_sheets_do_not_count_towards_the_result_or_the_quor
     }
     let mut svc = login(svc, "周明远");
     let sun = member_id(&svc, "孙丽华");
-    let person: i64 = svc
-        .conn()
+    let person: i64 = common::db(&svc)
         .query_row(
             "SELECT person_id FROM applications WHERE id = ?1",
             [zhang],
@@ -1901,7 +1851,7 @@ fn changing_a_submitted_sheet_needs_a_reason_and_keeps_the_earlier_value() {
     let (svc, _, li) = evaluation_town(DEMO_RULES);
     let mut svc = login(svc, "陈静怡");
     score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]); // 80
-    let audit_rows = count(&svc, "audit");
+    let audit_rows = rows_in(&svc, "audit");
     let r = svc.save_score(li, "performance", 28.0);
     assert!(
         matches!(
@@ -1926,7 +1876,7 @@ fn changing_a_submitted_sheet_needs_a_reason_and_keeps_the_earlier_value() {
         ),
         "above the maximum: {r:?}"
     );
-    assert_eq!(count(&svc, "audit"), audit_rows, "nothing written");
+    assert_eq!(rows_in(&svc, "audit"), audit_rows, "nothing written");
     svc.revise_score(li, "performance", 28.0, "经讨论，补看了工作实绩材料")
         .unwrap();
     let (action, _, _, _, after) = last_audit(&svc);
@@ -2026,7 +1976,7 @@ fn outliers_and_method_sensitive_results_are_flagged_and_ranked_per_grade() {
 
 #[test]
 fn a_finalised_result_is_reopened_by_the_chair_with_a_reason_before_its_notice() {
-    let rules = DEMO_RULES.replacen("quorum = 5", "quorum = 1", 1);
+    let rules = rules_with_quorum_of_one();
     let (svc, _, li) = evaluation_town(&rules);
     let mut svc = svc;
     score_sheet(&mut svc, li, [16.0, 20.0, 8.0, 24.0, 12.0]);

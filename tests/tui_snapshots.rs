@@ -5,10 +5,12 @@
 //! character cut in half, boxes with straight right borders, and key hints in the
 //! language of the screen.
 
+mod common;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingshen::i18n::Lang;
 use pingshen::tui::app::{self, Form, Pane, State};
-use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::{key_label, Keymap};
 use pingshen::tui::render;
 use pingshen::tui::theme::Theme;
@@ -24,10 +26,6 @@ use unicode_width::UnicodeWidthStr;
 const SAVED_AT: &str = "10:42:05";
 /// What a `YYYY-MM-DD hh:mm` timestamp written with the real clock becomes.
 const STAMP: &str = "####-##-## ##:##";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 26).expect("a valid date")
-}
 
 /// One screen as text: a line per terminal row, each cell's symbol once (the cell
 /// hidden behind a wide character is left out).
@@ -254,13 +252,8 @@ impl App {
 
     /// The login screen of a demo built for `day`, on a clock of 10:42:05 that day.
     fn start_on(lang: Lang, day: NaiveDate) -> App {
-        let mut svc = pingshen::service::Service::system(
-            pingshen::store::Store::open_in_memory().expect("a database"),
-            "test",
-        );
-        let clock = pingshen::service::Clock::on(day, 10, 42, 5);
-        svc.set_clock(clock);
-        pingshen::service::demo::build(&mut svc, day).expect("demo database");
+        let svc = common::demo_on(day);
+        let clock = svc.clock();
         let mut app = App::on(svc, lang);
         app.state.clock = clock;
         app
@@ -270,7 +263,7 @@ impl App {
         let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
         let mut state = rt.initial_state(lang, 3, None).expect("login state");
         state.clock = pingshen::service::demo::fixed_clock();
-        assert_eq!(state.today(), today());
+        assert_eq!(state.today(), common::today());
         App {
             rt,
             state,
@@ -357,12 +350,7 @@ impl App {
 
     /// A count from the app's database (`SELECT count(*) …`).
     fn count(&self, sql: &str) -> i64 {
-        self.rt
-            .service()
-            .unwrap()
-            .conn()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+        common::count(self.rt.service().unwrap(), sql)
     }
 
     /// Where the terminal's own cursor is after a draw, and where the caret glyph was
@@ -1375,18 +1363,7 @@ fn personnel_file_tabs_reveal_and_back() {
         0,
         "round again"
     );
-    let audit = |app: &App| -> i64 {
-        app.rt
-            .service()
-            .unwrap()
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM audit WHERE action = 'reveal'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
+    let audit = |app: &App| app.count("SELECT count(*) FROM audit WHERE action = 'reveal'");
     assert_eq!(audit(&app), 0);
     app.press(KeyCode::Char('r'));
     assert_eq!(audit(&app), 1, "the reveal is audited");

@@ -1,20 +1,20 @@
 //! The command line: argument parsing and the non-interactive subcommands.
 
-pub mod files;
-pub mod forms;
-pub mod registers;
+pub mod export;
 mod search;
 
 use crate::domain::rules::Rules;
 use crate::service::check::CheckReport;
 use crate::service::export::ExportKind;
+use crate::service::files::{self, Format};
+use crate::service::forms::FormKind;
+use crate::service::registers::RegisterKind;
 use crate::service::{Kind, Service};
 use crate::store::Store;
 use crate::text::escape_controls;
 use crate::text::pad;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
-use files::Format;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -254,15 +254,26 @@ fn open(path: &Path, what: &str) -> Result<Service> {
     Ok(Service::system(store, what))
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// What the command line leaves to the program's top: opening the full-screen app on a
+/// database, as this member, in this theme and language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenApp {
+    pub db: PathBuf,
+    pub user: Option<i64>,
+    pub theme: Option<String>,
+    pub lang: crate::i18n::Lang,
+}
+
+/// Runs a parsed command line. Returns the app to open, when the command opens it in a
+/// terminal (`pingshen`, `pingshen demo`); every other command is done on return.
+pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
     let db = cli.db.clone();
     let ui = Ui {
         user: cli.user,
         theme: cli.theme.clone(),
         lang: match &cli.lang {
-            None => crate::tui::i18n::Lang::from_env(),
-            Some(l) => crate::tui::i18n::Lang::parse(l)
+            None => crate::i18n::Lang::from_env(),
+            Some(l) => crate::i18n::Lang::parse(l)
                 .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
         },
     };
@@ -271,7 +282,7 @@ pub fn run(cli: Cli) -> Result<()> {
         user: cli.user,
         pin_stdin: cli.pin_stdin,
     };
-    match cli.command {
+    let ran = match cli.command {
         None => {
             // First run on the default database: create it.
             let path = db_or_default();
@@ -282,7 +293,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Store::open(&path)?;
             }
-            open_app(&path, &ui)
+            return open_app(&path, &ui);
         }
         Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
         Some(Command::Search { limit, json, query }) => search::run(
@@ -301,7 +312,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             create_demo(&path, true, today)?;
-            open_app(&path, &ui)
+            return open_app(&path, &ui);
         }
         Some(Command::Init { demo, force, today }) => {
             let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
@@ -339,21 +350,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Cycle(CycleCommand::List)) => {
             let svc = open(&db_or_default(), "cli")?;
-            let mut stmt = svc.conn().prepare(
-                "SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(format!(
+            for c in crate::service::cycle::list(svc.store())? {
+                println!(
                     "#{}  {}  {}  {}  {}",
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i32>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?
-                ))
-            })?;
-            for r in rows {
-                println!("{}", r?);
+                    c.id, c.year, c.name, c.cycle_date, c.status
+                );
             }
             Ok(())
         }
@@ -410,16 +411,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 ExportKind::ALL
                     .iter()
                     .map(|k| k.code())
-                    .chain(forms::FormKind::ALL.iter().map(|k| k.code()))
-                    .chain(registers::RegisterKind::ALL.iter().map(|k| k.code()))
+                    .chain(FormKind::ALL.iter().map(|k| k.code()))
+                    .chain(RegisterKind::ALL.iter().map(|k| k.code()))
                     .collect()
             };
-            let register = registers::RegisterKind::parse(&kind);
-            match (
-                ExportKind::parse(&kind),
-                forms::FormKind::parse(&kind),
-                register,
-            ) {
+            let register = RegisterKind::parse(&kind);
+            match (ExportKind::parse(&kind), FormKind::parse(&kind), register) {
                 (None, None, None) => bail!(
                     "unknown export kind '{kind}' (one of: {})",
                     all().join(", ")
@@ -435,12 +432,12 @@ pub fn run(cli: Cli) -> Result<()> {
                         bail!("--reveal-ids, --member and --app go with other exports");
                     }
                     // The published notice is public; the registers are not.
-                    let svc = if r == registers::RegisterKind::Notice {
+                    let svc = if r == RegisterKind::Notice {
                         open(&db_or_default(), "cli export")?
                     } else {
                         open_as(&db_or_default(), who, &format!("export {kind}"))?
                     };
-                    registers::export(&svc, r, notice, year, format, out.as_deref())
+                    export::register(&svc, r, notice, year, format, out.as_deref())
                 }
                 (Some(k), _, _) => {
                     if member.is_some() || app.is_some() {
@@ -459,7 +456,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         bail!("--reveal-ids goes with the persons export");
                     }
                     let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
-                    forms::export(&svc, form, member.as_deref(), app, format, out.as_deref())
+                    export::forms(&svc, form, member.as_deref(), app, format, out.as_deref())
                 }
             }
         }
@@ -485,19 +482,19 @@ pub fn run(cli: Cli) -> Result<()> {
                 bail!("--persons must be at least 1");
             }
             let year = 2026;
-            let city = crate::gen::generate(persons, seed, year);
+            let city = crate::service::demo::gen::generate(persons, seed, year);
             if let Some(dir) = csv {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("{}: cannot create", dir.display()))?;
                 for (kind, t) in crate::service::demo::city_tables(&city) {
-                    files::write_table(
+                    export::write_table(
                         t,
                         Format::Csv,
                         Some(&dir.join(format!("{}.csv", kind.code()))),
                     )?;
                 }
                 println!("wrote {persons} persons as CSV into {}", dir.display());
-                return Ok(());
+                return Ok(None);
             }
             let path = db
                 .clone()
@@ -517,7 +514,9 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-    }
+    };
+    ran?;
+    Ok(None)
 }
 
 /// Exports a table of persons, applications, scores or the audit log.
@@ -530,11 +529,11 @@ fn export_table(
 ) -> Result<()> {
     let table = svc.export(kind, reveal_ids)?;
     if kind == ExportKind::Scores {
-        if let Some(note) = forms::withheld_note(svc.scores_withheld()?) {
+        if let Some(note) = export::withheld_note(svc.scores_withheld()?) {
             eprintln!("{note}");
         }
     }
-    files::write_table(&table, format, out)?;
+    export::write_table(&table, format, out)?;
     if let Some(out) = out {
         eprintln!(
             "wrote {} {} row(s) to {}",
@@ -550,26 +549,27 @@ fn export_table(
 struct Ui {
     user: Option<i64>,
     theme: Option<String>,
-    lang: crate::tui::i18n::Lang,
+    lang: crate::i18n::Lang,
 }
 
-/// Opens the full-screen app when run in a terminal; prints the summary otherwise
+/// The full-screen app to open when run in a terminal; prints the summary otherwise
 /// (pipes, scripts).
-fn open_app(path: &Path, ui: &Ui) -> Result<()> {
+fn open_app(path: &Path, ui: &Ui) -> Result<Option<OpenApp>> {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return crate::tui::run(crate::tui::Options {
+        return Ok(Some(OpenApp {
             db: path.to_path_buf(),
             user: ui.user,
             theme: ui.theme.clone(),
             lang: ui.lang,
-        });
+        }));
     }
     println!(
         "pingshen: {} (not a terminal: printing a summary instead of opening the app)",
         path.display()
     );
-    summary(&open(path, "cli")?)
+    summary(&open(path, "cli")?)?;
+    Ok(None)
 }
 
 /// Removes a database file and its WAL companions.
@@ -627,7 +627,7 @@ fn build_fresh(
     let built = (|| -> Result<()> {
         let mut svc = Service::system(Store::open(&tmp)?, actor);
         fill(&mut svc)?;
-        svc.conn().pragma_update(None, "journal_mode", "DELETE")?;
+        svc.store().leave_wal()?;
         Ok(())
     })();
     if let Err(e) = built {
@@ -690,40 +690,29 @@ fn print_check(path: &Path, r: &CheckReport) {
 
 /// What opening the app shows until the screens land.
 fn summary(svc: &Service) -> Result<()> {
-    let count = |sql: &str| -> Result<i64> { Ok(svc.conn().query_row(sql, [], |r| r.get(0))?) };
     let path = svc
         .store()
         .path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     println!("pingshen 评审 — {path}");
+    let counts = crate::service::summary(svc.store())?;
     println!(
         "  组织 organisations {}   人员 persons {}   评委 committee {}",
-        count("SELECT count(*) FROM organisations")?,
-        count("SELECT count(*) FROM persons")?,
-        count("SELECT count(*) FROM members")?
+        counts.organisations, counts.persons, counts.members
     );
     match svc.open_cycle() {
         Err(_) => println!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)"),
         Ok(cycle) => {
             println!("  {} (#{}, eligibility date {})", escape_controls(&cycle.name), cycle.id, cycle.cycle_date);
-            for stage in crate::domain::Stage::SIX.iter().chain([&crate::domain::Stage::Certified]) {
-                let (active, stopped): (i64, i64) = svc.conn().query_row(
-                    "SELECT coalesce(sum(status IN ('active', 'returned')), 0), coalesce(sum(status NOT IN ('active', 'returned', 'done')), 0)
-                     FROM applications WHERE cycle_id = ?1 AND stage = ?2",
-                    rusqlite::params![cycle.id, stage.code()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                let done = if *stage == crate::domain::Stage::Certified {
-                    count(&format!("SELECT count(*) FROM applications WHERE cycle_id = {} AND status = 'done'", cycle.id))?
-                } else {
-                    active
-                };
+            for c in crate::service::summary::stage_counts(svc.store(), cycle.id)? {
                 println!(
-                    "  {}. {} {} {done:>4}   (stopped here: {stopped})",
-                    stage.number(),
-                    pad(stage.zh(), 10),
-                    pad(stage.en(), 20)
+                    "  {}. {} {} {:>4}   (stopped here: {})",
+                    c.stage.number(),
+                    pad(c.stage.zh(), 10),
+                    pad(c.stage.en(), 20),
+                    c.here,
+                    c.stopped
                 );
             }
             if let Ok(n) = svc.latest_notice() {
@@ -758,7 +747,7 @@ fn summary(svc: &Service) -> Result<()> {
     if !members.is_empty() {
         println!("  committee 评委 (--user ID): {}", members.join("  "));
     }
-    if crate::service::demo::is_demo(svc) {
+    if crate::service::demo::is_demo(svc.store()) {
         let pins: Vec<String> = crate::service::demo::demo_pins()
             .into_iter()
             .map(|(name, role, pin)| format!("{name}（{role}）{pin}"))

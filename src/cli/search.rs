@@ -1,6 +1,6 @@
 //! `pingshen search`: the app's search, headless, one match per line or as JSON.
 
-use crate::search::{Hit, SearchIndex};
+use crate::search::Hit;
 use crate::service::Service;
 use crate::text::{escape_controls, json_escape_controls, pad};
 use anyhow::{bail, Result};
@@ -12,7 +12,7 @@ pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<()> {
     if limit == 0 {
         bail!("--limit must be at least 1");
     }
-    let index = SearchIndex::build(svc.conn())?;
+    let index = svc.search_index()?;
     let results = index.search(query, limit)?;
     if json {
         // serde escapes C0 controls but leaves DEL, C1 and bidirectional controls raw.

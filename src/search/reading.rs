@@ -598,7 +598,7 @@ mod tests {
     fn every_polyphonic_surname_of_the_generator_has_its_reading() {
         let t = tables();
         let mut missing = Vec::new();
-        for surname in include_str!("../gen/surnames.txt")
+        for surname in include_str!("../service/demo/gen/surnames.txt")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)

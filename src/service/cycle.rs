@@ -3,6 +3,7 @@
 use super::{AuditNote, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::rules::Rules;
 use crate::domain::Deed;
+use crate::store::Store;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
@@ -16,6 +17,33 @@ pub struct Cycle {
     pub cycle_date: NaiveDate,
     pub rules: Rules,
     pub open: bool,
+}
+
+/// A cycle as listed: its id, year, name, eligibility date and status as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleRow {
+    pub id: i64,
+    pub year: i32,
+    pub name: String,
+    pub cycle_date: String,
+    pub status: String,
+}
+
+/// Every cycle, oldest year first.
+pub fn list(store: &Store) -> Result<Vec<CycleRow>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id, year, name, cycle_date, status FROM cycles ORDER BY year, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CycleRow {
+            id: r.get(0)?,
+            year: r.get(1)?,
+            name: r.get(2)?,
+            cycle_date: r.get(3)?,
+            status: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Service {

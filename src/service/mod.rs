@@ -12,12 +12,17 @@ pub mod demo;
 mod error;
 pub mod evaluation;
 pub mod export;
+pub mod files;
+pub mod forms;
 pub mod import;
+mod index;
 pub mod members;
 pub mod notice;
 pub mod persons;
+pub mod registers;
 pub mod scoring;
 pub mod sheets_export;
+pub mod summary;
 
 use crate::domain::{Deed, Role};
 use crate::store::audit::{self, Actor, Entry};
@@ -29,6 +34,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 pub use import::{ImportError, ImportReport, Kind};
+pub use summary::{summary, StageCount, Summary};
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
@@ -105,7 +111,9 @@ impl Service {
         &self.store
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the use cases; callers outside the service go through them
+    /// (or, to look at what is stored on purpose, through [`Service::store`]).
+    pub(crate) fn conn(&self) -> &Connection {
         self.store.conn()
     }
 

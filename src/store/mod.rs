@@ -196,6 +196,13 @@ impl Store {
         &self.conn
     }
 
+    /// Leaves write-ahead logging for a rollback journal, so that the database is one
+    /// self-contained file (a database just built, before it is moved into place).
+    pub fn leave_wal(&self) -> Result<()> {
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+
     /// A number that changes whenever another connection commits to the database:
     /// polled to refresh a screen when another terminal saves.
     pub fn data_version(&self) -> i64 {

@@ -79,7 +79,7 @@ pub enum Effect {
     CloseNotice(i64),
     Export {
         what: ExportWhat,
-        format: crate::cli::files::Format,
+        format: crate::service::files::Format,
     },
     Inspection {
         certificate: i64,

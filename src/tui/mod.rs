@@ -7,7 +7,6 @@ pub mod ctx;
 pub mod effect;
 pub mod eval;
 pub use widgets::fields;
-pub mod i18n;
 pub mod keymap;
 pub mod notice;
 pub mod render;
@@ -17,6 +16,8 @@ pub mod screens;
 pub mod text_input;
 pub mod theme;
 pub mod widgets;
+
+pub use crate::i18n;
 
 use crate::domain::eligibility::fmt_num;
 use crate::service::{Service, ServiceError};
@@ -111,13 +112,7 @@ impl Runtime {
             })
             .collect();
         let mut state = State::new(lang, theme_count, members, crate::service::clock_for(store));
-        let demo = store
-            .conn()
-            .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .is_ok_and(|v| v == "1");
-        if demo {
+        if crate::service::demo::is_demo(store) {
             state.login.demo_pins = crate::service::demo::demo_pins();
         }
         if let Some(id) = user {
@@ -502,14 +497,12 @@ impl Runtime {
             None => {
                 self.search = Some(match svc.store().path() {
                     Some(path) => crate::search::SearchWorker::open(path),
-                    None => crate::search::SearchWorker::spawn(crate::search::SearchIndex::build(
-                        svc.conn(),
-                    )?),
+                    None => crate::search::SearchWorker::spawn(svc.search_index()?),
                 });
                 self.search_stale = false;
             }
             Some(w) if self.search_stale => {
-                w.sync(svc.conn())?;
+                svc.sync_search(w)?;
                 self.search_stale = false;
             }
             Some(_) => {}
@@ -898,7 +891,7 @@ impl Runtime {
                 ))
             }
             Effect::Export { what, format } => {
-                use crate::cli::registers::RegisterKind;
+                use crate::service::registers::RegisterKind;
                 let (kind, year, stem) = match what {
                     effect::ExportWhat::Notice => {
                         (RegisterKind::Notice, None, "公示名单".to_string())
@@ -916,16 +909,16 @@ impl Runtime {
                     ),
                 };
                 let ext = match format {
-                    crate::cli::files::Format::Html => "html",
-                    crate::cli::files::Format::Md => "md",
-                    crate::cli::files::Format::Xlsx => "xlsx",
-                    crate::cli::files::Format::Json => "json",
-                    crate::cli::files::Format::Csv => "csv",
+                    crate::service::files::Format::Html => "html",
+                    crate::service::files::Format::Md => "md",
+                    crate::service::files::Format::Xlsx => "xlsx",
+                    crate::service::files::Format::Json => "json",
+                    crate::service::files::Format::Csv => "csv",
                 };
                 let path = std::env::current_dir()
                     .unwrap_or_default()
                     .join(format!("{stem}.{ext}"));
-                crate::cli::registers::write(svc, kind, None, year, format, Some(&path)).map_err(
+                crate::service::registers::write(svc, kind, None, year, format, &path).map_err(
                     |e| crate::service::Refusal::NotExported {
                         problem: format!("{e:#}"),
                     },

@@ -7,8 +7,8 @@ use super::effect::ExportWhat;
 use super::fields::{Field, Purpose};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
-use crate::cli::files::Format;
 use crate::domain::notice::Channel;
+use crate::service::files::Format;
 
 /// Stage-6 actions of the list.
 pub fn table_action(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {

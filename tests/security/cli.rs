@@ -2,7 +2,6 @@
 //! changes, no full ID is shown and no register, score or log is read; with it, the
 //! service's rules for that member's role apply and the audit log names them.
 
-use rusqlite::Connection;
 use std::path::Path;
 use std::process::Output;
 
@@ -18,25 +17,17 @@ fn text(b: &[u8]) -> String {
 /// A demo database told for the anchor day, in a temporary folder.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
-        "",
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::common::init_demo(dir.path(), "demo.db");
     dir
 }
 
 fn count(dir: &Path, sql: &str) -> i64 {
-    Connection::open(dir.join("demo.db"))
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    crate::common::count(&crate::common::open_db(dir.join("demo.db")), sql)
 }
 
 /// Every full ID number of the demo's persons.
 fn full_ids(dir: &Path) -> Vec<String> {
-    let conn = Connection::open(dir.join("demo.db")).unwrap();
+    let conn = crate::common::open_db(dir.join("demo.db"));
     let mut stmt = conn.prepare("SELECT id_number FROM persons").unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()
@@ -165,8 +156,7 @@ fn revealing_ids_takes_the_chair_or_the_secretary_and_is_audited_under_their_nam
         .unwrap_or_default()
         .contains("birth_date"));
     assert!(ids.iter().all(|id| shown.contains(id.as_str())));
-    let (actor_id, actor): (Option<i64>, String) = Connection::open(d.join("demo.db"))
-        .unwrap()
+    let (actor_id, actor): (Option<i64>, String) = crate::common::open_db(d.join("demo.db"))
         .query_row(
             "SELECT actor_id, actor FROM audit WHERE action = 'reveal_ids' ORDER BY id DESC LIMIT 1",
             [],

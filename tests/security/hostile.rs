@@ -4,16 +4,16 @@
 //! give it; text already in a database is shown escaped by `pingshen search`; and a
 //! CSV cell a spreadsheet would run as a formula is written as text.
 
-use crate::common::{credit_code, id_number, row_of};
-use pingshen::cli::files::{write_table, Format};
-use pingshen::cli::forms::{self, Form, Line, Value};
-use pingshen::cli::registers;
+use crate::common::{credit_code, id_number, row_of, rows_in};
+use pingshen::cli::export::write_table;
 use pingshen::domain::notice::Channel;
 use pingshen::domain::stage::Transition;
+use pingshen::service::files::Format;
+use pingshen::service::forms::{self, Form, Line, Value};
 use pingshen::service::notice::{NewObjection, Objector};
+use pingshen::service::registers;
 use pingshen::service::{demo, Field, Kind, Refusal, Service, ServiceError};
 use pingshen::table::Table;
-use rusqlite::Connection;
 use std::path::Path;
 use std::process::Output;
 
@@ -55,17 +55,8 @@ fn no_raw(what: &str, output: &str) {
 
 /// The demo database built by the binary for a fixed day, in `dir`.
 fn demo_db(dir: &Path) -> String {
-    let out = pingshen(
-        dir,
-        &["init", "--demo", "--today", "2026-11-26", "--db", "demo.db"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::common::init_demo(dir, "demo.db");
     "demo.db".into()
-}
-
-fn count(conn: &Connection, table: &str) -> i64 {
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
 }
 
 #[test]
@@ -73,11 +64,11 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let org: String = conn
         .query_row("SELECT code FROM organisations LIMIT 1", [], |r| r.get(0))
         .unwrap();
-    let (persons, audit) = (count(&conn, "persons"), count(&conn, "audit"));
+    let (persons, audit) = (rows_in(&conn, "persons"), rows_in(&conn, "audit"));
 
     let id = |i: usize| id_number(&format!("3201021975030{i}05{i}"));
     let row = |i: usize, name: &str, position: &str| {
@@ -124,7 +115,7 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
         "the good row is fine:\n{err}"
     );
 
-    assert_eq!(count(&conn, "persons"), persons, "no person was written");
+    assert_eq!(rows_in(&conn, "persons"), persons, "no person was written");
     // The secretary's login is audited; the refused import is not.
     let logins: i64 = conn
         .query_row(
@@ -134,7 +125,11 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
         )
         .unwrap();
     assert_eq!(logins, 1);
-    assert_eq!(count(&conn, "audit"), audit + 1, "nothing else was audited");
+    assert_eq!(
+        rows_in(&conn, "audit"),
+        audit + 1,
+        "nothing else was audited"
+    );
     let good: i64 = conn
         .query_row(
             "SELECT count(*) FROM persons WHERE name = '郑好人'",
@@ -154,7 +149,7 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
         ),
     )
     .unwrap();
-    let organisations = count(&conn, "organisations");
+    let organisations = rows_in(&conn, "organisations");
     let out = pingshen(d, &["import", "organisations", "orgs.csv", "--db", &db]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
@@ -166,7 +161,7 @@ fn hostile_names_and_positions_are_refused_at_import_by_file_line_and_column() {
     ] {
         assert!(err.contains(expected), "no {expected:?} in:\n{err}");
     }
-    assert_eq!(count(&conn, "organisations"), organisations);
+    assert_eq!(rows_in(&conn, "organisations"), organisations);
 }
 
 #[test]
@@ -189,8 +184,7 @@ fn a_hostile_header_is_refused_without_being_echoed() {
 #[test]
 fn statements_keep_their_line_breaks_but_not_other_controls() {
     let mut svc = demo::in_memory().unwrap();
-    let id: String = svc
-        .conn()
+    let id: String = crate::common::db(&svc)
         .query_row("SELECT id_number FROM persons LIMIT 1", [], |r| r.get(0))
         .unwrap();
     let mut table = Table::new(
@@ -209,10 +203,7 @@ fn statements_keep_their_line_breaks_but_not_other_controls() {
         "2026-09-01".into(),
         "第一段。\n第二段\x1b[2J。".into(),
     ]);
-    let applications: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
-        .unwrap();
+    let applications: i64 = rows_in(&svc, "applications");
     let Err(ServiceError::Import(e)) = svc.import(Kind::Declarations, &table) else {
         panic!("the import should be refused");
     };
@@ -228,10 +219,7 @@ fn statements_keep_their_line_breaks_but_not_other_controls() {
         "{}",
         hostile[0]
     );
-    let after: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM applications", [], |r| r.get(0))
-        .unwrap();
+    let after: i64 = rows_in(&svc, "applications");
     assert_eq!(after, applications);
 }
 
@@ -240,7 +228,7 @@ fn search_shows_hostile_names_already_in_the_database_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let name = "\x1b]0;pwned\x07\x1b[2J单蕊\u{202E}\u{9b}\0";
     conn.execute(
         "UPDATE persons SET name = ?1, position = '党委\x1b[31m书记' WHERE id = 1",
@@ -293,7 +281,7 @@ fn formulas_in_names_are_exported_to_csv_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d);
-    let conn = Connection::open(d.join(&db)).unwrap();
+    let conn = crate::common::open_db(d.join(&db));
     let formula = "=HYPERLINK(\"http://x\",\"y\")";
     conn.execute("UPDATE persons SET name = ?1 WHERE id = 1", [formula])
         .unwrap();
@@ -407,27 +395,13 @@ fn markdown_and_html_show_controls_escaped() {
     assert!(html.contains("张&lt;U+202E&gt;伟"), "{html}");
 }
 
-/// The demo service logged in as its chair.
+/// The demo service logged in as its chair, 周明远.
 fn chair() -> Service {
-    let svc = demo::in_memory().unwrap();
-    let (name, _, pin) = demo::demo_pins().into_iter().next().unwrap();
-    let id: i64 = svc
-        .conn()
-        .query_row(
-            "SELECT id FROM members WHERE name = ?1 AND role = 'chair'",
-            [&name],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let (today, clock) = (svc.today(), svc.clock());
-    let mut svc = Service::login(svc.into_store(), clock, id, &pin)
-        .unwrap_or_else(|e| panic!("login as the chair: {}", e.1));
-    svc.set_today(today);
-    svc
+    crate::common::login(demo::in_memory().unwrap(), "周明远")
 }
 
 fn app_at(svc: &Service, stage: &str) -> i64 {
-    svc.conn()
+    crate::common::db(svc)
         .query_row(
             "SELECT id FROM applications WHERE stage = ?1 AND status = 'active' ORDER BY id LIMIT 1",
             [stage],
@@ -460,10 +434,7 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
     let mut svc = chair();
     let app = app_at(&svc, "review");
     let before = row_of(&svc, "applications", app);
-    let audit: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap();
+    let audit: i64 = rows_in(&svc, "audit");
     for (reason, char) in [
         ("材料不全\x1b[2J", "U+001B"),
         ("\x1b]0;pwned\x07", "U+001B"),
@@ -496,10 +467,7 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
 
     // Objections against a candidate of the running notice.
     let candidate = app_at(&svc, "notice");
-    let objections: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))
-        .unwrap();
+    let objections: i64 = rows_in(&svc, "objections");
     let received_at = svc.today().and_hms_opt(9, 0, 0).unwrap();
     let objection = |name: &str, contact: &str, content: &str| NewObjection {
         app_id: candidate,
@@ -518,14 +486,8 @@ fn the_service_refuses_hostile_text_from_forms_and_changes_nothing() {
     refused(svc.record_objection(&o), Field::ObjectorContact, "U+001B");
     let o = objection("王某", "13900000000", "反映\x1b]0;x\x07情况");
     refused(svc.record_objection(&o), Field::ObjectionContent, "U+001B");
-    let after: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))
-        .unwrap();
+    let after: i64 = rows_in(&svc, "objections");
     assert_eq!(after, objections, "no objection was written");
-    let audit_after: i64 = svc
-        .conn()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap();
+    let audit_after: i64 = rows_in(&svc, "audit");
     assert_eq!(audit_after, audit + 1, "only the good return was audited");
 }

@@ -5,11 +5,13 @@
 //! sheets, and candidates whose results are final) as every member and as the
 //! operator. The demo runs on its own fixed clock.
 
-use pingshen::cli::files::{self, Format};
-use pingshen::cli::forms::{self, FormKind};
+use crate::common::{csv_records, demo_as};
+use pingshen::cli::export;
 use pingshen::domain::Role;
 use pingshen::service::export::{ExportKind, WITHHELD};
-use pingshen::service::{demo, members, Service, ServiceError};
+use pingshen::service::files::{self, Format};
+use pingshen::service::forms::FormKind;
+use pingshen::service::{members, Service, ServiceError};
 use pingshen::table::Table;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -31,7 +33,7 @@ struct Truth {
 
 impl Truth {
     fn read(svc: &Service) -> Truth {
-        let conn = svc.conn();
+        let conn = crate::common::db(svc);
         let mut stmt = conn
             .prepare("SELECT application_id, member_id, criterion, value, comment FROM scores")
             .unwrap();
@@ -92,15 +94,6 @@ impl Truth {
     }
 }
 
-/// The demo, as `name` (logged in with the demo's PIN) or as the operator (`None`).
-fn demo_as(name: Option<&str>) -> Service {
-    let svc = demo::in_memory().unwrap();
-    let Some(name) = name else {
-        return svc;
-    };
-    crate::common::demo_login(svc, name)
-}
-
 const EVERYONE: [Option<&str>; 8] = [
     None,
     Some("周明远"),
@@ -153,7 +146,7 @@ fn through_files(table: &Table, dir: &Path) -> Vec<Table> {
     let mut out = Vec::new();
     for (format, ext) in [(Format::Csv, "csv"), (Format::Json, "json")] {
         let path = dir.join(format!("{}.{ext}", table.source));
-        files::write_table(table, format, Some(&path)).unwrap();
+        export::write_table(table, format, Some(&path)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let back = match format {
             Format::Csv => files::parse_csv(ext, &text).unwrap(),
@@ -244,8 +237,7 @@ fn check_audit(t: &Table, svc: &Service, truth: &Truth, actor: Option<i64>) -> (
     let score_actions = ["score", "revise", "comment", "finalise"];
     let content = ["value", "comment", "result", "threshold"];
     let stored: Vec<(String, String, String)> = {
-        let mut stmt = svc
-            .conn()
+        let mut stmt = crate::common::db(svc)
             .prepare(
                 "SELECT coalesce(before, ''), coalesce(after, ''), hash FROM audit ORDER BY id",
             )
@@ -307,17 +299,6 @@ fn check_audit(t: &Table, svc: &Service, truth: &Truth, actor: Option<i64>) -> (
     (shown, withheld)
 }
 
-/// The records of a CSV text.
-fn records(bytes: &[u8]) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes)
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// A printed form written as CSV through the command line's writer.
 fn form_csv(
     svc: &Service,
@@ -327,8 +308,8 @@ fn form_csv(
     dir: &Path,
 ) -> Result<Vec<Vec<String>>, String> {
     let path = dir.join(format!("{}.csv", kind.code()));
-    forms::export(svc, kind, member, app, Format::Csv, Some(&path)).map_err(|e| e.to_string())?;
-    Ok(records(&std::fs::read(&path).unwrap()))
+    export::forms(svc, kind, member, app, Format::Csv, Some(&path)).map_err(|e| e.to_string())?;
+    Ok(csv_records(std::fs::read(&path).unwrap()))
 }
 
 #[test]
@@ -534,7 +515,7 @@ fn the_others_totals_a_member_sees_are_in_no_ones_order() {
         let svc = demo_as(Some(name));
         let truth = Truth::read(&svc);
         let me = truth.member_ids[name];
-        let cycle = svc.conn().query_row(
+        let cycle = crate::common::db(&svc).query_row(
             "SELECT cycle_id FROM scoring_sessions WHERE closed_at IS NULL",
             [],
             |r| r.get::<_, i64>(0),

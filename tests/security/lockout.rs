@@ -10,7 +10,6 @@ use pingshen::service::demo;
 use pingshen::service::members::{hash_new_pin, PinPolicy};
 use pingshen::service::{Clock, Service, ServiceError};
 use pingshen::store::Store;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
@@ -18,15 +17,6 @@ use std::thread;
 const SUN: &str = "孙丽华";
 const SUN_PIN: &str = "1004";
 const WRONG: &str = "0000";
-
-/// The demo built into a database file in `dir`, on the demo's fixed clock.
-fn demo_file(dir: &Path) -> PathBuf {
-    let path = dir.join("committee.sqlite3");
-    let mut svc = Service::system(Store::open(&path).unwrap(), "test");
-    svc.set_clock(demo::fixed_clock());
-    demo::build(&mut svc, demo::anchor()).unwrap();
-    path
-}
 
 /// The demo in memory, and 孙丽华's id.
 fn demo_store() -> (Store, i64) {
@@ -52,6 +42,17 @@ fn is_locked(r: &Result<(), ServiceError>) -> bool {
 
 fn is_wrong_pin(r: &Result<(), ServiceError>) -> bool {
     matches!(r, Err(ServiceError::WrongPin))
+}
+
+/// Gives a member another PIN hash behind the program's back.
+fn set_pin_hash(store: &Store, member: i64, hash: &str) {
+    store
+        .conn()
+        .execute(
+            "UPDATE members SET pin_hash = ?1 WHERE id = ?2",
+            rusqlite::params![hash, member],
+        )
+        .unwrap();
 }
 
 /// A member's row as the lockout sees it: attempts counted, lock, lockouts.
@@ -93,13 +94,6 @@ fn login_audit(store: &Store, member: i64) -> Vec<(String, serde_json::Value)> {
     rows
 }
 
-fn audit_count(store: &Store) -> i64 {
-    store
-        .conn()
-        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-        .unwrap()
-}
-
 /// Three wrong PINs at `at`; the third must lock. Returns the store.
 fn lock_out(mut store: Store, at: Clock, member: i64) -> Store {
     for n in 1..=3 {
@@ -127,20 +121,14 @@ fn locked_until(store: &Store, member: i64) -> DateTime<Utc> {
 fn twelve_terminals_sending_wrong_pins_at_once_get_three_checked_and_the_rest_refused() {
     const TERMINALS: usize = 12;
     let dir = tempfile::tempdir().unwrap();
-    let path = demo_file(dir.path());
+    let path = crate::common::demo_file_in(dir.path());
     let store = Store::open(&path).unwrap();
     let sun = Service::system(store, "test").find_member(SUN).unwrap().id;
     // A real committee's hash (about half a second in a release build): checking a PIN
     // takes long enough that every terminal arrives while the first are being checked.
     let strong = hash_new_pin("246813", PinPolicy::strong()).unwrap();
     let store = Store::open(&path).unwrap();
-    store
-        .conn()
-        .execute(
-            "UPDATE members SET pin_hash = ?1 WHERE id = ?2",
-            rusqlite::params![strong, sun],
-        )
-        .unwrap();
+    set_pin_hash(&store, sun, &strong);
     let audit_before = login_audit(&store, sun).len();
     drop(store);
 
@@ -203,7 +191,7 @@ fn the_right_pin_while_locked_is_refused_and_writes_nothing() {
     let clock = demo::fixed_clock();
     let mut store = lock_out(store, clock, sun);
     let state = lock_state(&store, sun);
-    let rows = audit_count(&store);
+    let rows = crate::common::rows_in(&store, "audit");
     for later in [0, 1, 30, 59] {
         let at = Clock::fixed(clock.now() + Duration::seconds(later));
         let (s, r) = attempt(store, at, sun, SUN_PIN);
@@ -211,12 +199,12 @@ fn the_right_pin_while_locked_is_refused_and_writes_nothing() {
         // The refusal says when, in the terminal's local time (China Standard Time).
         assert!(r.unwrap_err().to_string().contains("10:43:05"));
         assert_eq!(lock_state(&s, sun), state);
-        assert_eq!(audit_count(&s), rows);
+        assert_eq!(crate::common::rows_in(&s, "audit"), rows);
         // Wrong PINs are refused the same way, unchecked and unwritten.
         let (s, r) = attempt(s, at, sun, WRONG);
         assert!(is_locked(&r), "{later} s: {r:?}");
         assert_eq!(lock_state(&s, sun), state);
-        assert_eq!(audit_count(&s), rows);
+        assert_eq!(crate::common::rows_in(&s, "audit"), rows);
         store = s;
     }
 }
@@ -362,13 +350,7 @@ fn a_strong_hash_carries_stronger_costs_and_logging_in_follows_them() {
     // A member whose hash is strong logs in with it: the PIN is checked with the costs
     // in the hash, whatever hashes the others have.
     let (store, sun) = demo_store();
-    store
-        .conn()
-        .execute(
-            "UPDATE members SET pin_hash = ?1 WHERE id = ?2",
-            rusqlite::params![strong, sun],
-        )
-        .unwrap();
+    set_pin_hash(&store, sun, &strong);
     let clock = demo::fixed_clock();
     let (store, r) = attempt(store, clock, sun, SUN_PIN);
     assert!(is_wrong_pin(&r), "{r:?}");

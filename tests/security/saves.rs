@@ -4,11 +4,11 @@
 //! saved and marked. And a signal never leaves the terminal in the app's screen.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pingshen::i18n::Lang;
 use pingshen::service::evaluation::Cell;
 use pingshen::service::{demo, Service};
 use pingshen::store::Store;
 use pingshen::tui::app::{self, State, SAVE_TRIES};
-use pingshen::tui::i18n::Lang;
 use pingshen::tui::keymap::Keymap;
 use pingshen::tui::theme::Theme;
 use pingshen::tui::{render, Runtime};
@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -132,16 +132,6 @@ impl App {
     }
 }
 
-/// A demo database in a private temporary file, built on the fixed clock.
-fn demo_file() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("demo.sqlite3");
-    let mut svc = Service::system(Store::open(&path).expect("a database"), "test");
-    svc.set_clock(demo::fixed_clock());
-    demo::build(&mut svc, demo::anchor()).expect("the demo");
-    (dir, path)
-}
-
 /// Logs in as the member and opens the score sheet of a candidate they have not
 /// scored yet. Returns the application and the member.
 fn to_sheet(app: &mut App) -> (i64, i64) {
@@ -189,7 +179,7 @@ fn stored(conn: &Connection, app: i64, member: i64, criterion: &str) -> Option<f
 
 /// Another process holding the write lock.
 fn lock(path: &Path) -> Connection {
-    let conn = Connection::open(path).expect("a second connection");
+    let conn = crate::common::open_db(path);
     conn.execute_batch("BEGIN IMMEDIATE")
         .expect("the write lock");
     conn
@@ -202,7 +192,7 @@ fn criterion(app: &App, row: usize) -> String {
 }
 
 fn locked_save_is_never_shown_saved(lang: Lang) {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let mut app = App::open(&path, lang);
     let (app_id, member) = to_sheet(&mut app);
     // A saved time is the fixed clock's.
@@ -335,7 +325,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
 
 /// A plain connection that takes no lock, to read what is committed.
 fn lock_free(path: &Path) -> Connection {
-    Connection::open(path).expect("a connection")
+    crate::common::open_db(path)
 }
 
 #[test]
@@ -350,7 +340,7 @@ fn a_save_against_a_locked_database_is_never_shown_saved_in_english() {
 
 #[test]
 fn a_save_waiting_for_the_lock_is_saved_on_a_later_tick() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let mut app = App::open(&path, Lang::Zh);
     let (app_id, member) = to_sheet(&mut app);
     let key = criterion(&app, 0);
@@ -379,7 +369,7 @@ fn a_save_waiting_for_the_lock_is_saved_on_a_later_tick() {
 
 #[test]
 fn a_refused_save_stays_marked_unsaved_until_dismissed() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let mut app = App::open(&path, Lang::En);
     let (app_id, member) = to_sheet(&mut app);
     let key = criterion(&app, 0);
@@ -473,19 +463,7 @@ fn app_in_pty() -> InPty {
 fn app_command() -> (tempfile::TempDir, CommandBuilder) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("demo.sqlite3");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(["init", "--demo", "--today", "2026-11-26", "--db"])
-        .arg(&db)
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
     cmd.arg("--db");
     cmd.arg(&db);

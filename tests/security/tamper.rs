@@ -2,22 +2,11 @@
 //! find, each named by its table and row, and what only the anchor noted in the
 //! minutes can show.
 
-use pingshen::service::{demo, Service};
+use pingshen::service::Service;
 use pingshen::store::audit::Anchor;
 use pingshen::store::Store;
-use rusqlite::Connection;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-
-/// A demo database in a temporary file, told for the anchor day on the fixed clock.
-fn demo_file() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.sqlite3");
-    let mut svc = Service::system(Store::open(&path).unwrap(), "test");
-    svc.set_clock(demo::fixed_clock());
-    demo::build(&mut svc, demo::anchor()).unwrap();
-    (dir, path)
-}
+use std::path::Path;
 
 /// What `pingshen check` finds: (chain faults, data faults).
 fn check(path: &Path, anchors: &[Anchor]) -> (Vec<String>, Vec<String>) {
@@ -32,15 +21,13 @@ fn anchor(path: &Path) -> Anchor {
 }
 
 fn sql(path: &Path, statement: &str) {
-    Connection::open(path)
-        .unwrap()
+    crate::common::open_db(path)
         .execute_batch(statement)
         .unwrap();
 }
 
 fn one(path: &Path, query: &str) -> i64 {
-    Connection::open(path)
-        .unwrap()
+    crate::common::open_db(path)
         .query_row(query, [], |r| r.get(0))
         .unwrap()
 }
@@ -48,7 +35,7 @@ fn one(path: &Path, query: &str) -> i64 {
 /// Recomputes every audit hash from the first row on, as someone who has read the
 /// source can: the chain is plain SHA-256 over the row's fields.
 fn rehash_chain(path: &Path) {
-    let conn = Connection::open(path).unwrap();
+    let conn = crate::common::open_db(path);
     let mut stmt = conn
         .prepare(
             "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, rows
@@ -120,7 +107,7 @@ fn rehash_chain(path: &Path) {
 
 #[test]
 fn an_untouched_demo_checks_clean() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let (chain, data) = check(&path, &[]);
     assert!(chain.is_empty(), "{chain:?}");
     assert!(data.is_empty(), "{data:?}");
@@ -128,7 +115,7 @@ fn an_untouched_demo_checks_clean() {
 
 #[test]
 fn an_edited_audit_row_breaks_the_chain_at_that_row() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     sql(&path, "UPDATE audit SET actor = '别人' WHERE id = 40");
     let (chain, _) = check(&path, &[]);
     assert!(
@@ -139,7 +126,7 @@ fn an_edited_audit_row_breaks_the_chain_at_that_row() {
 
 #[test]
 fn deleting_the_last_row_or_the_whole_log_is_found_from_the_data() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let last = one(&path, "SELECT max(id) FROM audit WHERE rows IS NOT NULL");
     sql(&path, &format!("DELETE FROM audit WHERE id >= {last}"));
     let (chain, data) = check(&path, &[]);
@@ -149,7 +136,7 @@ fn deleting_the_last_row_or_the_whole_log_is_found_from_the_data() {
         "the rows its last change wrote are not in the log"
     );
 
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     sql(&path, "DELETE FROM audit");
     let (_, data) = check(&path, &[]);
     let scores = one(&path, "SELECT count(*) FROM scores");
@@ -184,7 +171,7 @@ fn direct_edits_of_the_committee_s_tables_are_named_by_table_and_row() {
              SELECT 3, person_id, 'other', '补录', '2026-11-20T00:00:00Z' FROM applications LIMIT 1",
         ),
     ] {
-        let (_dir, path) = demo_file();
+        let (_dir, path) = crate::common::demo_file();
         // The triggers' notes of the edit are wiped too, as a careful editor would.
         sql(&path, &format!("{edit}; DELETE FROM audit_pending;"));
         let (chain, data) = check(&path, &[]);
@@ -198,7 +185,7 @@ fn direct_edits_of_the_committee_s_tables_are_named_by_table_and_row() {
 
 #[test]
 fn an_edit_left_with_its_trigger_note_or_with_the_triggers_dropped_is_found() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     sql(&path, "UPDATE scores SET value = 0 WHERE rowid = 3");
     let (_, data) = check(&path, &[]);
     assert!(
@@ -207,7 +194,7 @@ fn an_edit_left_with_its_trigger_note_or_with_the_triggers_dropped_is_found() {
         "{data:?}"
     );
 
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     sql(
         &path,
         "DROP TRIGGER audit_scores_update; UPDATE scores SET value = 0 WHERE rowid = 3;",
@@ -222,7 +209,7 @@ fn an_edit_left_with_its_trigger_note_or_with_the_triggers_dropped_is_found() {
 
 #[test]
 fn a_score_edited_and_the_chain_rehashed_is_still_found() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let before = anchor(&path);
     sql(
         &path,
@@ -246,7 +233,7 @@ fn a_score_edited_and_the_chain_rehashed_is_still_found() {
 fn a_log_rewritten_to_say_something_else_needs_the_anchor() {
     // The audit text changed (who did it) and every hash recomputed: the data still
     // match, so only the anchor written in the minutes shows the rewrite.
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let noted = anchor(&path);
     sql(&path, "UPDATE audit SET actor = '别人' WHERE id = 40");
     rehash_chain(&path);
@@ -261,7 +248,7 @@ fn a_log_rewritten_to_say_something_else_needs_the_anchor() {
 
 #[test]
 fn a_forged_row_appended_breaks_the_chain() {
-    let (_dir, path) = demo_file();
+    let (_dir, path) = crate::common::demo_file();
     let next = one(&path, "SELECT max(id) + 1 FROM audit");
     sql(
         &path,

@@ -202,7 +202,7 @@ pub enum Purpose {
     },
     Export {
         what: ExportWhat,
-        formats: Vec<crate::cli::files::Format>,
+        formats: Vec<crate::service::files::Format>,
     },
     Inspection {
         certificate: i64,

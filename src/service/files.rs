@@ -1,11 +1,10 @@
-//! Reading import files (CSV in UTF-8 or GBK, .xlsx, JSON) into tables, and writing
-//! tables as CSV, JSON or .xlsx.
+//! Reading import files (CSV in UTF-8 or GBK, .xlsx, JSON) into tables, and turning
+//! tables into CSV, JSON or .xlsx files.
 
 use crate::table::{Row, Table};
-use crate::text::{csv_text_cell, escape_controls_keep_lines};
+use crate::text::csv_text_cell;
 use anyhow::{anyhow, bail, Context, Result};
-use std::borrow::Cow;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 /// Reads a file by its extension: `.csv` (UTF-8 with or without BOM, or GBK),
@@ -213,9 +212,9 @@ fn json_value(cell: &str, numeric: bool) -> serde_json::Value {
     serde_json::Value::String(cell.to_string())
 }
 
-/// Writes a table; to standard output when `out` is `None` (not for .xlsx).
-pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
-    let bytes = match format {
+/// A table as the bytes of a file in `format` (CSV, JSON or .xlsx).
+pub fn table_bytes(table: &Table, format: Format) -> Result<Vec<u8>> {
+    Ok(match format {
         Format::Csv => {
             // Text that a spreadsheet would run as a formula gets a leading `'`;
             // numbers in numeric columns (negative ones too) stay numbers.
@@ -255,9 +254,6 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
             s
         }
         Format::Xlsx => {
-            if out.is_none() {
-                bail!("an .xlsx export needs --out FILE");
-            }
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet();
             let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -278,31 +274,7 @@ pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<
         Format::Md | Format::Html => {
             bail!("Markdown and HTML are made for the published notice only (`export notice`); use csv, json or xlsx")
         }
-    };
-    emit(&bytes, out)
-}
-
-/// Writes bytes to `out` atomically, or to standard output when `out` is `None`.
-/// On a terminal, control characters and bidirectional controls in the text (line
-/// breaks and tabs excepted) are shown as `<U+001B>`; a pipe or a file gets the
-/// bytes as they are.
-pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
-    match out {
-        Some(path) => write_atomically(path, bytes),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let escaped = match std::str::from_utf8(bytes) {
-                Ok(text) if stdout.is_terminal() => escape_controls_keep_lines(text),
-                _ => Cow::Borrowed(""),
-            };
-            match escaped {
-                Cow::Owned(text) => stdout.write_all(text.as_bytes())?,
-                Cow::Borrowed(_) => stdout.write_all(bytes)?,
-            }
-            stdout.flush()?;
-            Ok(())
-        }
-    }
+    })
 }
 
 /// Writes through a temporary file in the same folder and renames it, so a reader
@@ -370,7 +342,7 @@ mod tests {
         let path = dir.path().join("t.xlsx");
         let mut t = Table::new("t", &["name", "days"]);
         t.push(vec!["张伟".into(), "2.5".into()]);
-        write_table(&t, Format::Xlsx, Some(&path)).unwrap();
+        write_atomically(&path, &table_bytes(&t, Format::Xlsx).unwrap()).unwrap();
         let back = read_table(&path).unwrap();
         assert_eq!(back.headers, t.headers);
         assert_eq!(back.rows[0].cells, t.rows[0].cells);

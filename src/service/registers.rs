@@ -473,32 +473,30 @@ pub fn html(form: &Form) -> String {
     )
 }
 
-/// Builds a document and writes it; what was written goes to standard error.
-pub fn export(
-    svc: &Service,
-    kind: RegisterKind,
-    notice: Option<i64>,
-    year: Option<i32>,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<()> {
-    let what = write(svc, kind, notice, year, format, out)?;
-    if let Some(out) = out {
-        eprintln!("wrote {what} to {}", out.display());
-    }
-    Ok(())
-}
-
-/// Builds a document and writes it (to standard output when `out` is `None`);
-/// returns what was written, in a few words.
+/// Builds a document and writes it to the file `out`; returns what was written, in a
+/// few words.
 pub fn write(
     svc: &Service,
     kind: RegisterKind,
     notice: Option<i64>,
     year: Option<i32>,
     format: Format,
-    out: Option<&Path>,
+    out: &Path,
 ) -> Result<String> {
+    let (bytes, what) = render(svc, kind, notice, year, format)?;
+    files::write_atomically(out, &bytes)?;
+    Ok(what)
+}
+
+/// Builds a document as the bytes of a file in `format`, and says what it holds, in a
+/// few words.
+pub fn render(
+    svc: &Service,
+    kind: RegisterKind,
+    notice: Option<i64>,
+    year: Option<i32>,
+    format: Format,
+) -> Result<(Vec<u8>, String)> {
     if notice.is_some() && kind != RegisterKind::Notice {
         bail!("--notice goes with `export notice`");
     }
@@ -552,12 +550,12 @@ pub fn write(
             (allowance_forms(&roll), what)
         }
     };
-    match format {
-        Format::Md => files::emit(markdown(&forms[0]).as_bytes(), out)?,
-        Format::Html => files::emit(html(&forms[0]).as_bytes(), out)?,
-        _ => forms::write_forms(&forms, format, out)?,
-    }
-    Ok(what)
+    let bytes = match format {
+        Format::Md => markdown(&forms[0]).into_bytes(),
+        Format::Html => html(&forms[0]).into_bytes(),
+        _ => forms::forms_bytes(&forms, format)?,
+    };
+    Ok((bytes, what))
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 //! stage, with scores, conflicts and objections; then the certificate register with
 //! inspections and job changes.
 
+pub mod gen;
+
+use self::gen::City;
 use super::Clock;
 use super::{Kind, Missing, Refusal, Result, Service, ServiceError};
 use crate::domain::certificate::CertStatus;
@@ -12,7 +15,6 @@ use crate::domain::rules::{Rules, DEMO_RULES};
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Assessment;
 use crate::domain::Grade;
-use crate::gen::City;
 use crate::service::applications::Rating;
 use crate::service::certificates::{CertificateFilter, NewJobChange};
 use crate::service::notice::{NewObjection, Objector};
@@ -21,13 +23,13 @@ use crate::table::Table;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// The demo's committee, with the demo PINs (documented in the README).
-pub const COMMITTEE_CSV: &str = include_str!("../../fixtures/demo/committee.csv");
+pub const COMMITTEE_CSV: &str = include_str!("../../../fixtures/demo/committee.csv");
 
 macro_rules! fixture {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../../fixtures/demo/", $name, ".csv")),
+            include_str!(concat!("../../../fixtures/demo/", $name, ".csv")),
         )
     };
 }
@@ -268,12 +270,13 @@ fn tell(svc: &mut Service, story: &mut Story) -> Result<()> {
 /// Whether the file at `path` is a database built as the demo (false for anything
 /// else: another database, a file that is no database, one that cannot be opened).
 pub fn is_demo_file(path: &std::path::Path) -> bool {
-    Store::open(path).is_ok_and(|store| is_demo(&Service::system(store, "demo")))
+    Store::open(path).is_ok_and(|store| is_demo(&store))
 }
 
 /// Whether a database was built as the demo.
-pub fn is_demo(svc: &Service) -> bool {
-    svc.conn()
+pub fn is_demo(store: &Store) -> bool {
+    store
+        .conn()
         .query_row("SELECT value FROM meta WHERE key = 'demo'", [], |r| {
             r.get::<_, String>(0)
         })
@@ -922,7 +925,7 @@ pub fn evaluation(svc: &mut Service, candidates: usize, scorers: usize) -> Resul
     let mut story = Story::new(anchor());
     svc.set_pin_policy(super::members::PinPolicy::demo());
     story.on(svc, (8, 31), 9, 0);
-    load_city(svc, &crate::gen::generate(candidates * 3 + 30, 7, 2026))?;
+    load_city(svc, &gen::generate(candidates * 3 + 30, 7, 2026))?;
     let mut table = Table::new("committee.csv", &["name", "role", "pin"]);
     for i in 0..=scorers {
         let role = match i {

@@ -2,7 +2,7 @@
 //! score sheets (评分表), the candidates' summary sheets (汇总表) and the ranking
 //! (排名表). The service decides what may be shown; this module only lays it out.
 
-use super::files::{self, Format};
+use super::files::Format;
 use crate::domain::aggregate::round2;
 use crate::domain::rules::{Criterion, Method, Rules};
 use crate::service::evaluation::{Cell, ResultRow};
@@ -12,7 +12,6 @@ use crate::text::{csv_text_cell, escape_controls};
 use anyhow::{bail, Result};
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
 use std::collections::HashSet;
-use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
 /// The forms that can be exported.
@@ -344,15 +343,6 @@ pub fn ranking_form(s: &RankingSheet) -> Form {
     }
 }
 
-/// The note for candidates left out because their scores may not be seen yet.
-pub fn withheld_note(n: usize) -> Option<String> {
-    (n > 0).then(|| {
-        format!(
-            "left out {n} candidate(s) whose result is not final: their scores cannot be seen while scoring is open"
-        )
-    })
-}
-
 /// Refuses a format a printed form is not made in: CSV and .xlsx only.
 pub fn require_form_format(kind: &str, format: Format) -> Result<()> {
     if !matches!(format, Format::Csv | Format::Xlsx) {
@@ -361,32 +351,35 @@ pub fn require_form_format(kind: &str, format: Format) -> Result<()> {
     Ok(())
 }
 
-/// Writes forms as CSV or .xlsx.
-pub fn write_forms(forms: &[Form], format: Format, out: Option<&Path>) -> Result<()> {
-    let bytes = match format {
-        Format::Xlsx => xlsx(forms)?,
-        _ => csv(forms)?,
-    };
-    files::emit(&bytes, out)
+/// Forms as the bytes of a CSV or .xlsx file.
+pub fn forms_bytes(forms: &[Form], format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Xlsx => xlsx(forms),
+        _ => csv(forms),
+    }
 }
 
-/// Builds the forms of `kind` and writes them; notes on what was left out go to
-/// standard error.
-pub fn export(
+/// The forms of one export, and what to tell whoever asked for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Built {
+    pub forms: Vec<Form>,
+    /// Candidates left out because their scores may not be seen yet.
+    pub withheld: usize,
+    /// What the forms hold, in a few words.
+    pub what: String,
+    /// Remarks on what the forms lack, to show before they are written.
+    pub notes: Vec<String>,
+}
+
+/// Builds the forms of `kind`: a member's sheets (`member`, by name or id), the
+/// summary sheets (of one application, `app`, or all) or the ranking.
+pub fn build(
     svc: &Service,
     kind: FormKind,
     member: Option<&str>,
     app: Option<i64>,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<()> {
-    require_form_format(kind.code(), format)?;
-    if member.is_some() && kind != FormKind::Sheet {
-        bail!("--member goes with `export sheet`");
-    }
-    if app.is_some() && kind != FormKind::Summary {
-        bail!("--app goes with `export summary`");
-    }
+) -> Result<Built> {
+    let mut notes = Vec::new();
     let (forms, withheld, what) = match kind {
         FormKind::Sheet => {
             let Some(member) = member else {
@@ -395,11 +388,11 @@ pub fn export(
             let m = svc.find_member(member)?;
             let sheets = svc.member_sheets(m.id)?;
             if sheets.rows.is_empty() && sheets.withheld == 0 {
-                eprintln!(
+                notes.push(format!(
                     "{} has no score sheets in {}",
                     escape_controls(&sheets.member),
                     escape_controls(&sheets.cycle)
-                );
+                ));
             }
             let what = format!(
                 "{} sheet(s) of {}",
@@ -421,10 +414,10 @@ pub fn export(
         FormKind::Ranking => {
             let s = svc.ranking_sheet()?;
             if s.unscored > 0 {
-                eprintln!(
+                notes.push(format!(
                     "not ranked: {} candidate(s) without an eligible submitted sheet",
                     s.unscored
-                );
+                ));
             }
             let n: usize = s.grades.iter().map(|(_, _, rows)| rows.len()).sum();
             (
@@ -434,14 +427,12 @@ pub fn export(
             )
         }
     };
-    if let Some(note) = withheld_note(withheld) {
-        eprintln!("{note}");
-    }
-    write_forms(&forms, format, out)?;
-    if let Some(out) = out {
-        eprintln!("wrote {what} to {}", out.display());
-    }
-    Ok(())
+    Ok(Built {
+        forms,
+        withheld,
+        what,
+        notes,
+    })
 }
 
 /// The forms as CSV, one block after another with a blank line between them.

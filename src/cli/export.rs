@@ -1,0 +1,102 @@
+//! Writing exports: to a file, or to standard output, with what was written reported
+//! on standard error. What goes into them is the service's business.
+
+use crate::service::files::{self, Format};
+use crate::service::forms::{self, FormKind};
+use crate::service::registers::{self, RegisterKind};
+use crate::service::Service;
+use crate::table::Table;
+use crate::text::escape_controls_keep_lines;
+use anyhow::{bail, Result};
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Writes bytes to `out` atomically, or to standard output when `out` is `None`.
+/// On a terminal, control characters and bidirectional controls in the text (line
+/// breaks and tabs excepted) are shown as `<U+001B>`; a pipe or a file gets the
+/// bytes as they are.
+pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(path) => files::write_atomically(path, bytes),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let escaped = match std::str::from_utf8(bytes) {
+                Ok(text) if stdout.is_terminal() => escape_controls_keep_lines(text),
+                _ => Cow::Borrowed(""),
+            };
+            match escaped {
+                Cow::Owned(text) => stdout.write_all(text.as_bytes())?,
+                Cow::Borrowed(_) => stdout.write_all(bytes)?,
+            }
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Writes a table; to standard output when `out` is `None` (not for .xlsx).
+pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
+    if format == Format::Xlsx && out.is_none() {
+        bail!("an .xlsx export needs --out FILE");
+    }
+    emit(&files::table_bytes(table, format)?, out)
+}
+
+/// The note for candidates left out because their scores may not be seen yet.
+pub fn withheld_note(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "left out {n} candidate(s) whose result is not final: their scores cannot be seen while scoring is open"
+        )
+    })
+}
+
+/// Builds the printed forms of `kind` and writes them; notes on what was left out go
+/// to standard error.
+pub fn forms(
+    svc: &Service,
+    kind: FormKind,
+    member: Option<&str>,
+    app: Option<i64>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
+    forms::require_form_format(kind.code(), format)?;
+    if member.is_some() && kind != FormKind::Sheet {
+        bail!("--member goes with `export sheet`");
+    }
+    if app.is_some() && kind != FormKind::Summary {
+        bail!("--app goes with `export summary`");
+    }
+    let built = forms::build(svc, kind, member, app)?;
+    for note in &built.notes {
+        eprintln!("{note}");
+    }
+    if let Some(note) = withheld_note(built.withheld) {
+        eprintln!("{note}");
+    }
+    emit(&forms::forms_bytes(&built.forms, format)?, out)?;
+    if let Some(out) = out {
+        eprintln!("wrote {} to {}", built.what, out.display());
+    }
+    Ok(())
+}
+
+/// Builds a document of the notice and after and writes it; what was written goes to
+/// standard error.
+pub fn register(
+    svc: &Service,
+    kind: RegisterKind,
+    notice: Option<i64>,
+    year: Option<i32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
+    let (bytes, what) = registers::render(svc, kind, notice, year, format)?;
+    emit(&bytes, out)?;
+    if let Some(out) = out {
+        eprintln!("wrote {what} to {}", out.display());
+    }
+    Ok(())
+}
