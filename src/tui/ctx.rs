@@ -2,8 +2,8 @@
 //! the clock, the status line, the form over the screen and which screen is shown.
 
 use super::effect::Effect;
-use super::i18n::Lang;
 use super::widgets::form::Form;
+use crate::i18n::Lang;
 use crate::service::Clock;
 use chrono::NaiveDate;
 

@@ -5,9 +5,9 @@
 use super::app::{say, Confirm, Effect, Form, Screen, State};
 use super::effect::ExportWhat;
 use super::fields::{Field, Purpose};
-use super::i18n::Lang;
 use super::keymap::{Action, Keymap};
 use crate::domain::notice::Channel;
+use crate::i18n::Lang;
 use crate::service::files::Format;
 
 /// Stage-6 actions of the list.

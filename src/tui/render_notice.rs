@@ -1,8 +1,8 @@
 //! Rendering of stage 6's registers: objections, certificates and the allowance roll.
 
 use super::app::Board;
-use super::i18n::Lang;
 use crate::domain::workdays::uncovered_warning;
+use crate::i18n::Lang;
 
 /// The stage-6 list's titles, longest first: the notice period and how it stands, in
 /// full and in short, each with the warning of a period counted without a holiday

@@ -4,12 +4,12 @@
 
 use super::super::ctx::{Ctx, Message, Screen};
 use super::super::effect::Effect;
-use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, wrap_line};
 use crate::domain::eligibility::fmt_num;
 use crate::domain::stage::{Stage, Status};
+use crate::i18n::Lang;
 use crate::service::persons::{PersonFile, Revealed};
 use crate::service::{Service, ServiceError};
 use crate::text::pad;

@@ -1,9 +1,9 @@
 //! The help overlay: every key of every screen, from the keymap, scrollable.
 
-use super::super::i18n::Lang;
 use super::super::keymap::{key_label, Action, Keymap, Mode};
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, centred, clear_popup};
+use crate::i18n::Lang;
 use crate::text::{pad, wrap_cells};
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

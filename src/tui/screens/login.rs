@@ -2,11 +2,11 @@
 //! then the PIN. Its state, its keys and its drawing.
 
 use super::super::effect::Effect;
-use super::super::i18n::Lang;
 use super::super::keymap::{Action, Keymap, Mode};
 use super::super::text_input::{Edit, TextInput};
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, centred, hints, text_spans, wrapped_height};
+use crate::i18n::Lang;
 use crate::text::pad;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -4,7 +4,6 @@
 use super::super::ctx::{Ctx, Message, Screen};
 use super::super::effect::ExportWhat;
 use super::super::effect::{Effect, RegisterData};
-use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::cursor::Cursor;
@@ -13,6 +12,7 @@ use super::super::widgets::fields::{lower_grades, Field, Purpose};
 use super::super::widgets::form::{Form, ReasonFor};
 use crate::domain::notice::{Decision, ObjectionState, Step};
 use crate::domain::{Assessment, Grade};
+use crate::i18n::Lang;
 use crate::service::certificates::{AllowanceRoll, CertificateFilter, CertificateRow};
 use crate::service::files::Format;
 use crate::service::notice::{ObjectionFilter, ObjectionRow};

@@ -4,12 +4,12 @@
 //! by display cells, never mid-character).
 
 use super::super::effect::Effect;
-use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::text_input::{Edit, TextInput};
 use super::super::theme::Theme;
 use super::super::widgets::cursor::{in_view, Cursor};
 use super::super::widgets::draw::{block, centred, clear_popup, text_spans};
+use crate::i18n::Lang;
 use crate::search::{Hit, Reply};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -1,9 +1,9 @@
 //! Drawing helpers every screen uses: blocks, popups, wrapped lines, tables.
 
-use super::super::i18n::Lang;
 use super::super::keymap::{key_label, Action, Keymap, Mode};
 use super::super::text_input::{TextInput, CURSOR};
 use super::super::theme::Theme;
+use crate::i18n::Lang;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::style::Style;

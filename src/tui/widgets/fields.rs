@@ -3,12 +3,12 @@
 //! submit them.
 
 use super::super::effect::{Effect, ExportWhat};
-use super::super::i18n::Lang;
 use super::super::keymap::Action;
 use super::super::text_input::TextInput;
 use crate::domain::notice::{Channel, Decision, Step};
 use crate::domain::stage::Transition;
 use crate::domain::{Assessment, Grade};
+use crate::i18n::Lang;
 use crate::service::applications::Rating;
 use crate::service::certificates::NewJobChange;
 use crate::service::notice::{NewObjection, Objector};

@@ -4,7 +4,6 @@
 
 use super::super::effect::Effect;
 use super::super::effect::ExportWhat;
-use super::super::i18n::Lang;
 use super::super::keymap::{Action, Keymap, Mode};
 use super::super::text_input::{Edit, TextInput, CURSOR};
 use super::super::theme::Theme;
@@ -12,6 +11,7 @@ use super::draw::{block, centred, clear_popup, hints_only, wrapped_height};
 pub use super::fields::{step_choice, ReasonFor, CONFLICT_KINDS, RATINGS};
 use super::fields::{Field, Fields, Kind, Purpose};
 use crate::domain::eligibility::fmt_num;
+use crate::i18n::Lang;
 use crate::service::files::Format;
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
