@@ -25,6 +25,41 @@ pub enum Mode {
     Search,
 }
 
+impl Mode {
+    /// Every mode, in the order the help lists them.
+    pub const ALL: [Mode; 10] = [
+        Mode::Table,
+        Mode::Panel,
+        Mode::Overview,
+        Mode::File,
+        Mode::Search,
+        Mode::Objections,
+        Mode::Certificates,
+        Mode::Input,
+        Mode::Login,
+        Mode::Help,
+    ];
+
+    /// The mode's title in the help: (Chinese, English).
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Mode::Table => ("列表与环节", "Lists and stages"),
+            Mode::Panel => ("评分表", "The score sheet"),
+            Mode::Overview => ("评分进度、结果与排名", "Progress, results and ranking"),
+            Mode::File => ("人员档案", "The personnel file"),
+            Mode::Search => ("查找", "Search"),
+            Mode::Objections => ("异议登记簿", "The objection register"),
+            Mode::Certificates => (
+                "证书登记簿与津贴名册",
+                "Certificates and the allowance roll",
+            ),
+            Mode::Input => ("表单", "Forms"),
+            Mode::Login => ("登录", "Log in"),
+            Mode::Help => ("帮助", "Help"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -303,6 +338,14 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_help_lists_every_mode_that_has_keys() {
+        let km = Keymap::builtin();
+        for b in &km.bindings {
+            assert!(Mode::ALL.contains(&b.mode), "{:?} is not in the help", b.mode);
+        }
+    }
 
     fn act(k: &Keymap, mode: Mode, e: KeyEvent) -> Option<Action> {
         k.action(mode, e, None)

@@ -57,33 +57,11 @@ impl Help {
         area: Rect,
     ) {
         let mut lines = Vec::new();
-        let sections = [
-            (Mode::Table, lang.pick("列表与环节", "Lists and stages")),
-            (Mode::Panel, lang.pick("评分表", "The score sheet")),
-            (
-                Mode::Overview,
-                lang.pick("评分进度、结果与排名", "Progress, results and ranking"),
-            ),
-            (Mode::File, lang.pick("人员档案", "The personnel file")),
-            (Mode::Search, lang.pick("查找", "Search")),
-            (
-                Mode::Objections,
-                lang.pick("异议登记簿", "The objection register"),
-            ),
-            (
-                Mode::Certificates,
-                lang.pick(
-                    "证书登记簿与津贴名册",
-                    "Certificates and the allowance roll",
-                ),
-            ),
-            (Mode::Input, lang.pick("表单", "Forms")),
-            (Mode::Login, lang.pick("登录", "Log in")),
-            (Mode::Help, lang.pick("帮助", "Help")),
-        ];
         let rect = centred(area, 78, area.height.saturating_sub(2));
         let text_width = usize::from(rect.width.saturating_sub(2 + 18)).max(10);
-        for (mode, title) in sections {
+        for mode in Mode::ALL {
+            let (zh, en) = mode.title();
+            let title = lang.pick(zh, en);
             lines.push(Line::styled(
                 title.to_string(),
                 theme.title().add_modifier(Modifier::BOLD),
