@@ -619,7 +619,7 @@ fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
         let mine = b
             .my_cells
             .get(&r.id)
-            .map(|c| pingshen::tui::render_eval::cell_label(*c, lang).to_string());
+            .map(|c| pingshen::tui::widgets::labels::cell_label(*c, lang).to_string());
         if let Some(m) = mine.filter(|_| evaluation) {
             cells.push(("flags", m));
         }

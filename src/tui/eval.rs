@@ -136,7 +136,7 @@ fn conflict_form(state: &mut State, app: i64, name: String) {
     let lang = state.lang;
     let kinds = super::app::CONFLICT_KINDS
         .iter()
-        .map(|k| super::render_eval::conflict_kind(k, lang).to_string())
+        .map(|k| super::widgets::labels::conflict_kind(k, lang).to_string())
         .collect();
     let chair = b.role == Some(Role::Chair);
     b.form = Some(Form::conflict(

@@ -9,6 +9,7 @@ use super::theme::Theme;
 pub use super::widgets::draw::{
     block, centred, clear_popup, hints, hints_only, paren, text_spans, wrap_line, wrapped_height,
 };
+use super::widgets::labels::{cell_label, role_allows, session_label, session_short};
 use crate::domain::eligibility::{fmt_num, Outcome};
 use crate::domain::stage::{Stage, Status};
 use crate::text::fit;
@@ -259,7 +260,7 @@ fn flags(
 ) -> String {
     let mut f = Vec::new();
     if let Some(cell) = mine {
-        f.push(render_eval::cell_label(cell, lang));
+        f.push(cell_label(cell, lang));
     }
     if row.overridden {
         f.push(lang.pick("破格", "ovr"));
@@ -304,8 +305,8 @@ fn table(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect)
     // How scoring or the notice stands, in full when it fits, else in short.
     let labels = match stage {
         Stage::Evaluation => vec![
-            render_eval::session_label(b.session.as_ref(), lang),
-            render_eval::session_short(b.session.as_ref(), lang),
+            session_label(b.session.as_ref(), lang),
+            session_short(b.session.as_ref(), lang),
         ],
         Stage::Notice => super::render_notice::notice_labels(b, lang),
         _ => vec![],
@@ -803,7 +804,7 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
                     .for_mode(mode, Some(b.stage))
                     .map(|x| x.action)
                     .filter(|a| !(secretary && DECISIONS.contains(a)))
-                    .filter(|a| render_eval::role_allows(b.role, *a))
+                    .filter(|a| role_allows(b.role, *a))
                     .collect();
                 hints_only(
                     keymap,

@@ -6,75 +6,15 @@ use super::i18n::Lang;
 use super::render::{block, wrap_line};
 use super::theme::Theme;
 pub use super::widgets::draw::table_or;
+use super::widgets::labels::{bar, cell_style, conflict_kind, session_label, short_time};
 use crate::domain::eligibility::fmt_num;
-use crate::domain::{ConflictKind, Role};
-use crate::service::evaluation::{Cell, ResultRow, Session};
+use crate::service::evaluation::{Cell, ResultRow};
 use crate::text::{fit, pad};
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
-
-/// A bar of `width` cells filled to `value / max`.
-fn bar(value: f64, max: f64, width: usize) -> (String, String) {
-    let filled = if max > 0.0 {
-        ((value / max).clamp(0.0, 1.0) * width as f64).round() as usize
-    } else {
-        0
-    };
-    ("█".repeat(filled), "░".repeat(width - filled))
-}
-
-/// How a member's sheet for a candidate stands, as a short label.
-pub fn cell_label(cell: Cell, lang: Lang) -> &'static str {
-    match cell {
-        Cell::Submitted => lang.pick("已提交", "submitted"),
-        Cell::Draft => lang.pick("草稿", "draft"),
-        Cell::Pending => lang.pick("待评", "todo"),
-        Cell::Recused => lang.pick("回避", "recused"),
-    }
-}
-
-fn cell_style(cell: Cell, theme: &Theme) -> Style {
-    match cell {
-        Cell::Submitted => theme.ok(),
-        Cell::Draft => theme.warn(),
-        Cell::Pending => theme.muted(),
-        Cell::Recused => theme.error(),
-    }
-}
-
-/// The scoring session as a phrase.
-pub fn session_label(s: Option<&Session>, lang: Lang) -> String {
-    match s {
-        Some(Session::Open { since, .. }) => match lang {
-            Lang::Zh => format!("评分进行中（{} 开始）", short_time(since)),
-            Lang::En => format!("scoring open (since {})", short_time(since)),
-        },
-        Some(Session::Closed { at }) => match lang {
-            Lang::Zh => format!("评分已结束（{}）", short_time(at)),
-            Lang::En => format!("scoring closed ({})", short_time(at)),
-        },
-        _ => lang.pick("评分未开始", "scoring not opened").to_string(),
-    }
-}
-
-/// The scoring session in a word or two.
-pub fn session_short(s: Option<&Session>, lang: Lang) -> String {
-    match s {
-        Some(Session::Open { .. }) => lang.pick("评分中", "scoring"),
-        Some(Session::Closed { .. }) => lang.pick("评分已结束", "closed"),
-        _ => lang.pick("未开始", "not opened"),
-    }
-    .to_string()
-}
-
-/// `2026-11-26 09:30:00` -> `2026-11-26 09:30`.
-fn short_time(at: &str) -> String {
-    let t = at.replace('T', " ");
-    t.get(..16).unwrap_or(&t).to_string()
-}
 
 /// The rows the score sheet needs: its criteria, the total, the others' totals and
 /// the hint, inside its border.
@@ -463,11 +403,6 @@ pub fn progress(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-pub fn conflict_kind(code: &str, lang: Lang) -> &'static str {
-    let kind = ConflictKind::parse(code).unwrap_or(ConflictKind::Other);
-    lang.pick(kind.zh(), kind.en())
 }
 
 /// Results: the statistics of every candidate and, for the one under the cursor, the
@@ -885,40 +820,4 @@ pub fn ranking(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area:
         b.ranking.is_empty(),
         empty,
     );
-}
-
-/// What the acting member may do, for the hints: members do not see the chair's
-/// keys, the secretary does not score or decide.
-pub fn role_allows(role: Option<Role>, action: super::keymap::Action) -> bool {
-    use super::keymap::Action as A;
-    match role {
-        Some(Role::Member) => !matches!(
-            action,
-            A::Progress
-                | A::Results
-                | A::Session
-                | A::Finalise
-                | A::Reopen
-                | A::Reveal
-                | A::StartNotice
-                | A::CloseNotice
-                | A::Decide
-                | A::Inspection
-                | A::JobChange
-        ),
-        Some(Role::Secretary) => !matches!(
-            action,
-            A::ScorePanel
-                | A::Session
-                | A::Conflict
-                | A::Finalise
-                | A::Reopen
-                | A::StartNotice
-                | A::CloseNotice
-                | A::Decide
-                | A::Uphold
-                | A::Dismiss
-        ),
-        _ => true,
-    }
 }

@@ -4,3 +4,4 @@ pub mod cursor;
 pub mod draw;
 pub mod fields;
 pub mod form;
+pub mod labels;
