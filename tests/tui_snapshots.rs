@@ -297,8 +297,8 @@ impl App {
             self.rt.run_effect(&mut self.state, effect);
         }
         if let Some(b) = self.state.board.as_mut() {
-            b.last_saved = Some(SAVED_AT.to_string());
-            if let Some(p) = b.panel.as_mut().filter(|p| p.saved.is_some()) {
+            b.sheet.last_saved = Some(SAVED_AT.to_string());
+            if let Some(p) = b.sheet.panel.as_mut().filter(|p| p.saved.is_some()) {
                 p.saved = Some(SAVED_AT.to_string());
             }
         }
@@ -1177,6 +1177,7 @@ fn scoring_panel_by_keys() {
     app.press(KeyCode::Char('j'));
     let sheet = app
         .board()
+        .sheet
         .panel
         .as_ref()
         .and_then(|p| p.sheet.clone())
@@ -1201,13 +1202,13 @@ fn scoring_panel_by_keys() {
         "{:?}",
         app.state.message
     );
-    assert_ne!(app.board().panel.as_ref().map(|p| p.app), None);
+    assert_ne!(app.board().sheet.panel.as_ref().map(|p| p.app), None);
     shots(&mut app, "panel_after_submit");
 
     // Back on the submitted sheet: the other members' totals, anonymous; a change
     // needs a reason.
     app.press(KeyCode::Char('p'));
-    let p = app.board().panel.as_ref().unwrap();
+    let p = app.board().sheet.panel.as_ref().unwrap();
     assert!(p
         .sheet
         .as_ref()
@@ -1219,7 +1220,7 @@ fn scoring_panel_by_keys() {
     app.typed("会上核对了政治素质材料");
     shots(&mut app, "panel_revise");
     app.press(KeyCode::Enter);
-    let p = app.board().panel.as_ref().unwrap();
+    let p = app.board().sheet.panel.as_ref().unwrap();
     assert_eq!(p.sheet.as_ref().unwrap().criteria[0].value, Some(17.0));
     app.press(KeyCode::Esc);
     assert_eq!(app.board().screen, app::Screen::List);
@@ -1247,6 +1248,7 @@ fn scoring_panel_by_keys() {
     app.press(KeyCode::Enter);
     assert!(app
         .board()
+        .sheet
         .panel
         .as_ref()
         .is_some_and(|p| p.recused.is_some() && p.sheet.is_none()));

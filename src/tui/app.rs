@@ -1,7 +1,7 @@
 //! The app's state and `update`: an action in, the state changed and the effects
 //! (database work) out. No terminal, no database here.
 
-pub use super::ctx::{Alert, Message, Screen, Unsaved, SAVE_TRIES};
+pub use super::ctx::{Alert, Message, Screen};
 pub use super::effect::Effect;
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
@@ -12,7 +12,7 @@ pub use super::widgets::form::{
 use crate::domain::stage::{Stage, Transition};
 use crate::domain::Grade;
 use crate::service::board::{AppRow, Detail};
-use crate::service::evaluation::{Cell, MySheet, Progress, RankRow, ResultRow, Session};
+use crate::service::evaluation::{Cell, Progress, RankRow, ResultRow, Session};
 use crate::service::Clock;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -53,22 +53,6 @@ pub enum Pane {
     Detail,
 }
 
-/// The score sheet on screen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Panel {
-    pub app: i64,
-    /// `None` while loading, or when the member is recused.
-    pub sheet: Option<MySheet>,
-    /// Why the member may not score this candidate.
-    pub recused: Option<crate::domain::Recusal>,
-    /// The criterion under the cursor.
-    pub row: usize,
-    /// A value being typed for it.
-    pub typed: String,
-    /// When this sheet was last saved from this terminal.
-    pub saved: Option<String>,
-}
-
 /// The signed-in part of the app.
 #[derive(Debug, Clone, Default)]
 pub struct Board {
@@ -100,13 +84,12 @@ pub struct Board {
     pub detail: Option<Detail>,
     pub detail_scroll: u16,
     pub form: Option<Form>,
-    pub last_saved: Option<String>,
-    /// Score-sheet values whose save failed or is being tried again.
-    pub unsaved: Vec<Unsaved>,
     pub member_id: i64,
     /// Stage 5: the screen shown, the score sheet, the board and the results.
     pub screen: Screen,
-    pub panel: Option<Panel>,
+    /// The acting member's score sheet, the values not saved, when this terminal last
+    /// saved.
+    pub sheet: super::screens::sheet::Sheet,
     pub progress: Option<Progress>,
     pub results: Vec<ResultRow>,
     pub ranking: Vec<(Grade, Vec<RankRow>)>,
@@ -322,8 +305,8 @@ pub(super) fn open_current_file(state: &mut State) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    let person = match (b.screen, &b.panel) {
-        (Screen::Panel, Some(p)) => b.rows.iter().find(|r| r.id == p.app),
+    let person = match (b.screen, b.sheet.app()) {
+        (Screen::Panel, Some(app)) => b.rows.iter().find(|r| r.id == app),
         _ => b.current(),
     }
     .map(|r| r.person_id);
@@ -369,6 +352,38 @@ fn file_update(state: &mut State, action: Action) -> Vec<Effect> {
     b.files.update(&mut ctx!(state, b), action)
 }
 
+fn sheet_update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(fx) = help_or_quit(state, action) {
+        return fx;
+    }
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    // The list's keys, on the sheet's candidate.
+    if b.sheet.panel.is_some() {
+        match action {
+            Action::Conflict => return super::eval::conflict_current(state),
+            Action::PersonFile => return open_current_file(state),
+            _ => {}
+        }
+    }
+    let (rows, view) = (&b.rows, &b.view);
+    let at = |pos: usize| view.get(pos).map(|i| rows[*i].id);
+    let (fx, moved) = b.sheet.update(&mut ctx!(state, b), b.selected, at, action);
+    if let Some(pos) = moved {
+        b.selected = pos;
+    }
+    fx
+}
+
+/// A character typed on the score sheet (`None`: Backspace).
+fn sheet_typed(state: &mut State, c: Option<char>) -> Vec<Effect> {
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    b.sheet.type_value(&mut ctx!(state, b), c)
+}
+
 fn registers_update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(fx) = help_or_quit(state, action) {
         return fx;
@@ -389,6 +404,13 @@ pub fn on_event(state: &mut State, event: super::effect::Event) {
     };
     match event {
         Event::Registers(data) => b.registers.loaded(data, b.screen),
+        Event::Sheet { app, sheet } => b.sheet.loaded(app, sheet),
+        Event::SheetRefused(app) => b.sheet.refused(&mut ctx!(state, b), app),
+        Event::Saved { at, sheet } => b.sheet.saved(state.lang, &mut state.alert, at, sheet),
+        Event::SaveFailed(failure) => {
+            b.sheet
+                .save_failed(&mut ctx!(state, b), &mut state.alert, failure)
+        }
         Event::File(file) => b.files.opened(&mut ctx!(state, b), *file),
         Event::Revealed { person, revealed } => {
             b.files.revealed(&mut ctx!(state, b), person, revealed)
@@ -409,6 +431,7 @@ pub fn reload_effect(state: &State) -> Option<Effect> {
             Some(b.registers.load_effect(b.screen))
         }
         Screen::File => b.files.load_effect(),
+        Screen::Panel => b.sheet.load_effect(),
         _ => None,
     }
 }
@@ -445,8 +468,8 @@ pub fn handle_key(state: &mut State, keymap: &Keymap, key: KeyEvent) -> Vec<Effe
             .as_mut()
             .map(|s| s.type_char(c))
             .unwrap_or_default(),
-        (Mode::Panel, KeyCode::Char(c)) if typing => super::eval::type_value(state, Some(c)),
-        (Mode::Panel, KeyCode::Backspace) => super::eval::type_value(state, None),
+        (Mode::Panel, KeyCode::Char(c)) if typing => sheet_typed(state, Some(c)),
+        (Mode::Panel, KeyCode::Backspace) => sheet_typed(state, None),
         (Mode::Table | Mode::Overview, _) => {
             state.message = Some(Message::Error(
                 state
@@ -561,7 +584,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Login => login_update(state, action),
         Mode::Input => input_update(state, action),
         Mode::Table => table_update(state, keymap, action),
-        Mode::Panel => super::eval::panel_update(state, action),
+        Mode::Panel => sheet_update(state, action),
         Mode::Overview => super::eval::overview_update(state, action),
         Mode::File => file_update(state, action),
         Mode::Objections | Mode::Certificates => registers_update(state, action),

@@ -121,6 +121,27 @@ pub struct RegisterData {
     pub allowance: Option<crate::service::certificates::AllowanceRoll>,
 }
 
+/// The acting member's score sheet for a candidate as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetData {
+    Sheet(crate::service::evaluation::MySheet),
+    /// The member is recused from the candidate: why.
+    Recused(crate::domain::Recusal),
+}
+
+/// A save of the score sheet that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveFailure {
+    /// The save: `SaveScore`, `Revise` or `Comment`.
+    pub effect: Effect,
+    /// Tries so far.
+    pub tries: u32,
+    /// The database was held by another connection, so nothing was written.
+    pub busy: bool,
+    /// The refusal, in the interface language.
+    pub error: String,
+}
+
 /// What the runtime hands back to the screens: the result of an effect.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -132,6 +153,21 @@ pub enum Event {
         revealed: crate::service::persons::Revealed,
     },
     Registers(RegisterData),
+    /// The score sheet for an application, loaded.
+    Sheet {
+        app: i64,
+        sheet: SheetData,
+    },
+    /// The score sheet for an application could not be loaded (the runtime says why).
+    SheetRefused(i64),
+    /// A write went through at `at` (the local time); `sheet` is the save of the score
+    /// sheet it was, if it was one.
+    Saved {
+        at: String,
+        sheet: Option<Effect>,
+    },
+    /// A save of the score sheet failed.
+    SaveFailed(SaveFailure),
     /// An objector's contact, revealed (and audited).
     ContactRevealed {
         objection: i64,

@@ -138,75 +138,25 @@ impl Runtime {
         let Some(b) = state.board.as_ref() else {
             return false;
         };
-        let due: Vec<app::Unsaved> = b.unsaved.iter().filter(|u| u.retrying).cloned().collect();
+        let due = b.sheet.due();
         for u in &due {
             self.run_try(state, u.effect.clone(), u.tries + 1);
         }
         !due.is_empty()
     }
 
-    /// Marks a score-sheet save that failed: the value stays on the sheet marked not
-    /// saved (never beside a saved time), the sheet itself shows what the disk holds,
-    /// and the alert says why until it is read. A busy database is tried again on the
-    /// next ticks, up to [`app::SAVE_TRIES`] tries.
+    /// A save of the score sheet that failed: the sheet marks it (a busy database is
+    /// tried again on the next ticks) and then shows what the disk holds.
     fn save_failed(&mut self, state: &mut State, effect: Effect, tries: u32, e: &ServiceError) {
         let lang = state.lang;
-        let busy = is_busy(e);
-        let retrying = busy && tries < app::SAVE_TRIES;
-        let mark = app::Unsaved {
+        let app = screens::sheet::save_app(&effect);
+        let failure = effect::SaveFailure {
             effect,
             tries,
-            retrying,
+            busy: is_busy(e),
+            error: error_text(e, lang),
         };
-        let Some(b) = state.board.as_mut() else {
-            return;
-        };
-        let app = mark.app();
-        b.unsaved.retain(|u| u.key() != mark.key());
-        let what = match (mark.value(), mark.comment()) {
-            (Some(v), _) => match lang {
-                Lang::Zh => format!("分数 {} ", fmt_num(v)),
-                Lang::En => format!("The score {} ", fmt_num(v)),
-            },
-            _ => lang.pick("评语", "The comment ").to_string(),
-        };
-        b.unsaved.push(mark);
-        // No saved time stays beside a value that is not saved.
-        if let Some(p) = b.panel.as_mut().filter(|p| Some(p.app) == app) {
-            p.saved = None;
-        }
-        b.last_saved = None;
-        let text = if retrying {
-            match lang {
-                Lang::Zh => format!(
-                    "数据库正被占用，正在重试…（{tries}/{}），{what}尚未保存",
-                    app::SAVE_TRIES
-                ),
-                Lang::En => format!(
-                    "The database is busy; retrying… ({tries}/{}). {what}is not saved yet",
-                    app::SAVE_TRIES
-                ),
-            }
-        } else if busy {
-            match lang {
-                Lang::Zh => format!(
-                    "{what}未保存：数据库一直被其他程序占用。请稍后重新输入（Esc 关闭）"
-                ),
-                Lang::En => format!(
-                    "{what}was not saved: another program kept the database busy. Type it again in a moment (Esc to dismiss)"
-                ),
-            }
-        } else {
-            match lang {
-                Lang::Zh => format!("{what}未保存：{}（Esc 关闭）", error_text(e, lang)),
-                Lang::En => format!(
-                    "{what}was not saved: {} (Esc to dismiss)",
-                    error_text(e, lang)
-                ),
-            }
-        };
-        state.alert = Some(app::Alert { text, retrying });
-        state.message = None;
+        app::on_event(state, effect::Event::SaveFailed(failure));
         // The sheet shows what the disk holds; the mark shows what was typed.
         if let Some(app) = app {
             if let Err(e) = self.load_sheet(state, app) {
@@ -219,18 +169,8 @@ impl Runtime {
     /// a save waiting for a busy database.
     fn run_try(&mut self, state: &mut State, effect: Effect, tries: u32) {
         let lang = state.lang;
-        let sheet_save = matches!(
-            effect,
-            Effect::SaveScore { .. } | Effect::Revise { .. } | Effect::Comment { .. }
-        )
-        .then(|| effect.clone());
-        // The sheet a save is for, to mark it saved.
-        let saved_app = match &effect {
-            Effect::SaveScore { app, .. }
-            | Effect::Revise { app, .. }
-            | Effect::Comment { app, .. } => Some(*app),
-            _ => None,
-        };
+        // A save of the score sheet, which the sheet marks saved or not saved.
+        let sheet_save = screens::sheet::save_app(&effect).map(|_| effect.clone());
         let outcome: Result<Option<String>, ServiceError> = match effect {
             Effect::Quit => Ok(None),
             Effect::Login { member, pin } => {
@@ -327,32 +267,14 @@ impl Runtime {
         match outcome {
             Ok(Some(done)) => {
                 self.search_stale = true;
-                if let Some(b) = state.board.as_mut() {
-                    // Saved (at last): its mark goes, and the alert with the last one.
-                    if let Some(saved) = &sheet_save {
-                        let key = app::Unsaved {
-                            effect: saved.clone(),
-                            tries: 0,
-                            retrying: false,
-                        };
-                        b.unsaved.retain(|u| u.key() != key.key());
-                        if b.unsaved.is_empty() {
-                            state.alert = None;
-                        } else if !b.unsaved.iter().any(|u| u.retrying)
-                            && state.alert.as_ref().is_some_and(|a| a.retrying)
-                        {
-                            state.alert = Some(app::Alert {
-                                text: gave_up_text(b.unsaved.len(), lang),
-                                retrying: false,
-                            });
-                        }
-                    }
-                    let now = state.clock.local_now().format("%H:%M:%S").to_string();
-                    if let Some(p) = b.panel.as_mut().filter(|p| saved_app == Some(p.app)) {
-                        p.saved = Some(now.clone());
-                    }
-                    b.last_saved = Some(now);
-                }
+                let at = state.clock.local_now().format("%H:%M:%S").to_string();
+                app::on_event(
+                    state,
+                    effect::Event::Saved {
+                        at,
+                        sheet: sheet_save,
+                    },
+                );
                 let reloaded = self.reload(state).and_then(|_| self.reload_screen(state));
                 state.message = Some(match reloaded {
                     Ok(()) => Message::Info(done),
@@ -457,9 +379,9 @@ impl Runtime {
                 Some(id) => self.open_file(state, id),
                 None => Ok(()),
             },
-            Screen::Panel => match b.panel.as_ref().map(|p| p.app) {
-                Some(app) => self.load_sheet(state, app),
-                None => Ok(()),
+            Screen::Panel => match app::reload_effect(state) {
+                Some(Effect::LoadSheet(app)) => self.load_sheet(state, app),
+                _ => Ok(()),
             },
             _ => self.load_overview(state),
         }
@@ -604,31 +526,20 @@ impl Runtime {
         Ok(None)
     }
 
-    /// Loads the acting member's sheet for the panel; a recused member gets the
-    /// reason instead of the values.
+    /// Loads the acting member's sheet for the score sheet when it shows `app`.
     fn load_sheet(&mut self, state: &mut State, app: i64) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_ref()) else {
             return Ok(());
         };
-        let Some(p) = b.panel.as_mut().filter(|p| p.app == app) else {
-            return Ok(());
-        };
-        match svc.my_sheet(app) {
-            Ok(sheet) => {
-                p.row = p.row.min(sheet.criteria.len().saturating_sub(1));
-                p.sheet = Some(sheet);
-                p.recused = None;
-                Ok(())
-            }
-            Err(ServiceError::Recused { why, .. }) => {
-                p.sheet = None;
-                p.recused = Some(why);
+        match screens::sheet::load(svc, &b.sheet, app) {
+            Ok(None) => Ok(()),
+            Ok(Some(sheet)) => {
+                app::on_event(state, effect::Event::Sheet { app, sheet });
                 Ok(())
             }
             Err(e) => {
                 // Nothing to show: back to the list, with the refusal.
-                b.panel = None;
-                b.screen = Screen::List;
+                app::on_event(state, effect::Event::SheetRefused(app));
                 Err(e)
             }
         }
@@ -710,9 +621,9 @@ impl Runtime {
                 // Score and move on: the next candidate still to score.
                 self.reload(state)?;
                 let next = state.board.as_ref().and_then(eval::next_to_score);
-                let moved = match (next, state.board.as_mut()) {
-                    (Some((pos, id)), Some(b)) => {
-                        for fx in eval::move_panel(b, pos, id) {
+                let moved = match next {
+                    Some((pos, id)) => {
+                        for fx in eval::move_panel(state, pos, id) {
                             self.run_effect(state, fx);
                         }
                         state
@@ -986,16 +897,6 @@ fn app_busy_wait(store: &Store) {
 /// Whether the database was held by another connection, so nothing was written.
 fn is_busy(e: &ServiceError) -> bool {
     matches!(e, ServiceError::Store(s) if s.is_busy())
-}
-
-/// The alert once every save still marked was given up.
-fn gave_up_text(n: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{n} 项未保存：数据库一直被其他程序占用。请稍后重新输入（Esc 关闭）"),
-        Lang::En => format!(
-            "{n} value(s) not saved: another program kept the database busy. Type them again in a moment (Esc to dismiss)"
-        ),
-    }
 }
 
 /// A refusal from the service layer in the interface language.

@@ -125,10 +125,7 @@ fn board(
         .constraints(match (wide, b.screen) {
             (true, _) => [Constraint::Percentage(60), Constraint::Percentage(40)],
             // The whole score sheet stays in view; the details get the rest.
-            (false, Screen::Panel) => [
-                Constraint::Length(render_eval::panel_height(b)),
-                Constraint::Min(3),
-            ],
+            (false, Screen::Panel) => [Constraint::Length(b.sheet.height()), Constraint::Min(3)],
             (false, _) => [Constraint::Percentage(55), Constraint::Percentage(45)],
         })
         .split(rows[1]);
@@ -139,7 +136,8 @@ fn board(
             visible
         }
         Screen::Panel => {
-            render_eval::panel(state, b, theme, frame, body[0]);
+            b.sheet
+                .render(&b.rows, b.form.is_none(), lang, theme, frame, body[0]);
             detail(state, b, theme, frame, body[1]);
             state.page
         }
@@ -736,9 +734,10 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
     let lang = state.lang;
     let role = b.role.map(|r| lang.role(r)).unwrap_or("");
     // A saved time only when nothing typed is waiting to be saved.
-    let (saved, saved_style) = match b.unsaved.len() {
+    let (saved, saved_style) = match b.sheet.unsaved.len() {
         0 => (
-            b.last_saved
+            b.sheet
+                .last_saved
                 .as_ref()
                 .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
                 .unwrap_or_default(),

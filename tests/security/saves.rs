@@ -8,8 +8,9 @@ use pingshen::i18n::Lang;
 use pingshen::service::evaluation::Cell;
 use pingshen::service::{demo, Service};
 use pingshen::store::Store;
-use pingshen::tui::app::{self, State, SAVE_TRIES};
+use pingshen::tui::app::{self, State};
 use pingshen::tui::keymap::Keymap;
+use pingshen::tui::screens::sheet::{Panel, SAVE_TRIES};
 use pingshen::tui::theme::Theme;
 use pingshen::tui::{render, Runtime};
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
@@ -80,8 +81,12 @@ impl App {
         self.state.board.as_ref().expect("logged in")
     }
 
-    fn panel(&self) -> &app::Panel {
-        self.board().panel.as_ref().expect("on the score sheet")
+    fn panel(&self) -> &Panel {
+        self.board()
+            .sheet
+            .panel
+            .as_ref()
+            .expect("on the score sheet")
     }
 
     /// The screen as text, drawn as the app draws it.
@@ -232,9 +237,10 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     );
     let p = app.panel();
     assert_eq!(p.saved, None, "no saved time beside a value not saved");
-    assert_eq!(app.board().last_saved, None);
+    assert_eq!(app.board().sheet.last_saved, None);
     let mark = app
         .board()
+        .sheet
         .unsaved
         .first()
         .expect("the value is marked unsaved");
@@ -279,7 +285,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
         Lang::En => "was not saved: another program kept the database busy",
     };
     assert!(alert.text.contains(gave_up), "{}", alert.text);
-    assert!(app.board().unsaved.iter().all(|u| !u.retrying));
+    assert!(app.board().sheet.unsaved.iter().all(|u| !u.retrying));
     assert_eq!(app.panel().saved, None);
     // Keys that move, that refuse (a letter is no score) and that move again: a
     // refusal answers its key on the message line, and then the alert is back.
@@ -312,7 +318,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
         Some(22.5)
     );
     assert!(app.panel().saved.is_some(), "marked saved");
-    assert!(app.board().unsaved.is_empty());
+    assert!(app.board().sheet.unsaved.is_empty());
     assert_eq!(
         app.state.alert, None,
         "the alert goes once the value is saved"
@@ -357,11 +363,11 @@ fn a_save_waiting_for_the_lock_is_saved_on_a_later_tick() {
     app.press(KeyCode::Esc);
     assert_eq!(app.state.alert, None);
     assert_eq!(app.board().screen, app::Screen::Panel);
-    assert_eq!(app.board().unsaved.len(), 1);
+    assert_eq!(app.board().sheet.unsaved.len(), 1);
     drop(locker);
     assert!(app.rt.retry_unsaved(&mut app.state), "tried again");
     assert_eq!(stored(&lock_free(&path), app_id, member, &key), Some(15.0));
-    assert!(app.board().unsaved.is_empty());
+    assert!(app.board().sheet.unsaved.is_empty());
     assert!(app.panel().saved.is_some(), "marked saved once it is");
     assert!(matches!(&app.state.message, Some(app::Message::Info(m)) if m.contains("15")));
     assert!(!app.rt.retry_unsaved(&mut app.state), "nothing left to try");

@@ -5,3 +5,4 @@ pub mod help;
 pub mod login;
 pub mod registers;
 pub mod search;
+pub mod sheet;
