@@ -1271,6 +1271,7 @@ fn chair_progress_results_and_ranking() {
     assert_eq!(app.board().screen, app::Screen::Results);
     let open = app
         .board()
+        .overview
         .results
         .iter()
         .find(|r| r.finalised.is_none())
@@ -1291,6 +1292,7 @@ fn chair_progress_results_and_ranking() {
     // The finalised candidate whose sheet was changed after discussion.
     let revised = app
         .board()
+        .overview
         .results
         .iter()
         .position(|r| !r.revisions.is_empty())
@@ -1303,6 +1305,7 @@ fn chair_progress_results_and_ranking() {
     // Finalising a candidate with a quorum.
     let ready = app
         .board()
+        .overview
         .results
         .iter()
         .position(|r| r.finalised.is_none() && r.aggregate.as_ref().is_some_and(|a| a.quorum_met))
@@ -1311,14 +1314,20 @@ fn chair_progress_results_and_ranking() {
     for _ in 0..ready {
         app.press(KeyCode::Char('j'));
     }
-    let id = app.board().results[ready].app_id;
+    let id = app.board().overview.results[ready].app_id;
     app.press(KeyCode::Char('F'));
     shots(&mut app, "confirm_finalise");
     app.press(KeyCode::Char('y'));
-    let r = app.board().results.iter().find(|r| r.app_id == id).unwrap();
+    let r = app
+        .board()
+        .overview
+        .results
+        .iter()
+        .find(|r| r.app_id == id)
+        .unwrap();
     assert!(r.finalised.is_some(), "{:?}", app.state.message);
     assert_eq!(
-        pingshen::tui::eval::overview_app(app.board()),
+        app.board().overview.selected(app.board().screen),
         Some(id),
         "the cursor stays"
     );

@@ -5,14 +5,14 @@ pub use super::ctx::{Alert, Message, Screen};
 pub use super::effect::Effect;
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
+use super::screens::overview::Outcome;
 use super::text_input::{Edit, TextInput};
 pub use super::widgets::form::{
     step_choice, Confirm, Form, ReasonFor, Step as FormStep, CONFLICT_KINDS, RATINGS,
 };
 use crate::domain::stage::{Stage, Transition};
-use crate::domain::Grade;
 use crate::service::board::{AppRow, Detail};
-use crate::service::evaluation::{Cell, Progress, RankRow, ResultRow, Session};
+use crate::service::evaluation::{Cell, Session};
 use crate::service::Clock;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -90,16 +90,11 @@ pub struct Board {
     /// The acting member's score sheet, the values not saved, when this terminal last
     /// saved.
     pub sheet: super::screens::sheet::Sheet,
-    pub progress: Option<Progress>,
-    pub results: Vec<ResultRow>,
-    pub ranking: Vec<(Grade, Vec<RankRow>)>,
-    /// The row under the cursor on the progress, results or ranking screen.
-    pub cursor: usize,
+    /// The chair's progress board, the results and the ranking.
+    pub overview: super::screens::overview::Overview,
     /// The acting member's own sheet state per candidate.
     pub my_cells: HashMap<i64, Cell>,
     pub session: Option<Session>,
-    /// Declared conflicts (chair and secretary).
-    pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
     /// The personnel file shown.
     pub files: super::screens::file::Files,
     /// Stage 6: the newest notice, the registers and the allowance roll.
@@ -362,7 +357,7 @@ fn sheet_update(state: &mut State, action: Action) -> Vec<Effect> {
     // The list's keys, on the sheet's candidate.
     if b.sheet.panel.is_some() {
         match action {
-            Action::Conflict => return super::eval::conflict_current(state),
+            Action::Conflict => return super::list_stage5::conflict_current(state),
             Action::PersonFile => return open_current_file(state),
             _ => {}
         }
@@ -374,6 +369,29 @@ fn sheet_update(state: &mut State, action: Action) -> Vec<Effect> {
         b.selected = pos;
     }
     fx
+}
+
+fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(fx) = help_or_quit(state, action) {
+        return fx;
+    }
+    let Some(b) = state.board.as_mut() else {
+        return vec![];
+    };
+    let (rows, view) = (&b.rows, &b.view);
+    let in_list = |app: i64| view.iter().position(|i| rows[*i].id == app);
+    let mut ctx = ctx!(state, b);
+    match b
+        .overview
+        .update(&mut ctx, b.session.as_ref(), in_list, action)
+    {
+        Outcome::Effects(fx) => fx,
+        // The candidate's score sheet, with the list's cursor on them.
+        Outcome::Score { pos, app } => {
+            b.selected = pos;
+            b.sheet.open(&mut ctx, app)
+        }
+    }
 }
 
 /// A character typed on the score sheet (`None`: Backspace).
@@ -407,6 +425,11 @@ pub fn on_event(state: &mut State, event: super::effect::Event) {
         Event::Sheet { app, sheet } => b.sheet.loaded(app, sheet),
         Event::SheetRefused(app) => b.sheet.refused(&mut ctx!(state, b), app),
         Event::Saved { at, sheet } => b.sheet.saved(state.lang, &mut state.alert, at, sheet),
+        Event::Overview(data) => {
+            // The stage list shows the scoring session too.
+            b.session = Some(data.session.clone());
+            b.overview.loaded(data, b.screen)
+        }
         Event::SaveFailed(failure) => {
             b.sheet
                 .save_failed(&mut ctx!(state, b), &mut state.alert, failure)
@@ -432,6 +455,7 @@ pub fn reload_effect(state: &State) -> Option<Effect> {
         }
         Screen::File => b.files.load_effect(),
         Screen::Panel => b.sheet.load_effect(),
+        Screen::Progress | Screen::Results | Screen::Ranking => Some(b.overview.load_effect()),
         _ => None,
     }
 }
@@ -585,7 +609,7 @@ pub fn update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect>
         Mode::Input => input_update(state, action),
         Mode::Table => table_update(state, keymap, action),
         Mode::Panel => sheet_update(state, action),
-        Mode::Overview => super::eval::overview_update(state, action),
+        Mode::Overview => overview_update(state, action),
         Mode::File => file_update(state, action),
         Mode::Objections | Mode::Certificates => registers_update(state, action),
     }
@@ -680,7 +704,7 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
         | Action::Results
         | Action::Session
         | Action::Conflict
-        | Action::Reopen => return super::eval::table_action(state, keymap, action),
+        | Action::Reopen => return super::list_stage5::table_action(state, keymap, action),
         Action::PersonFile => return open_current_file(state),
         Action::StartNotice
         | Action::Objection

@@ -129,6 +129,20 @@ pub enum SheetData {
     Recused(crate::domain::Recusal),
 }
 
+/// The chair's and the secretary's screens of stage 5 as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverviewData {
+    /// The scoring session (the stage list shows it too).
+    pub session: crate::service::evaluation::Session,
+    pub progress: crate::service::evaluation::Progress,
+    pub conflicts: Vec<crate::service::evaluation::ConflictRow>,
+    pub results: Vec<crate::service::evaluation::ResultRow>,
+    pub ranking: Vec<(
+        crate::domain::Grade,
+        Vec<crate::service::evaluation::RankRow>,
+    )>,
+}
+
 /// A save of the score sheet that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveFailure {
@@ -168,6 +182,8 @@ pub enum Event {
     },
     /// A save of the score sheet failed.
     SaveFailed(SaveFailure),
+    /// The progress board, the results and the ranking, loaded.
+    Overview(OverviewData),
     /// An objector's contact, revealed (and audited).
     ContactRevealed {
         objection: i64,

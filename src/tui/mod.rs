@@ -5,12 +5,11 @@
 pub mod app;
 pub mod ctx;
 pub mod effect;
-pub mod eval;
 pub use widgets::fields;
 pub mod keymap;
+pub mod list_stage5;
 pub mod notice;
 pub mod render;
-pub mod render_eval;
 pub mod render_notice;
 pub mod screens;
 pub mod text_input;
@@ -347,7 +346,7 @@ impl Runtime {
                 svc.role(),
                 Some(crate::domain::Role::Chair) | Some(crate::domain::Role::Secretary)
             ) {
-                b.progress = Some(svc.progress(b.cycle_id)?);
+                b.overview.progress = Some(svc.progress(b.cycle_id)?);
             }
         }
         b.keys.clear();
@@ -379,11 +378,12 @@ impl Runtime {
                 Some(id) => self.open_file(state, id),
                 None => Ok(()),
             },
-            Screen::Panel => match app::reload_effect(state) {
+            // The score sheet, the board, the results, the ranking.
+            _ => match app::reload_effect(state) {
                 Some(Effect::LoadSheet(app)) => self.load_sheet(state, app),
+                Some(Effect::LoadOverview) => self.load_overview(state),
                 _ => Ok(()),
             },
-            _ => self.load_overview(state),
         }
     }
 
@@ -548,21 +548,11 @@ impl Runtime {
     /// Loads the progress board, the results and the ranking (as far as the actor may
     /// see them).
     fn load_overview(&mut self, state: &mut State) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_ref()) else {
             return Ok(());
         };
-        let keep = eval::overview_app(b);
-        b.session = Some(svc.session(b.cycle_id)?);
-        b.progress = Some(svc.progress(b.cycle_id)?);
-        b.conflicts = svc.conflicts(b.cycle_id)?;
-        b.results = svc.results(b.cycle_id)?;
-        let rules = svc.cycle(b.cycle_id)?.rules;
-        b.ranking = crate::service::evaluation::rank_results(&b.results, &rules);
-        // The cursor stays on its candidate when the rows move (e.g. after finalising).
-        b.cursor = keep
-            .and_then(|id| eval::overview_position(b, id))
-            .unwrap_or(b.cursor)
-            .min(eval::overview_len(b).saturating_sub(1));
+        let data = screens::overview::load(svc, b.cycle_id)?;
+        app::on_event(state, effect::Event::Overview(data));
         Ok(())
     }
 
@@ -620,10 +610,10 @@ impl Runtime {
                 let name = svc.application(app)?.name;
                 // Score and move on: the next candidate still to score.
                 self.reload(state)?;
-                let next = state.board.as_ref().and_then(eval::next_to_score);
+                let next = state.board.as_ref().and_then(list_stage5::next_to_score);
                 let moved = match next {
                     Some((pos, id)) => {
-                        for fx in eval::move_panel(state, pos, id) {
+                        for fx in list_stage5::move_panel(state, pos, id) {
                             self.run_effect(state, fx);
                         }
                         state

@@ -3,7 +3,6 @@
 use super::app::{Board, Message, Pane, Screen, State};
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
-use super::render_eval;
 use super::text_input::CURSOR;
 use super::theme::Theme;
 pub use super::widgets::draw::{
@@ -141,16 +140,10 @@ fn board(
             detail(state, b, theme, frame, body[1]);
             state.page
         }
-        Screen::Progress => {
-            render_eval::progress(state, b, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::Results => {
-            render_eval::results(state, b, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::Ranking => {
-            render_eval::ranking(state, b, theme, frame, rows[1]);
+        Screen::Progress | Screen::Results | Screen::Ranking => {
+            let session = b.session.as_ref();
+            b.overview
+                .render(b.screen, session, lang, theme, frame, rows[1]);
             state.page
         }
         Screen::File => {

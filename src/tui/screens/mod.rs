@@ -3,6 +3,7 @@
 pub mod file;
 pub mod help;
 pub mod login;
+pub mod overview;
 pub mod registers;
 pub mod search;
 pub mod sheet;

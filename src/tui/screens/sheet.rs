@@ -870,8 +870,8 @@ mod tests {
     use crate::service::evaluation::CriterionScore;
     use crate::tui::app::{handle_key, Board, State};
     use crate::tui::ctx::Message;
-    use crate::tui::eval::next_to_score;
     use crate::tui::keymap::Keymap;
+    use crate::tui::list_stage5::next_to_score;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn sheet(values: [Option<f64>; 3], status: Cell) -> MySheet {
