@@ -182,13 +182,13 @@ fn big_board(demo: &Path) -> State {
         cycle_id: 1,
         db_name: "city.sqlite3".into(),
         stage: 4,
-        counts: [0, 0, 0, ROWS, 0, 0, 0],
-        rows: synthetic_rows(ROWS),
-        detail: Some(detail),
         ..Board::default()
     };
-    board.rebuild_view();
-    board.selected = ROWS / 2;
+    board.list.counts = [0, 0, 0, ROWS, 0, 0, 0];
+    board.list.rows = synthetic_rows(ROWS);
+    board.list.detail = Some(detail);
+    board.list.rebuild_view();
+    board.list.selected = ROWS / 2;
     state.board = Some(board);
     state
 }
@@ -224,7 +224,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             if let Some(board) = state.board.as_mut() {
-                board.selected = ROWS / 2 + i % 2;
+                board.list.selected = ROWS / 2 + i % 2;
             }
             terminal
                 .draw(|f| {
@@ -238,9 +238,9 @@ fn benches(c: &mut Criterion) {
 
     // Type one character into the filter of that table: the view is rebuilt.
     if let Some(board) = state.board.as_mut() {
-        board.filtering = true;
-        board.filter.clear();
-        board.rebuild_view();
+        board.list.filtering = true;
+        board.list.filter.clear();
+        board.list.rebuild_view();
     }
     let key = KeyEvent::new(KeyCode::Char('张'), KeyModifiers::NONE);
     g.bench_function("update_filter_100k", |b| {
@@ -248,7 +248,7 @@ fn benches(c: &mut Criterion) {
             || state.clone(),
             |mut s| {
                 handle_key(&mut s, &keymap, key);
-                debug_assert!(s.board.as_ref().is_some_and(|b| b.view.len() < ROWS));
+                debug_assert!(s.board.as_ref().is_some_and(|b| b.list.view.len() < ROWS));
                 s
             },
             BatchSize::PerIteration,

@@ -479,7 +479,10 @@ impl App {
             let query = self.state.search.as_ref().map_or("", |s| s.query.as_str());
             let mut typed: Vec<&str> = [
                 self.state.login.filter.as_str(),
-                self.state.board.as_ref().map_or("", |b| b.filter.as_str()),
+                self.state
+                    .board
+                    .as_ref()
+                    .map_or("", |b| b.list.filter.as_str()),
                 query,
             ]
             .into_iter()
@@ -522,7 +525,7 @@ impl App {
         if with_detail && !overlay {
             // With the detail at its top, it starts with the current application's
             // name and sex.
-            if let Some(r) = b.current().filter(|_| b.detail_scroll == 0) {
+            if let Some(r) = b.list.current().filter(|_| b.list.detail_scroll == 0) {
                 let heads = ["男", "女", "male", "female"].map(|s| format!("{}  {s} ·", r.name));
                 if !screen
                     .lines
@@ -534,8 +537,8 @@ impl App {
             }
         }
         // The certified count, tight ("✓0") or labelled ("✓ 已认证 0").
-        let certified = format!("✓{}", b.counts[6]);
-        let labelled = format!(" {}", b.counts[6]);
+        let certified = format!("✓{}", b.list.counts[6]);
+        let labelled = format!(" {}", b.list.counts[6]);
         let stage_line = screen.lines[1].trim_end();
         let shown = stage_line.contains(&certified)
             || stage_line.contains('✓') && stage_line.ends_with(labelled.as_str());
@@ -593,6 +596,7 @@ fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
         };
         let body = body.split('│').next().unwrap_or_default();
         let Some(r) = b
+            .list
             .rows
             .iter()
             .filter(|r| body.starts_with(&r.name))
@@ -617,6 +621,7 @@ fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
         // test-score flags.
         let evaluation = b.stage == 5;
         let mine = b
+            .list
             .my_cells
             .get(&r.id)
             .map(|c| pingshen::tui::widgets::labels::cell_label(*c, lang).to_string());
@@ -759,7 +764,7 @@ fn stage_boards() {
         app.press(KeyCode::Char(char::from(b'0' + stage)));
         assert_eq!(app.board().stage, stage as usize);
         assert!(
-            !app.board().rows.is_empty(),
+            !app.board().list.rows.is_empty(),
             "the demo has applications at stage {stage}"
         );
         shots(&mut app, &format!("stage{stage}"));
@@ -769,13 +774,13 @@ fn stage_boards() {
     app.press(KeyCode::Char('2'));
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Char('j'));
-    let id = app.board().current().map(|r| r.id);
-    assert_eq!(app.board().detail.as_ref().map(|d| d.app.id), id);
+    let id = app.board().list.current().map(|r| r.id);
+    assert_eq!(app.board().list.detail.as_ref().map(|d| d.app.id), id);
     shots(&mut app, "stage2_third_row");
 
     // The detail pane focused, then scrolled.
     app.press(KeyCode::Tab);
-    assert_eq!(app.board().pane, Pane::Detail);
+    assert_eq!(app.board().list.pane, Pane::Detail);
     shots(&mut app, "stage2_detail_focused");
     for _ in 0..4 {
         app.press(KeyCode::Char('j'));
@@ -786,22 +791,22 @@ fn stage_boards() {
     }
     app.shot("stage2_detail_scrolled_past_the_end_80x24", 80, 24);
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().pane, Pane::Table);
+    assert_eq!(app.board().list.pane, Pane::Table);
     // Another stage keeps the scroll of the last detail.
     app.press(KeyCode::Char('3'));
     app.shot("stage3_after_a_scrolled_detail_80x24", 80, 24);
     // Moving the cursor starts the detail at its top again.
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Char('k'));
-    assert_eq!(app.board().detail_scroll, 0);
+    assert_eq!(app.board().list.detail_scroll, 0);
 
     // A filter being typed, then applied, then one that matches nothing.
     app.press(KeyCode::Char('1'));
     app.press(KeyCode::Char('f'));
     app.typed("公司");
-    let n = app.board().view.len();
+    let n = app.board().list.view.len();
     assert!(
-        n > 0 && n < app.board().rows.len(),
+        n > 0 && n < app.board().list.rows.len(),
         "the filter narrows the list"
     );
     shots(&mut app, "stage1_filter_typing");
@@ -813,10 +818,10 @@ fn stage_boards() {
     app.press(KeyCode::Char('f'));
     app.typed("不存在的单位");
     app.press(KeyCode::Enter);
-    assert!(app.board().view.is_empty());
+    assert!(app.board().list.view.is_empty());
     app.shot("stage1_filter_no_match_80x24", 80, 24);
     app.press(KeyCode::Esc);
-    assert!(app.board().filter.is_empty());
+    assert!(app.board().list.filter.is_empty());
     app.shot("stage1_filter_cleared_80x24", 80, 24);
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Char('k'));
@@ -827,7 +832,7 @@ fn stage_boards() {
     for _ in 0..3 {
         app.press(KeyCode::Char('s'));
     }
-    assert_eq!(app.board().sort, app::Sort::Declared);
+    assert_eq!(app.board().list.sort, app::Sort::Declared);
 
     // Errors on the status line.
     app.press(KeyCode::Char('5'));
@@ -1117,8 +1122,8 @@ impl App {
     /// Puts the stage-5 list's cursor on a candidate by name.
     fn select(&mut self, name: &str) {
         self.press(KeyCode::Char('g'));
-        for _ in 0..self.board().view.len() {
-            if self.board().current().is_some_and(|r| r.name == name) {
+        for _ in 0..self.board().list.view.len() {
+            if self.board().list.current().is_some_and(|r| r.name == name) {
                 return;
             }
             self.press(KeyCode::Char('j'));
@@ -1131,10 +1136,11 @@ impl App {
 /// is in the given state.
 fn candidate_with(app: &App, cell: pingshen::service::evaluation::Cell) -> String {
     let b = app.board();
-    b.view
+    b.list
+        .view
         .iter()
-        .map(|i| &b.rows[*i])
-        .find(|r| b.my_cells.get(&r.id) == Some(&cell) && r.status.code() == "active")
+        .map(|i| &b.list.rows[*i])
+        .find(|r| b.list.my_cells.get(&r.id) == Some(&cell) && r.status.code() == "active")
         .map(|r| r.name.clone())
         .expect("such a candidate in the demo")
 }
@@ -1286,7 +1292,12 @@ fn chair_progress_results_and_ranking() {
     assert!(matches!(app.board().form, Some(Form::Confirm(_))));
     shots(&mut app, "confirm_close_scoring");
     app.press(KeyCode::Char('y'));
-    assert!(app.board().session.as_ref().is_some_and(|s| !s.is_open()));
+    assert!(app
+        .board()
+        .list
+        .session
+        .as_ref()
+        .is_some_and(|s| !s.is_open()));
     shots(&mut app, "results_closed");
 
     // The finalised candidate whose sheet was changed after discussion.
@@ -1356,7 +1367,7 @@ fn personnel_file_tabs_reveal_and_back() {
     app.press(KeyCode::Char('2'));
     app.press(KeyCode::Char('j'));
     let before = app.draw(80, 24).text();
-    let name = app.board().current().unwrap().name.clone();
+    let name = app.board().list.current().unwrap().name.clone();
     app.press(KeyCode::Enter);
     assert_eq!(app.board().screen, app::Screen::File);
     let f = app.board().files.shown.as_ref().unwrap();
@@ -1424,7 +1435,10 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     use pingshen::domain::notice::ObjectionState;
     let mut app = App::logged_in(Lang::Zh);
     app.press(KeyCode::Char('6'));
-    assert!(app.board().notice.is_some(), "the demo's notice is running");
+    assert!(
+        app.board().list.notice.is_some(),
+        "the demo's notice is running"
+    );
     shots(&mut app, "notice_list");
 
     // An objection typed in full.
@@ -1669,6 +1683,7 @@ fn a_notice_counted_without_a_holiday_calendar_says_so() {
         app.press(KeyCode::Char('6'));
         let n = app
             .board()
+            .list
             .notice
             .clone()
             .expect("the demo's notice is running");

@@ -1,57 +1,21 @@
 //! The app's state and `update`: an action in, the state changed and the effects
 //! (database work) out. No terminal, no database here.
 
-pub use super::ctx::{Alert, Message, Screen};
+pub use super::ctx::{Alert, Message};
 pub use super::effect::Effect;
 use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
+pub use super::screens::list::{Pane, Sort};
 use super::screens::overview::Outcome;
-use super::text_input::{Edit, TextInput};
+pub use super::screens::Screen;
+use super::text_input::Edit;
 pub use super::widgets::form::{
     step_choice, Confirm, Form, ReasonFor, Step as FormStep, CONFLICT_KINDS, RATINGS,
 };
-use crate::domain::stage::{Stage, Transition};
-use crate::service::board::{AppRow, Detail};
-use crate::service::evaluation::{Cell, Session};
+use crate::domain::stage::Stage;
 use crate::service::Clock;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::HashMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    Declared,
-    Name,
-    Organisation,
-    Status,
-}
-
-impl Sort {
-    fn next(self) -> Sort {
-        match self {
-            Sort::Declared => Sort::Name,
-            Sort::Name => Sort::Organisation,
-            Sort::Organisation => Sort::Status,
-            Sort::Status => Sort::Declared,
-        }
-    }
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Sort::Declared => lang.pick("按申报顺序", "by declaration"),
-            Sort::Name => lang.pick("按姓名", "by name"),
-            Sort::Organisation => lang.pick("按单位", "by organisation"),
-            Sort::Status => lang.pick("按状态", "by status"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    #[default]
-    Table,
-    Detail,
-}
 
 /// The signed-in part of the app.
 #[derive(Debug, Clone, Default)]
@@ -62,27 +26,8 @@ pub struct Board {
     pub cycle_id: i64,
     pub db_name: String,
     pub stage: usize,
-    pub counts: [usize; 7],
-    /// Rows of the current stage, as loaded.
-    pub rows: Vec<AppRow>,
-    /// Indices into `rows`, filtered and sorted.
-    pub view: Vec<usize>,
-    pub selected: usize,
-    pub offset: usize,
-    pub sort: Sort,
-    pub filter: TextInput,
-    pub filtering: bool,
-    /// Lower-case "name organisation" of each row, made once per load for filtering.
-    pub keys: Vec<String>,
-    /// Each row's name and organisation in dictionary (pinyin) order, for sorting;
-    /// made when a sort by either first needs them after a load.
-    pub order: Vec<(String, String)>,
-    /// The filter `view` was built for, so a longer filter narrows it instead of
-    /// scanning every row again.
-    pub view_filter: Option<String>,
-    pub pane: Pane,
-    pub detail: Option<Detail>,
-    pub detail_scroll: u16,
+    /// The stage list.
+    pub list: super::screens::list::List,
     pub form: Option<Form>,
     pub member_id: i64,
     /// Stage 5: the screen shown, the score sheet, the board and the results.
@@ -92,13 +37,8 @@ pub struct Board {
     pub sheet: super::screens::sheet::Sheet,
     /// The chair's progress board, the results and the ranking.
     pub overview: super::screens::overview::Overview,
-    /// The acting member's own sheet state per candidate.
-    pub my_cells: HashMap<i64, Cell>,
-    pub session: Option<Session>,
     /// The personnel file shown.
     pub files: super::screens::file::Files,
-    /// Stage 6: the newest notice, the registers and the allowance roll.
-    pub notice: Option<crate::service::notice::NoticeView>,
     /// The objection register, the certificates and the allowance roll.
     pub registers: super::screens::registers::Registers,
     /// The rules' criteria: key, name, English name (for the objection form).
@@ -161,7 +101,7 @@ impl State {
         } else if self.search.is_some() {
             Mode::Search
         } else if let Some(b) = &self.board {
-            if b.form.is_some() || b.filtering {
+            if b.form.is_some() || b.list.filtering {
                 Mode::Input
             } else {
                 match b.screen {
@@ -185,114 +125,24 @@ impl State {
     }
 }
 
-impl Board {
-    /// The application under the cursor.
-    pub fn current(&self) -> Option<&AppRow> {
-        self.view.get(self.selected).and_then(|i| self.rows.get(*i))
-    }
-
-    /// Recomputes the filtered, sorted view, keeping the cursor on the same row when
-    /// it is still there.
-    pub fn rebuild_view(&mut self) {
-        let keep = self.current().map(|r| r.id);
-        // New rows (a reload clears the keys) need new keys and a full scan.
-        if self.keys.len() != self.rows.len() || self.keys.is_empty() {
-            self.view_filter = None;
-            self.keys = self
-                .rows
-                .iter()
-                .map(|r| format!("{} {}", r.name, r.organisation).to_lowercase())
-                .collect();
-            // Made when a sort by name or organisation first needs them.
-            self.order.clear();
-        }
-        if matches!(self.sort, Sort::Name | Sort::Organisation)
-            && self.order.len() != self.rows.len()
-        {
-            self.order = self
-                .rows
-                .iter()
-                .map(|r| {
-                    (
-                        crate::search::name_order(&r.name),
-                        crate::search::text_order(&r.organisation),
-                    )
-                })
-                .collect();
-        }
-        let f = self.filter.trim().to_lowercase();
-        // A filter that only grew keeps a subset of the current view, in its order.
-        let narrowing = self
-            .view_filter
-            .as_ref()
-            .is_some_and(|old| !old.is_empty() && f.starts_with(old.as_str()));
-        let candidates: Vec<usize> = if narrowing {
-            std::mem::take(&mut self.view)
-        } else {
-            (0..self.rows.len()).collect()
-        };
-        let mut view: Vec<usize> = candidates
-            .into_iter()
-            .filter(|i| f.is_empty() || self.keys[*i].contains(&f))
-            .collect();
-        if !narrowing {
-            let (rows, order) = (&self.rows, &self.order);
-            match self.sort {
-                Sort::Declared => {}
-                Sort::Name => view.sort_by(|a, b| order[*a].0.cmp(&order[*b].0)),
-                Sort::Organisation => view.sort_by(|a, b| order[*a].1.cmp(&order[*b].1)),
-                Sort::Status => view.sort_by_key(|i| rows[*i].status.code()),
-            }
-        }
-        self.view = view;
-        self.view_filter = Some(f);
-        self.selected = keep
-            .and_then(|id| self.view.iter().position(|i| self.rows[*i].id == id))
-            .unwrap_or(0)
-            .min(self.view.len().saturating_sub(1));
-    }
-
-    /// Forgets the view's filter, e.g. after the sort order changed.
-    pub fn invalidate_view(&mut self) {
-        self.view_filter = None;
-    }
-
-    fn move_to(&mut self, index: usize, page: usize) -> Vec<Effect> {
-        let index = index.min(self.view.len().saturating_sub(1));
-        // Scroll only when the cursor would leave the visible rows.
-        let page = page.max(1);
-        if index < self.offset {
-            self.offset = index;
-        } else if index >= self.offset + page {
-            self.offset = index + 1 - page;
-        }
-        if index == self.selected
-            && self.detail.as_ref().map(|d| d.app.id) == self.current().map(|r| r.id)
-        {
-            return vec![];
-        }
-        self.selected = index;
-        self.detail_scroll = 0;
-        self.current()
-            .map(|r| vec![Effect::LoadDetail(r.id)])
-            .unwrap_or_default()
-    }
-}
-
 /// Builds the context a screen's `update` gets from the state and the board.
 macro_rules! ctx {
     ($state:expr, $b:expr) => {
-        super::ctx::Ctx {
+        super::screens::Ctx {
             lang: $state.lang,
             clock: $state.clock,
+            page: $state.page,
+            stage: $b.stage,
             member: &$b.member,
+            member_id: $b.member_id,
+            role: $b.role,
+            criteria: &$b.criteria,
             message: &mut $state.message,
             form: &mut $b.form,
             screen: &mut $b.screen,
         }
     };
 }
-pub(super) use ctx;
 
 /// Opens the file of the person behind the current row (the list, or the score
 /// sheet's candidate).
@@ -301,11 +151,22 @@ pub(super) fn open_current_file(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     let person = match (b.screen, b.sheet.app()) {
-        (Screen::Panel, Some(app)) => b.rows.iter().find(|r| r.id == app),
-        _ => b.current(),
+        (Screen::Panel, Some(app)) => b.list.rows.iter().find(|r| r.id == app),
+        _ => b.list.current(),
     }
     .map(|r| r.person_id);
     person.map(Effect::OpenFile).into_iter().collect()
+}
+
+/// After a sheet is submitted: the score sheet moves to the next candidate in the list
+/// still to score. Returns their name and what loads their sheet.
+pub fn score_next(state: &mut State) -> Option<(String, Vec<Effect>)> {
+    let b = state.board.as_mut()?;
+    let (pos, id) = b.list.next_to_score()?;
+    b.list.selected = pos;
+    let effects = b.sheet.open(&mut ctx!(state, b), id);
+    let name = b.list.current()?.name.clone();
+    Some((name, effects))
 }
 
 /// Opens the search popup (logged in only).
@@ -357,16 +218,24 @@ fn sheet_update(state: &mut State, action: Action) -> Vec<Effect> {
     // The list's keys, on the sheet's candidate.
     if b.sheet.panel.is_some() {
         match action {
-            Action::Conflict => return super::list_stage5::conflict_current(state),
+            Action::Conflict => {
+                if let Some((app, name)) = b.list.current().map(|r| (r.id, r.name.clone())) {
+                    let members = &state.login.members;
+                    super::screens::list::conflict_form(&mut ctx!(state, b), members, app, &name);
+                }
+                return vec![];
+            }
             Action::PersonFile => return open_current_file(state),
             _ => {}
         }
     }
-    let (rows, view) = (&b.rows, &b.view);
+    let (rows, view) = (&b.list.rows, &b.list.view);
     let at = |pos: usize| view.get(pos).map(|i| rows[*i].id);
-    let (fx, moved) = b.sheet.update(&mut ctx!(state, b), b.selected, at, action);
+    let (fx, moved) = b
+        .sheet
+        .update(&mut ctx!(state, b), b.list.selected, at, action);
     if let Some(pos) = moved {
-        b.selected = pos;
+        b.list.selected = pos;
     }
     fx
 }
@@ -378,17 +247,17 @@ fn overview_update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    let (rows, view) = (&b.rows, &b.view);
+    let (rows, view) = (&b.list.rows, &b.list.view);
     let in_list = |app: i64| view.iter().position(|i| rows[*i].id == app);
     let mut ctx = ctx!(state, b);
     match b
         .overview
-        .update(&mut ctx, b.session.as_ref(), in_list, action)
+        .update(&mut ctx, b.list.session.as_ref(), in_list, action)
     {
         Outcome::Effects(fx) => fx,
         // The candidate's score sheet, with the list's cursor on them.
         Outcome::Score { pos, app } => {
-            b.selected = pos;
+            b.list.selected = pos;
             b.sheet.open(&mut ctx, app)
         }
     }
@@ -409,7 +278,7 @@ fn registers_update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    let rows = &b.rows;
+    let rows = &b.list.rows;
     let held = |app: i64| rows.iter().find(|r| r.id == app).and_then(|r| r.current);
     b.registers.update(&mut ctx!(state, b), held, action)
 }
@@ -421,13 +290,20 @@ pub fn on_event(state: &mut State, event: super::effect::Event) {
         return;
     };
     match event {
+        Event::List(data) => {
+            if data.progress.is_some() {
+                b.overview.progress = data.progress.clone();
+            }
+            b.list.loaded(*data)
+        }
+        Event::Detail(detail) => b.list.detail_loaded(*detail),
         Event::Registers(data) => b.registers.loaded(data, b.screen),
         Event::Sheet { app, sheet } => b.sheet.loaded(app, sheet),
         Event::SheetRefused(app) => b.sheet.refused(&mut ctx!(state, b), app),
         Event::Saved { at, sheet } => b.sheet.saved(state.lang, &mut state.alert, at, sheet),
         Event::Overview(data) => {
             // The stage list shows the scoring session too.
-            b.session = Some(data.session.clone());
+            b.list.session = Some(data.session.clone());
             b.overview.loaded(data, b.screen)
         }
         Event::SaveFailed(failure) => {
@@ -515,9 +391,8 @@ fn type_char(state: &mut State, c: char) -> Vec<Effect> {
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    if b.filtering && b.form.is_none() {
-        b.filter.insert(c);
-        return filter_changed(b);
+    if b.list.filtering && b.form.is_none() {
+        return b.list.type_filter(c);
     }
     match b.form.as_mut().map(|f| f.type_char(c)) {
         Some(step) => form_step(b, &mut state.message, step),
@@ -544,22 +419,10 @@ fn form_step(b: &mut Board, message: &mut Option<Message>, step: FormStep) -> Ve
     }
 }
 
-fn filter_changed(b: &mut Board) -> Vec<Effect> {
-    b.rebuild_view();
-    b.offset = 0;
-    b.current()
-        .map(|r| vec![Effect::LoadDetail(r.id)])
-        .unwrap_or_default()
-}
-
 /// A cursor move or deletion in the list filter or the form's field.
 fn edit_input(b: &mut Board, edit: Edit) -> Vec<Effect> {
-    if b.filtering && b.form.is_none() {
-        return if b.filter.apply(edit) {
-            filter_changed(b)
-        } else {
-            vec![]
-        };
+    if b.list.filtering && b.form.is_none() {
+        return b.list.edit_filter(edit);
     }
     if let Some(form) = b.form.as_mut() {
         form.edit(edit);
@@ -575,12 +438,7 @@ fn go_to_stage(state: &mut State, stage: usize) -> Vec<Effect> {
         return vec![];
     }
     b.stage = stage;
-    b.selected = 0;
-    b.offset = 0;
-    b.filter.clear();
-    b.detail = None;
-    b.detail_scroll = 0;
-    b.pane = Pane::Table;
+    b.list.go_to_stage();
     state.message = None;
     vec![Effect::Reload]
 }
@@ -629,43 +487,13 @@ fn input_update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(edit) = Edit::of(action) {
         return edit_input(b, edit);
     }
-    if b.filtering && b.form.is_none() {
-        match action {
-            Action::Back => {
-                b.filter.clear();
-                b.filtering = false;
-                b.rebuild_view();
-            }
-            Action::Submit | Action::Save => b.filtering = false,
-            _ => {}
-        }
-        return b
-            .current()
-            .map(|r| vec![Effect::LoadDetail(r.id)])
-            .unwrap_or_default();
+    if b.list.filtering && b.form.is_none() {
+        return b.list.filter_key(action);
     }
     match b.form.as_mut().map(|f| f.update(action, lang, today)) {
         Some(step) => form_step(b, &mut state.message, step),
         None => vec![],
     }
-}
-
-pub(super) fn say(state: &mut State, zh: &str, en: &str) {
-    state.message = Some(Message::Error(state.lang.pick(zh, en).to_string()));
-}
-
-/// Refuses (with a message) an action the keymap does not give the current stage.
-pub(super) fn refused_here(state: &mut State, keymap: &Keymap, action: Action) -> bool {
-    let stage = state.board.as_ref().map_or(0, |b| b.stage);
-    if keymap.applies(action, stage) {
-        return false;
-    }
-    say(
-        state,
-        "本环节没有这项操作，按 ? 查看本环节的按键",
-        "Not at this stage; press ? for this stage's keys",
-    );
-    true
 }
 
 /// Help and quit, the same on every screen of the board.
@@ -684,9 +512,7 @@ pub(super) fn help_or_quit(state: &mut State, action: Action) -> Option<Vec<Effe
 }
 
 fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effect> {
-    let lang = state.lang;
-    let page = state.page.max(2);
-    let today = state.today();
+    use super::screens::list::Outcome as Asked;
     if let Some(fx) = help_or_quit(state, action) {
         return fx;
     }
@@ -699,188 +525,28 @@ fn table_update(state: &mut State, keymap: &Keymap, action: Action) -> Vec<Effec
             state.lang = state.lang.other();
             return vec![];
         }
-        Action::ScorePanel
-        | Action::Progress
-        | Action::Results
-        | Action::Session
-        | Action::Conflict
-        | Action::Reopen => return super::list_stage5::table_action(state, keymap, action),
-        Action::PersonFile => return open_current_file(state),
-        Action::StartNotice
-        | Action::Objection
-        | Action::Objections
-        | Action::Certificates
-        | Action::CloseNotice
-        | Action::Export => return super::notice::table_action(state, keymap, action),
         _ => {}
     }
     let Some(b) = state.board.as_mut() else {
         return vec![];
     };
-    let stage = b.stage;
-    if b.pane == Pane::Detail {
-        match action {
-            Action::Down => {
-                // The pane clamps what it shows; this keeps the count from running
-                // far past the end, so k answers at once.
-                let lines = b.detail.as_ref().map_or(0, |d| {
-                    15 + d.checks.len()
-                        + 2 * d.history.len()
-                        + d.visits
-                            .iter()
-                            .map(|v| 2 + v.findings.lines().count())
-                            .sum::<usize>()
-                });
-                b.detail_scroll = (b.detail_scroll + 1).min(lines as u16);
-                return vec![];
-            }
-            Action::Up => {
-                b.detail_scroll = b.detail_scroll.saturating_sub(1);
-                return vec![];
-            }
-            Action::Back | Action::NextPane | Action::PrevPane => {
-                b.pane = Pane::Table;
-                return vec![];
-            }
-            _ => {}
-        }
-    }
-    let current = b.current().cloned();
-    let needs_row = matches!(
-        action,
-        Action::Advance
-            | Action::Score
-            | Action::Visit
-            | Action::Override
-            | Action::Return
-            | Action::Reject
-            | Action::Withdraw
-    );
-    if needs_row {
-        if !keymap.applies(action, stage) {
-            state.message = Some(Message::Error(
-                lang.pick(
-                    "本环节没有这项操作，按 ? 查看本环节的按键",
-                    "Not at this stage; press ? for this stage's keys",
-                )
-                .into(),
-            ));
-            return vec![];
-        }
-        let Some(row) = current else {
-            state.message = Some(Message::Error(
-                lang.pick("列表为空", "The list is empty").into(),
-            ));
-            return vec![];
-        };
-        if row.status.is_final() {
-            state.message = Some(Message::Error(match lang {
-                Lang::Zh => format!("{} 的申请已{}，本周期不能再办理", row.name, row.status.zh()),
-                Lang::En => format!(
-                    "{}'s application is {}; nothing more can be done this cycle",
-                    row.name,
-                    lang.status(row.status)
-                ),
-            }));
-            return vec![];
-        }
-        // A step the stage rules refuse whatever the reason (returning a declaration
-        // already returned, say) is refused before a reason is typed for nothing.
-        let step = |reason: String| match action {
-            Action::Return => Some(Transition::Return { reason }),
-            Action::Reject if stage == 3 => Some(Transition::Fail { reason }),
-            Action::Reject => Some(Transition::Reject { reason }),
-            Action::Withdraw => Some(Transition::Withdraw { reason }),
-            _ => None,
-        };
-        if let (Some(t), Some(&at)) = (step("-".into()), Stage::ALL.get(stage.wrapping_sub(1))) {
-            let pos = crate::domain::stage::Position {
-                stage: at,
-                status: row.status,
-            };
-            let facts = crate::domain::stage::Facts::default();
-            if let Err(e) = crate::domain::stage::apply(pos, &t, &facts) {
-                state.message = Some(Message::Error(match lang {
-                    Lang::Zh => e.zh(),
-                    Lang::En => e.to_string(),
-                }));
-                return vec![];
-            }
-        }
-        let name = row.name.clone();
-        let reason = |what| Form::reason(lang, row.id, &name, what);
-        b.form = Some(match action {
-            Action::Advance => {
-                return vec![Effect::Transition {
-                    app: row.id,
-                    transition: Transition::Advance,
-                }]
-            }
-            Action::Return => reason(ReasonFor::Return),
-            Action::Reject if stage == 3 => reason(ReasonFor::Fail),
-            Action::Reject => reason(ReasonFor::Reject),
-            Action::Override => reason(ReasonFor::Override),
-            Action::Withdraw => reason(ReasonFor::Withdraw),
-            Action::Score => {
-                let (max, pass_mark) = b
-                    .detail
-                    .as_ref()
-                    .filter(|d| d.app.id == row.id)
-                    .map(|d| (d.test_max.unwrap_or(100.0), d.pass_mark.unwrap_or(0.0)))
-                    .unwrap_or((100.0, 0.0));
-                let score = row
-                    .test_score
-                    .map(crate::domain::eligibility::fmt_num)
-                    .unwrap_or_default();
-                Form::score(lang, row.id, &name, &score, max, pass_mark)
-            }
-            _ => Form::visit(lang, row.id, &name, today),
-        });
-        return vec![];
-    }
-    let n = b.view.len();
-    match action {
-        Action::Down => b.move_to(b.selected + 1, page),
-        Action::Up => b.move_to(b.selected.saturating_sub(1), page),
-        Action::Top => b.move_to(0, page),
-        Action::Bottom => b.move_to(n.saturating_sub(1), page),
-        Action::PageDown => b.move_to(b.selected + page / 2, page),
-        Action::PageUp => b.move_to(b.selected.saturating_sub(page / 2), page),
-        Action::NextPane | Action::PrevPane | Action::Open => {
-            b.pane = Pane::Detail;
-            b.current()
-                .map(|r| vec![Effect::LoadDetail(r.id)])
-                .unwrap_or_default()
-        }
-        Action::Back => {
-            state.message = None;
-            if b.filter.is_empty() {
-                return vec![];
-            }
-            b.filter.clear();
-            b.rebuild_view();
-            b.current()
-                .map(|r| vec![Effect::LoadDetail(r.id)])
-                .unwrap_or_default()
-        }
-        Action::Filter => {
-            b.filtering = true;
-            vec![]
-        }
-        Action::Sort => {
-            b.sort = b.sort.next();
-            b.invalidate_view();
-            b.rebuild_view();
-            state.message = Some(Message::Info(b.sort.label(lang).to_string()));
-            vec![]
-        }
-        _ => vec![],
+    let members = &state.login.members;
+    let mut ctx = ctx!(state, b);
+    match b.list.update(&mut ctx, keymap, members, action) {
+        Asked::Effects(fx) => fx,
+        Asked::Sheet(app) => b.sheet.open(&mut ctx, app),
+        Asked::Overview(screen) => b.overview.open(&mut ctx, screen),
+        Asked::Scoring => b.overview.scoring(&mut ctx, b.list.session.as_ref()),
+        Asked::Registers(screen) => b.registers.open(&mut ctx, screen),
+        Asked::PersonFile => open_current_file(state),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::stage::Transition;
+    use crate::service::board::AppRow;
     use crate::tui::widgets::fields::{Fields, Purpose};
 
     /// The form of fields open on the board.
@@ -944,14 +610,14 @@ mod tests {
         );
         let mut b = Board {
             stage,
-            rows: vec![
-                row(10, "张伟", "南京华宇软件有限公司", Status::Active),
-                row(11, "李娜", "鼓楼区湖南商会", Status::Active),
-                row(12, "王强", "南京恒信物流有限公司", Status::Rejected),
-            ],
             ..Board::default()
         };
-        b.rebuild_view();
+        b.list.rows = vec![
+            row(10, "张伟", "南京华宇软件有限公司", Status::Active),
+            row(11, "李娜", "鼓楼区湖南商会", Status::Active),
+            row(12, "王强", "南京恒信物流有限公司", Status::Rejected),
+        ];
+        b.list.rebuild_view();
         s.board = Some(b);
         s
     }
@@ -1001,7 +667,7 @@ mod tests {
         let fx = keys(&mut s, "j");
         assert_eq!(fx, vec![Effect::LoadDetail(11)]);
         keys(&mut s, "G");
-        assert_eq!(s.board.as_ref().unwrap().selected, 2);
+        assert_eq!(s.board.as_ref().unwrap().list.selected, 2);
         let fx = keys(&mut s, "4");
         assert_eq!(fx, vec![Effect::Reload]);
         assert_eq!(s.board.as_ref().unwrap().stage, 4);
@@ -1200,12 +866,12 @@ mod tests {
         let km = Keymap::builtin();
         let mut s = logged_in(1);
         keys(&mut s, "f南京恒信流");
-        assert!(s.board.as_ref().unwrap().view.is_empty());
+        assert!(s.board.as_ref().unwrap().list.view.is_empty());
         handle_key(&mut s, &km, code(KeyCode::Left));
         let fx = keys(&mut s, "物");
         let b = s.board.as_ref().unwrap();
         assert_eq!(
-            (b.filter.as_str(), b.view.clone()),
+            (b.list.filter.as_str(), b.list.view.clone()),
             ("南京恒信物流", vec![2])
         );
         assert_eq!(fx, vec![Effect::LoadDetail(12)]);
@@ -1215,8 +881,8 @@ mod tests {
         );
         handle_key(&mut s, &km, code(KeyCode::Delete));
         handle_key(&mut s, &km, code(KeyCode::Delete));
-        assert_eq!(s.board.as_ref().unwrap().view, vec![2]);
-        assert_eq!(s.board.as_ref().unwrap().filter, "恒信物流");
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![2]);
+        assert_eq!(s.board.as_ref().unwrap().list.filter, "恒信物流");
 
         let mut s = State::new(
             Lang::Zh,
@@ -1281,16 +947,22 @@ mod tests {
         let km = Keymap::builtin();
         let mut s = logged_in(1);
         keys(&mut s, "f商会");
-        assert_eq!(s.board.as_ref().unwrap().view, vec![1]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![1]);
         handle_key(&mut s, &km, code(KeyCode::Enter));
         assert_eq!(s.mode(), Mode::Table);
-        assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+        assert_eq!(
+            s.board.as_ref().unwrap().list.current().unwrap().name,
+            "李娜"
+        );
         keys(&mut s, "f");
         handle_key(&mut s, &km, code(KeyCode::Esc));
-        assert_eq!(s.board.as_ref().unwrap().view.len(), 3);
+        assert_eq!(s.board.as_ref().unwrap().list.view.len(), 3);
         keys(&mut s, "s");
-        assert_eq!(s.board.as_ref().unwrap().sort, Sort::Name);
-        assert_eq!(s.board.as_ref().unwrap().current().unwrap().name, "李娜");
+        assert_eq!(s.board.as_ref().unwrap().list.sort, Sort::Name);
+        assert_eq!(
+            s.board.as_ref().unwrap().list.current().unwrap().name,
+            "李娜"
+        );
     }
 
     #[test]
@@ -1312,14 +984,14 @@ mod tests {
     fn a_step_the_stage_rules_refuse_opens_no_form() {
         let mut s = logged_in(1);
         let b = s.board.as_mut().unwrap();
-        b.rows = vec![row(
+        b.list.rows = vec![row(
             1,
             "朴阳轩",
             "南京卓越电子商务股份有限公司",
             Status::Returned,
         )];
-        b.keys.clear();
-        b.rebuild_view();
+        b.list.keys.clear();
+        b.list.rebuild_view();
         assert!(keys(&mut s, "r").is_empty());
         assert!(
             s.board.as_ref().unwrap().form.is_none(),
@@ -1335,26 +1007,32 @@ mod tests {
     fn names_and_organisations_sort_by_pinyin() {
         let mut s = logged_in(1);
         let b = s.board.as_mut().unwrap();
-        b.rows = vec![
+        b.list.rows = vec![
             row(1, "张伟", "中山商会", Status::Active),
             row(2, "曾宏", "爱达公司", Status::Active),
             row(3, "程冬晶", "长江物流", Status::Active),
             row(4, "陈静悦", "重庆商会", Status::Active),
             row(5, "单蕊", "北辰软件", Status::Active),
         ];
-        b.keys.clear();
-        b.sort = Sort::Name;
-        b.rebuild_view();
-        let names: Vec<&str> = b.view.iter().map(|i| b.rows[*i].name.as_str()).collect();
-        // 陈 chen, 程 cheng, 单 shan (a surname), 曾 zeng (a surname), 张 zhang.
-        assert_eq!(names, ["陈静悦", "程冬晶", "单蕊", "曾宏", "张伟"]);
-        b.sort = Sort::Organisation;
-        b.keys.clear();
-        b.rebuild_view();
-        let orgs: Vec<&str> = b
+        b.list.keys.clear();
+        b.list.sort = Sort::Name;
+        b.list.rebuild_view();
+        let names: Vec<&str> = b
+            .list
             .view
             .iter()
-            .map(|i| b.rows[*i].organisation.as_str())
+            .map(|i| b.list.rows[*i].name.as_str())
+            .collect();
+        // 陈 chen, 程 cheng, 单 shan (a surname), 曾 zeng (a surname), 张 zhang.
+        assert_eq!(names, ["陈静悦", "程冬晶", "单蕊", "曾宏", "张伟"]);
+        b.list.sort = Sort::Organisation;
+        b.list.keys.clear();
+        b.list.rebuild_view();
+        let orgs: Vec<&str> = b
+            .list
+            .view
+            .iter()
+            .map(|i| b.list.rows[*i].organisation.as_str())
             .collect();
         // 长江 changjiang and 重庆 chongqing by their usual readings.
         assert_eq!(
@@ -1368,19 +1046,19 @@ mod tests {
         let km = Keymap::builtin();
         let mut s = logged_in(1);
         keys(&mut s, "f南京");
-        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 2]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![0, 2]);
         keys(&mut s, "恒");
-        assert_eq!(s.board.as_ref().unwrap().view, vec![2]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![2]);
         handle_key(&mut s, &km, code(KeyCode::Backspace));
-        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 2]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![0, 2]);
         handle_key(&mut s, &km, code(KeyCode::Backspace));
         handle_key(&mut s, &km, code(KeyCode::Backspace));
-        assert_eq!(s.board.as_ref().unwrap().view, vec![0, 1, 2]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![0, 1, 2]);
         // Matching is case-blind for Latin letters too.
-        s.board.as_mut().unwrap().rows[1].organisation = "Gulou Hunan Chamber".into();
-        s.board.as_mut().unwrap().keys.clear();
+        s.board.as_mut().unwrap().list.rows[1].organisation = "Gulou Hunan Chamber".into();
+        s.board.as_mut().unwrap().list.keys.clear();
         keys(&mut s, "HUNAN");
-        assert_eq!(s.board.as_ref().unwrap().view, vec![1]);
+        assert_eq!(s.board.as_ref().unwrap().list.view, vec![1]);
     }
 
     #[test]
@@ -1388,18 +1066,18 @@ mod tests {
         let mut s = logged_in(2);
         keys(&mut s, "f张");
         let b = s.board.as_mut().unwrap();
-        assert_eq!(b.view, vec![0]);
+        assert_eq!(b.list.view, vec![0]);
         // The last matching application moved on: the stage reloads with no rows.
-        b.rows.clear();
-        b.keys.clear();
-        b.rebuild_view();
-        assert!(b.view.is_empty());
-        assert!(b.current().is_none());
+        b.list.rows.clear();
+        b.list.keys.clear();
+        b.list.rebuild_view();
+        assert!(b.list.view.is_empty());
+        assert!(b.list.current().is_none());
         // And with other rows again.
-        b.rows = vec![row(20, "张三", "南京华宇软件有限公司", Status::Active)];
-        b.keys.clear();
-        b.rebuild_view();
-        assert_eq!(b.view, vec![0]);
+        b.list.rows = vec![row(20, "张三", "南京华宇软件有限公司", Status::Active)];
+        b.list.keys.clear();
+        b.list.rebuild_view();
+        assert_eq!(b.list.view, vec![0]);
     }
 
     #[test]

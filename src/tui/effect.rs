@@ -156,9 +156,27 @@ pub struct SaveFailure {
     pub error: String,
 }
 
+/// A stage as loaded for the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListData {
+    pub counts: [usize; 7],
+    pub rows: Vec<crate::service::board::AppRow>,
+    /// Stage 6: the newest notice (`None` when it was not read).
+    pub notice: Option<Option<crate::service::notice::NoticeView>>,
+    /// Stage 5: the scoring session and the acting member's own sheets (read only
+    /// there), and the chair's board when the member may see it.
+    pub session: Option<crate::service::evaluation::Session>,
+    pub my_cells: std::collections::HashMap<i64, crate::service::evaluation::Cell>,
+    pub progress: Option<crate::service::evaluation::Progress>,
+}
+
 /// What the runtime hands back to the screens: the result of an effect.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Event {
+    /// The stage list.
+    List(Box<ListData>),
+    /// The details of an application.
+    Detail(Box<crate::service::board::Detail>),
     /// A personnel file read.
     File(Box<crate::service::persons::PersonFile>),
     /// A file's ID number, phone and address revealed (and audited).

@@ -343,7 +343,11 @@ mod tests {
     fn the_help_lists_every_mode_that_has_keys() {
         let km = Keymap::builtin();
         for b in &km.bindings {
-            assert!(Mode::ALL.contains(&b.mode), "{:?} is not in the help", b.mode);
+            assert!(
+                Mode::ALL.contains(&b.mode),
+                "{:?} is not in the help",
+                b.mode
+            );
         }
     }
 

@@ -7,10 +7,9 @@ pub mod ctx;
 pub mod effect;
 pub use widgets::fields;
 pub mod keymap;
-pub mod list_stage5;
-pub mod notice;
+
 pub mod render;
-pub mod render_notice;
+
 pub mod screens;
 pub mod text_input;
 pub mod theme;
@@ -325,39 +324,21 @@ impl Runtime {
 
     /// Reloads the counts, the current stage's rows and the selected detail.
     pub fn reload(&mut self, state: &mut State) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_ref()) else {
             return Ok(());
         };
         let stage = crate::domain::Stage::SIX[b.stage.clamp(1, 6) - 1];
         self.seen_version = svc.store().data_version();
-        b.counts = svc.stage_counts(b.cycle_id)?;
-        b.rows = svc.stage_rows(b.cycle_id, stage)?;
-        if stage == crate::domain::Stage::Notice {
-            b.notice = match svc.latest_notice() {
-                Ok(n) => Some(n),
-                Err(ServiceError::NotFound(_)) => None,
-                Err(e) => return Err(e),
-            };
-        }
-        if stage == crate::domain::Stage::Evaluation {
-            b.session = Some(svc.session(b.cycle_id)?);
-            b.my_cells = svc.my_cells(b.cycle_id)?;
-            if matches!(
-                svc.role(),
-                Some(crate::domain::Role::Chair) | Some(crate::domain::Role::Secretary)
-            ) {
-                b.overview.progress = Some(svc.progress(b.cycle_id)?);
-            }
-        }
-        b.keys.clear();
-        b.rebuild_view();
-        let id = b.current().map(|r| r.id);
+        let data = screens::list::load(svc, b.cycle_id, stage)?;
+        app::on_event(state, effect::Event::List(Box::new(data)));
+        let id = state
+            .board
+            .as_ref()
+            .and_then(|b| b.list.current())
+            .map(|r| r.id);
         match id {
             Some(id) => self.load_detail(state, id),
-            None => {
-                b.detail = None;
-                Ok(())
-            }
+            None => Ok(()),
         }
     }
 
@@ -610,19 +591,14 @@ impl Runtime {
                 let name = svc.application(app)?.name;
                 // Score and move on: the next candidate still to score.
                 self.reload(state)?;
-                let next = state.board.as_ref().and_then(list_stage5::next_to_score);
-                let moved = match next {
-                    Some((pos, id)) => {
-                        for fx in list_stage5::move_panel(state, pos, id) {
+                let moved = match app::score_next(state) {
+                    Some((next, effects)) => {
+                        for fx in effects {
                             self.run_effect(state, fx);
                         }
-                        state
-                            .board
-                            .as_ref()
-                            .and_then(|b| b.current())
-                            .map(|r| r.name.clone())
+                        Some(next)
                     }
-                    _ => None,
+                    None => None,
                 };
                 Ok(match moved {
                     Some(next) => text(
@@ -857,10 +833,11 @@ impl Runtime {
     }
 
     fn load_detail(&mut self, state: &mut State, id: i64) -> Result<(), ServiceError> {
-        let (Some(svc), Some(b)) = (self.svc.as_ref(), state.board.as_mut()) else {
+        let Some(svc) = self.svc.as_ref() else {
             return Ok(());
         };
-        b.detail = Some(svc.detail(id)?);
+        let detail = screens::list::load_detail(svc, id)?;
+        app::on_event(state, effect::Event::Detail(Box::new(detail)));
         Ok(())
     }
 }

@@ -152,16 +152,17 @@ fn to_sheet(app: &mut App) -> (i64, i64) {
     app.press(KeyCode::Char('5'));
     let b = app.board();
     let (app_id, name) = b
+        .list
         .view
         .iter()
-        .map(|i| &b.rows[*i])
-        .find(|r| b.my_cells.get(&r.id) == Some(&Cell::Pending) && r.status.code() == "active")
+        .map(|i| &b.list.rows[*i])
+        .find(|r| b.list.my_cells.get(&r.id) == Some(&Cell::Pending) && r.status.code() == "active")
         .map(|r| (r.id, r.name.clone()))
         .expect("a candidate the member has not scored");
     let member = b.member_id;
     app.press(KeyCode::Char('g'));
-    for _ in 0..app.board().view.len() {
-        if app.board().current().is_some_and(|r| r.name == name) {
+    for _ in 0..app.board().list.view.len() {
+        if app.board().list.current().is_some_and(|r| r.name == name) {
             break;
         }
         app.press(KeyCode::Char('j'));

@@ -2,17 +2,18 @@
 //! and the certification history as tabs, Esc back to exactly where one was. Its
 //! state, its keys, its drawing and what it loads.
 
-use super::super::ctx::{Ctx, Message, Screen};
 use super::super::effect::Effect;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, wrap_line};
+use super::{Ctx, Screen};
 use crate::domain::eligibility::fmt_num;
 use crate::domain::stage::{Stage, Status};
 use crate::i18n::Lang;
 use crate::service::persons::{PersonFile, Revealed};
 use crate::service::{Service, ServiceError};
 use crate::text::pad;
+use crate::tui::ctx::Message;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

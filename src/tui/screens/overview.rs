@@ -3,7 +3,6 @@
 //! the sheet totals, and the ranking. Their state, their keys, their drawing and what
 //! they load.
 
-use super::super::ctx::{Ctx, Screen};
 use super::super::effect::{Effect, OverviewData};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
@@ -11,6 +10,7 @@ use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, table_or, wrap_line};
 use super::super::widgets::form::{Confirm, Form, ReasonFor};
 use super::super::widgets::labels::{bar, cell_style, conflict_kind, session_label, short_time};
+use super::{Ctx, Screen};
 use crate::domain::eligibility::fmt_num;
 use crate::domain::Grade;
 use crate::i18n::Lang;

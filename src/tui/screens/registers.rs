@@ -1,7 +1,6 @@
 //! The notice registers of stage 6: the objection register, the certificate register
 //! and the allowance roll. Its state, its keys, its drawing and what it loads.
 
-use super::super::ctx::{Ctx, Message, Screen};
 use super::super::effect::ExportWhat;
 use super::super::effect::{Effect, RegisterData};
 use super::super::keymap::Action;
@@ -10,6 +9,7 @@ use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, table_or, wrap_line};
 use super::super::widgets::fields::{lower_grades, Field, Purpose};
 use super::super::widgets::form::{Form, ReasonFor};
+use super::{Ctx, Screen};
 use crate::domain::notice::{Decision, ObjectionState, Step};
 use crate::domain::{Assessment, Grade};
 use crate::i18n::Lang;
@@ -18,6 +18,7 @@ use crate::service::files::Format;
 use crate::service::notice::{ObjectionFilter, ObjectionRow};
 use crate::service::{Service, ServiceError};
 use crate::text::fit;
+use crate::tui::ctx::Message;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};

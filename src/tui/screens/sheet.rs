@@ -2,13 +2,13 @@
 //! each value, comments, submitting, and what the sheet shows of saves that failed or
 //! are being tried again. Its state, its keys, its drawing and what it loads.
 
-use super::super::ctx::{Alert, Ctx, Screen};
 use super::super::effect::{Effect, SaveFailure, SheetData};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::draw::{block, wrap_line};
 use super::super::widgets::form::{Confirm, Form};
 use super::super::widgets::labels::bar;
+use super::{Ctx, Screen};
 use crate::domain::eligibility::fmt_num;
 use crate::domain::Recusal;
 use crate::i18n::Lang;
@@ -16,6 +16,7 @@ use crate::service::board::AppRow;
 use crate::service::evaluation::{Cell, MySheet};
 use crate::service::{Service, ServiceError};
 use crate::text::{fit, pad};
+use crate::tui::ctx::Alert;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
@@ -871,7 +872,6 @@ mod tests {
     use crate::tui::app::{handle_key, Board, State};
     use crate::tui::ctx::Message;
     use crate::tui::keymap::Keymap;
-    use crate::tui::list_stage5::next_to_score;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn sheet(values: [Option<f64>; 3], status: Cell) -> MySheet {
@@ -925,12 +925,12 @@ mod tests {
         };
         let mut b = Board {
             stage: 5,
-            rows: vec![row(10, "张伟"), row(11, "李娜")],
             screen: Screen::Panel,
             ..Board::default()
         };
-        b.rebuild_view();
-        b.my_cells = [(10, Cell::Draft), (11, Cell::Pending)]
+        b.list.rows = vec![row(10, "张伟"), row(11, "李娜")];
+        b.list.rebuild_view();
+        b.list.my_cells = [(10, Cell::Draft), (11, Cell::Pending)]
             .into_iter()
             .collect();
         b.sheet.panel = Some(Panel {
@@ -1112,11 +1112,11 @@ mod tests {
             ]
         );
         let b = s.board.as_mut().unwrap();
-        assert_eq!(b.selected, 1);
+        assert_eq!(b.list.selected, 1);
         // From 李娜, the next still to score wraps round to 张伟 (a draft).
-        assert_eq!(next_to_score(b), Some((0, 10)));
-        b.my_cells.insert(10, Cell::Submitted);
-        b.my_cells.insert(11, Cell::Submitted);
-        assert_eq!(next_to_score(b), None);
+        assert_eq!(b.list.next_to_score(), Some((0, 10)));
+        b.list.my_cells.insert(10, Cell::Submitted);
+        b.list.my_cells.insert(11, Cell::Submitted);
+        assert_eq!(b.list.next_to_score(), None);
     }
 }
