@@ -137,13 +137,23 @@ fn app_references() -> Vec<(Module, Module)> {
         .collect();
     let modules: BTreeSet<Module> = files.iter().map(|(f, _)| module_of(f)).collect();
     let path = Regex::new(r"\b(crate::tui|super(?:::super)*)((?:::[a-z_0-9]+)+)").unwrap();
+    let braces = Regex::new(r"\b(crate::tui|super(?:::super)*)::\{([^{}]*)\}").unwrap();
     let mut refs = Vec::new();
     for (file, text) in &files {
         let me = module_of(file);
         let is_mod = file.ends_with("mod.rs");
         // `super` of a file `a/b.rs` is `a`; of `a/b/mod.rs` it is `a` as well.
         let parent: Module = me[..me.len() - 1].to_vec();
-        let code = code(text);
+        // `use super::{a::X, b}` names `super::a` and `super::b`.
+        let plain = code(text);
+        let code = braces.replace_all(&plain, |c: &regex::Captures| {
+            c[2].split(',')
+                .filter_map(|item| item.trim().split("::").next())
+                .filter(|first| !first.is_empty())
+                .map(|first| format!("{}::{first}", &c[1]))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
         for c in path.captures_iter(&code) {
             let base: Module = match &c[1] {
                 "crate::tui" => vec!["tui".into()],

@@ -3,7 +3,6 @@
 
 pub use super::ctx::{Alert, Message};
 pub use super::effect::Effect;
-use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
 pub use super::screens::list::{Pane, Sort};
 use super::screens::overview::Outcome;
@@ -13,6 +12,7 @@ pub use super::widgets::form::{
     step_choice, Confirm, Form, ReasonFor, Step as FormStep, CONFLICT_KINDS, RATINGS,
 };
 use crate::domain::stage::Stage;
+use crate::i18n::Lang;
 use crate::service::Clock;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

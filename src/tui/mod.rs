@@ -5,7 +5,6 @@
 pub mod app;
 pub mod ctx;
 pub mod effect;
-pub use widgets::fields;
 pub mod keymap;
 
 pub mod render;
@@ -15,17 +14,15 @@ pub mod text_input;
 pub mod theme;
 pub mod widgets;
 
-pub use crate::i18n;
-
 use crate::domain::eligibility::fmt_num;
 use crate::service::{Service, ServiceError};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use app::{Board, Effect, LoginItem, Message, Screen, State};
 
+use crate::i18n::Lang;
 use chrono::Datelike;
 use crossterm::event::{self, Event, KeyEventKind};
-use i18n::Lang;
 use keymap::Keymap;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};

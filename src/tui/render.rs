@@ -1,7 +1,6 @@
 //! Rendering: every screen is a function of the state; nothing here changes it.
 
 use super::app::{Board, Message, Pane, Screen, State};
-use super::i18n::Lang;
 use super::keymap::{Action, Keymap, Mode};
 use super::text_input::CURSOR;
 use super::theme::Theme;
@@ -10,6 +9,7 @@ pub use super::widgets::draw::{
 };
 use super::widgets::labels::role_allows;
 use crate::domain::stage::Stage;
+use crate::i18n::Lang;
 use crate::text::fit;
 use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
