@@ -182,6 +182,7 @@ fn big_board(demo: &Path) -> State {
         cycle_id: 1,
         db_name: "city.sqlite3".into(),
         stage: 4,
+        allowed: pingshen::domain::Deed::ALL.to_vec(),
         ..Board::default()
     };
     board.list.counts = [0, 0, 0, ROWS, 0, 0, 0];

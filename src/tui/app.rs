@@ -26,6 +26,8 @@ pub struct Board {
     pub cycle_id: i64,
     pub db_name: String,
     pub stage: usize,
+    /// What the service allows the member signed in.
+    pub allowed: Vec<crate::domain::Deed>,
     /// The stage list.
     pub list: super::screens::list::List,
     pub form: Option<Form>,
@@ -137,6 +139,7 @@ macro_rules! ctx {
             member_id: $b.member_id,
             role: $b.role,
             criteria: &$b.criteria,
+            allowed: &$b.allowed,
             message: &mut $state.message,
             form: &mut $b.form,
             screen: &mut $b.screen,

@@ -1,6 +1,7 @@
 //! The one keymap: `(Mode, KeyEvent) -> Action`, defined in `keymap.toml` (compiled in).
 //! The help overlay and the status-bar hints are generated from the same table.
 
+use crate::domain::Deed;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
@@ -143,6 +144,41 @@ pub enum Action {
     DeleteBack,
     /// Delete the character after the cursor.
     DeleteForward,
+}
+
+impl Action {
+    /// What the service must allow the member for the action to do anything, in
+    /// `mode` at `stage`; `None` for actions anyone signed in may take.
+    pub fn deed(self, mode: Mode, stage: usize) -> Option<Deed> {
+        use Action as A;
+        Some(match self {
+            A::Advance => Deed::PassApplication,
+            A::Return => Deed::ReturnApplication,
+            A::Reject if stage == 3 => Deed::RecordFailedTest,
+            A::Reject => Deed::RejectApplication,
+            A::Override => Deed::OverrideEligibility,
+            A::Score => Deed::RecordTestScore,
+            A::Visit => Deed::RecordSiteVisit,
+            A::Reveal if mode == Mode::Objections => Deed::RevealObjectorContact,
+            A::Reveal => Deed::RevealIds,
+            A::ScorePanel => Deed::Score,
+            A::Conflict => Deed::DeclareConflict,
+            A::Progress => Deed::SeeProgress,
+            A::Results => Deed::SeeResults,
+            A::Session => Deed::OpenScoring,
+            A::Finalise => Deed::FinaliseResult,
+            A::Reopen => Deed::ReopenResult,
+            A::StartNotice => Deed::StartNotice,
+            A::CloseNotice => Deed::CloseNotice,
+            A::Objection => Deed::RecordObjection,
+            A::Verify | A::WithdrawObjection => Deed::VerifyObjection,
+            A::Uphold | A::Dismiss => Deed::ConcludeObjection,
+            A::Decide => Deed::DecideObjection,
+            A::Inspection => Deed::RecordInspection,
+            A::JobChange => Deed::RecordJobChange,
+            _ => return None,
+        })
+    }
 }
 
 /// One binding of the table.

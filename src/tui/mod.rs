@@ -296,6 +296,11 @@ impl Runtime {
         let svc = self.svc.as_ref().expect("logged in");
         let cycle = svc.open_cycle()?;
         let role = svc.role();
+        let allowed = crate::domain::Deed::ALL
+            .iter()
+            .copied()
+            .filter(|d| svc.may(*d))
+            .collect();
         let member = svc.actor().name.clone();
         let criteria = cycle
             .rules
@@ -309,6 +314,7 @@ impl Runtime {
             criteria,
             registers: screens::registers::Registers::new(last_year),
             member_id: svc.actor().member_id.unwrap_or(0),
+            allowed,
             role,
             cycle: cycle.name,
             cycle_id: cycle.id,

@@ -7,7 +7,6 @@ use super::theme::Theme;
 pub use super::widgets::draw::{
     block, centred, clear_popup, hints, hints_only, paren, text_spans, wrap_line, wrapped_height,
 };
-use super::widgets::labels::role_allows;
 use crate::domain::stage::Stage;
 use crate::i18n::Lang;
 use crate::text::fit;
@@ -16,14 +15,6 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
-
-/// Actions that decide on an application (chair and members only).
-const DECISIONS: [Action; 4] = [
-    Action::Advance,
-    Action::Return,
-    Action::Reject,
-    Action::Override,
-];
 
 /// The smallest terminal the layout is made for.
 pub const MIN_WIDTH: u16 = 80;
@@ -309,15 +300,14 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             ),
             // A form shows its own keys.
             Mode::Input => Line::raw(""),
-            // Only the keys the role may use: the secretary records but does not
-            // decide or score; members do not run the session.
+            // Only the keys whose deeds the service allows the member: the
+            // secretary records but does not decide or score; members do not run
+            // the session.
             mode => {
-                let secretary = b.role == Some(crate::domain::Role::Secretary);
                 let allowed: Vec<Action> = keymap
                     .for_mode(mode, Some(b.stage))
                     .map(|x| x.action)
-                    .filter(|a| !(secretary && DECISIONS.contains(a)))
-                    .filter(|a| role_allows(b.role, *a))
+                    .filter(|a| a.deed(mode, b.stage).is_none_or(|d| b.allowed.contains(&d)))
                     .collect();
                 hints_only(
                     keymap,

@@ -9,7 +9,7 @@ use crate::domain::eligibility::{fmt_num, Outcome as CheckOutcome};
 use crate::domain::notice::Channel;
 use crate::domain::stage::{Stage, Status, Transition};
 use crate::domain::workdays::uncovered_warning;
-use crate::domain::Role;
+use crate::domain::Deed;
 use crate::i18n::Lang;
 use crate::service::board::{AppRow, Detail};
 use crate::service::evaluation::{Cell, Session};
@@ -126,12 +126,13 @@ pub fn refused_here(ctx: &mut Ctx, keymap: &Keymap, action: Action) -> bool {
 
 /// The conflict form: the chair declares for any scorer, a member for themself.
 pub fn conflict_form(ctx: &mut Ctx, members: &[LoginItem], app: i64, name: &str) {
-    let chair = ctx.role == Some(Role::Chair);
+    // Whoever may declare for others chooses among those who score.
+    let chair = ctx.may(Deed::DeclareConflictForOthers);
     let me = ctx.member_id;
     let members: Vec<(i64, String)> = members
         .iter()
         .filter(|m| match chair {
-            true => m.role != Role::Secretary,
+            true => crate::domain::may(m.role, Deed::Score),
             false => m.id == me,
         })
         .map(|m| (m.id, m.name.clone()))

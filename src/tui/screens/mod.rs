@@ -3,7 +3,7 @@
 //! handles an action (the language, the clock, the member, the status line, the form
 //! over the screen).
 
-use crate::domain::Role;
+use crate::domain::{Deed, Role};
 use crate::i18n::Lang;
 use crate::service::Clock;
 use crate::tui::ctx::Message;
@@ -53,6 +53,8 @@ pub struct Ctx<'a> {
     pub role: Option<Role>,
     /// The rules' criteria: key, name, English name.
     pub criteria: &'a [(String, String, String)],
+    /// What the service allows the member.
+    pub allowed: &'a [Deed],
     pub message: &'a mut Option<Message>,
     /// The form over the screen.
     pub form: &'a mut Option<Form>,
@@ -60,6 +62,11 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Whether the service allows the member `deed`.
+    pub fn may(&self, deed: Deed) -> bool {
+        self.allowed.contains(&deed)
+    }
+
     /// The local date, from the clock.
     pub fn today(&self) -> NaiveDate {
         self.clock.today()

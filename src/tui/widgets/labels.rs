@@ -1,9 +1,8 @@
 //! Labels and marks several screens share: how a member's sheet stands, the scoring
 //! session, conflicts of interest, the keys a role may use, and a bar of a value.
 
-use super::super::keymap::Action;
 use super::super::theme::Theme;
-use crate::domain::{ConflictKind, Role};
+use crate::domain::ConflictKind;
 use crate::i18n::Lang;
 use crate::service::evaluation::{Cell, Session};
 use ratatui::style::Style;
@@ -73,40 +72,4 @@ pub fn short_time(at: &str) -> String {
 pub fn conflict_kind(code: &str, lang: Lang) -> &'static str {
     let kind = ConflictKind::parse(code).unwrap_or(ConflictKind::Other);
     lang.pick(kind.zh(), kind.en())
-}
-
-/// What the acting member may do, for the hints: members do not see the chair's
-/// keys, the secretary does not score or decide.
-pub fn role_allows(role: Option<Role>, action: Action) -> bool {
-    use Action as A;
-    match role {
-        Some(Role::Member) => !matches!(
-            action,
-            A::Progress
-                | A::Results
-                | A::Session
-                | A::Finalise
-                | A::Reopen
-                | A::Reveal
-                | A::StartNotice
-                | A::CloseNotice
-                | A::Decide
-                | A::Inspection
-                | A::JobChange
-        ),
-        Some(Role::Secretary) => !matches!(
-            action,
-            A::ScorePanel
-                | A::Session
-                | A::Conflict
-                | A::Finalise
-                | A::Reopen
-                | A::StartNotice
-                | A::CloseNotice
-                | A::Decide
-                | A::Uphold
-                | A::Dismiss
-        ),
-        _ => true,
-    }
 }
