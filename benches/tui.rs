@@ -12,7 +12,7 @@ use pingshen::service::board::AppRow;
 use pingshen::service::{Kind, Service};
 use pingshen::store::Store;
 use pingshen::table::Table;
-use pingshen::tui::app::{handle_key, Board, LoginItem, State};
+use pingshen::tui::app::{handle_key, App, LoginItem, Session};
 use pingshen::tui::keymap::Keymap;
 use pingshen::tui::render::render;
 use pingshen::tui::theme::Theme;
@@ -157,7 +157,7 @@ fn synthetic_rows(n: usize) -> Vec<AppRow> {
 
 /// A signed-in state whose stage table holds `ROWS` rows, the cursor in the middle,
 /// and a real application's detail beside it.
-fn big_board(demo: &Path) -> State {
+fn big_board(demo: &Path) -> App {
     let svc = Service::system(Store::open(demo).unwrap(), "bench");
     let app: i64 = svc
         .store()
@@ -174,24 +174,27 @@ fn big_board(demo: &Path) -> State {
         name: "周明远".into(),
         role: Role::Chair,
     }];
-    let mut state = State::new(Lang::Zh, 3, members, pingshen::service::demo::fixed_clock());
-    let mut board = Board {
-        member: "周明远".into(),
-        role: Some(Role::Chair),
-        cycle: "南京市 2026 年度认证".into(),
-        cycle_id: 1,
-        db_name: "city.sqlite3".into(),
-        stage: 4,
-        allowed: pingshen::domain::Deed::ALL.to_vec(),
-        ..Board::default()
-    };
-    board.list.counts = [0, 0, 0, ROWS, 0, 0, 0];
-    board.list.rows = synthetic_rows(ROWS);
-    board.list.detail = Some(detail);
-    board.list.rebuild_view();
-    board.list.selected = ROWS / 2;
-    state.board = Some(board);
-    state
+    let mut ui = App::new(Lang::Zh, 3, members, pingshen::service::demo::fixed_clock());
+    ui.signed_in(
+        Session {
+            member: "周明远".into(),
+            role: Some(Role::Chair),
+            cycle: "南京市 2026 年度认证".into(),
+            cycle_id: 1,
+            db_name: "city.sqlite3".into(),
+            allowed: pingshen::domain::Deed::ALL.to_vec(),
+            ..Session::default()
+        },
+        2025,
+    );
+    ui.state.stage = pingshen::domain::Stage::SiteVisit;
+    let list = &mut ui.screens.list;
+    list.counts = [0, 0, 0, ROWS, 0, 0, 0];
+    list.rows = synthetic_rows(ROWS);
+    list.detail = Some(detail);
+    list.rebuild_view();
+    list.selected = ROWS / 2;
+    ui
 }
 
 fn benches(c: &mut Criterion) {
@@ -224,9 +227,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("board_frame_100k_rows", |b| {
         b.iter(|| {
             i += 1;
-            if let Some(board) = state.board.as_mut() {
-                board.list.selected = ROWS / 2 + i % 2;
-            }
+            state.screens.list.selected = ROWS / 2 + i % 2;
             terminal
                 .draw(|f| {
                     render(&state, &theme, &keymap, f);
@@ -238,18 +239,16 @@ fn benches(c: &mut Criterion) {
     assert_eq!(shown, 200 * 60);
 
     // Type one character into the filter of that table: the view is rebuilt.
-    if let Some(board) = state.board.as_mut() {
-        board.list.filtering = true;
-        board.list.filter.clear();
-        board.list.rebuild_view();
-    }
+    state.screens.list.filtering = true;
+    state.screens.list.filter.clear();
+    state.screens.list.rebuild_view();
     let key = KeyEvent::new(KeyCode::Char('张'), KeyModifiers::NONE);
     g.bench_function("update_filter_100k", |b| {
         b.iter_batched(
             || state.clone(),
             |mut s| {
                 handle_key(&mut s, &keymap, key);
-                debug_assert!(s.board.as_ref().is_some_and(|b| b.list.view.len() < ROWS));
+                debug_assert!(s.screens.list.view.len() < ROWS);
                 s
             },
             BatchSize::PerIteration,

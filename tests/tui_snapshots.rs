@@ -10,7 +10,7 @@ mod common;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pingshen::i18n::Lang;
-use pingshen::tui::app::{self, Form, Pane, State};
+use pingshen::tui::app::{self, App as Ui, Form, Pane};
 use pingshen::tui::keymap::{key_label, Keymap};
 use pingshen::tui::render;
 use pingshen::tui::theme::Theme;
@@ -236,7 +236,7 @@ fn hint_problems(lang: Lang, hint: &str, keys: &BTreeSet<String>) -> Vec<String>
 /// The demo app, driven key by key like the terminal loop drives it.
 struct App {
     rt: Runtime,
-    state: State,
+    ui: Ui,
     keymap: Keymap,
     theme: Theme,
     /// Every property that failed, by screen.
@@ -255,18 +255,18 @@ impl App {
         let svc = common::demo_on(day);
         let clock = svc.clock();
         let mut app = App::on(svc, lang);
-        app.state.clock = clock;
+        app.ui.state.clock = clock;
         app
     }
 
     fn on(svc: pingshen::service::Service, lang: Lang) -> App {
         let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
-        let mut state = rt.initial_state(lang, 3, None).expect("login state");
-        state.clock = pingshen::service::demo::fixed_clock();
-        assert_eq!(state.today(), common::today());
+        let mut ui = rt.initial_state(lang, 3, None).expect("login state");
+        ui.state.clock = pingshen::service::demo::fixed_clock();
+        assert_eq!(ui.state.today(), common::today());
         App {
             rt,
-            state,
+            ui,
             keymap: Keymap::builtin(),
             theme: Theme::default_theme(),
             problems: Vec::new(),
@@ -285,20 +285,21 @@ impl App {
         app.typed("1001");
         app.press(KeyCode::Enter);
         assert!(
-            app.state.board.is_some(),
+            app.ui.state.session.is_some(),
             "logged in: {:?}",
-            app.state.login.message
+            app.ui.screens.login.message
         );
         self
     }
 
     fn send(&mut self, key: KeyEvent) {
-        for effect in app::handle_key(&mut self.state, &self.keymap, key) {
-            self.rt.run_effect(&mut self.state, effect);
+        for effect in app::handle_key(&mut self.ui, &self.keymap, key) {
+            self.rt.run_effect(&mut self.ui, effect);
         }
-        if let Some(b) = self.state.board.as_mut() {
-            b.sheet.last_saved = Some(SAVED_AT.to_string());
-            if let Some(p) = b.sheet.panel.as_mut().filter(|p| p.saved.is_some()) {
+        if self.ui.state.session.is_some() {
+            let sheet = &mut self.ui.screens.sheet;
+            sheet.last_saved = Some(SAVED_AT.to_string());
+            if let Some(p) = sheet.panel.as_mut().filter(|p| p.saved.is_some()) {
                 p.saved = Some(SAVED_AT.to_string());
             }
         }
@@ -320,14 +321,15 @@ impl App {
 
     /// The form of fields open on the board.
     fn fields(&self) -> &Fields {
-        match &self.board().form {
-            Some(Form::Fields(f)) => f,
+        match &self.ui.state.form {
+            Some(Form::Fields(f)) => f.as_ref(),
             other => panic!("no form of fields: {other:?}"),
         }
     }
 
-    fn board(&self) -> &app::Board {
-        self.state.board.as_ref().expect("on the board")
+    fn board(&self) -> &app::Screens {
+        assert!(self.ui.state.session.is_some(), "on the board");
+        &self.ui.screens
     }
 
     /// Draws the screen on a new `w` x `h` terminal. The text is what the terminal
@@ -335,14 +337,14 @@ impl App {
     /// the terminal never receives a cell hidden behind a wide character.
     fn draw(&mut self, w: u16, h: u16) -> Screen {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        let mut page = self.state.page;
-        let (state, theme, keymap) = (&self.state, &self.theme, &self.keymap);
+        let mut page = self.ui.state.page;
+        let (state, theme, keymap) = (&self.ui, &self.theme, &self.keymap);
         let drawn = terminal
             .draw(|f| page = render::render(state, theme, keymap, f))
             .expect("draw");
         let clobbered = Screen::from_buffer(drawn.buffer).clobbered;
         // As the terminal loop does: the table's height sets the paging step.
-        self.state.page = page.max(1);
+        self.ui.state.page = page.max(1);
         let mut screen = Screen::from_buffer(terminal.backend().buffer());
         screen.clobbered.extend(clobbered);
         screen
@@ -360,7 +362,7 @@ impl App {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
         terminal
             .draw(|f| {
-                render::render(&self.state, &self.theme, &self.keymap, f);
+                render::render(&self.ui, &self.theme, &self.keymap, f);
             })
             .expect("draw");
         let buffer = terminal.backend().buffer().clone();
@@ -385,7 +387,7 @@ impl App {
             terminal.backend_mut().resize(w, h);
             terminal
                 .draw(|f| {
-                    render::render(&self.state, &self.theme, &self.keymap, f);
+                    render::render(&self.ui, &self.theme, &self.keymap, f);
                 })
                 .expect("draw");
             out.push(Screen::from_buffer(terminal.backend().buffer()));
@@ -428,11 +430,11 @@ impl App {
 
     /// Problems of a full-size screen: hints, boxes, table cells, header, messages.
     fn screen_problems(&self, screen: &Screen) -> Vec<String> {
-        let lang = self.state.lang;
+        let lang = self.ui.state.lang;
         let keys = key_words(&self.keymap);
         let mut out = Vec::new();
         let mut hints = Vec::new();
-        match &self.state.board {
+        match self.ui.state.session {
             None => {
                 // The last line inside the login box.
                 if let Some(y) = screen
@@ -443,16 +445,17 @@ impl App {
                     hints.push(screen.lines[y - 1].replace('│', " "));
                 }
             }
-            Some(b) => {
+            Some(_) => {
                 // The last line holds the hints unless it shows a message.
-                if self.state.message.is_none() {
+                if self.ui.state.message.is_none() {
                     hints.push(screen.lines.last().cloned().unwrap_or_default());
                 }
                 // The discard and confirm questions name their keys (y / n) in
                 // their text.
-                if b.form.is_some()
+                let form = &self.ui.state.form;
+                if form.is_some()
                     && !matches!(
-                        b.form,
+                        form,
                         Some(app::Form::Discard(_)) | Some(app::Form::Confirm(_))
                     )
                 {
@@ -476,13 +479,15 @@ impl App {
             ];
             // What the user typed is theirs, and so are its words when quoted back (a
             // search's unknown filter).
-            let query = self.state.search.as_ref().map_or("", |s| s.query.as_str());
+            let query = self
+                .ui
+                .screens
+                .search
+                .as_ref()
+                .map_or("", |s| s.query.as_str());
             let mut typed: Vec<&str> = [
-                self.state.login.filter.as_str(),
-                self.state
-                    .board
-                    .as_ref()
-                    .map_or("", |b| b.list.filter.as_str()),
+                self.ui.screens.login.filter.as_str(),
+                self.ui.screens.list.filter.as_str(),
                 query,
             ]
             .into_iter()
@@ -509,18 +514,22 @@ impl App {
                 }
             }
         }
-        let Some(b) = &self.state.board else {
+        if self.ui.state.session.is_none() {
             out.extend(box_problems(screen));
             return out;
-        };
-        let overlay = self.state.help.open || b.form.is_some() || self.state.search.is_some();
-        let list = b.screen == app::Screen::List;
-        let with_detail = list || b.screen == app::Screen::Panel;
+        }
+        let b = &self.ui.screens;
+        let shown = self.ui.state.screen;
+        let overlay = self.ui.screens.help.open
+            || self.ui.state.form.is_some()
+            || self.ui.screens.search.is_some();
+        let list = shown == app::Screen::List;
+        let with_detail = list || shown == app::Screen::Panel;
         if !overlay {
             out.extend(box_problems(screen));
         }
         if list && !overlay {
-            out.extend(table_problems(screen, b, lang));
+            out.extend(table_problems(screen, b, self.ui.state.stage, lang));
         }
         if with_detail && !overlay {
             // With the detail at its top, it starts with the current application's
@@ -542,13 +551,13 @@ impl App {
         let stage_line = screen.lines[1].trim_end();
         let shown = stage_line.contains(&certified)
             || stage_line.contains('✓') && stage_line.ends_with(labelled.as_str());
-        if !self.state.help.open && !shown {
+        if !self.ui.screens.help.open && !shown {
             out.push(format!(
                 "the stage line does not show '{certified}': {:?}",
                 screen.lines[1].trim_end()
             ));
         }
-        if let Some(app::Message::Info(m) | app::Message::Error(m)) = &self.state.message {
+        if let Some(app::Message::Info(m) | app::Message::Error(m)) = &self.ui.state.message {
             let status = &screen.lines[screen.lines.len() - 1];
             if !status.contains(m.as_str()) {
                 out.push(format!(
@@ -588,7 +597,12 @@ impl App {
 
 /// Cells of the stage table that do not show their whole text (the organisation is
 /// left out: it is shortened with an ellipsis on purpose).
-fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
+fn table_problems(
+    screen: &Screen,
+    b: &app::Screens,
+    stage: pingshen::domain::Stage,
+    lang: Lang,
+) -> Vec<String> {
     let mut out = BTreeSet::new();
     for line in screen.lines.iter().skip(4) {
         let Some(body) = line.strip_prefix('│') else {
@@ -619,7 +633,7 @@ fn table_problems(screen: &Screen, b: &app::Board, lang: Lang) -> Vec<String> {
         ];
         // At the evaluation the member's own sheet state replaces the visit and
         // test-score flags.
-        let evaluation = b.stage == 5;
+        let evaluation = stage == pingshen::domain::Stage::Evaluation;
         let mine = b
             .list
             .my_cells
@@ -688,9 +702,9 @@ fn shots(app: &mut App, name: &str) {
 #[test]
 fn login_screens_and_logging_in() {
     let mut app = App::start(Lang::Zh);
-    assert_eq!(app.state.login.members.len(), 7);
+    assert_eq!(app.ui.screens.login.members.len(), 7);
     assert!(
-        !app.state.login.demo_pins.is_empty(),
+        !app.ui.screens.login.demo_pins.is_empty(),
         "the demo PINs are shown"
     );
     shots(&mut app, "login");
@@ -717,7 +731,7 @@ fn login_screens_and_logging_in() {
     // A wrong PIN is refused with a message and the login screen stays.
     app.typed("99");
     app.press(KeyCode::Enter);
-    assert!(app.state.board.is_none());
+    assert!(app.ui.state.session.is_none());
     app.shot("login_wrong_pin_80x24", 80, 24);
     app.press(KeyCode::Esc);
     app.press(KeyCode::Up);
@@ -737,8 +751,11 @@ fn login_screens_and_logging_in() {
     app.press(KeyCode::Enter);
     app.typed("1001");
     app.press(KeyCode::Enter);
-    let b = app.board();
-    assert_eq!((b.member.as_str(), b.stage), ("周明远", 1));
+    let session = app.ui.state.session.as_ref().expect("logged in");
+    assert_eq!(
+        (session.member.as_str(), app.ui.state.stage.number()),
+        ("周明远", 1)
+    );
     shots(&mut app, "board_after_login");
 
     // The board, too small and back.
@@ -762,7 +779,7 @@ fn stage_boards() {
     let mut app = App::logged_in(Lang::Zh);
     for stage in 1..=6 {
         app.press(KeyCode::Char(char::from(b'0' + stage)));
-        assert_eq!(app.board().stage, stage as usize);
+        assert_eq!(app.ui.state.stage.number(), stage as usize);
         assert!(
             !app.board().list.rows.is_empty(),
             "the demo has applications at stage {stage}"
@@ -837,7 +854,7 @@ fn stage_boards() {
     // Errors on the status line.
     app.press(KeyCode::Char('5'));
     app.press(KeyCode::Char('a'));
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     shots(&mut app, "stage5_error");
     app.press(KeyCode::Char('z'));
     app.shot("stage5_unbound_key_80x24", 80, 24);
@@ -845,11 +862,11 @@ fn stage_boards() {
     app.press(KeyCode::Char('1'));
     app.shot("stage1_after_an_error_80x24", 80, 24);
     app.press(KeyCode::Esc);
-    assert!(app.state.message.is_none());
+    assert!(app.ui.state.message.is_none());
 
     // English.
     app.press(KeyCode::Char('L'));
-    assert_eq!(app.state.lang, Lang::En);
+    assert_eq!(app.ui.state.lang, Lang::En);
     app.press(KeyCode::Char('5'));
     app.press(KeyCode::Char('a'));
     shots(&mut app, "stage5_error_en");
@@ -880,7 +897,7 @@ fn forms() {
     ));
     shots(&mut app, "form_reason_empty");
     app.ctrl('s');
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     app.shot("form_reason_required_80x24", 80, 24);
     app.typed("培训证明缺少盖章");
     // The terminal's cursor sits on the caret, where an input method opens its
@@ -905,13 +922,13 @@ fn forms() {
 
     // Escape asks before throwing the text away; n goes back to the form.
     app.press(KeyCode::Esc);
-    assert!(matches!(app.board().form, Some(Form::Discard(_))));
+    assert!(matches!(app.ui.state.form, Some(Form::Discard(_))));
     shots(&mut app, "form_discard");
     app.press(KeyCode::Char('n'));
     assert!(matches!(app.fields().purpose, Purpose::Reason { .. }));
     app.press(KeyCode::Esc);
     app.press(KeyCode::Char('y'));
-    assert!(app.board().form.is_none());
+    assert!(app.ui.state.form.is_none());
 
     // The override form at review.
     app.press(KeyCode::Char('o'));
@@ -922,7 +939,7 @@ fn forms() {
     app.press(KeyCode::Char('3'));
     app.press(KeyCode::Char('e'));
     assert!(
-        app.board().form.is_none(),
+        app.ui.state.form.is_none(),
         "the first application at the test stage has failed it"
     );
     app.shot("stage3_final_refused_80x24", 80, 24);
@@ -935,7 +952,7 @@ fn forms() {
     }
     app.typed("250");
     app.press(KeyCode::Enter);
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     app.shot("form_score_out_of_range_80x24", 80, 24);
     for _ in 0..3 {
         app.press(KeyCode::Backspace);
@@ -966,7 +983,7 @@ fn forms() {
     assert_eq!((app.fields().at, app.fields().fields[3].choice), (3, 1));
     shots(&mut app, "form_visit_filled");
     app.press(KeyCode::Esc);
-    assert!(matches!(app.board().form, Some(Form::Discard(_))));
+    assert!(matches!(app.ui.state.form, Some(Form::Discard(_))));
     app.press(KeyCode::Char('y'));
 
     // English forms.
@@ -1020,24 +1037,24 @@ fn help_overlay() {
     let mut app = App::logged_in(Lang::Zh);
     app.press(KeyCode::Char('2'));
     app.press(KeyCode::Char('?'));
-    assert!(app.state.help.open);
+    assert!(app.ui.screens.help.open);
     shots(&mut app, "help");
     for _ in 0..12 {
         app.press(KeyCode::Char('j'));
     }
     app.shot("help_scrolled_80x24", 80, 24);
     app.press(KeyCode::Char('G'));
-    let end = app.state.help.scroll;
+    let end = app.ui.screens.help.scroll;
     app.press(KeyCode::Char('j'));
-    assert_eq!(app.state.help.scroll, end, "no scrolling past the end");
+    assert_eq!(app.ui.screens.help.scroll, end, "no scrolling past the end");
     app.shot("help_scrolled_past_the_end_80x24", 80, 24);
     app.press(KeyCode::Char('g'));
-    assert_eq!(app.state.help.scroll, 0);
+    assert_eq!(app.ui.screens.help.scroll, 0);
     app.press(KeyCode::PageDown);
-    assert!(app.state.help.scroll > 1);
+    assert!(app.ui.screens.help.scroll > 1);
     app.press(KeyCode::Char('q'));
     assert!(
-        !app.state.help.open && !app.state.quit,
+        !app.ui.screens.help.open && !app.ui.state.quit,
         "q closes help first"
     );
 
@@ -1096,7 +1113,10 @@ fn the_secretary_sees_no_decision_keys() {
     app.press(KeyCode::Enter);
     app.typed("1007");
     app.press(KeyCode::Enter);
-    assert_eq!(app.board().role, Some(pingshen::domain::Role::Secretary));
+    assert_eq!(
+        app.ui.state.session.as_ref().unwrap().role,
+        Some(pingshen::domain::Role::Secretary)
+    );
     app.press(KeyCode::Char('3'));
     let screen = app.shot("secretary_stage3_80x24", 80, 24);
     let hints = screen.lines.last().cloned().unwrap_or_default();
@@ -1115,7 +1135,7 @@ impl App {
         app.press(KeyCode::Enter);
         app.typed(pin);
         app.press(KeyCode::Enter);
-        assert!(app.state.board.is_some(), "{name} logged in");
+        assert!(app.ui.state.session.is_some(), "{name} logged in");
         app
     }
 
@@ -1154,7 +1174,7 @@ fn scoring_panel_by_keys() {
     let name = candidate_with(&app, Cell::Pending);
     app.select(&name);
     app.press(KeyCode::Enter);
-    assert_eq!(app.board().screen, app::Screen::Panel);
+    assert_eq!(app.ui.state.screen, app::Screen::Panel);
     shots(&mut app, "panel_empty");
 
     // A value being typed, one refused, then three saved by Enter.
@@ -1164,7 +1184,7 @@ fn scoring_panel_by_keys() {
     app.typed("26");
     app.press(KeyCode::Enter);
     assert!(
-        matches!(app.state.message, Some(app::Message::Error(_))),
+        matches!(app.ui.state.message, Some(app::Message::Error(_))),
         "26 > 25"
     );
     app.shot("panel_out_of_range_80x24", 80, 24);
@@ -1194,7 +1214,7 @@ fn scoring_panel_by_keys() {
 
     // Enter with two empty criteria asks first; n keeps scoring.
     app.press(KeyCode::Enter);
-    assert!(matches!(app.board().form, Some(Form::Confirm(_))));
+    assert!(matches!(app.ui.state.form, Some(Form::Confirm(_))));
     shots(&mut app, "panel_confirm_empty");
     app.press(KeyCode::Char('n'));
     app.typed("25");
@@ -1204,9 +1224,9 @@ fn scoring_panel_by_keys() {
     app.press(KeyCode::Enter);
     // Submitted: the panel moved on to the next candidate still to score.
     assert!(
-        matches!(&app.state.message, Some(app::Message::Info(m)) if m.contains(&name)),
+        matches!(&app.ui.state.message, Some(app::Message::Info(m)) if m.contains(&name)),
         "{:?}",
-        app.state.message
+        app.ui.state.message
     );
     assert_ne!(app.board().sheet.panel.as_ref().map(|p| p.app), None);
     shots(&mut app, "panel_after_submit");
@@ -1229,7 +1249,7 @@ fn scoring_panel_by_keys() {
     let p = app.board().sheet.panel.as_ref().unwrap();
     assert_eq!(p.sheet.as_ref().unwrap().criteria[0].value, Some(17.0));
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().screen, app::Screen::List);
+    assert_eq!(app.ui.state.screen, app::Screen::List);
 
     // The conflict form of a member: for herself only.
     app.press(KeyCode::Char('D'));
@@ -1260,7 +1280,7 @@ fn scoring_panel_by_keys() {
         .is_some_and(|p| p.recused.is_some() && p.sheet.is_none()));
     shots(&mut app, "panel_recused");
     app.typed("15");
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     app.finish(&[]);
 }
 
@@ -1270,11 +1290,11 @@ fn chair_progress_results_and_ranking() {
     app.press(KeyCode::Char('5'));
     shots(&mut app, "chair_stage5");
     app.press(KeyCode::Char('b'));
-    assert_eq!(app.board().screen, app::Screen::Progress);
+    assert_eq!(app.ui.state.screen, app::Screen::Progress);
     shots(&mut app, "progress_open");
     // While scoring is open the results hide the values.
     app.press(KeyCode::Tab);
-    assert_eq!(app.board().screen, app::Screen::Results);
+    assert_eq!(app.ui.state.screen, app::Screen::Results);
     let open = app
         .board()
         .overview
@@ -1285,11 +1305,11 @@ fn chair_progress_results_and_ranking() {
     assert!(!open.visible && open.sheets.is_empty());
     shots(&mut app, "results_open");
     app.press(KeyCode::Char('F'));
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
 
     // Closing asks first.
     app.press(KeyCode::Char('O'));
-    assert!(matches!(app.board().form, Some(Form::Confirm(_))));
+    assert!(matches!(app.ui.state.form, Some(Form::Confirm(_))));
     shots(&mut app, "confirm_close_scoring");
     app.press(KeyCode::Char('y'));
     assert!(app
@@ -1336,15 +1356,15 @@ fn chair_progress_results_and_ranking() {
         .iter()
         .find(|r| r.app_id == id)
         .unwrap();
-    assert!(r.finalised.is_some(), "{:?}", app.state.message);
+    assert!(r.finalised.is_some(), "{:?}", app.ui.state.message);
     assert_eq!(
-        app.board().overview.selected(app.board().screen),
+        app.board().overview.selected(app.ui.state.screen),
         Some(id),
         "the cursor stays"
     );
 
     app.press(KeyCode::Tab);
-    assert_eq!(app.board().screen, app::Screen::Ranking);
+    assert_eq!(app.ui.state.screen, app::Screen::Ranking);
     shots(&mut app, "ranking");
     app.press(KeyCode::Tab);
     shots(&mut app, "progress_closed");
@@ -1356,7 +1376,7 @@ fn chair_progress_results_and_ranking() {
     app.press(KeyCode::Tab);
     shots(&mut app, "ranking_en");
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().screen, app::Screen::List);
+    assert_eq!(app.ui.state.screen, app::Screen::List);
     app.finish(&[]);
 }
 
@@ -1369,7 +1389,7 @@ fn personnel_file_tabs_reveal_and_back() {
     let before = app.draw(80, 24).text();
     let name = app.board().list.current().unwrap().name.clone();
     app.press(KeyCode::Enter);
-    assert_eq!(app.board().screen, app::Screen::File);
+    assert_eq!(app.ui.state.screen, app::Screen::File);
     let f = app.board().files.shown.as_ref().unwrap();
     assert_eq!(f.file.name, name);
     assert!(f.file.id_masked.starts_with("**************"));
@@ -1402,8 +1422,8 @@ fn personnel_file_tabs_reveal_and_back() {
     let screen = app.draw(80, 24).text();
     assert!(screen.contains(&revealed.id_number), "{screen}");
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().screen, app::Screen::List);
-    app.state.message = None;
+    assert_eq!(app.ui.state.screen, app::Screen::List);
+    app.ui.state.message = None;
     assert_eq!(
         app.draw(80, 24).text(),
         before,
@@ -1420,13 +1440,13 @@ fn personnel_file_tabs_reveal_and_back() {
     app.press(KeyCode::Char('5'));
     app.press(KeyCode::Enter);
     app.press(KeyCode::Char('i'));
-    assert_eq!(app.board().screen, app::Screen::File);
+    assert_eq!(app.ui.state.screen, app::Screen::File);
     app.press(KeyCode::Char('r'));
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     assert!(app.board().files.shown.as_ref().unwrap().revealed.is_none());
     app.shot("file_member_reveal_refused_80x24", 80, 24);
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().screen, app::Screen::Panel);
+    assert_eq!(app.ui.state.screen, app::Screen::Panel);
     app.finish(&[]);
 }
 
@@ -1443,7 +1463,7 @@ fn notice_objections_certificates_and_the_allowance_roll() {
 
     // An objection typed in full.
     app.press(KeyCode::Char('o'));
-    let Some(Form::Fields(f)) = &app.board().form else {
+    let Some(Form::Fields(f)) = &app.ui.state.form else {
         panic!("the objection form");
     };
     assert_eq!(f.fields.len(), 6);
@@ -1460,13 +1480,13 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     shots(&mut app, "form_objection");
     let before = app.count("SELECT count(*) FROM objections");
     app.ctrl('s');
-    assert!(app.board().form.is_none(), "{:?}", app.state.message);
+    assert!(app.ui.state.form.is_none(), "{:?}", app.ui.state.message);
     let after = app.count("SELECT count(*) FROM objections");
     assert_eq!(after, before + 1);
 
     // The register: the new one verified and upheld, then the chair's decision.
     app.press(KeyCode::Char('b'));
-    assert_eq!(app.board().screen, app::Screen::Objections);
+    assert_eq!(app.ui.state.screen, app::Screen::Objections);
     shots(&mut app, "objections");
     app.press(KeyCode::Char('G'));
     app.press(KeyCode::Char('v'));
@@ -1497,15 +1517,15 @@ fn notice_objections_certificates_and_the_allowance_roll() {
     app.press(KeyCode::Char('r'));
     assert_eq!(audited(&app), seen + 1);
     assert!(app.draw(120, 40).text().contains("13812345678"));
-    app.state.message = None;
+    app.ui.state.message = None;
     app.press(KeyCode::Tab);
     app.press(KeyCode::Tab);
-    assert_eq!(app.board().screen, app::Screen::Objections);
+    assert_eq!(app.ui.state.screen, app::Screen::Objections);
     assert!(!app.draw(120, 40).text().contains("13812345678"));
 
     // Certificates and the allowance roll.
     app.press(KeyCode::Tab);
-    assert_eq!(app.board().screen, app::Screen::Certificates);
+    assert_eq!(app.ui.state.screen, app::Screen::Certificates);
     assert!(!app.board().registers.certificates.is_empty());
     shots(&mut app, "certificates");
     app.press(KeyCode::Char('n'));
@@ -1520,23 +1540,23 @@ fn notice_objections_certificates_and_the_allowance_roll() {
         .is_some_and(|r| !r.rows.is_empty()));
     shots(&mut app, "allowance");
     app.press(KeyCode::Esc);
-    assert_eq!(app.board().screen, app::Screen::List);
+    assert_eq!(app.ui.state.screen, app::Screen::List);
 
     // Closing is refused while the period runs, with the reason, before asking.
     app.press(KeyCode::Char('F'));
-    assert!(app.board().form.is_none(), "nothing to confirm");
-    assert!(matches!(app.state.message, Some(app::Message::Error(_))));
+    assert!(app.ui.state.form.is_none(), "nothing to confirm");
+    assert!(matches!(app.ui.state.message, Some(app::Message::Error(_))));
     app.shot("notice_close_refused_80x24", 80, 24);
     // Nobody is left to publish, and a published result cannot be reopened: both
     // said at once, with no form to fill in for nothing.
     for (key, says) in [('S', "没有等待公示"), ('U', "公示已开始")] {
-        app.state.message = None;
+        app.ui.state.message = None;
         app.press(KeyCode::Char(key));
-        assert!(app.board().form.is_none(), "{key}");
+        assert!(app.ui.state.form.is_none(), "{key}");
         assert!(
-            matches!(&app.state.message, Some(app::Message::Error(m)) if m.contains(says)),
+            matches!(&app.ui.state.message, Some(app::Message::Error(m)) if m.contains(says)),
             "{key}: {:?}",
-            app.state.message
+            app.ui.state.message
         );
     }
 
@@ -1555,13 +1575,13 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     app.press(KeyCode::Char('j'));
     let before = app.draw(80, 24).text();
     app.press(KeyCode::Char('/'));
-    app.rt.wait_search(&mut app.state);
-    assert!(app.state.search.is_some());
+    app.rt.wait_search(&mut app.ui);
+    assert!(app.ui.screens.search.is_some());
     shots(&mut app, "search_empty");
     // A surname read by its surname reading, typed by initials.
     app.typed("oy");
-    app.rt.wait_search(&mut app.state);
-    let s = app.state.search.as_ref().unwrap();
+    app.rt.wait_search(&mut app.ui);
+    let s = app.ui.screens.search.as_ref().unwrap();
     assert!(!s.hits.is_empty(), "欧阳… by initials");
     assert!(s.hits[0].name.starts_with("欧阳"), "{:?}", s.hits[0].name);
     assert!(s
@@ -1572,26 +1592,26 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     // A typo in the middle of the query, put right where it is.
     app.ctrl('l');
     app.typed("等级:中及 oy");
-    app.rt.wait_search(&mut app.state);
-    assert!(app.state.search.as_ref().unwrap().error.is_some());
+    app.rt.wait_search(&mut app.ui);
+    assert!(app.ui.screens.search.as_ref().unwrap().error.is_some());
     for _ in 0..3 {
         app.press(KeyCode::Left);
     }
     app.press(KeyCode::Backspace);
     app.typed("级");
-    app.rt.wait_search(&mut app.state);
-    let s = app.state.search.as_ref().unwrap();
+    app.rt.wait_search(&mut app.ui);
+    let s = app.ui.screens.search.as_ref().unwrap();
     assert_eq!((s.query.before(), s.query.after()), ("等级:中级", " oy"));
     assert!(s.error.is_none(), "{:?}", s.error);
     assert!(!s.hits.is_empty());
     shots(&mut app, "search_typo_fixed");
     app.ctrl('l');
     app.typed("oy");
-    app.rt.wait_search(&mut app.state);
+    app.rt.wait_search(&mut app.ui);
     // An unknown filter is named, not ignored.
     app.typed(" level:3");
-    app.rt.wait_search(&mut app.state);
-    let s = app.state.search.as_ref().unwrap();
+    app.rt.wait_search(&mut app.ui);
+    let s = app.ui.screens.search.as_ref().unwrap();
     assert!(
         s.error.as_deref().is_some_and(|e| e.contains("level")),
         "{:?}",
@@ -1601,17 +1621,17 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     for _ in 0.." level:3".chars().count() {
         app.press(KeyCode::Backspace);
     }
-    app.rt.wait_search(&mut app.state);
-    let first = app.state.search.as_ref().unwrap().hits[0].clone();
+    app.rt.wait_search(&mut app.ui);
+    let first = app.ui.screens.search.as_ref().unwrap().hits[0].clone();
     app.press(KeyCode::Enter);
-    assert!(app.state.search.is_none());
-    assert_eq!(app.board().screen, app::Screen::File);
+    assert!(app.ui.screens.search.is_none());
+    assert_eq!(app.ui.state.screen, app::Screen::File);
     assert_eq!(
         app.board().files.shown.as_ref().unwrap().file.id,
         first.person_id
     );
     app.press(KeyCode::Esc);
-    app.state.message = None;
+    app.ui.state.message = None;
     assert_eq!(
         app.draw(80, 24).text(),
         before,
@@ -1626,7 +1646,7 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     let first_file = app.board().files.shown.as_ref().unwrap().file.id;
     app.press(KeyCode::Char('/'));
     app.typed("oy");
-    app.rt.wait_search(&mut app.state);
+    app.rt.wait_search(&mut app.ui);
     app.press(KeyCode::Enter);
     let second = app.board().files.shown.as_ref().unwrap();
     assert_ne!(second.file.id, first_file);
@@ -1635,35 +1655,35 @@ fn search_popup_by_initials_opens_the_file_and_esc_comes_back() {
     let back = app.board().files.shown.as_ref().unwrap();
     assert_eq!((back.file.id, back.tab), (first_file, 1));
     assert!(back.revealed.is_none(), "masked again once left");
-    assert_eq!(app.board().screen, app::Screen::File);
+    assert_eq!(app.ui.state.screen, app::Screen::File);
     app.press(KeyCode::Esc);
-    app.state.message = None;
+    app.ui.state.message = None;
     assert_eq!(app.draw(80, 24).text(), before, "then back to the list");
     // Enter before the answer to what was typed has come opens its best match, not
     // the best match of the query before.
     app.press(KeyCode::Char('/'));
-    app.rt.wait_search(&mut app.state);
+    app.rt.wait_search(&mut app.ui);
     app.typed("oy");
     app.press(KeyCode::Enter);
-    assert!(app.state.search.is_some(), "waits for the answer");
-    app.rt.wait_search(&mut app.state);
-    assert!(app.state.search.is_none());
+    assert!(app.ui.screens.search.is_some(), "waits for the answer");
+    app.rt.wait_search(&mut app.ui);
+    assert!(app.ui.screens.search.is_none());
     let opened = &app.board().files.shown.as_ref().unwrap().file;
     assert!(opened.name.starts_with("欧阳"), "{}", opened.name);
     app.press(KeyCode::Esc);
-    app.state.message = None;
+    app.ui.state.message = None;
     assert_eq!(app.draw(80, 24).text(), before);
     // Esc on the popup leaves everything as it was.
     app.press(KeyCode::Char('/'));
     app.typed("zhang");
-    app.rt.wait_search(&mut app.state);
+    app.rt.wait_search(&mut app.ui);
     app.press(KeyCode::Esc);
-    assert!(app.state.search.is_none());
+    assert!(app.ui.screens.search.is_none());
     assert_eq!(app.draw(80, 24).text(), before);
     app.press(KeyCode::Char('L'));
     app.press(KeyCode::Char('/'));
     app.typed("cat:secretary wang");
-    app.rt.wait_search(&mut app.state);
+    app.rt.wait_search(&mut app.ui);
     shots(&mut app, "search_en");
     app.finish(&[]);
 }
@@ -1679,7 +1699,7 @@ fn a_notice_counted_without_a_holiday_calendar_says_so() {
         (Lang::En, "the rules hold no holiday calendar for 2028"),
     ] {
         let mut app = App::start_on(lang, day).log_in();
-        assert_eq!(app.state.today(), day);
+        assert_eq!(app.ui.state.today(), day);
         app.press(KeyCode::Char('6'));
         let n = app
             .board()

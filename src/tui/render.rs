@@ -1,6 +1,8 @@
-//! Rendering: every screen is a function of the state; nothing here changes it.
+//! Rendering: the frame around the screens (the header, the status line, the form and
+//! the overlays) and the screen shown; every screen is a function of its state, and
+//! nothing here changes it.
 
-use super::app::{Board, Message, Pane, Screen, State};
+use super::app::{App, Message, Pane, Screens, Session, State, View};
 use super::keymap::{Action, Keymap, Mode};
 use super::text_input::CURSOR;
 use super::theme::Theme;
@@ -22,25 +24,26 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the whole screen. Returns the number of table rows visible (of the search
 /// popup's matches while it is open), for paging.
-pub fn render(state: &State, theme: &Theme, keymap: &Keymap, frame: &mut Frame) -> usize {
+pub fn render(ui: &App, theme: &Theme, keymap: &Keymap, frame: &mut Frame) -> usize {
+    let (state, screens) = (&ui.state, &ui.screens);
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.base()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(state.lang, theme, frame, area);
         return 0;
     }
-    let mut rows = match &state.board {
+    let mut rows = match &state.session {
         None => {
-            state.login.render(state.lang, theme, keymap, frame, area);
+            screens.login.render(state.lang, theme, keymap, frame, area);
             0
         }
-        Some(b) => board(state, b, theme, keymap, frame, area),
+        Some(session) => board(ui, session, theme, keymap, frame, area),
     };
-    if let Some(search) = &state.search {
+    if let Some(search) = &screens.search {
         rows = search.render(state.lang, theme, frame, area);
     }
-    if state.help.open {
-        state.help.render(state.lang, theme, keymap, frame, area);
+    if screens.help.open {
+        screens.help.render(state.lang, theme, keymap, frame, area);
     }
     if let Some(at) = caret(frame.buffer_mut()) {
         frame.set_cursor_position(at);
@@ -85,14 +88,14 @@ fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn board(
-    state: &State,
-    b: &Board,
+    ui: &App,
+    session: &Session,
     theme: &Theme,
     keymap: &Keymap,
     frame: &mut Frame,
     area: Rect,
 ) -> usize {
-    let lang = state.lang;
+    let state = &ui.state;
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -101,76 +104,39 @@ fn board(
             Constraint::Length(2),
         ])
         .split(area);
-    header(state, b, theme, frame, rows[0]);
-    // The detail pane sits beside the table on wide terminals, below it otherwise.
-    let wide = area.width >= 110;
-    let body = Layout::default()
-        .direction(if wide {
-            Direction::Horizontal
-        } else {
-            Direction::Vertical
-        })
-        .constraints(match (wide, b.screen) {
-            (true, _) => [Constraint::Percentage(60), Constraint::Percentage(40)],
-            // The whole score sheet stays in view; the details get the rest.
-            (false, Screen::Panel) => [Constraint::Length(b.sheet.height()), Constraint::Min(3)],
-            (false, _) => [Constraint::Percentage(55), Constraint::Percentage(45)],
-        })
-        .split(rows[1]);
-    let visible = match b.screen {
-        Screen::List => {
-            let focused = b.form.is_none();
-            let visible = b
-                .list
-                .render_table(lang, state.stage(), focused, theme, frame, body[0]);
-            b.list.render_detail(lang, focused, theme, frame, body[1]);
-            visible
-        }
-        Screen::Panel => {
-            b.sheet
-                .render(&b.list.rows, b.form.is_none(), lang, theme, frame, body[0]);
-            b.list
-                .render_detail(lang, b.form.is_none(), theme, frame, body[1]);
-            state.page
-        }
-        Screen::Progress | Screen::Results | Screen::Ranking => {
-            let session = b.list.session.as_ref();
-            b.overview
-                .render(b.screen, session, lang, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::File => {
-            b.files.render(lang, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::Objections => {
-            b.registers.render(b.screen, lang, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::Certificates => {
-            b.registers.render(b.screen, lang, theme, frame, rows[1]);
-            state.page
-        }
-        Screen::Allowance => {
-            b.registers.render(b.screen, lang, theme, frame, rows[1]);
-            state.page
-        }
+    header(state, session, &ui.screens, theme, frame, rows[0]);
+    let view = View {
+        lang: state.lang,
+        theme,
+        stage: state.stage,
+        session,
+        page: state.page,
+        focused: state.form.is_none(),
     };
-    status(state, b, theme, keymap, frame, rows[2]);
-    if let Some(form) = &b.form {
-        form.render(lang, theme, keymap, frame, area);
+    let visible = ui.screens.render(&view, state.screen, frame, rows[1]);
+    status(ui, session, theme, keymap, frame, rows[2]);
+    if let Some(form) = &state.form {
+        form.render(state.lang, theme, keymap, frame, area);
     }
     visible
 }
 
-fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn header(
+    state: &State,
+    session: &Session,
+    screens: &Screens,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let lang = state.lang;
+    let counts = &screens.list.counts;
     let title = Line::from(vec![
         Span::styled(
             " pingshen 评审 ",
             theme.header().add_modifier(Modifier::BOLD),
         ),
-        Span::styled(format!(" {} ", b.cycle), theme.header()),
+        Span::styled(format!(" {} ", session.cycle), theme.header()),
     ]);
     frame.render_widget(
         Paragraph::new(title).style(theme.header()),
@@ -186,7 +152,7 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
             } else {
                 lang.stage_short(*s)
             };
-            let style = if n == b.stage {
+            let style = if n == state.stage.number() {
                 theme
                     .stage_current()
                     .patch(theme.selected())
@@ -195,9 +161,9 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
                 theme.stage_todo()
             };
             let text = if tight {
-                format!("{n}{label}{}", b.list.counts[i])
+                format!("{n}{label}{}", counts[i])
             } else {
-                format!(" {n} {label} {} ", b.list.counts[i])
+                format!(" {n} {label} {} ", counts[i])
             };
             spans.push(Span::styled(text, style));
             if n < 6 {
@@ -205,9 +171,9 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
             }
         }
         let certified = if !labelled {
-            format!(" ✓{}", b.list.counts[6])
+            format!(" ✓{}", counts[6])
         } else {
-            format!("  ✓ {} {}", lang.stage(Stage::Certified), b.list.counts[6])
+            format!("  ✓ {} {}", lang.stage(Stage::Certified), counts[6])
         };
         spans.push(Span::styled(certified, theme.stage_done()));
         spans
@@ -235,13 +201,23 @@ fn header(state: &State, b: &Board, theme: &Theme, frame: &mut Frame, area: Rect
     );
 }
 
-fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut Frame, area: Rect) {
+fn status(
+    ui: &App,
+    session: &Session,
+    theme: &Theme,
+    keymap: &Keymap,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let (state, screens) = (&ui.state, &ui.screens);
     let lang = state.lang;
-    let role = b.role.map(|r| lang.role(r)).unwrap_or("");
+    let stage = state.stage.number();
+    let role = session.role.map(|r| lang.role(r)).unwrap_or("");
     // A saved time only when nothing typed is waiting to be saved.
-    let (saved, saved_style) = match b.sheet.unsaved.len() {
+    let (saved, saved_style) = match screens.sheet.unsaved.len() {
         0 => (
-            b.sheet
+            screens
+                .sheet
                 .last_saved
                 .as_ref()
                 .map(|t| format!(" · {} {t}", lang.pick("已保存", "saved")))
@@ -256,7 +232,7 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             theme.error().add_modifier(Modifier::BOLD),
         ),
     };
-    let left = format!(" {} · {role} · {}", b.member, b.db_name);
+    let left = format!(" {} · {role} · {}", session.member, session.db_name);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(left, theme.status()),
@@ -281,15 +257,15 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             };
             Line::styled(format!(" {}", fit(&a.text, width)), style)
         }
-        None => match state.mode() {
-            Mode::Table if b.list.pane == Pane::Detail => Line::styled(
+        None => match ui.mode() {
+            Mode::Table if screens.list.pane == Pane::Detail => Line::styled(
                 lang.pick(
                     " j/k 滚动详情  Esc/Tab 返回列表",
                     " j/k scroll the details  Esc/Tab back to the list",
                 ),
                 theme.status(),
             ),
-            Mode::Input if b.form.is_none() => hints_only(
+            Mode::Input if state.form.is_none() => hints_only(
                 keymap,
                 Mode::Input,
                 None,
@@ -305,14 +281,14 @@ fn status(state: &State, b: &Board, theme: &Theme, keymap: &Keymap, frame: &mut 
             // the session.
             mode => {
                 let allowed: Vec<Action> = keymap
-                    .for_mode(mode, Some(b.stage))
+                    .for_mode(mode, Some(stage))
                     .map(|x| x.action)
-                    .filter(|a| a.deed(mode, b.stage).is_none_or(|d| b.allowed.contains(&d)))
+                    .filter(|a| a.deed(mode, stage).is_none_or(|d| session.may(d)))
                     .collect();
                 hints_only(
                     keymap,
                     mode,
-                    Some(b.stage),
+                    Some(stage),
                     lang,
                     theme,
                     Some(&allowed),

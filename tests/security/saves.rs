@@ -8,7 +8,7 @@ use pingshen::i18n::Lang;
 use pingshen::service::evaluation::Cell;
 use pingshen::service::{demo, Service};
 use pingshen::store::Store;
-use pingshen::tui::app::{self, State};
+use pingshen::tui::app::{self, App as Ui};
 use pingshen::tui::keymap::Keymap;
 use pingshen::tui::screens::sheet::{Panel, SAVE_TRIES};
 use pingshen::tui::theme::Theme;
@@ -35,26 +35,26 @@ const PIN: &str = "1002";
 /// The app's state and runtime on a demo database in a file, on the fixed clock.
 struct App {
     rt: Runtime,
-    state: State,
+    ui: Ui,
     keymap: Keymap,
 }
 
 impl App {
     fn open(path: &Path, lang: Lang) -> App {
         let rt = Runtime::new(Store::open(path).expect("the database opens"), path);
-        let mut state = rt.initial_state(lang, 1, None).expect("the login screen");
-        state.clock = demo::fixed_clock();
+        let mut ui = rt.initial_state(lang, 1, None).expect("the login screen");
+        ui.state.clock = demo::fixed_clock();
         App {
             rt,
-            state,
+            ui,
             keymap: Keymap::builtin(),
         }
     }
 
     fn press(&mut self, code: KeyCode) {
         let key = KeyEvent::new(code, KeyModifiers::NONE);
-        for effect in app::handle_key(&mut self.state, &self.keymap, key) {
-            self.rt.run_effect(&mut self.state, effect);
+        for effect in app::handle_key(&mut self.ui, &self.keymap, key) {
+            self.rt.run_effect(&mut self.ui, effect);
         }
     }
 
@@ -77,8 +77,9 @@ impl App {
             .unwrap_or_else(|_| panic!("{what}: no answer with the database locked"))
     }
 
-    fn board(&self) -> &app::Board {
-        self.state.board.as_ref().expect("logged in")
+    fn board(&self) -> &app::Screens {
+        assert!(self.ui.state.session.is_some(), "logged in");
+        &self.ui.screens
     }
 
     fn panel(&self) -> &Panel {
@@ -95,7 +96,7 @@ impl App {
         let theme = Theme::default_theme();
         terminal
             .draw(|f| {
-                render::render(&self.state, &theme, &self.keymap, f);
+                render::render(&self.ui, &theme, &self.keymap, f);
             })
             .expect("drawn");
         let buf = terminal.backend().buffer();
@@ -129,7 +130,7 @@ impl App {
 
     /// The sheet's total line and the status bar's first line.
     fn saved_marks(&self) -> (String, String) {
-        let total = match self.state.lang {
+        let total = match self.ui.state.lang {
             Lang::Zh => "合计",
             Lang::En => "Total",
         };
@@ -145,9 +146,9 @@ fn to_sheet(app: &mut App) -> (i64, i64) {
     app.typed(PIN);
     app.press(KeyCode::Enter);
     assert!(
-        app.state.board.is_some(),
+        app.ui.state.session.is_some(),
         "logged in: {:?}",
-        app.state.login.message
+        app.ui.screens.login.message
     );
     app.press(KeyCode::Char('5'));
     let b = app.board();
@@ -159,7 +160,7 @@ fn to_sheet(app: &mut App) -> (i64, i64) {
         .find(|r| b.list.my_cells.get(&r.id) == Some(&Cell::Pending) && r.status.code() == "active")
         .map(|r| (r.id, r.name.clone()))
         .expect("a candidate the member has not scored");
-    let member = b.member_id;
+    let member = app.ui.state.session.as_ref().expect("logged in").member_id;
     app.press(KeyCode::Char('g'));
     for _ in 0..app.board().list.view.len() {
         if app.board().list.current().is_some_and(|r| r.name == name) {
@@ -168,7 +169,7 @@ fn to_sheet(app: &mut App) -> (i64, i64) {
         app.press(KeyCode::Char('j'));
     }
     app.press(KeyCode::Enter);
-    assert_eq!(app.board().screen, app::Screen::Panel);
+    assert_eq!(app.ui.state.screen, app::Screen::Panel);
     assert!(app.panel().sheet.is_some(), "the sheet is loaded");
     (app_id, member)
 }
@@ -247,7 +248,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
         .expect("the value is marked unsaved");
     assert_eq!(mark.value(), Some(22.5));
     assert!(mark.retrying, "a busy database is tried again");
-    let alert = app.state.alert.clone().expect("an alert says so");
+    let alert = app.ui.state.alert.clone().expect("an alert says so");
     assert!(alert.retrying);
     let busy = match lang {
         Lang::Zh => "数据库正被占用，正在重试…",
@@ -268,18 +269,21 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
 
     // The next key does not wipe it.
     app.press(KeyCode::Char('k'));
-    assert!(app.state.alert.is_some(), "the alert survives the next key");
+    assert!(
+        app.ui.state.alert.is_some(),
+        "the alert survives the next key"
+    );
 
     // The event loop tries again on its ticks, a bounded number of times, then gives up;
     // still nothing on disk and nothing marked saved.
     let mut app = app.bounded("the retries", |app| {
         for _ in 0..SAVE_TRIES {
-            app.rt.retry_unsaved(&mut app.state);
+            app.rt.retry_unsaved(&mut app.ui);
         }
-        assert!(!app.rt.retry_unsaved(&mut app.state), "no more tries");
+        assert!(!app.rt.retry_unsaved(&mut app.ui), "no more tries");
     });
     assert_eq!(stored(&locker, app_id, member, &second), None);
-    let alert = app.state.alert.clone().expect("the failure is said");
+    let alert = app.ui.state.alert.clone().expect("the failure is said");
     assert!(!alert.retrying, "given up");
     let gave_up = match lang {
         Lang::Zh => "未保存：数据库一直被其他程序占用",
@@ -292,7 +296,11 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     // refusal answers its key on the message line, and then the alert is back.
     for key in [KeyCode::Char('j'), KeyCode::Char('x'), KeyCode::Char('k')] {
         app.press(key);
-        assert_eq!(app.state.alert.as_ref(), Some(&alert), "survives {key:?}");
+        assert_eq!(
+            app.ui.state.alert.as_ref(),
+            Some(&alert),
+            "survives {key:?}"
+        );
     }
     let (total, status) = app.saved_marks();
     for line in [&total, &status] {
@@ -304,7 +312,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     app.press(KeyCode::Char('j'));
     app.press(KeyCode::Enter);
     assert!(
-        app.board().form.is_none(),
+        app.ui.state.form.is_none(),
         "no submit with a value not saved"
     );
 
@@ -321,7 +329,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     assert!(app.panel().saved.is_some(), "marked saved");
     assert!(app.board().sheet.unsaved.is_empty());
     assert_eq!(
-        app.state.alert, None,
+        app.ui.state.alert, None,
         "the alert goes once the value is saved"
     );
     let (total, status) = app.saved_marks();
@@ -355,23 +363,23 @@ fn a_save_waiting_for_the_lock_is_saved_on_a_later_tick() {
     let mut app = app.bounded("a save", |app| {
         app.typed("15");
         app.press(KeyCode::Enter);
-        app.rt.retry_unsaved(&mut app.state);
+        app.rt.retry_unsaved(&mut app.ui);
     });
     assert_eq!(stored(&locker, app_id, member, &key), None);
-    assert!(app.state.alert.as_ref().is_some_and(|a| a.retrying));
+    assert!(app.ui.state.alert.as_ref().is_some_and(|a| a.retrying));
     assert_eq!(app.panel().saved, None);
     // Esc dismisses the message once read, leaving the sheet open and the value marked.
     app.press(KeyCode::Esc);
-    assert_eq!(app.state.alert, None);
-    assert_eq!(app.board().screen, app::Screen::Panel);
+    assert_eq!(app.ui.state.alert, None);
+    assert_eq!(app.ui.state.screen, app::Screen::Panel);
     assert_eq!(app.board().sheet.unsaved.len(), 1);
     drop(locker);
-    assert!(app.rt.retry_unsaved(&mut app.state), "tried again");
+    assert!(app.rt.retry_unsaved(&mut app.ui), "tried again");
     assert_eq!(stored(&lock_free(&path), app_id, member, &key), Some(15.0));
     assert!(app.board().sheet.unsaved.is_empty());
     assert!(app.panel().saved.is_some(), "marked saved once it is");
-    assert!(matches!(&app.state.message, Some(app::Message::Info(m)) if m.contains("15")));
-    assert!(!app.rt.retry_unsaved(&mut app.state), "nothing left to try");
+    assert!(matches!(&app.ui.state.message, Some(app::Message::Info(m)) if m.contains("15")));
+    assert!(!app.rt.retry_unsaved(&mut app.ui), "nothing left to try");
 }
 
 #[test]
@@ -383,7 +391,8 @@ fn a_refused_save_stays_marked_unsaved_until_dismissed() {
     // The chair closes scoring from another terminal while the sheet is open.
     {
         let chair_id = app
-            .state
+            .ui
+            .screens
             .login
             .members
             .iter()
@@ -403,15 +412,15 @@ fn a_refused_save_stays_marked_unsaved_until_dismissed() {
     app.typed("15");
     app.press(KeyCode::Enter);
     assert_eq!(stored(&lock_free(&path), app_id, member, &key), None);
-    let alert = app.state.alert.clone().expect("the refusal stays");
+    let alert = app.ui.state.alert.clone().expect("the refusal stays");
     assert!(!alert.retrying);
     assert!(alert.text.contains("not saved"), "{}", alert.text);
     assert_eq!(app.panel().saved, None);
     assert!(app.screen().contains("not saved"));
     app.press(KeyCode::Char('j'));
-    assert_eq!(app.state.alert.as_ref(), Some(&alert));
+    assert_eq!(app.ui.state.alert.as_ref(), Some(&alert));
     app.press(KeyCode::Esc);
-    assert_eq!(app.state.alert, None, "Esc dismisses it");
+    assert_eq!(app.ui.state.alert, None, "Esc dismisses it");
 }
 
 /// The real binary in a pseudo-terminal, ended by a signal: the terminal is given back

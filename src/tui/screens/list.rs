@@ -114,7 +114,7 @@ pub fn load_detail(svc: &Service, app: i64) -> Result<Detail, ServiceError> {
 
 /// Refuses (with a message) an action the keymap does not give the current stage.
 pub fn refused_here(ctx: &mut Ctx, keymap: &Keymap, action: Action) -> bool {
-    if keymap.applies(action, ctx.stage) {
+    if keymap.applies(action, ctx.stage.number()) {
         return false;
     }
     ctx.say(
@@ -128,7 +128,7 @@ pub fn refused_here(ctx: &mut Ctx, keymap: &Keymap, action: Action) -> bool {
 pub fn conflict_form(ctx: &mut Ctx, members: &[LoginItem], app: i64, name: &str) {
     // Whoever may declare for others chooses among those who score.
     let chair = ctx.may(Deed::DeclareConflictForOthers);
-    let me = ctx.member_id;
+    let me = ctx.session.member_id;
     let members: Vec<(i64, String)> = members
         .iter()
         .filter(|m| match chair {
@@ -1083,12 +1083,13 @@ impl List {
         // already returned, say) is refused before a reason is typed for nothing.
         let step = |reason: String| match action {
             Action::Return => Some(Transition::Return { reason }),
-            Action::Reject if stage == 3 => Some(Transition::Fail { reason }),
+            Action::Reject if stage == Stage::Test => Some(Transition::Fail { reason }),
             Action::Reject => Some(Transition::Reject { reason }),
             Action::Withdraw => Some(Transition::Withdraw { reason }),
             _ => None,
         };
-        if let (Some(t), Some(&at)) = (step("-".into()), Stage::ALL.get(stage.wrapping_sub(1))) {
+        if let Some(t) = step("-".into()) {
+            let at = stage;
             let pos = crate::domain::stage::Position {
                 stage: at,
                 status: row.status,
@@ -1112,7 +1113,7 @@ impl List {
                 }]
             }
             Action::Return => reason(ReasonFor::Return),
-            Action::Reject if stage == 3 => reason(ReasonFor::Fail),
+            Action::Reject if stage == Stage::Test => reason(ReasonFor::Fail),
             Action::Reject => reason(ReasonFor::Reject),
             Action::Override => reason(ReasonFor::Override),
             Action::Withdraw => reason(ReasonFor::Withdraw),
@@ -1227,11 +1228,12 @@ impl List {
                 let now = ctx.clock.local_now().format("%H:%M").to_string();
                 let mut criteria = vec![lang.pick("不涉及", "none").to_string()];
                 criteria.extend(
-                    ctx.criteria
+                    ctx.session
+                        .criteria
                         .iter()
                         .map(|(_, zh, en)| lang.pick(zh, en).to_string()),
                 );
-                let keys = ctx.criteria.iter().map(|c| c.0.clone()).collect();
+                let keys = ctx.session.criteria.iter().map(|c| c.0.clone()).collect();
                 ctx.open(Form::fields(
                     format!("{} · {name}", lang.pick("登记异议", "Record an objection")),
                     Purpose::Objection {

@@ -197,7 +197,7 @@ impl Registers {
                     }
                     Action::Uphold | Action::Dismiss => {
                         let uphold = action == Action::Uphold;
-                        let me = ctx.member.to_string();
+                        let me = ctx.session.member.to_string();
                         ctx.open(Form::fields(
                             if uphold {
                                 title("认定异议属实", "Uphold the objection")

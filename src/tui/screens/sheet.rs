@@ -229,7 +229,7 @@ impl Sheet {
     /// (never beside a saved time) and the alert says why until it is read. A busy
     /// database is tried again on the next ticks, up to [`SAVE_TRIES`] tries. (The
     /// runtime then loads the sheet again, to show what the disk holds.)
-    pub fn save_failed(&mut self, ctx: &mut Ctx, alert: &mut Option<Alert>, failure: SaveFailure) {
+    pub fn save_failed(&mut self, ctx: &mut Ctx, failure: SaveFailure) {
         let lang = ctx.lang;
         let SaveFailure {
             effect,
@@ -282,7 +282,7 @@ impl Sheet {
                 Lang::En => format!("{what}was not saved: {error} (Esc to dismiss)"),
             }
         };
-        *alert = Some(Alert { text, retrying });
+        *ctx.alert = Some(Alert { text, retrying });
         *ctx.message = None;
     }
 
@@ -869,7 +869,7 @@ mod tests {
     use super::*;
     use crate::domain::Grade;
     use crate::service::evaluation::CriterionScore;
-    use crate::tui::app::{handle_key, Board, State};
+    use crate::tui::app::{handle_key, App, Session};
     use crate::tui::ctx::Message;
     use crate::tui::keymap::Keymap;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -902,8 +902,8 @@ mod tests {
         }
     }
 
-    fn on_panel(s: MySheet) -> State {
-        let mut state = State::new(
+    fn on_panel(s: MySheet) -> App {
+        let mut state = App::new(
             Lang::Zh,
             1,
             vec![],
@@ -923,11 +923,10 @@ mod tests {
             open_objections: 0,
             person_id: id + 100,
         };
-        let mut b = Board {
-            stage: 5,
-            screen: Screen::Panel,
-            ..Board::default()
-        };
+        state.state.session = Some(Session::default());
+        state.state.stage = crate::domain::Stage::Evaluation;
+        state.state.screen = Screen::Panel;
+        let b = &mut state.screens;
         b.list.rows = vec![row(10, "张伟"), row(11, "李娜")];
         b.list.rebuild_view();
         b.list.my_cells = [(10, Cell::Draft), (11, Cell::Pending)]
@@ -941,11 +940,10 @@ mod tests {
             typed: String::new(),
             saved: None,
         });
-        state.board = Some(b);
         state
     }
 
-    fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    fn press(state: &mut App, code: KeyCode) -> Vec<Effect> {
         handle_key(
             state,
             &Keymap::builtin(),
@@ -953,14 +951,14 @@ mod tests {
         )
     }
 
-    fn typed(state: &mut State, text: &str) {
+    fn typed(state: &mut App, text: &str) {
         for c in text.chars() {
             press(state, KeyCode::Char(c));
         }
     }
 
-    fn panel(state: &State) -> &Panel {
-        state.board.as_ref().unwrap().sheet.panel.as_ref().unwrap()
+    fn panel(state: &App) -> &Panel {
+        state.screens.sheet.panel.as_ref().unwrap()
     }
 
     #[test]
@@ -992,7 +990,7 @@ mod tests {
         for bad in ["21", "17.3"] {
             typed(&mut s, bad);
             assert!(press(&mut s, KeyCode::Enter).is_empty(), "{bad}");
-            assert!(matches!(&s.message, Some(Message::Error(m)) if m.contains("政治素质")));
+            assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("政治素质")));
             assert_eq!(panel(&s).row, 0, "the cursor stays");
             press(&mut s, KeyCode::Esc);
             assert!(panel(&s).typed.is_empty(), "Esc clears the input first");
@@ -1026,8 +1024,7 @@ mod tests {
     fn enter_with_nothing_typed_submits_and_asks_about_empty_criteria() {
         let mut s = on_panel(sheet([Some(18.0), None, None], Cell::Draft));
         assert!(press(&mut s, KeyCode::Enter).is_empty());
-        let Some(Form::Confirm(Confirm::Submit { empty, .. })) = &s.board.as_ref().unwrap().form
-        else {
+        let Some(Form::Confirm(Confirm::Submit { empty, .. })) = &s.state.form else {
             panic!("a confirmation");
         };
         assert_eq!(empty.len(), 2);
@@ -1055,7 +1052,7 @@ mod tests {
         typed(&mut s, "16");
         assert!(press(&mut s, KeyCode::Enter).is_empty());
         assert!(matches!(
-            &s.board.as_ref().unwrap().form,
+            &s.state.form,
             Some(Form::Fields(f)) if matches!(
                 f.purpose,
                 crate::tui::widgets::fields::Purpose::Revise { value: 16.0, .. }
@@ -1074,7 +1071,7 @@ mod tests {
         );
         // Enter with nothing typed does not submit twice.
         assert!(press(&mut s, KeyCode::Enter).is_empty());
-        assert!(matches!(s.message, Some(Message::Error(_))));
+        assert!(matches!(s.state.message, Some(Message::Error(_))));
     }
 
     #[test]
@@ -1084,9 +1081,9 @@ mod tests {
         let mut s = on_panel(closed);
         typed(&mut s, "5");
         assert!(panel(&s).typed.is_empty());
-        assert!(matches!(s.message, Some(Message::Error(_))));
+        assert!(matches!(s.state.message, Some(Message::Error(_))));
         let mut s = on_panel(sheet([None, None, None], Cell::Pending));
-        if let Some(p) = s.board.as_mut().unwrap().sheet.panel.as_mut() {
+        if let Some(p) = s.screens.sheet.panel.as_mut() {
             p.sheet = None;
             p.recused = Some(crate::domain::Recusal::SameOrganisation);
         }
@@ -1111,7 +1108,7 @@ mod tests {
                 Effect::LoadDetail(11)
             ]
         );
-        let b = s.board.as_mut().unwrap();
+        let b = &mut s.screens;
         assert_eq!(b.list.selected, 1);
         // From 李娜, the next still to score wraps round to 张伟 (a draft).
         assert_eq!(b.list.next_to_score(), Some((0, 10)));

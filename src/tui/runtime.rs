@@ -1,0 +1,838 @@
+//! The database side of the app: it runs the effects the screens ask for through the
+//! service, and hands what came of them back to the screens as events.
+
+use super::app::{App, Effect, LoginItem, Message, Screen, Session};
+use super::{effect, screens};
+use crate::domain::eligibility::fmt_num;
+use crate::i18n::Lang;
+use crate::service::{Service, ServiceError};
+use crate::store::Store;
+use anyhow::{Context, Result};
+use chrono::Datelike;
+use std::path::Path;
+use std::time::Duration;
+
+/// The database side of the app: a store before logging in, a service after.
+pub struct Runtime {
+    store: Option<Store>,
+    svc: Option<Service>,
+    db_name: String,
+    /// The database's data version when the screen was last loaded.
+    seen_version: i64,
+    /// The search thread with its index of persons, made on the first `/`.
+    search: Option<crate::search::SearchWorker>,
+    /// The index no longer matches the database (something was written since).
+    search_stale: bool,
+}
+
+impl Runtime {
+    pub fn new(store: Store, db: &Path) -> Runtime {
+        app_busy_wait(&store);
+        Runtime {
+            store: Some(store),
+            svc: None,
+            db_name: db
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            seen_version: 0,
+            search: None,
+            search_stale: false,
+        }
+    }
+
+    /// A runtime already logged in (tests, benchmarks).
+    pub fn with_service(svc: Service, db_name: &str) -> Runtime {
+        app_busy_wait(svc.store());
+        Runtime {
+            store: None,
+            svc: Some(svc),
+            db_name: db_name.to_string(),
+            seen_version: 0,
+            search: None,
+            search_stale: false,
+        }
+    }
+
+    pub fn service(&self) -> Option<&Service> {
+        self.svc.as_ref()
+    }
+
+    /// The first state: the login list, with the demo PINs on a demo database.
+    pub fn initial_state(&self, lang: Lang, theme_count: usize, user: Option<i64>) -> Result<App> {
+        let store = self
+            .store
+            .as_ref()
+            .or(self.svc.as_ref().map(|s| s.store()))
+            .context("no database")?;
+        let members: Vec<LoginItem> = crate::service::members::list(store)?
+            .into_iter()
+            .map(|m| LoginItem {
+                id: m.id,
+                name: m.name,
+                role: m.role,
+            })
+            .collect();
+        let mut ui = App::new(lang, theme_count, members, crate::service::clock_for(store));
+        if crate::service::demo::is_demo(store) {
+            ui.screens.login.demo_pins = crate::service::demo::demo_pins();
+        }
+        if let Some(id) = user {
+            match ui.screens.login.members.iter().position(|m| m.id == id) {
+                Some(i) => {
+                    ui.screens.login.selected = i;
+                    ui.screens.login.chosen = Some(i);
+                }
+                None => anyhow::bail!("--user {id}: no such committee member"),
+            }
+        }
+        Ok(ui)
+    }
+
+    /// Runs one effect, changing the state with its result.
+    pub fn run_effect(&mut self, ui: &mut App, effect: Effect) {
+        self.run_try(ui, effect, 1);
+    }
+
+    /// Tries again, once each, the saves waiting for a busy database: called on each
+    /// tick of the event loop (tests call it themselves). Returns whether it tried any.
+    pub fn retry_unsaved(&mut self, ui: &mut App) -> bool {
+        if ui.state.session.is_none() {
+            return false;
+        }
+        let due = ui.screens.sheet.due();
+        for u in &due {
+            self.run_try(ui, u.effect.clone(), u.tries + 1);
+        }
+        !due.is_empty()
+    }
+
+    /// A save of the score sheet that failed: the sheet marks it (a busy database is
+    /// tried again on the next ticks) and then shows what the disk holds.
+    fn save_failed(&mut self, ui: &mut App, effect: Effect, tries: u32, e: &ServiceError) {
+        let lang = ui.state.lang;
+        let app = screens::sheet::save_app(&effect);
+        let failure = effect::SaveFailure {
+            effect,
+            tries,
+            busy: is_busy(e),
+            error: error_text(e, lang),
+        };
+        ui.on_event(effect::Event::SaveFailed(failure));
+        // The sheet shows what the disk holds; the mark shows what was typed.
+        if let Some(app) = app {
+            if let Err(e) = self.load_sheet(ui, app) {
+                ui.state.message = Some(Message::Error(error_text(&e, lang)));
+            }
+        }
+    }
+
+    /// Runs one effect, changing the state with its result; `tries` counts the tries of
+    /// a save waiting for a busy database.
+    fn run_try(&mut self, ui: &mut App, effect: Effect, tries: u32) {
+        let lang = ui.state.lang;
+        // A save of the score sheet, which the sheet marks saved or not saved.
+        let sheet_save = screens::sheet::save_app(&effect).map(|_| effect.clone());
+        let outcome: Result<Option<String>, ServiceError> = match effect {
+            Effect::Quit => Ok(None),
+            Effect::Login { member, pin } => {
+                let Some(store) = self.store.take() else {
+                    return;
+                };
+                match Service::login(store, ui.state.clock, member, &pin) {
+                    Ok(svc) => {
+                        self.svc = Some(svc);
+                        if let Err(e) = self.enter_board(ui) {
+                            // Stay on the login screen, able to try again.
+                            ui.state.session = None;
+                            self.store = self.svc.take().map(Service::into_store);
+                            ui.screens.login.message = Some(error_text(&e, lang));
+                        }
+                    }
+                    Err(boxed) => {
+                        let (store, e) = *boxed;
+                        self.store = Some(store);
+                        ui.screens.login.message = Some(match &e {
+                            ServiceError::Locked(until) => match lang {
+                                Lang::Zh => format!("口令连续错误三次，已锁定至 {until}"),
+                                Lang::En => format!("Three wrong PINs: locked until {until}"),
+                            },
+                            ServiceError::WrongPin => {
+                                lang.pick("口令错误", "Wrong PIN").to_string()
+                            }
+                            other => error_text(other, lang),
+                        });
+                    }
+                }
+                return;
+            }
+            Effect::Reload => self.reload(ui).map(|_| None),
+            Effect::LoadDetail(id) => self.load_detail(ui, id).map(|_| None),
+            Effect::Transition { app, transition } => {
+                let svc = self.svc.as_mut().expect("logged in");
+                svc.transition(app, transition).map(|p| {
+                    Some(match lang {
+                        Lang::Zh => format!("已办理：{} · {}", p.stage.zh(), p.status.zh()),
+                        Lang::En => {
+                            format!("Done: now {} · {}", p.stage.en(), lang.status(p.status))
+                        }
+                    })
+                })
+            }
+            Effect::Override { app, reason } => {
+                let svc = self.svc.as_mut().expect("logged in");
+                svc.override_eligibility(app, &reason).map(|_| {
+                    Some(
+                        lang.pick(
+                            "已记录破格理由，可按 a 通过",
+                            "Override recorded; press a to pass",
+                        )
+                        .to_string(),
+                    )
+                })
+            }
+            Effect::Score { app, score } => {
+                let svc = self.svc.as_mut().expect("logged in");
+                svc.record_test_score(app, score)
+                    .map(|_| Some(lang.pick("成绩已保存", "Score saved").to_string()))
+            }
+            Effect::Visit {
+                app,
+                date,
+                visitors,
+                findings,
+                rating,
+            } => {
+                let svc = self.svc.as_mut().expect("logged in");
+                svc.record_visit(app, date, &visitors, &findings, rating)
+                    .map(|_| Some(lang.pick("走访记录已保存", "Visit recorded").to_string()))
+            }
+            Effect::LoadSheet(app) => self.load_sheet(ui, app).map(|_| None),
+            Effect::LoadOverview => self.load_overview(ui).map(|_| None),
+            Effect::OpenFile(person) => self.open_file(ui, person).map(|_| None),
+            Effect::Reveal(person) => self.reveal(ui, person),
+            Effect::RevealContact(objection) => self.reveal_contact(ui, objection),
+            Effect::LoadRegisters { allowance } => self.load_registers(ui, allowance).map(|_| None),
+            Effect::Search(query) => self.search(ui, &query).map(|_| None),
+            e @ (Effect::StartNotice(_)
+            | Effect::RecordObjection(_)
+            | Effect::ObjectionStep { .. }
+            | Effect::Decide { .. }
+            | Effect::CloseNotice(_)
+            | Effect::Export { .. }
+            | Effect::Inspection { .. }
+            | Effect::JobChange(_)) => self.run_notice(ui, e),
+            other => self.run_evaluation(ui, other),
+        };
+        match outcome {
+            Ok(Some(done)) => {
+                self.search_stale = true;
+                let at = ui.state.clock.local_now().format("%H:%M:%S").to_string();
+                ui.on_event(effect::Event::Saved {
+                    at,
+                    sheet: sheet_save,
+                });
+                let reloaded = self.reload(ui).and_then(|_| self.reload_screen(ui));
+                ui.state.message = Some(match reloaded {
+                    Ok(()) => Message::Info(done),
+                    Err(e) => Message::Error(e.to_string()),
+                });
+            }
+            Ok(None) => {}
+            Err(e) => match sheet_save {
+                Some(effect) => self.save_failed(ui, effect, tries, &e),
+                // Any other write refused by a busy database: said until read.
+                None if is_busy(&e) => {
+                    ui.state.message = None;
+                    ui.state.alert = Some(super::ctx::Alert {
+                        text: error_text(&e, lang) + lang.pick("（Esc 关闭）", " (Esc to dismiss)"),
+                        retrying: false,
+                    });
+                }
+                None => ui.state.message = Some(Message::Error(error_text(&e, lang))),
+            },
+        }
+    }
+
+    fn enter_board(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        let svc = self.svc.as_ref().expect("logged in");
+        let cycle = svc.open_cycle()?;
+        let role = svc.role();
+        let allowed = crate::domain::Deed::ALL
+            .iter()
+            .copied()
+            .filter(|d| svc.may(*d))
+            .collect();
+        let member = svc.actor().name.clone();
+        let criteria = cycle
+            .rules
+            .criteria
+            .iter()
+            .map(|c| (c.key.clone(), c.name.clone(), c.name_en.clone()))
+            .collect();
+        let last_year = ui.state.today().year() - 1;
+        let session = Session {
+            member,
+            member_id: svc.actor().member_id.unwrap_or(0),
+            role,
+            cycle: cycle.name,
+            cycle_id: cycle.id,
+            db_name: self.db_name.clone(),
+            criteria,
+            allowed,
+        };
+        ui.signed_in(session, last_year);
+        self.reload(ui)
+    }
+
+    /// Reloads the counts, the current stage's rows and the selected detail.
+    pub fn reload(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        let (Some(svc), Some(session)) = (self.svc.as_ref(), ui.state.session.as_ref()) else {
+            return Ok(());
+        };
+        self.seen_version = svc.store().data_version();
+        let data = screens::list::load(svc, session.cycle_id, ui.state.stage)?;
+        ui.on_event(effect::Event::List(Box::new(data)));
+        let id = ui.screens.list.current().map(|r| r.id);
+        match id {
+            Some(id) => self.load_detail(ui, id),
+            None => Ok(()),
+        }
+    }
+
+    /// Reloads what the stage-5 screen shows (the sheet, the board, the results).
+    fn reload_screen(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        if ui.state.session.is_none() {
+            return Ok(());
+        }
+        match ui.state.screen {
+            Screen::List => Ok(()),
+            Screen::Objections | Screen::Certificates | Screen::Allowance => {
+                if let Some(effect) = ui.reload_effect() {
+                    self.run_effect(ui, effect);
+                }
+                Ok(())
+            }
+            Screen::File => match ui.screens.files.shown.as_ref().map(|f| f.file.id) {
+                Some(id) => self.open_file(ui, id),
+                None => Ok(()),
+            },
+            // The score sheet, the board, the results, the ranking.
+            _ => match ui.reload_effect() {
+                Some(Effect::LoadSheet(app)) => self.load_sheet(ui, app),
+                Some(Effect::LoadOverview) => self.load_overview(ui),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Refreshes the screen when another terminal has written to the database since
+    /// it was loaded. Returns whether it did.
+    pub fn poll_changes(&mut self, ui: &mut App) -> bool {
+        let Some(svc) = self.svc.as_ref() else {
+            return false;
+        };
+        if ui.state.session.is_none() || svc.store().data_version() == self.seen_version {
+            return false;
+        }
+        self.search_stale = true;
+        if let Err(e) = self.reload(ui).and_then(|_| self.reload_screen(ui)) {
+            ui.state.message = Some(Message::Error(error_text(&e, ui.state.lang)));
+        }
+        true
+    }
+
+    /// Starts a search for the popup on the search thread. The first one starts the
+    /// thread, which reads the persons on its own (a database in memory is read
+    /// here); when something was written since, the index is brought up to date
+    /// first.
+    fn search(&mut self, ui: &mut App, query: &str) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        // A thread that could not read the file tries again from scratch.
+        if self.search.as_ref().is_some_and(|w| w.failure().is_some()) {
+            self.search = None;
+        }
+        match self.search.as_ref() {
+            None => {
+                self.search = Some(match svc.store().path() {
+                    Some(path) => crate::search::SearchWorker::open(path),
+                    None => crate::search::SearchWorker::spawn(svc.search_index()?),
+                });
+                self.search_stale = false;
+            }
+            Some(w) if self.search_stale => {
+                svc.sync_search(w)?;
+                self.search_stale = false;
+            }
+            Some(_) => {}
+        }
+        if let (Some(w), Some(popup)) = (self.search.as_ref(), ui.screens.search.as_mut()) {
+            popup.pending = Some(w.search(query, screens::search::LIMIT));
+            popup.indexing = !w.is_ready();
+        }
+        Ok(())
+    }
+
+    /// Takes the newest answer of the search thread into the popup. Returns whether
+    /// the popup changed.
+    pub fn poll_search(&mut self, ui: &mut App) -> bool {
+        let Some(w) = self.search.as_ref() else {
+            return false;
+        };
+        let mut changed = false;
+        let mut open = None;
+        while let Some(reply) = w.try_recv() {
+            let (c, o) = apply_reply(ui, reply);
+            changed |= c;
+            open = o.or(open);
+        }
+        if let Some(popup) = ui.screens.search.as_mut() {
+            let failure = w.failure().map(|f| f.to_string());
+            changed |= popup.worker_state(ui.state.lang, !w.is_ready(), failure, w.is_running());
+            // A search thread that stopped answers nothing more: a new one starts on
+            // the next `/`.
+            if !w.is_running() {
+                self.search = None;
+            }
+        }
+        if let Some(person) = open {
+            self.open_from_search(ui, person);
+        }
+        changed
+    }
+
+    /// Waits (a few seconds at most) for the answer to the search the popup is waiting
+    /// for: for tests and benchmarks, which have no event loop.
+    pub fn wait_search(&mut self, ui: &mut App) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while ui
+            .screens
+            .search
+            .as_ref()
+            .is_some_and(|s| s.pending.is_some())
+        {
+            let Some(w) = self.search.as_ref() else {
+                return;
+            };
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            if let Some(reply) = w.recv_timeout(left) {
+                if let (_, Some(person)) = apply_reply(ui, reply) {
+                    self.open_from_search(ui, person);
+                }
+            }
+        }
+    }
+
+    /// Opens the file of a match that Enter chose before its answer came.
+    fn open_from_search(&mut self, ui: &mut App, person: i64) {
+        ui.screens.search = None;
+        if let Err(e) = self.open_file(ui, person) {
+            ui.state.message = Some(Message::Error(error_text(&e, ui.state.lang)));
+        }
+    }
+
+    /// Loads a personnel file and shows it.
+    fn open_file(&mut self, ui: &mut App, person: i64) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        let file = screens::file::load(svc, person)?;
+        ui.on_event(effect::Event::File(Box::new(file)));
+        Ok(())
+    }
+
+    /// Reveals the shown file's ID number, phone and address (audited).
+    fn reveal(&mut self, ui: &mut App, person: i64) -> Result<Option<String>, ServiceError> {
+        let Some(svc) = self.svc.as_mut() else {
+            return Ok(None);
+        };
+        let revealed = svc.reveal_person(person)?;
+        ui.on_event(effect::Event::Revealed { person, revealed });
+        Ok(None)
+    }
+
+    /// Reveals an objector's full contact in the register (audited).
+    fn reveal_contact(
+        &mut self,
+        ui: &mut App,
+        objection: i64,
+    ) -> Result<Option<String>, ServiceError> {
+        let Some(svc) = self.svc.as_mut() else {
+            return Ok(None);
+        };
+        let contact = svc.reveal_objection_contact(objection)?;
+        ui.on_event(effect::Event::ContactRevealed { objection, contact });
+        Ok(None)
+    }
+
+    /// Loads the acting member's sheet for the score sheet when it shows `app`.
+    fn load_sheet(&mut self, ui: &mut App, app: i64) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        match screens::sheet::load(svc, &ui.screens.sheet, app) {
+            Ok(None) => Ok(()),
+            Ok(Some(sheet)) => {
+                ui.on_event(effect::Event::Sheet { app, sheet });
+                Ok(())
+            }
+            Err(e) => {
+                // Nothing to show: back to the list, with the refusal.
+                ui.on_event(effect::Event::SheetRefused(app));
+                Err(e)
+            }
+        }
+    }
+
+    /// Loads the progress board, the results and the ranking (as far as the actor may
+    /// see them).
+    fn load_overview(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        let (Some(svc), Some(session)) = (self.svc.as_ref(), ui.state.session.as_ref()) else {
+            return Ok(());
+        };
+        let data = screens::overview::load(svc, session.cycle_id)?;
+        ui.on_event(effect::Event::Overview(data));
+        Ok(())
+    }
+
+    /// The scoring effects: saving, submitting, the session, finalising, reopening and
+    /// conflicts.
+    fn run_evaluation(
+        &mut self,
+        ui: &mut App,
+        effect: Effect,
+    ) -> Result<Option<String>, ServiceError> {
+        let lang = ui.state.lang;
+        let svc = self.svc.as_mut().expect("logged in");
+        let zh = lang == Lang::Zh;
+        let text = |z: String, e: String| Some(if zh { z } else { e });
+        match effect {
+            Effect::SaveScore {
+                app,
+                criterion,
+                value,
+            } => {
+                svc.save_score(app, &criterion, value)?;
+                Ok(text(
+                    format!("已保存 {}", fmt_num(value)),
+                    format!("Saved {}", fmt_num(value)),
+                ))
+            }
+            Effect::Revise {
+                app,
+                criterion,
+                value,
+                reason,
+            } => {
+                svc.revise_score(app, &criterion, value, &reason)?;
+                Ok(text(
+                    format!("已修改为 {}，原分数与理由已留痕", fmt_num(value)),
+                    format!(
+                        "Changed to {}; the earlier value and the reason are kept",
+                        fmt_num(value)
+                    ),
+                ))
+            }
+            Effect::Comment {
+                app,
+                criterion,
+                text: comment,
+            } => {
+                svc.save_comment(app, &criterion, &comment)?;
+                Ok(text("评语已保存".into(), "Comment saved".into()))
+            }
+            Effect::SubmitSheet { app, zero } => {
+                for key in &zero {
+                    svc.save_score(app, key, 0.0)?;
+                }
+                svc.submit_sheet(app)?;
+                let name = svc.application(app)?.name;
+                // Score and move on: the next candidate still to score.
+                self.reload(ui)?;
+                let moved = match ui.score_next() {
+                    Some((next, effects)) => {
+                        for fx in effects {
+                            self.run_effect(ui, fx);
+                        }
+                        Some(next)
+                    }
+                    None => None,
+                };
+                Ok(match moved {
+                    Some(next) => text(
+                        format!("已提交 {name} 的评分表；下一位：{next}"),
+                        format!("Submitted the sheet for {name}; next: {next}"),
+                    ),
+                    None => text(
+                        format!("已提交 {name} 的评分表；名单中已没有待评的候选人"),
+                        format!(
+                            "Submitted the sheet for {name}; nobody in the list is left to score"
+                        ),
+                    ),
+                })
+            }
+            Effect::OpenScoring => {
+                svc.open_scoring()?;
+                Ok(text("已开始评分".into(), "Scoring is open".into()))
+            }
+            Effect::CloseScoring => {
+                let drafts = svc.close_scoring()?;
+                Ok(text(
+                    format!("评分已结束；{drafts} 份草稿未提交，不计入结果"),
+                    format!("Scoring is closed; {drafts} draft(s) not submitted do not count"),
+                ))
+            }
+            Effect::Finalise(app) => {
+                let agg = svc.finalise(app)?;
+                let a = svc.application(app)?;
+                Ok(match a.result_passed {
+                    Some(true) => text(
+                        format!(
+                            "{} 结果 {}，达到分数线，进入结果公示",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                        format!(
+                            "{}: {}, passes; moved to the public notice",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                    ),
+                    _ => text(
+                        format!(
+                            "{} 结果 {}，未达到分数线，不予认证",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                        format!(
+                            "{}: {}, below the threshold; not certified",
+                            a.name,
+                            fmt_num(agg.result)
+                        ),
+                    ),
+                })
+            }
+            Effect::Reopen { app, reason } => {
+                svc.reopen_result(app, &reason)?;
+                Ok(text(
+                    "已重新评定：候选人回到综合评定环节".into(),
+                    "Reopened: the candidate is back in evaluation".into(),
+                ))
+            }
+            Effect::Conflict {
+                member,
+                app,
+                kind,
+                reason,
+            } => {
+                let person = svc.application(app)?.person_id;
+                svc.declare_conflict(member, person, kind, &reason)?;
+                Ok(text("已申报回避".into(), "Conflict declared".into()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Loads the objection register, the certificate register and the allowance roll.
+    fn load_registers(&mut self, ui: &mut App, allowance: Option<i32>) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        let data = screens::registers::load(svc, allowance)?;
+        ui.on_event(effect::Event::Registers(data));
+        Ok(())
+    }
+
+    /// The effects of stage 6: the notice, objections, certificates and exports.
+    fn run_notice(&mut self, ui: &mut App, effect: Effect) -> Result<Option<String>, ServiceError> {
+        let lang = ui.state.lang;
+        let zh = lang == Lang::Zh;
+        let text = |z: String, e: String| Some(if zh { z } else { e });
+        let svc = self.svc.as_mut().expect("logged in");
+        match effect {
+            Effect::StartNotice(start) => {
+                let (id, first, last) = svc.start_notice(start)?;
+                let warning =
+                    crate::domain::workdays::uncovered_warning(&svc.notice(id)?.uncovered_years);
+                let (zh, en) = warning.map_or_else(Default::default, |(zh, en)| {
+                    (format!("（{zh}）"), format!(" ({en})"))
+                });
+                Ok(text(
+                    format!("公示已开始：{first} 至 {last}{zh}"),
+                    format!("The notice runs from {first} to {last}{en}"),
+                ))
+            }
+            Effect::RecordObjection(o) => {
+                let id = svc.record_objection(&o)?;
+                let late = svc.objection(id)?.late;
+                Ok(text(
+                    format!(
+                        "已登记第 {id} 号异议{}",
+                        if late {
+                            "（公示期满后收到，已标记）"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "Objection {id} recorded{}",
+                        if late {
+                            " (after the period: flagged late)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ))
+            }
+            Effect::ObjectionStep { id, step } => {
+                let s = svc.objection_step(id, &step)?;
+                Ok(text(
+                    format!("第 {id} 号异议：{}", s.zh()),
+                    format!("Objection {id}: {}", s.code()),
+                ))
+            }
+            Effect::Decide {
+                id,
+                decision,
+                reason,
+            } => {
+                svc.decide_objection(id, decision, &reason)?;
+                Ok(text(
+                    format!("已作出决定：{}", decision.zh()),
+                    format!("Decided: {}", decision.code()),
+                ))
+            }
+            Effect::CloseNotice(id) => {
+                let r = svc.close_notice(id)?;
+                Ok(text(
+                    format!(
+                        "公示已结束：{} 人获颁证书，{} 人未予认证",
+                        r.certified.len(),
+                        r.not_certified.len()
+                    ),
+                    format!(
+                        "Notice closed: {} certified, {} not certified",
+                        r.certified.len(),
+                        r.not_certified.len()
+                    ),
+                ))
+            }
+            Effect::Export { what, format } => {
+                use crate::service::registers::RegisterKind;
+                let (kind, year, stem) = match what {
+                    effect::ExportWhat::Notice => {
+                        (RegisterKind::Notice, None, "公示名单".to_string())
+                    }
+                    effect::ExportWhat::Objections => {
+                        (RegisterKind::Objections, None, "异议登记簿".to_string())
+                    }
+                    effect::ExportWhat::Certificates => {
+                        (RegisterKind::Certificates, None, "证书登记簿".to_string())
+                    }
+                    effect::ExportWhat::Allowance(y) => (
+                        RegisterKind::Allowance,
+                        Some(y),
+                        format!("红领津贴名册-{y}"),
+                    ),
+                };
+                let ext = match format {
+                    crate::service::files::Format::Html => "html",
+                    crate::service::files::Format::Md => "md",
+                    crate::service::files::Format::Xlsx => "xlsx",
+                    crate::service::files::Format::Json => "json",
+                    crate::service::files::Format::Csv => "csv",
+                };
+                let path = std::env::current_dir()
+                    .unwrap_or_default()
+                    .join(format!("{stem}.{ext}"));
+                crate::service::registers::write(svc, kind, None, year, format, &path).map_err(
+                    |e| crate::service::Refusal::NotExported {
+                        problem: format!("{e:#}"),
+                    },
+                )?;
+                Ok(text(
+                    format!("已导出：{}", path.display()),
+                    format!("Exported: {}", path.display()),
+                ))
+            }
+            Effect::Inspection {
+                certificate,
+                year,
+                assessment,
+                reason,
+            } => {
+                let outcome = svc.record_inspection(certificate, year, assessment, &reason)?;
+                Ok(text(
+                    format!("{year} 年检：{}", outcome.zh()),
+                    format!("Inspection {year}: {}", outcome.code()),
+                ))
+            }
+            Effect::JobChange(j) => {
+                svc.record_job_change(&j)?;
+                Ok(text(
+                    if j.left_party_work {
+                        "职务变动已登记：已离开党务岗位，证书待复核".into()
+                    } else {
+                        "职务变动已登记".into()
+                    },
+                    "Job change recorded".into(),
+                ))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn load_detail(&mut self, ui: &mut App, id: i64) -> Result<(), ServiceError> {
+        let Some(svc) = self.svc.as_ref() else {
+            return Ok(());
+        };
+        let detail = screens::list::load_detail(svc, id)?;
+        ui.on_event(effect::Event::Detail(Box::new(detail)));
+        Ok(())
+    }
+}
+
+/// Puts a search answer into the popup (see [`screens::search::SearchPopup::answered_by`]).
+fn apply_reply(ui: &mut App, reply: crate::search::Reply) -> (bool, Option<i64>) {
+    let lang = ui.state.lang;
+    match ui.screens.search.as_mut() {
+        Some(popup) => popup.answered_by(reply, lang),
+        None => (false, None),
+    }
+}
+
+/// How long the app's connection waits for another writer: short, so that a locked
+/// database never freezes the screen (a save is tried again from the event loop).
+const APP_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// Makes the app's connection give up quickly on a busy database.
+fn app_busy_wait(store: &Store) {
+    // Without it the store keeps its longer wait, which only makes saves slower.
+    let _ = store.set_busy_wait(APP_BUSY_TIMEOUT, 0);
+}
+
+/// Whether the database was held by another connection, so nothing was written.
+fn is_busy(e: &ServiceError) -> bool {
+    matches!(e, ServiceError::Store(s) if s.is_busy())
+}
+
+/// A refusal from the service layer in the interface language.
+pub fn error_text(e: &ServiceError, lang: Lang) -> String {
+    if is_busy(e) {
+        return lang
+            .pick(
+                "数据库正被其他程序占用，未保存任何内容；请稍后再试",
+                "The database is busy (another program is writing); nothing was saved. Try again in a moment",
+            )
+            .to_string();
+    }
+    match lang {
+        Lang::Zh => e.zh(),
+        Lang::En => e.en(),
+    }
+}
