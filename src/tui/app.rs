@@ -82,6 +82,10 @@ impl App {
     /// Gives the screens the result of an effect the runtime ran.
     pub fn on_event(&mut self, event: Event) {
         let App { state, screens } = self;
+        if let Event::Done(done) = &event {
+            state.message = Some(Message::Info(done.text(state.lang)));
+            return;
+        }
         let Some(session) = state.session.as_ref() else {
             return;
         };

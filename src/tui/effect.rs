@@ -2,6 +2,7 @@
 //! results come back to the screens as events.
 
 use crate::domain::stage::Transition;
+use crate::i18n::Lang;
 use crate::service::applications::Rating;
 use chrono::NaiveDate;
 
@@ -173,6 +174,8 @@ pub struct ListData {
 /// What the runtime hands back to the screens: the result of an effect.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A write done, as the status line says it.
+    Done(Done),
     /// The stage list.
     List(Box<ListData>),
     /// The details of an application.
@@ -216,4 +219,204 @@ pub enum ExportWhat {
     Objections,
     Certificates,
     Allowance(i32),
+}
+
+/// What a write did, as the status line says it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// The application now stands at this stage and status.
+    Moved(crate::domain::stage::Position),
+    Overridden,
+    TestScore,
+    Visit,
+    Score(f64),
+    Revised(f64),
+    Comment,
+    /// A sheet submitted, and the next candidate still to score (if any).
+    Submitted {
+        name: String,
+        next: Option<String>,
+    },
+    ScoringOpen,
+    /// Scoring closed with this many drafts not submitted.
+    ScoringClosed {
+        drafts: usize,
+    },
+    Finalised {
+        name: String,
+        result: f64,
+        passed: bool,
+    },
+    Reopened,
+    Conflict,
+    /// The notice runs from `first` to `last`; `warning` when it was counted without
+    /// a year's holidays.
+    NoticeStarted {
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+        warning: Option<(String, String)>,
+    },
+    Objection {
+        id: i64,
+        late: bool,
+    },
+    ObjectionStep {
+        id: i64,
+        state: crate::domain::notice::ObjectionState,
+    },
+    Decided(crate::domain::notice::Decision),
+    NoticeClosed {
+        certified: usize,
+        not_certified: usize,
+    },
+    Exported(std::path::PathBuf),
+    Inspection {
+        year: i32,
+        outcome: crate::domain::certificate::InspectionOutcome,
+    },
+    JobChange {
+        left_party_work: bool,
+    },
+}
+
+impl Done {
+    /// The status line's words, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        use crate::domain::eligibility::fmt_num;
+        let zh = lang == Lang::Zh;
+        let pick = |z: String, e: String| if zh { z } else { e };
+        match self {
+            Done::Moved(p) => pick(
+                format!("已办理：{} · {}", p.stage.zh(), p.status.zh()),
+                format!("Done: now {} · {}", p.stage.en(), lang.status(p.status)),
+            ),
+            Done::Overridden => lang
+                .pick(
+                    "已记录破格理由，可按 a 通过",
+                    "Override recorded; press a to pass",
+                )
+                .into(),
+            Done::TestScore => lang.pick("成绩已保存", "Score saved").into(),
+            Done::Visit => lang.pick("走访记录已保存", "Visit recorded").into(),
+            Done::Score(v) => pick(
+                format!("已保存 {}", fmt_num(*v)),
+                format!("Saved {}", fmt_num(*v)),
+            ),
+            Done::Revised(v) => pick(
+                format!("已修改为 {}，原分数与理由已留痕", fmt_num(*v)),
+                format!(
+                    "Changed to {}; the earlier value and the reason are kept",
+                    fmt_num(*v)
+                ),
+            ),
+            Done::Comment => lang.pick("评语已保存", "Comment saved").into(),
+            Done::Submitted {
+                name,
+                next: Some(next),
+            } => pick(
+                format!("已提交 {name} 的评分表；下一位：{next}"),
+                format!("Submitted the sheet for {name}; next: {next}"),
+            ),
+            Done::Submitted { name, next: None } => pick(
+                format!("已提交 {name} 的评分表；名单中已没有待评的候选人"),
+                format!("Submitted the sheet for {name}; nobody in the list is left to score"),
+            ),
+            Done::ScoringOpen => lang.pick("已开始评分", "Scoring is open").into(),
+            Done::ScoringClosed { drafts } => pick(
+                format!("评分已结束；{drafts} 份草稿未提交，不计入结果"),
+                format!("Scoring is closed; {drafts} draft(s) not submitted do not count"),
+            ),
+            Done::Finalised {
+                name,
+                result,
+                passed: true,
+            } => pick(
+                format!("{name} 结果 {}，达到分数线，进入结果公示", fmt_num(*result)),
+                format!(
+                    "{name}: {}, passes; moved to the public notice",
+                    fmt_num(*result)
+                ),
+            ),
+            Done::Finalised {
+                name,
+                result,
+                passed: false,
+            } => pick(
+                format!("{name} 结果 {}，未达到分数线，不予认证", fmt_num(*result)),
+                format!(
+                    "{name}: {}, below the threshold; not certified",
+                    fmt_num(*result)
+                ),
+            ),
+            Done::Reopened => lang
+                .pick(
+                    "已重新评定：候选人回到综合评定环节",
+                    "Reopened: the candidate is back in evaluation",
+                )
+                .into(),
+            Done::Conflict => lang.pick("已申报回避", "Conflict declared").into(),
+            Done::NoticeStarted {
+                first,
+                last,
+                warning,
+            } => {
+                let (wzh, wen) = warning.as_ref().map_or_else(Default::default, |(zh, en)| {
+                    (format!("（{zh}）"), format!(" ({en})"))
+                });
+                pick(
+                    format!("公示已开始：{first} 至 {last}{wzh}"),
+                    format!("The notice runs from {first} to {last}{wen}"),
+                )
+            }
+            Done::Objection { id, late } => pick(
+                format!(
+                    "已登记第 {id} 号异议{}",
+                    if *late {
+                        "（公示期满后收到，已标记）"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "Objection {id} recorded{}",
+                    if *late {
+                        " (after the period: flagged late)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Done::ObjectionStep { id, state } => pick(
+                format!("第 {id} 号异议：{}", state.zh()),
+                format!("Objection {id}: {}", state.code()),
+            ),
+            Done::Decided(d) => pick(
+                format!("已作出决定：{}", d.zh()),
+                format!("Decided: {}", d.code()),
+            ),
+            Done::NoticeClosed {
+                certified,
+                not_certified,
+            } => pick(
+                format!("公示已结束：{certified} 人获颁证书，{not_certified} 人未予认证"),
+                format!("Notice closed: {certified} certified, {not_certified} not certified"),
+            ),
+            Done::Exported(path) => pick(
+                format!("已导出：{}", path.display()),
+                format!("Exported: {}", path.display()),
+            ),
+            Done::Inspection { year, outcome } => pick(
+                format!("{year} 年检：{}", outcome.zh()),
+                format!("Inspection {year}: {}", outcome.code()),
+            ),
+            Done::JobChange { left_party_work } => pick(
+                if *left_party_work {
+                    "职务变动已登记：已离开党务岗位，证书待复核".into()
+                } else {
+                    "职务变动已登记".into()
+                },
+                "Job change recorded".into(),
+            ),
+        }
+    }
 }

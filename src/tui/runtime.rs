@@ -2,8 +2,8 @@
 //! service, and hands what came of them back to the screens as events.
 
 use super::app::{App, Effect, LoginItem, Message, Screen, Session};
-use super::{effect, screens};
-use crate::domain::eligibility::fmt_num;
+use super::effect::{self, Done};
+use super::screens;
 use crate::i18n::Lang;
 use crate::service::{Service, ServiceError};
 use crate::store::Store;
@@ -133,7 +133,7 @@ impl Runtime {
         let lang = ui.state.lang;
         // A save of the score sheet, which the sheet marks saved or not saved.
         let sheet_save = screens::sheet::save_app(&effect).map(|_| effect.clone());
-        let outcome: Result<Option<String>, ServiceError> = match effect {
+        let outcome: Result<Option<Done>, ServiceError> = match effect {
             Effect::Quit => Ok(None),
             Effect::Login { member, pin } => {
                 let Some(store) = self.store.take() else {
@@ -170,31 +170,18 @@ impl Runtime {
             Effect::LoadDetail(id) => self.load_detail(ui, id).map(|_| None),
             Effect::Transition { app, transition } => {
                 let svc = self.svc.as_mut().expect("logged in");
-                svc.transition(app, transition).map(|p| {
-                    Some(match lang {
-                        Lang::Zh => format!("已办理：{} · {}", p.stage.zh(), p.status.zh()),
-                        Lang::En => {
-                            format!("Done: now {} · {}", p.stage.en(), lang.status(p.status))
-                        }
-                    })
-                })
+                svc.transition(app, transition)
+                    .map(|p| Some(Done::Moved(p)))
             }
             Effect::Override { app, reason } => {
                 let svc = self.svc.as_mut().expect("logged in");
-                svc.override_eligibility(app, &reason).map(|_| {
-                    Some(
-                        lang.pick(
-                            "已记录破格理由，可按 a 通过",
-                            "Override recorded; press a to pass",
-                        )
-                        .to_string(),
-                    )
-                })
+                svc.override_eligibility(app, &reason)
+                    .map(|_| Some(Done::Overridden))
             }
             Effect::Score { app, score } => {
                 let svc = self.svc.as_mut().expect("logged in");
                 svc.record_test_score(app, score)
-                    .map(|_| Some(lang.pick("成绩已保存", "Score saved").to_string()))
+                    .map(|_| Some(Done::TestScore))
             }
             Effect::Visit {
                 app,
@@ -205,7 +192,7 @@ impl Runtime {
             } => {
                 let svc = self.svc.as_mut().expect("logged in");
                 svc.record_visit(app, date, &visitors, &findings, rating)
-                    .map(|_| Some(lang.pick("走访记录已保存", "Visit recorded").to_string()))
+                    .map(|_| Some(Done::Visit))
             }
             Effect::LoadSheet(app) => self.load_sheet(ui, app).map(|_| None),
             Effect::LoadOverview => self.load_overview(ui).map(|_| None),
@@ -221,7 +208,7 @@ impl Runtime {
             | Effect::CloseNotice(_)
             | Effect::Export { .. }
             | Effect::Inspection { .. }
-            | Effect::JobChange(_)) => self.run_notice(ui, e),
+            | Effect::JobChange(_)) => self.run_notice(e),
             other => self.run_evaluation(ui, other),
         };
         match outcome {
@@ -232,11 +219,10 @@ impl Runtime {
                     at,
                     sheet: sheet_save,
                 });
-                let reloaded = self.reload(ui).and_then(|_| self.reload_screen(ui));
-                ui.state.message = Some(match reloaded {
-                    Ok(()) => Message::Info(done),
-                    Err(e) => Message::Error(e.to_string()),
-                });
+                match self.reload(ui).and_then(|_| self.reload_screen(ui)) {
+                    Ok(()) => ui.on_event(effect::Event::Done(done)),
+                    Err(e) => ui.state.message = Some(Message::Error(error_text(&e, lang))),
+                }
             }
             Ok(None) => {}
             Err(e) => match sheet_save {
@@ -447,7 +433,7 @@ impl Runtime {
     }
 
     /// Reveals the shown file's ID number, phone and address (audited).
-    fn reveal(&mut self, ui: &mut App, person: i64) -> Result<Option<String>, ServiceError> {
+    fn reveal(&mut self, ui: &mut App, person: i64) -> Result<Option<Done>, ServiceError> {
         let Some(svc) = self.svc.as_mut() else {
             return Ok(None);
         };
@@ -461,7 +447,7 @@ impl Runtime {
         &mut self,
         ui: &mut App,
         objection: i64,
-    ) -> Result<Option<String>, ServiceError> {
+    ) -> Result<Option<Done>, ServiceError> {
         let Some(svc) = self.svc.as_mut() else {
             return Ok(None);
         };
@@ -506,11 +492,8 @@ impl Runtime {
         &mut self,
         ui: &mut App,
         effect: Effect,
-    ) -> Result<Option<String>, ServiceError> {
-        let lang = ui.state.lang;
+    ) -> Result<Option<Done>, ServiceError> {
         let svc = self.svc.as_mut().expect("logged in");
-        let zh = lang == Lang::Zh;
-        let text = |z: String, e: String| Some(if zh { z } else { e });
         match effect {
             Effect::SaveScore {
                 app,
@@ -518,10 +501,7 @@ impl Runtime {
                 value,
             } => {
                 svc.save_score(app, &criterion, value)?;
-                Ok(text(
-                    format!("已保存 {}", fmt_num(value)),
-                    format!("Saved {}", fmt_num(value)),
-                ))
+                Ok(Some(Done::Score(value)))
             }
             Effect::Revise {
                 app,
@@ -530,13 +510,7 @@ impl Runtime {
                 reason,
             } => {
                 svc.revise_score(app, &criterion, value, &reason)?;
-                Ok(text(
-                    format!("已修改为 {}，原分数与理由已留痕", fmt_num(value)),
-                    format!(
-                        "Changed to {}; the earlier value and the reason are kept",
-                        fmt_num(value)
-                    ),
-                ))
+                Ok(Some(Done::Revised(value)))
             }
             Effect::Comment {
                 app,
@@ -544,7 +518,7 @@ impl Runtime {
                 text: comment,
             } => {
                 svc.save_comment(app, &criterion, &comment)?;
-                Ok(text("评语已保存".into(), "Comment saved".into()))
+                Ok(Some(Done::Comment))
             }
             Effect::SubmitSheet { app, zero } => {
                 for key in &zero {
@@ -563,66 +537,28 @@ impl Runtime {
                     }
                     None => None,
                 };
-                Ok(match moved {
-                    Some(next) => text(
-                        format!("已提交 {name} 的评分表；下一位：{next}"),
-                        format!("Submitted the sheet for {name}; next: {next}"),
-                    ),
-                    None => text(
-                        format!("已提交 {name} 的评分表；名单中已没有待评的候选人"),
-                        format!(
-                            "Submitted the sheet for {name}; nobody in the list is left to score"
-                        ),
-                    ),
-                })
+                Ok(Some(Done::Submitted { name, next: moved }))
             }
             Effect::OpenScoring => {
                 svc.open_scoring()?;
-                Ok(text("已开始评分".into(), "Scoring is open".into()))
+                Ok(Some(Done::ScoringOpen))
             }
             Effect::CloseScoring => {
                 let drafts = svc.close_scoring()?;
-                Ok(text(
-                    format!("评分已结束；{drafts} 份草稿未提交，不计入结果"),
-                    format!("Scoring is closed; {drafts} draft(s) not submitted do not count"),
-                ))
+                Ok(Some(Done::ScoringClosed { drafts }))
             }
             Effect::Finalise(app) => {
                 let agg = svc.finalise(app)?;
                 let a = svc.application(app)?;
-                Ok(match a.result_passed {
-                    Some(true) => text(
-                        format!(
-                            "{} 结果 {}，达到分数线，进入结果公示",
-                            a.name,
-                            fmt_num(agg.result)
-                        ),
-                        format!(
-                            "{}: {}, passes; moved to the public notice",
-                            a.name,
-                            fmt_num(agg.result)
-                        ),
-                    ),
-                    _ => text(
-                        format!(
-                            "{} 结果 {}，未达到分数线，不予认证",
-                            a.name,
-                            fmt_num(agg.result)
-                        ),
-                        format!(
-                            "{}: {}, below the threshold; not certified",
-                            a.name,
-                            fmt_num(agg.result)
-                        ),
-                    ),
-                })
+                Ok(Some(Done::Finalised {
+                    name: a.name,
+                    result: agg.result,
+                    passed: a.result_passed == Some(true),
+                }))
             }
             Effect::Reopen { app, reason } => {
                 svc.reopen_result(app, &reason)?;
-                Ok(text(
-                    "已重新评定：候选人回到综合评定环节".into(),
-                    "Reopened: the candidate is back in evaluation".into(),
-                ))
+                Ok(Some(Done::Reopened))
             }
             Effect::Conflict {
                 member,
@@ -632,7 +568,7 @@ impl Runtime {
             } => {
                 let person = svc.application(app)?.person_id;
                 svc.declare_conflict(member, person, kind, &reason)?;
-                Ok(text("已申报回避".into(), "Conflict declared".into()))
+                Ok(Some(Done::Conflict))
             }
             _ => Ok(None),
         }
@@ -649,52 +585,27 @@ impl Runtime {
     }
 
     /// The effects of stage 6: the notice, objections, certificates and exports.
-    fn run_notice(&mut self, ui: &mut App, effect: Effect) -> Result<Option<String>, ServiceError> {
-        let lang = ui.state.lang;
-        let zh = lang == Lang::Zh;
-        let text = |z: String, e: String| Some(if zh { z } else { e });
+    fn run_notice(&mut self, effect: Effect) -> Result<Option<Done>, ServiceError> {
         let svc = self.svc.as_mut().expect("logged in");
         match effect {
             Effect::StartNotice(start) => {
                 let (id, first, last) = svc.start_notice(start)?;
                 let warning =
                     crate::domain::workdays::uncovered_warning(&svc.notice(id)?.uncovered_years);
-                let (zh, en) = warning.map_or_else(Default::default, |(zh, en)| {
-                    (format!("（{zh}）"), format!(" ({en})"))
-                });
-                Ok(text(
-                    format!("公示已开始：{first} 至 {last}{zh}"),
-                    format!("The notice runs from {first} to {last}{en}"),
-                ))
+                Ok(Some(Done::NoticeStarted {
+                    first,
+                    last,
+                    warning,
+                }))
             }
             Effect::RecordObjection(o) => {
                 let id = svc.record_objection(&o)?;
                 let late = svc.objection(id)?.late;
-                Ok(text(
-                    format!(
-                        "已登记第 {id} 号异议{}",
-                        if late {
-                            "（公示期满后收到，已标记）"
-                        } else {
-                            ""
-                        }
-                    ),
-                    format!(
-                        "Objection {id} recorded{}",
-                        if late {
-                            " (after the period: flagged late)"
-                        } else {
-                            ""
-                        }
-                    ),
-                ))
+                Ok(Some(Done::Objection { id, late }))
             }
             Effect::ObjectionStep { id, step } => {
                 let s = svc.objection_step(id, &step)?;
-                Ok(text(
-                    format!("第 {id} 号异议：{}", s.zh()),
-                    format!("Objection {id}: {}", s.code()),
-                ))
+                Ok(Some(Done::ObjectionStep { id, state: s }))
             }
             Effect::Decide {
                 id,
@@ -702,25 +613,14 @@ impl Runtime {
                 reason,
             } => {
                 svc.decide_objection(id, decision, &reason)?;
-                Ok(text(
-                    format!("已作出决定：{}", decision.zh()),
-                    format!("Decided: {}", decision.code()),
-                ))
+                Ok(Some(Done::Decided(decision)))
             }
             Effect::CloseNotice(id) => {
                 let r = svc.close_notice(id)?;
-                Ok(text(
-                    format!(
-                        "公示已结束：{} 人获颁证书，{} 人未予认证",
-                        r.certified.len(),
-                        r.not_certified.len()
-                    ),
-                    format!(
-                        "Notice closed: {} certified, {} not certified",
-                        r.certified.len(),
-                        r.not_certified.len()
-                    ),
-                ))
+                Ok(Some(Done::NoticeClosed {
+                    certified: r.certified.len(),
+                    not_certified: r.not_certified.len(),
+                }))
             }
             Effect::Export { what, format } => {
                 use crate::service::registers::RegisterKind;
@@ -755,10 +655,7 @@ impl Runtime {
                         problem: format!("{e:#}"),
                     },
                 )?;
-                Ok(text(
-                    format!("已导出：{}", path.display()),
-                    format!("Exported: {}", path.display()),
-                ))
+                Ok(Some(Done::Exported(path)))
             }
             Effect::Inspection {
                 certificate,
@@ -767,21 +664,13 @@ impl Runtime {
                 reason,
             } => {
                 let outcome = svc.record_inspection(certificate, year, assessment, &reason)?;
-                Ok(text(
-                    format!("{year} 年检：{}", outcome.zh()),
-                    format!("Inspection {year}: {}", outcome.code()),
-                ))
+                Ok(Some(Done::Inspection { year, outcome }))
             }
             Effect::JobChange(j) => {
                 svc.record_job_change(&j)?;
-                Ok(text(
-                    if j.left_party_work {
-                        "职务变动已登记：已离开党务岗位，证书待复核".into()
-                    } else {
-                        "职务变动已登记".into()
-                    },
-                    "Job change recorded".into(),
-                ))
+                Ok(Some(Done::JobChange {
+                    left_party_work: j.left_party_work,
+                }))
             }
             _ => Ok(None),
         }

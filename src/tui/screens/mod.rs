@@ -233,6 +233,8 @@ impl Screens {
     /// Gives a screen the result of an effect the runtime ran.
     pub fn on_event(&mut self, ctx: &mut Ctx, event: Event) {
         match event {
+            // Said on the status line by the app.
+            Event::Done(_) => {}
             Event::List(data) => {
                 if data.progress.is_some() {
                     self.overview.progress = data.progress.clone();
