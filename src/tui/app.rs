@@ -5,10 +5,10 @@
 
 pub use super::ctx::{Alert, Message};
 pub use super::effect::Effect;
-use super::effect::Event;
 use super::keymap::{Action, Keymap, Mode};
 pub use super::screens::list::{Pane, Sort};
 pub use super::screens::login::{LoginItem, LoginState};
+use super::screens::Event;
 pub use super::screens::{Ctx, Screen, Screens, View};
 pub use super::session::Session;
 pub use super::state::State;
@@ -67,7 +67,7 @@ impl App {
         } else if s.form.is_some() || screens.list.filtering {
             Mode::Input
         } else {
-            Screens::mode(s.screen)
+            s.screen.mode()
         }
     }
 

@@ -62,8 +62,6 @@ pub enum Effect {
     },
     OpenScoring,
     CloseScoring,
-    /// Load the progress board, the results and the ranking.
-    LoadOverview,
     /// Open a person's file.
     OpenFile(i64),
     StartNotice(NaiveDate),
@@ -89,11 +87,8 @@ pub enum Effect {
         reason: String,
     },
     JobChange(crate::service::certificates::NewJobChange),
-    /// Load the objection register, the certificates and (for a year) the allowance
-    /// roll.
-    LoadRegisters {
-        allowance: Option<i32>,
-    },
+    /// Load what a screen shows (see `screens::load`).
+    Load(crate::tui::keymap::Screen),
     /// Search the personnel files (on the search thread).
     Search(String),
     /// Reveal the file's ID number, phone and address (audited).
@@ -169,47 +164,6 @@ pub struct ListData {
     pub session: Option<crate::service::evaluation::Session>,
     pub my_cells: std::collections::HashMap<i64, crate::service::evaluation::Cell>,
     pub progress: Option<crate::service::evaluation::Progress>,
-}
-
-/// What the runtime hands back to the screens: the result of an effect.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A write done, as the status line says it.
-    Done(Done),
-    /// The stage list.
-    List(Box<ListData>),
-    /// The details of an application.
-    Detail(Box<crate::service::board::Detail>),
-    /// A personnel file read.
-    File(Box<crate::service::persons::PersonFile>),
-    /// A file's ID number, phone and address revealed (and audited).
-    Revealed {
-        person: i64,
-        revealed: crate::service::persons::Revealed,
-    },
-    Registers(RegisterData),
-    /// The score sheet for an application, loaded.
-    Sheet {
-        app: i64,
-        sheet: SheetData,
-    },
-    /// The score sheet for an application could not be loaded (the runtime says why).
-    SheetRefused(i64),
-    /// A write went through at `at` (the local time); `sheet` is the save of the score
-    /// sheet it was, if it was one.
-    Saved {
-        at: String,
-        sheet: Option<Effect>,
-    },
-    /// A save of the score sheet failed.
-    SaveFailed(SaveFailure),
-    /// The progress board, the results and the ranking, loaded.
-    Overview(OverviewData),
-    /// An objector's contact, revealed (and audited).
-    ContactRevealed {
-        objection: i64,
-        contact: String,
-    },
 }
 
 /// Which register an export is of.

@@ -1,5 +1,6 @@
 //! The one keymap: `(Mode, KeyEvent) -> Action`, defined in `keymap.toml` (compiled in).
-//! The help overlay and the status-bar hints are generated from the same table.
+//! The help overlay and the status-bar hints are generated from the same table. Here
+//! too: the screens of the board, each in the mode its keys are in.
 
 use crate::domain::Deed;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,6 +25,40 @@ pub enum Mode {
     Help,
     /// The search popup.
     Search,
+}
+
+/// Which screen of the board is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    #[default]
+    List,
+    /// The acting member's score sheet for one candidate.
+    Panel,
+    Progress,
+    Results,
+    Ranking,
+    /// A personnel file.
+    File,
+    /// The objection register.
+    Objections,
+    /// The certificate register.
+    Certificates,
+    /// The 红领津贴 roll of a year.
+    Allowance,
+}
+
+impl Screen {
+    /// The keymap mode of the screen.
+    pub fn mode(self) -> Mode {
+        match self {
+            Screen::List => Mode::Table,
+            Screen::Panel => Mode::Panel,
+            Screen::Progress | Screen::Results | Screen::Ranking => Mode::Overview,
+            Screen::File => Mode::File,
+            Screen::Objections => Mode::Objections,
+            Screen::Certificates | Screen::Allowance => Mode::Certificates,
+        }
+    }
 }
 
 impl Mode {

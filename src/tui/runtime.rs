@@ -118,7 +118,7 @@ impl Runtime {
             busy: is_busy(e),
             error: error_text(e, lang),
         };
-        ui.on_event(effect::Event::SaveFailed(failure));
+        ui.on_event(screens::Event::SaveFailed(failure));
         // The sheet shows what the disk holds; the mark shows what was typed.
         if let Some(app) = app {
             if let Err(e) = self.load_sheet(ui, app) {
@@ -195,11 +195,10 @@ impl Runtime {
                     .map(|_| Some(Done::Visit))
             }
             Effect::LoadSheet(app) => self.load_sheet(ui, app).map(|_| None),
-            Effect::LoadOverview => self.load_overview(ui).map(|_| None),
+            Effect::Load(screen) => self.load(ui, screen).map(|_| None),
             Effect::OpenFile(person) => self.open_file(ui, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(ui, person),
             Effect::RevealContact(objection) => self.reveal_contact(ui, objection),
-            Effect::LoadRegisters { allowance } => self.load_registers(ui, allowance).map(|_| None),
             Effect::Search(query) => self.search(ui, &query).map(|_| None),
             e @ (Effect::StartNotice(_)
             | Effect::RecordObjection(_)
@@ -215,12 +214,12 @@ impl Runtime {
             Ok(Some(done)) => {
                 self.search_stale = true;
                 let at = ui.state.clock.local_now().format("%H:%M:%S").to_string();
-                ui.on_event(effect::Event::Saved {
+                ui.on_event(screens::Event::Saved {
                     at,
                     sheet: sheet_save,
                 });
                 match self.reload(ui).and_then(|_| self.reload_screen(ui)) {
-                    Ok(()) => ui.on_event(effect::Event::Done(done)),
+                    Ok(()) => ui.on_event(screens::Event::Done(done)),
                     Err(e) => ui.state.message = Some(Message::Error(error_text(&e, lang))),
                 }
             }
@@ -278,7 +277,7 @@ impl Runtime {
         };
         self.seen_version = svc.store().data_version();
         let data = screens::list::load(svc, session.cycle_id, ui.state.stage)?;
-        ui.on_event(effect::Event::List(Box::new(data)));
+        ui.on_event(screens::Event::List(Box::new(data)));
         let id = ui.screens.list.current().map(|r| r.id);
         match id {
             Some(id) => self.load_detail(ui, id),
@@ -306,7 +305,7 @@ impl Runtime {
             // The score sheet, the board, the results, the ranking.
             _ => match ui.reload_effect() {
                 Some(Effect::LoadSheet(app)) => self.load_sheet(ui, app),
-                Some(Effect::LoadOverview) => self.load_overview(ui),
+                Some(Effect::Load(screen)) => self.load(ui, screen),
                 _ => Ok(()),
             },
         }
@@ -428,7 +427,7 @@ impl Runtime {
             return Ok(());
         };
         let file = screens::file::load(svc, person)?;
-        ui.on_event(effect::Event::File(Box::new(file)));
+        ui.on_event(screens::Event::File(Box::new(file)));
         Ok(())
     }
 
@@ -438,7 +437,7 @@ impl Runtime {
             return Ok(None);
         };
         let revealed = svc.reveal_person(person)?;
-        ui.on_event(effect::Event::Revealed { person, revealed });
+        ui.on_event(screens::Event::Revealed { person, revealed });
         Ok(None)
     }
 
@@ -452,7 +451,7 @@ impl Runtime {
             return Ok(None);
         };
         let contact = svc.reveal_objection_contact(objection)?;
-        ui.on_event(effect::Event::ContactRevealed { objection, contact });
+        ui.on_event(screens::Event::ContactRevealed { objection, contact });
         Ok(None)
     }
 
@@ -464,12 +463,12 @@ impl Runtime {
         match screens::sheet::load(svc, &ui.screens.sheet, app) {
             Ok(None) => Ok(()),
             Ok(Some(sheet)) => {
-                ui.on_event(effect::Event::Sheet { app, sheet });
+                ui.on_event(screens::Event::Sheet { app, sheet });
                 Ok(())
             }
             Err(e) => {
                 // Nothing to show: back to the list, with the refusal.
-                ui.on_event(effect::Event::SheetRefused(app));
+                ui.on_event(screens::Event::SheetRefused(app));
                 Err(e)
             }
         }
@@ -477,12 +476,14 @@ impl Runtime {
 
     /// Loads the progress board, the results and the ranking (as far as the actor may
     /// see them).
-    fn load_overview(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+    /// Loads what a screen shows (see [`screens::load`]).
+    fn load(&mut self, ui: &mut App, screen: Screen) -> Result<(), ServiceError> {
         let (Some(svc), Some(session)) = (self.svc.as_ref(), ui.state.session.as_ref()) else {
             return Ok(());
         };
-        let data = screens::overview::load(svc, session.cycle_id)?;
-        ui.on_event(effect::Event::Overview(data));
+        if let Some(event) = screens::load(svc, session, &ui.screens, screen)? {
+            ui.on_event(event);
+        }
         Ok(())
     }
 
@@ -572,16 +573,6 @@ impl Runtime {
             }
             _ => Ok(None),
         }
-    }
-
-    /// Loads the objection register, the certificate register and the allowance roll.
-    fn load_registers(&mut self, ui: &mut App, allowance: Option<i32>) -> Result<(), ServiceError> {
-        let Some(svc) = self.svc.as_ref() else {
-            return Ok(());
-        };
-        let data = screens::registers::load(svc, allowance)?;
-        ui.on_event(effect::Event::Registers(data));
-        Ok(())
     }
 
     /// The effects of stage 6: the notice, objections, certificates and exports.
@@ -681,7 +672,7 @@ impl Runtime {
             return Ok(());
         };
         let detail = screens::list::load_detail(svc, id)?;
-        ui.on_event(effect::Event::Detail(Box::new(detail)));
+        ui.on_event(screens::Event::Detail(Box::new(detail)));
         Ok(())
     }
 }

@@ -6,9 +6,11 @@
 use crate::domain::{Deed, Stage};
 use crate::i18n::Lang;
 use crate::service::Clock;
+use crate::service::{Service, ServiceError};
 use crate::tui::ctx::{Alert, Message};
-use crate::tui::effect::{Effect, Event};
-use crate::tui::keymap::{Action, Keymap, Mode};
+use crate::tui::effect::{Done, Effect, OverviewData, RegisterData, SaveFailure, SheetData};
+pub use crate::tui::keymap::Screen;
+use crate::tui::keymap::{Action, Keymap};
 use crate::tui::session::Session;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::Form;
@@ -32,26 +34,6 @@ pub mod overview;
 pub mod registers;
 pub mod search;
 pub mod sheet;
-
-/// Which screen of the board is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Screen {
-    #[default]
-    List,
-    /// The acting member's score sheet for one candidate.
-    Panel,
-    Progress,
-    Results,
-    Ranking,
-    /// A personnel file.
-    File,
-    /// The objection register.
-    Objections,
-    /// The certificate register.
-    Certificates,
-    /// The 红领津贴 roll of a year.
-    Allowance,
-}
 
 /// What a screen's `update` may read and change beyond its own state.
 pub struct Ctx<'a> {
@@ -131,18 +113,6 @@ pub struct Screens {
 }
 
 impl Screens {
-    /// The keymap mode of a screen of the board.
-    pub fn mode(screen: Screen) -> Mode {
-        match screen {
-            Screen::List => Mode::Table,
-            Screen::Panel => Mode::Panel,
-            Screen::Progress | Screen::Results | Screen::Ranking => Mode::Overview,
-            Screen::File => Mode::File,
-            Screen::Objections => Mode::Objections,
-            Screen::Certificates | Screen::Allowance => Mode::Certificates,
-        }
-    }
-
     /// Keys of the screen of the board shown (help, quit, theme and language aside).
     pub fn update(&mut self, ctx: &mut Ctx, keymap: &Keymap, action: Action) -> Vec<Effect> {
         match *ctx.screen {
@@ -330,4 +300,67 @@ impl Screens {
             }
         }
     }
+}
+
+/// What the runtime hands back to the screens: the result of an effect.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A write done, as the status line says it.
+    Done(Done),
+    /// The stage list.
+    List(Box<crate::tui::effect::ListData>),
+    /// The details of an application.
+    Detail(Box<crate::service::board::Detail>),
+    /// A personnel file read.
+    File(Box<crate::service::persons::PersonFile>),
+    /// A file's ID number, phone and address revealed (and audited).
+    Revealed {
+        person: i64,
+        revealed: crate::service::persons::Revealed,
+    },
+    Registers(RegisterData),
+    /// The score sheet for an application, loaded.
+    Sheet {
+        app: i64,
+        sheet: SheetData,
+    },
+    /// The score sheet for an application could not be loaded (the runtime says why).
+    SheetRefused(i64),
+    /// A write went through at `at` (the local time); `sheet` is the save of the score
+    /// sheet it was, if it was one.
+    Saved {
+        at: String,
+        sheet: Option<Effect>,
+    },
+    /// A save of the score sheet failed.
+    SaveFailed(SaveFailure),
+    /// The progress board, the results and the ranking, loaded.
+    Overview(OverviewData),
+    /// An objector's contact, revealed (and audited).
+    ContactRevealed {
+        objection: i64,
+        contact: String,
+    },
+}
+
+/// Reads what `screen` shows, for [`Effect::Load`]: the answer comes back to the
+/// screen as an event.
+/// (The list, the score sheet and the file load through effects of their own, which
+/// say which stage, application or person.)
+pub fn load(
+    svc: &Service,
+    session: &Session,
+    screens: &Screens,
+    screen: Screen,
+) -> Result<Option<Event>, ServiceError> {
+    Ok(Some(match screen {
+        Screen::Objections | Screen::Certificates | Screen::Allowance => {
+            let year = (screen == Screen::Allowance).then_some(screens.registers.year);
+            Event::Registers(registers::load(svc, year)?)
+        }
+        Screen::Progress | Screen::Results | Screen::Ranking => {
+            Event::Overview(overview::load(svc, session.cycle_id)?)
+        }
+        Screen::List | Screen::Panel | Screen::File => return Ok(None),
+    }))
 }

@@ -68,7 +68,8 @@ pub fn load(svc: &Service, cycle: i64) -> Result<OverviewData, ServiceError> {
 impl Overview {
     /// What reloads these screens.
     pub fn load_effect(&self) -> Effect {
-        Effect::LoadOverview
+        // The board, the results and the ranking load together.
+        Effect::Load(Screen::Progress)
     }
 
     /// Opens `screen` (the progress board, the results or the ranking) from its top.

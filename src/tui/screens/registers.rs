@@ -62,9 +62,7 @@ impl Registers {
 
     /// What to load for `screen`.
     pub fn load_effect(&self, screen: Screen) -> Effect {
-        Effect::LoadRegisters {
-            allowance: (screen == Screen::Allowance).then_some(self.year),
-        }
+        Effect::Load(screen)
     }
 
     /// Opens `screen` (one of the registers) from its top.
