@@ -193,7 +193,7 @@ fn big_board(demo: &Path) -> App {
     list.rows = synthetic_rows(ROWS);
     list.detail = Some(detail);
     list.rebuild_view();
-    list.selected = ROWS / 2;
+    list.cursor.at = ROWS / 2;
     ui
 }
 
@@ -227,7 +227,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("board_frame_100k_rows", |b| {
         b.iter(|| {
             i += 1;
-            state.screens.list.selected = ROWS / 2 + i % 2;
+            state.screens.list.cursor.at = ROWS / 2 + i % 2;
             terminal
                 .draw(|f| {
                     render(&state, &theme, &keymap, f);

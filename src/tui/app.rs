@@ -444,7 +444,7 @@ mod tests {
         let fx = keys(&mut s, "j");
         assert_eq!(fx, vec![Effect::LoadDetail(11)]);
         keys(&mut s, "G");
-        assert_eq!(s.screens.list.selected, 2);
+        assert_eq!(s.screens.list.cursor.at, 2);
         let fx = keys(&mut s, "4");
         assert_eq!(fx, vec![Effect::Reload]);
         assert_eq!(s.state.stage.number(), 4);

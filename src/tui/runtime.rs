@@ -80,7 +80,7 @@ impl Runtime {
         if let Some(id) = user {
             match ui.screens.login.members.iter().position(|m| m.id == id) {
                 Some(i) => {
-                    ui.screens.login.selected = i;
+                    ui.screens.login.cursor.at = i;
                     ui.screens.login.chosen = Some(i);
                 }
                 None => anyhow::bail!("--user {id}: no such committee member"),

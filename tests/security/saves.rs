@@ -227,7 +227,11 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     // Another process takes the write lock; the second value is typed and saved.
     let locker = lock(&path);
     let second = criterion(&app, 1);
-    assert_eq!(app.panel().row, 1, "Enter moved on to the second criterion");
+    assert_eq!(
+        app.panel().row.at,
+        1,
+        "Enter moved on to the second criterion"
+    );
     let mut app = app.bounded("a save", |app| {
         app.typed("22.5");
         app.press(KeyCode::Enter);
@@ -319,7 +323,7 @@ fn locked_save_is_never_shown_saved(lang: Lang) {
     // The lock goes; the value typed again is saved and marked, and the alert goes.
     drop(locker);
     app.press(KeyCode::Char('k'));
-    assert_eq!(app.panel().row, 1);
+    assert_eq!(app.panel().row.at, 1);
     app.typed("22.5");
     app.press(KeyCode::Enter);
     assert_eq!(

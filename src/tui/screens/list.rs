@@ -22,6 +22,7 @@ use crate::tui::effect::{Effect, ExportWhat, ListData};
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::text_input::{Edit, TextInput, CURSOR};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::cursor::{in_view, Cursor};
 use crate::tui::widgets::draw::{block, paren, wrap_line};
 use crate::tui::widgets::fields::{Field, Purpose, ReasonFor, CONFLICT_KINDS};
 use crate::tui::widgets::form::{Confirm, Form};
@@ -43,8 +44,8 @@ pub struct List {
     pub rows: Vec<AppRow>,
     /// Indices into `rows`, filtered and sorted.
     pub view: Vec<usize>,
-    pub selected: usize,
-    pub offset: usize,
+    /// The row under the cursor (in `view`), and the first row shown.
+    pub cursor: Cursor,
     pub sort: Sort,
     pub filter: TextInput,
     pub filtering: bool,
@@ -190,7 +191,9 @@ pub enum Pane {
 impl List {
     /// The application under the cursor.
     pub fn current(&self) -> Option<&AppRow> {
-        self.view.get(self.selected).and_then(|i| self.rows.get(*i))
+        self.view
+            .get(self.cursor.at)
+            .and_then(|i| self.rows.get(*i))
     }
 
     /// Recomputes the filtered, sorted view, keeping the cursor on the same row when
@@ -248,7 +251,7 @@ impl List {
         }
         self.view = view;
         self.view_filter = Some(f);
-        self.selected = keep
+        self.cursor.at = keep
             .and_then(|id| self.view.iter().position(|i| self.rows[*i].id == id))
             .unwrap_or(0)
             .min(self.view.len().saturating_sub(1));
@@ -262,18 +265,13 @@ impl List {
     fn move_to(&mut self, index: usize, page: usize) -> Vec<Effect> {
         let index = index.min(self.view.len().saturating_sub(1));
         // Scroll only when the cursor would leave the visible rows.
-        let page = page.max(1);
-        if index < self.offset {
-            self.offset = index;
-        } else if index >= self.offset + page {
-            self.offset = index + 1 - page;
-        }
-        if index == self.selected
+        self.cursor.offset = in_view(index, self.cursor.offset, page);
+        if index == self.cursor.at
             && self.detail.as_ref().map(|d| d.app.id) == self.current().map(|r| r.id)
         {
             return vec![];
         }
-        self.selected = index;
+        self.cursor.at = index;
         self.detail_scroll = 0;
         self.current()
             .map(|r| vec![Effect::LoadDetail(r.id)])
@@ -334,13 +332,7 @@ impl List {
         frame.render_widget(outer, area);
         let height = inner.height.saturating_sub(1) as usize;
         // Keep the cursor in view; only the visible rows are built.
-        let offset = if self.selected < self.offset {
-            self.selected
-        } else if self.selected >= self.offset + height.max(1) {
-            self.selected + 1 - height.max(1)
-        } else {
-            self.offset
-        };
+        let offset = in_view(self.cursor.at, self.cursor.offset, height);
         // Fixed columns sized for the language; the organisation takes the rest.
         let [name_w, cat_w, grade_w, status_w, flags_w]: [usize; 5] = match lang {
             Lang::Zh => [8, 8, 10, 10, 14],
@@ -384,7 +376,7 @@ impl List {
                     Status::Returned => theme.warn(),
                     _ => theme.error(),
                 };
-                let style = if pos == self.selected {
+                let style = if pos == self.cursor.at {
                     theme.selected()
                 } else {
                     theme.base()
@@ -403,7 +395,7 @@ impl List {
                     )),
                     TableCell::from(Span::styled(
                         fit(lang.status(r.status), status_w),
-                        if pos == self.selected {
+                        if pos == self.cursor.at {
                             style
                         } else {
                             status_style
@@ -421,7 +413,7 @@ impl List {
                             ),
                             flags_w,
                         ),
-                        if pos == self.selected {
+                        if pos == self.cursor.at {
                             style
                         } else {
                             theme.warn()
@@ -877,8 +869,7 @@ impl List {
 
     /// Another stage: from the top, unfiltered, the table focused.
     pub fn go_to_stage(&mut self) {
-        self.selected = 0;
-        self.offset = 0;
+        self.cursor.reset();
         self.filter.clear();
         self.detail = None;
         self.detail_scroll = 0;
@@ -918,7 +909,7 @@ impl List {
     /// details.
     fn filter_changed(&mut self) -> Vec<Effect> {
         self.rebuild_view();
-        self.offset = 0;
+        self.cursor.offset = 0;
         self.detail_effect()
     }
 
@@ -927,7 +918,7 @@ impl List {
     pub fn next_to_score(&self) -> Option<(usize, i64)> {
         let n = self.view.len();
         (1..=n)
-            .map(|k| (self.selected + k) % n)
+            .map(|k| (self.cursor.at + k) % n)
             .map(|pos| (pos, self.rows[self.view[pos]].id))
             .find(|(_, id)| {
                 matches!(
@@ -1013,12 +1004,12 @@ impl List {
         }
         let n = self.view.len();
         Outcome::Effects(match action {
-            Action::Down => self.move_to(self.selected + 1, page),
-            Action::Up => self.move_to(self.selected.saturating_sub(1), page),
+            Action::Down => self.move_to(self.cursor.at + 1, page),
+            Action::Up => self.move_to(self.cursor.at.saturating_sub(1), page),
             Action::Top => self.move_to(0, page),
             Action::Bottom => self.move_to(n.saturating_sub(1), page),
-            Action::PageDown => self.move_to(self.selected + page / 2, page),
-            Action::PageUp => self.move_to(self.selected.saturating_sub(page / 2), page),
+            Action::PageDown => self.move_to(self.cursor.at + page / 2, page),
+            Action::PageUp => self.move_to(self.cursor.at.saturating_sub(page / 2), page),
             Action::NextPane | Action::PrevPane | Action::Open => {
                 self.pane = Pane::Detail;
                 self.detail_effect()

@@ -5,6 +5,7 @@ use super::super::effect::Effect;
 use super::super::keymap::{Action, Keymap, Mode};
 use super::super::text_input::{Edit, TextInput};
 use super::super::theme::Theme;
+use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, centred, hints, text_spans, wrapped_height};
 use crate::i18n::Lang;
 use crate::text::pad;
@@ -27,7 +28,7 @@ pub struct LoginState {
     pub members: Vec<LoginItem>,
     pub filter: TextInput,
     /// Index into `visible()`.
-    pub selected: usize,
+    pub cursor: Cursor,
     /// The member chosen, whose PIN is being typed.
     pub chosen: Option<usize>,
     pub pin: String,
@@ -68,7 +69,7 @@ impl LoginState {
             }
         } else {
             self.filter.insert(c);
-            self.selected = 0;
+            self.cursor.reset();
         }
     }
 
@@ -78,7 +79,7 @@ impl LoginState {
         if let Some(edit) = Edit::of(action) {
             if l.chosen.is_none() {
                 if l.filter.apply(edit) {
-                    l.selected = 0;
+                    l.cursor.reset();
                 }
             } else if edit == Edit::Backspace {
                 l.pin.pop();
@@ -87,23 +88,23 @@ impl LoginState {
         }
         let n = l.visible().len();
         match action {
-            Action::Up if l.chosen.is_none() => l.selected = l.selected.saturating_sub(1),
-            Action::Down if l.chosen.is_none() => {
-                l.selected = (l.selected + 1).min(n.saturating_sub(1))
+            Action::Up | Action::Down if l.chosen.is_none() => {
+                l.cursor.moved(action, n, 1);
             }
+
             Action::Back => {
                 if l.chosen.is_some() {
                     l.chosen = None;
                     l.pin.clear();
                 } else {
                     l.filter.clear();
-                    l.selected = 0;
+                    l.cursor.reset();
                 }
                 l.message = None;
             }
             Action::Submit => match l.chosen {
                 None => {
-                    if let Some(&i) = l.visible().get(l.selected) {
+                    if let Some(&i) = l.visible().get(l.cursor.at) {
                         l.chosen = Some(i);
                         l.pin.clear();
                         l.message = None;
@@ -181,7 +182,7 @@ impl LoginState {
         frame.render_widget(Paragraph::new(Line::from(spans)), parts[0]);
         let visible = l.visible();
         let list_h = parts[2].height as usize;
-        let start = l.selected.saturating_sub(list_h.saturating_sub(1));
+        let start = l.cursor.at.saturating_sub(list_h.saturating_sub(1));
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()
@@ -190,7 +191,7 @@ impl LoginState {
             .map(|(pos, &i)| {
                 let m = &l.members[i];
                 let chosen = l.chosen == Some(i);
-                let style = if pos == l.selected && l.chosen.is_none() || chosen {
+                let style = if pos == l.cursor.at && l.chosen.is_none() || chosen {
                     theme.selected()
                 } else {
                     theme.base()
@@ -201,7 +202,7 @@ impl LoginState {
                             " {} ",
                             if chosen {
                                 "▶"
-                            } else if pos == l.selected && l.chosen.is_none() {
+                            } else if pos == l.cursor.at && l.chosen.is_none() {
                                 "›"
                             } else {
                                 " "

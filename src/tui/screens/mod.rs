@@ -126,7 +126,7 @@ impl Screens {
                     OverviewOutcome::Effects(fx) => fx,
                     // The candidate's score sheet, with the list's cursor on them.
                     OverviewOutcome::Score { pos, app } => {
-                        self.list.selected = pos;
+                        self.list.cursor.at = pos;
                         self.sheet.open(ctx, app)
                     }
                 }
@@ -167,9 +167,9 @@ impl Screens {
         }
         let (rows, view) = (&self.list.rows, &self.list.view);
         let at = |pos: usize| view.get(pos).map(|i| rows[*i].id);
-        let (fx, moved) = self.sheet.update(ctx, self.list.selected, at, action);
+        let (fx, moved) = self.sheet.update(ctx, self.list.cursor.at, at, action);
         if let Some(pos) = moved {
-            self.list.selected = pos;
+            self.list.cursor.at = pos;
         }
         fx
     }
@@ -194,7 +194,7 @@ impl Screens {
     /// list still to score. Returns their name and what loads their sheet.
     pub fn score_next(&mut self, ctx: &mut Ctx) -> Option<(String, Vec<Effect>)> {
         let (pos, id) = self.list.next_to_score()?;
-        self.list.selected = pos;
+        self.list.cursor.at = pos;
         let effects = self.sheet.open(ctx, id);
         let name = self.list.current()?.name.clone();
         Some((name, effects))

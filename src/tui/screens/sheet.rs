@@ -5,6 +5,7 @@
 use super::super::effect::{Effect, SaveFailure, SheetData};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
+use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, wrap_line};
 use super::super::widgets::form::{Confirm, Form};
 use super::super::widgets::labels::bar;
@@ -84,7 +85,7 @@ pub struct Panel {
     /// Why the member may not score this candidate.
     pub recused: Option<Recusal>,
     /// The criterion under the cursor.
-    pub row: usize,
+    pub row: Cursor,
     /// A value being typed for it.
     pub typed: String,
     /// When this sheet was last saved from this terminal.
@@ -157,7 +158,7 @@ impl Sheet {
             app,
             sheet: None,
             recused: None,
-            row: 0,
+            row: Cursor::default(),
             typed: String::new(),
             saved: None,
         });
@@ -171,7 +172,7 @@ impl Sheet {
         };
         match data {
             SheetData::Sheet(sheet) => {
-                p.row = p.row.min(sheet.criteria.len().saturating_sub(1));
+                p.row.clamp(sheet.criteria.len());
                 p.sheet = Some(sheet);
                 p.recused = None;
             }
@@ -314,12 +315,12 @@ impl Sheet {
         let Some(sheet) = p.sheet.as_ref() else {
             return Commit::Nothing;
         };
-        let c = &sheet.criteria[p.row.min(sheet.criteria.len() - 1)];
+        let c = &sheet.criteria[p.row.at.min(sheet.criteria.len() - 1)];
         let value = p
             .typed
             .parse::<f64>()
             .ok()
-            .filter(|v| sheet.valid(p.row, *v));
+            .filter(|v| sheet.valid(p.row.at, *v));
         let Some(value) = value else {
             let step = fmt_num(sheet.step);
             ctx.error(match lang {
@@ -344,7 +345,7 @@ impl Sheet {
         }
         // Shown at once; the saved sheet replaces it when the save returns.
         if let Some(s) = p.sheet.as_mut() {
-            s.criteria[p.row].value = Some(value);
+            s.criteria[p.row.at].value = Some(value);
         }
         Commit::Saved(Effect::SaveScore {
             app,
@@ -456,11 +457,7 @@ impl Sheet {
                     Commit::NeedsReason | Commit::Invalid => return (vec![], None),
                 };
                 if let Some(p) = self.panel.as_mut() {
-                    p.row = if action == Action::Down {
-                        (p.row + 1).min(rows.saturating_sub(1))
-                    } else {
-                        p.row.saturating_sub(1)
-                    };
+                    p.row.moved(action, rows, 1);
                 }
                 fx
             }
@@ -474,7 +471,7 @@ impl Sheet {
                 let Some(s) = p.sheet.as_ref() else {
                     return (vec![], None);
                 };
-                let c = &s.criteria[p.row];
+                let c = &s.criteria[p.row.at];
                 let now = c.value.unwrap_or(0.0);
                 let next = if action == Action::StepUp {
                     (now + s.step).min(c.max)
@@ -497,7 +494,7 @@ impl Sheet {
                 match self.commit(ctx) {
                     Commit::Saved(e) => {
                         if let Some(p) = self.panel.as_mut() {
-                            p.row = (p.row + 1).min(rows.saturating_sub(1));
+                            p.row.moved(Action::Down, rows, 1);
                         }
                         return (vec![e], None);
                     }
@@ -550,7 +547,7 @@ impl Sheet {
                 let Some(p) = self.panel.as_ref() else {
                     return (vec![], None);
                 };
-                let Some(c) = p.sheet.as_ref().and_then(|s| s.criteria.get(p.row)) else {
+                let Some(c) = p.sheet.as_ref().and_then(|s| s.criteria.get(p.row.at)) else {
                     return (vec![], None);
                 };
                 if c.value.is_none() {
@@ -705,7 +702,7 @@ impl Sheet {
             .filter(|u| u.app() == Some(p.app))
             .collect::<Vec<_>>();
         for (i, c) in s.criteria.iter().enumerate() {
-            let here = i == p.row;
+            let here = i == p.row.at;
             let typing = here && !p.typed.is_empty();
             let lost = unsaved(&c.key, false).filter(|_| !typing);
             let lost_comment = unsaved(&c.key, true);
@@ -936,7 +933,7 @@ mod tests {
             app: 10,
             sheet: Some(s),
             recused: None,
-            row: 0,
+            row: Cursor::default(),
             typed: String::new(),
             saved: None,
         });
@@ -975,7 +972,7 @@ mod tests {
                 value: 17.5
             }]
         );
-        assert_eq!(panel(&s).row, 1);
+        assert_eq!(panel(&s).row.at, 1);
         assert!(panel(&s).typed.is_empty());
         // Shown at once, before the save returns.
         assert_eq!(
@@ -991,7 +988,7 @@ mod tests {
             typed(&mut s, bad);
             assert!(press(&mut s, KeyCode::Enter).is_empty(), "{bad}");
             assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("政治素质")));
-            assert_eq!(panel(&s).row, 0, "the cursor stays");
+            assert_eq!(panel(&s).row.at, 0, "the cursor stays");
             press(&mut s, KeyCode::Esc);
             assert!(panel(&s).typed.is_empty(), "Esc clears the input first");
         }
@@ -1109,7 +1106,7 @@ mod tests {
             ]
         );
         let b = &mut s.screens;
-        assert_eq!(b.list.selected, 1);
+        assert_eq!(b.list.cursor.at, 1);
         // From 李娜, the next still to score wraps round to 张伟 (a draft).
         assert_eq!(b.list.next_to_score(), Some((0, 10)));
         b.list.my_cells.insert(10, Cell::Submitted);
