@@ -445,28 +445,15 @@ impl List {
         height
     }
 
-    /// Draws the details of the application under the cursor.
-    pub fn render_detail(
-        &self,
-        lang: Lang,
-        focused: bool,
-        theme: &Theme,
-        frame: &mut Frame,
-        area: Rect,
-    ) {
-        let outer = block(
-            lang.pick("详情", "Details"),
-            theme,
-            self.pane == Pane::Detail && focused,
-        );
-        let inner = outer.inner(area);
-        frame.render_widget(outer, area);
+    /// The details of the application under the cursor, line by line before wrapping
+    /// (none while they are not loaded).
+    fn detail_lines(&self, lang: Lang, theme: &Theme) -> Vec<Line<'static>> {
         let Some(d) = self
             .detail
             .as_ref()
             .filter(|d| Some(d.app.id) == self.current().map(|r| r.id))
         else {
-            return;
+            return vec![];
         };
         let label =
             |zh: &str, en: &str| Span::styled(format!("{} ", lang.pick(zh, en)), theme.muted());
@@ -731,6 +718,40 @@ impl List {
             }
             lines.push(Line::from(spans));
         }
+        lines
+    }
+
+    /// How far the details can scroll: their lines wrapped at the narrowest the pane
+    /// is drawn (42 cells, beside the table on a 110-column terminal). The pane itself
+    /// never scrolls past its last line; this keeps the count from running far past
+    /// it, so that k answers at once.
+    fn detail_scroll_max(&self, lang: Lang) -> u16 {
+        const NARROWEST: usize = 42;
+        let rows: usize = self
+            .detail_lines(lang, &Theme::default())
+            .iter()
+            .map(|l| l.width().max(1).div_ceil(NARROWEST))
+            .sum();
+        u16::try_from(rows).unwrap_or(u16::MAX)
+    }
+
+    /// Draws the details of the application under the cursor.
+    pub fn render_detail(
+        &self,
+        lang: Lang,
+        focused: bool,
+        theme: &Theme,
+        frame: &mut Frame,
+        area: Rect,
+    ) {
+        let outer = block(
+            lang.pick("详情", "Details"),
+            theme,
+            self.pane == Pane::Detail && focused,
+        );
+        let inner = outer.inner(area);
+        frame.render_widget(outer, area);
+        let lines = self.detail_lines(lang, theme);
         // Wrapped here rather than by the paragraph, so that a wide character never
         // lands on the border and continuation lines keep an indent.
         let lines: Vec<Line> = lines
@@ -965,17 +986,8 @@ impl List {
         if self.pane == Pane::Detail {
             match action {
                 Action::Down => {
-                    // The pane clamps what it shows; this keeps the count from running
-                    // far past the end, so k answers at once.
-                    let lines = self.detail.as_ref().map_or(0, |d| {
-                        15 + d.checks.len()
-                            + 2 * d.history.len()
-                            + d.visits
-                                .iter()
-                                .map(|v| 2 + v.findings.lines().count())
-                                .sum::<usize>()
-                    });
-                    self.detail_scroll = (self.detail_scroll + 1).min(lines as u16);
+                    let max = self.detail_scroll_max(lang);
+                    self.detail_scroll = (self.detail_scroll + 1).min(max);
                     return none;
                 }
                 Action::Up => {
