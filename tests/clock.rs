@@ -5,24 +5,13 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
-use common::{day, demo_on};
+use common::{day, demo_on, rust_files};
 use pingshen::domain::workdays::uncovered_warning;
 use pingshen::domain::Stage;
 use pingshen::service::clock::parse_stamp;
 use pingshen::service::{demo, Clock, Service};
 use pingshen::store::Store;
-use std::path::{Path, PathBuf};
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use std::path::Path;
 
 #[test]
 fn only_the_clock_reads_the_system_time() {
