@@ -45,16 +45,38 @@ pub fn not_allowed(c: char, multiline: bool) -> String {
     )
 }
 
+/// What kind of hostile character `c` is, in English and in Chinese.
+fn kind_of(c: char) -> (&'static str, &'static str) {
+    if is_bidi_control(c) {
+        ("a bidirectional control", "双向控制字符")
+    } else if c == '\n' || c == '\r' {
+        ("a line break", "换行符")
+    } else {
+        ("a control character", "控制字符")
+    }
+}
+
 /// A hostile character named for a person: `U+001B (a control character)`.
 pub fn describe(c: char) -> String {
-    let kind = if is_bidi_control(c) {
-        "a bidirectional control"
-    } else if c == '\n' || c == '\r' {
-        "a line break"
-    } else {
-        "a control character"
-    };
-    format!("{} ({kind})", char_name(c))
+    format!("{} ({})", char_name(c), kind_of(c).0)
+}
+
+/// [`not_allowed`] in Chinese: `含有U+001B（控制字符），不能保存`.
+pub fn not_allowed_zh(c: char, multiline: bool) -> String {
+    format!(
+        "含有{}，不能保存{}",
+        describe_zh(c),
+        if multiline {
+            "（不可见字符中只允许换行符和制表符）"
+        } else {
+            ""
+        }
+    )
+}
+
+/// [`describe`] in Chinese: `U+001B（控制字符）`.
+pub fn describe_zh(c: char) -> String {
+    format!("{}（{}）", char_name(c), kind_of(c).1)
 }
 
 /// The text with every control character and bidirectional control shown visibly as
@@ -201,6 +223,10 @@ mod tests {
         assert_eq!(
             not_allowed('\x1b', false),
             "contains U+001B (a control character), which is not allowed"
+        );
+        assert_eq!(
+            not_allowed_zh('\u{202E}', true),
+            "含有U+202E（双向控制字符），不能保存（不可见字符中只允许换行符和制表符）"
         );
 
         assert!(matches!(escape_controls("张伟"), Cow::Borrowed("张伟")));

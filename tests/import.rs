@@ -3,7 +3,10 @@
 
 mod common;
 use common::{credit_code, id_number, today};
+use pingshen::domain::ids::{id_check_char, mask, IdError};
+use pingshen::domain::{Category, Sex};
 use pingshen::service::files::{decode_text, parse_csv, parse_json};
+use pingshen::service::import::{Choices, Keyed, RowError, RowProblem};
 use pingshen::service::{Kind, Service, ServiceError};
 use pingshen::store::Store;
 use pingshen::table::Table;
@@ -47,10 +50,20 @@ fn with_orgs() -> (Service, String) {
     (s, code)
 }
 
-fn import_err(s: &mut Service, kind: Kind, t: &Table) -> Vec<String> {
+fn import_err(s: &mut Service, kind: Kind, t: &Table) -> Vec<RowError> {
     match s.import(kind, t) {
-        Err(ServiceError::Import(e)) => e.errors.iter().map(|e| e.to_string()).collect(),
+        Err(ServiceError::Import(e)) => e.errors,
         other => panic!("expected an import error, got {other:?}"),
+    }
+}
+
+/// The problem expected at `source:line:column`.
+fn at(source: &str, line: usize, column: &str, problem: RowProblem) -> RowError {
+    RowError {
+        source: source.into(),
+        line,
+        column: column.into(),
+        problem,
     }
 }
 
@@ -130,25 +143,54 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
         ),
     );
     let errors = import_err(&mut s, Kind::Persons, &t);
-    assert_eq!(errors.len(), 5, "{errors:#?}");
-    assert!(
-        errors[0].starts_with("p.csv:3:id_number: bad ID number: check character must be"),
-        "{}",
-        errors[0]
+    let check = IdError::Check {
+        expected: id_check_char(&bad_check[..17]).unwrap(),
+        found: bad_check.chars().last().unwrap(),
+    };
+    assert_eq!(
+        errors,
+        vec![
+            at("p.csv", 3, "id_number", RowProblem::BadIdNumber(check)),
+            at(
+                "p.csv",
+                4,
+                "post_start",
+                RowProblem::NotADate {
+                    found: "2019-02-30".into()
+                }
+            ),
+            at(
+                "p.csv",
+                5,
+                "org_code",
+                RowProblem::UnknownOrganisation {
+                    code: "91320102MA1XYZ0009".into(),
+                    import_first: true
+                }
+            ),
+            at(
+                "p.csv",
+                6,
+                "id_number",
+                RowProblem::Duplicate {
+                    what: Keyed::IdNumber,
+                    first: 2
+                }
+            ),
+            at(
+                "p.csv",
+                7,
+                "category",
+                RowProblem::UnknownChoice {
+                    found: "boss".into(),
+                    choices: Choices::Category
+                }
+            ),
+        ]
     );
     assert_eq!(
-        errors[1],
-        "p.csv:4:post_start: '2019-02-30' is not a real date (expected YYYY-MM-DD)"
-    );
-    assert_eq!(errors[2], "p.csv:5:org_code: unknown organisation code 91320102MA1XYZ0009 (import organisations first)");
-    assert_eq!(
-        errors[3],
+        errors[3].to_string(),
         "p.csv:6:id_number: duplicate ID number: also on line 2 of this file"
-    );
-    assert!(
-        errors[4].starts_with("p.csv:7:category: unknown value 'boss'"),
-        "{}",
-        errors[4]
     );
     assert_eq!(snapshot(&s), before, "nothing written");
 }
@@ -159,24 +201,32 @@ fn missing_and_unknown_columns_and_empty_files() {
     let before = snapshot(&s);
     let t = csv("p.csv", "id_number,name,colour\n");
     let errors = import_err(&mut s, Kind::Persons, &t);
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with("p.csv:1:colour: unknown column for persons")),
-        "{errors:?}"
-    );
-    assert!(errors.iter().any(|e| e == "p.csv:1:org_code: missing required column (org_code / 统一社会信用代码)"), "{errors:?}");
-    assert!(
-        errors
-            .iter()
-            .any(|e| e == "p.csv:1: the file has no data rows"),
-        "{errors:?}"
-    );
+    for expected in [
+        at(
+            "p.csv",
+            1,
+            "colour",
+            RowProblem::UnknownColumn {
+                kind: Kind::Persons,
+            },
+        ),
+        at(
+            "p.csv",
+            1,
+            "org_code",
+            RowProblem::MissingColumn {
+                key: "org_code",
+                zh: "统一社会信用代码",
+            },
+        ),
+        at("p.csv", 1, "", RowProblem::NoDataRows),
+    ] {
+        assert!(errors.contains(&expected), "no {expected:?} in {errors:#?}");
+    }
     let empty = csv("e.csv", "code,name,kind,county\n");
-    assert_eq!(
-        import_err(&mut s, Kind::Organisations, &empty),
-        vec!["e.csv:1: the file has no data rows"]
-    );
+    let errors = import_err(&mut s, Kind::Organisations, &empty);
+    assert_eq!(errors, vec![at("e.csv", 1, "", RowProblem::NoDataRows)]);
+    assert_eq!(errors[0].to_string(), "e.csv:1: the file has no data rows");
     assert_eq!(snapshot(&s), before);
 }
 
@@ -190,17 +240,24 @@ fn duplicates_already_in_the_database_and_reimports_are_refused() {
     // The same file again: refused as a re-import.
     let errors = import_err(&mut s, Kind::Persons, &csv("p.csv", &text));
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].contains("already imported"), "{}", errors[0]);
+    assert!(
+        matches!(&errors[0].problem, RowProblem::AlreadyImported { name, .. } if name == "p.csv"),
+        "{}",
+        errors[0]
+    );
     // A different file with the same person: refused as a duplicate.
     let other = format!("id_number,name,org_code,category,position,post_start\n{a},张伟,{code},secretary,党委书记,2018-03-01\n");
     let errors = import_err(&mut s, Kind::Persons, &csv("q.csv", &other));
     assert_eq!(
         errors,
-        vec![format!(
-            "q.csv:2:id_number: ID number **************{} is already in the database",
-            &a[14..]
+        vec![at(
+            "q.csv",
+            2,
+            "id_number",
+            RowProblem::PersonExists { id: mask(&a) }
         )]
     );
+    assert_eq!(mask(&a), format!("**************{}", &a[14..]));
     assert_eq!(snapshot(&s), before);
 }
 
@@ -223,10 +280,25 @@ fn sex_must_agree_with_the_id_and_instructors_have_no_grade() {
     assert_eq!(
         errors,
         vec![
-            "p.csv:2:sex: '女' disagrees with the ID number's sex digit (男)".to_string(),
-            "p.csv:3:current_grade: instructors (党建工作指导员) are never graded".to_string(),
-            "p.csv:4:grade_since: required when a current grade is given".to_string(),
+            at(
+                "p.csv",
+                2,
+                "sex",
+                RowProblem::SexDisagrees {
+                    given: Sex::Female,
+                    id: Sex::Male
+                }
+            ),
+            at("p.csv", 3, "current_grade", RowProblem::InstructorGraded),
+            at("p.csv", 4, "grade_since", RowProblem::GradeSinceMissing),
         ]
+    );
+    assert_eq!(
+        errors[1].zh(),
+        format!(
+            "p.csv 第 3 行“current_grade”列：{}不评定等级",
+            Category::Instructor.zh()
+        )
     );
 }
 
@@ -234,19 +306,17 @@ fn sex_must_agree_with_the_id_and_instructors_have_no_grade() {
 fn section_rows_need_a_known_person_and_valid_values() {
     let (mut s, _) = with_orgs();
     let before = snapshot(&s);
-    let t = csv(
-        "a.csv",
-        &format!(
-            "id_number,year,grade\n{},2025,称职\n",
-            id_number("32010219850615123")
-        ),
-    );
+    let id = id_number("32010219850615123");
+    let t = csv("a.csv", &format!("id_number,year,grade\n{id},2025,称职\n"));
     let errors = import_err(&mut s, Kind::Assessments, &t);
-    assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].starts_with("a.csv:2:id_number: no person with ID number **************"),
-        "{}",
-        errors[0]
+    assert_eq!(
+        errors,
+        vec![at(
+            "a.csv",
+            2,
+            "id_number",
+            RowProblem::NoSuchPerson { id: mask(&id) }
+        )]
     );
     assert_eq!(snapshot(&s), before);
 }
@@ -293,7 +363,12 @@ fn committee_pins_are_stored_only_as_argon2_hashes() {
     let errors = import_err(&mut s, Kind::Committee, &t);
     assert_eq!(
         errors,
-        vec!["c.csv:3:pin: must be 4 to 8 digits".to_string()]
+        vec![at(
+            "c.csv",
+            3,
+            "pin",
+            RowProblem::PinNotDigits { min: 4, max: 8 }
+        )]
     );
     let t = csv("c.csv", "name,role,pin\n周明远,主任委员,1001\n");
     s.import(Kind::Committee, &t).unwrap();

@@ -8,12 +8,15 @@
 
 use chrono::NaiveDate;
 use pingshen::domain::certificate::{CertStatus, CertificateError};
+use pingshen::domain::ids::{CreditCodeError, IdError};
 use pingshen::domain::notice::{NoticeError, ObjectionState};
 use pingshen::domain::rules::RuleProblem;
 use pingshen::domain::stage::{Lack, Position, Stage, Status, TransitionError};
 use pingshen::domain::workdays::CalendarError;
+use pingshen::domain::Sex;
 use pingshen::domain::{may, Assessment, Category, ConflictKind, Deed, Grade, Recusal, Role};
-use pingshen::service::import::{ImportError, RowError};
+use pingshen::service::import::{Choices, ImportError, Keyed, Kind, RowError, RowProblem};
+use pingshen::service::members::PinError;
 use pingshen::service::{EvalWork, Field, Missing, Refusal, ServiceError};
 use pingshen::store::StoreError;
 
@@ -43,8 +46,9 @@ fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
 }
 
-/// What the samples put in: names, free texts and messages of other programs. Taken
-/// out of a rendering before it is checked.
+/// What the samples put in: names, free texts, messages of other programs, and the
+/// names, headers and values of import files (a value a coded column accepts reads in
+/// both spellings in English). Taken out of a rendering before it is checked.
 const DATA: &[&str] = &[
     "张伟",
     "李娜",
@@ -60,7 +64,25 @@ const DATA: &[&str] = &[
     "decl.csv",
     "name_en",
     "phone",
-    "must be 4 to 8 digits",
+    "区县",
+    "PIN",
+    "2026-11-26T09:00:00Z",
+    "91350100M000100Y43",
+    "**************002X",
+    "'O'",
+    "“O”",
+    "'女'",
+    "(男)",
+    "(党建工作指导员)",
+    "male/男, female/女",
+    "secretary/党组织书记, staff/专职党务工作人员, instructor/党建工作指导员",
+    "junior/初级, intermediate/中级, senior/高级, special/特级",
+    "excellent/优秀, competent/称职, basic/基本称职, incompetent/不称职",
+    "chair/主任委员, member/委员, secretary/秘书",
+    "enterprise/企业, social/社会组织",
+    "reward/奖励, penalty/处罚",
+    "memory cost is too small",
+    "salt is invalid",
     "grades.senior.min_years",
     "must be >= 0",
     "2026-13-01",
@@ -82,9 +104,10 @@ const DATA: &[&str] = &[
     "U+000A",
 ];
 
-/// Commands and rule-file keys a refusal tells the user to type, the same in both
-/// languages.
+/// Commands and rule-file keys a refusal tells the user to type, and the letters a
+/// credit code may not hold, the same in both languages.
 const TYPED: &[&str] = &[
+    "I、O、S、V、Z",
     "pingshen cycle new --rules",
     "--year",
     "pingshen init --db",
@@ -301,24 +324,211 @@ fn store_errors() -> Vec<StoreError> {
     })
 }
 
+/// Every problem of an import's rows, with every value of what it nests.
+fn row_problems() -> Vec<RowProblem> {
+    let choices = samples!(Choices {
+        Sex => Choices::Sex,
+        Category => Choices::Category,
+        Grade => Choices::Grade,
+        Assessment => Choices::Assessment,
+        Role => Choices::Role,
+        OrgKind => Choices::OrgKind,
+        RewardKind => Choices::RewardKind,
+    });
+    let keyed = samples!(Keyed {
+        IdNumber => Keyed::IdNumber,
+        CreditCode => Keyed::CreditCode,
+        MemberName => Keyed::MemberName,
+        Declaration => Keyed::Declaration,
+        Record => Keyed::Record,
+    });
+    let id_errors = samples!(IdError {
+        Length => IdError::Length(17),
+        NotDigit => IdError::NotDigit { pos: 14, found: '-' },
+        Area => IdError::Area("990105".into()),
+        BirthDate => IdError::BirthDate("19490230".into()),
+        BirthRange => IdError::BirthRange("2030-01-01".into()),
+        Check => IdError::Check {
+            expected: '7',
+            found: '3',
+        },
+    });
+    let credit_errors = samples!(CreditCodeError {
+        Length => CreditCodeError::Length(4),
+        Char => CreditCodeError::Char { pos: 14, found: 'O' },
+        Check => CreditCodeError::Check {
+            expected: '3',
+            found: '4',
+        },
+    });
+    let pin_errors = samples!(PinError {
+        TooShort => PinError::TooShort { min: 6 },
+        Costs => PinError::Costs {
+            problem: "memory cost is too small".into(),
+        },
+        Hash => PinError::Hash {
+            problem: "salt is invalid".into(),
+        },
+    });
+    let masked = || "**************002X".to_string();
+    let code = || "91350100M000100Y43".to_string();
+    let mut all = samples!(RowProblem {
+        HostileHeader => RowProblem::HostileHeader { found: '\u{1b}' },
+        ColumnTwice => RowProblem::ColumnTwice {
+            key: "county",
+            zh: "区县",
+        },
+        UnknownColumn => RowProblem::UnknownColumn {
+            kind: Kind::Persons,
+        },
+        MissingColumn => RowProblem::MissingColumn {
+            key: "county",
+            zh: "区县",
+        },
+        NoDataRows => RowProblem::NoDataRows,
+        AlreadyImported => RowProblem::AlreadyImported {
+            name: "decl.csv".into(),
+            at: "2026-11-26T09:00:00Z".into(),
+            id: 4,
+        },
+        Database => RowProblem::Database {
+            problem: "Query returned no rows".into(),
+        },
+        Hostile => RowProblem::Hostile {
+            found: '\u{202E}',
+            multiline: true,
+        },
+        Empty => RowProblem::Empty,
+        EmptyChoice => RowProblem::EmptyChoice {
+            choices: Choices::Sex,
+        },
+        UnknownChoice => RowProblem::UnknownChoice {
+            found: "bogus".into(),
+            choices: Choices::Grade,
+        },
+        EmptyDate => RowProblem::EmptyDate,
+        NotADate => RowProblem::NotADate {
+            found: "2026-13-01".into(),
+        },
+        FutureDate => RowProblem::FutureDate { date: day(11, 27) },
+        DateTooEarly => RowProblem::DateTooEarly {
+            date: NaiveDate::from_ymd_opt(1899, 12, 31).unwrap(),
+            earliest: 1900,
+        },
+        EndBeforeStart => RowProblem::EndBeforeStart {
+            end: day(3, 1),
+            start: day(9, 1),
+        },
+        NotANumber => RowProblem::NotANumber {
+            found: "bogus".into(),
+        },
+        OutOfRange => RowProblem::OutOfRange {
+            found: "0".into(),
+            min: 0.5,
+            max: 366.0,
+        },
+        NotAYear => RowProblem::NotAYear { found: 2020.5 },
+        Duplicate => RowProblem::Duplicate {
+            what: Keyed::IdNumber,
+            first: 2,
+        },
+        PersonExists => RowProblem::PersonExists { id: masked() },
+        OrganisationExists => RowProblem::OrganisationExists { code: code() },
+        MemberExists => RowProblem::MemberExists {
+            name: "张伟".into(),
+        },
+        DeclarationExists => RowProblem::DeclarationExists,
+        RecordExists => RowProblem::RecordExists,
+        NoSuchPerson => RowProblem::NoSuchPerson { id: masked() },
+        UnknownOrganisation => RowProblem::UnknownOrganisation {
+            code: code(),
+            import_first: true,
+        },
+        BadIdNumber => RowProblem::BadIdNumber(IdError::Length(17)),
+        BadCreditCode => RowProblem::BadCreditCode {
+            code: code(),
+            error: CreditCodeError::Length(4),
+        },
+        NameTooLong => RowProblem::NameTooLong { max: 20 },
+        SexDisagrees => RowProblem::SexDisagrees {
+            given: Sex::Female,
+            id: Sex::Male,
+        },
+        GradeSinceMissing => RowProblem::GradeSinceMissing,
+        GradeSinceWithoutGrade => RowProblem::GradeSinceWithoutGrade,
+        InstructorGraded => RowProblem::InstructorGraded,
+        PostTooYoung => RowProblem::PostTooYoung {
+            start: day(3, 1),
+            birth: NaiveDate::from_ymd_opt(2012, 5, 1).unwrap(),
+            age: 16,
+        },
+        NotAPhone => RowProblem::NotAPhone {
+            found: "12812345678".into(),
+        },
+        PinNotDigits => RowProblem::PinNotDigits { min: 4, max: 8 },
+        WeakPin => RowProblem::WeakPin(PinError::TooShort { min: 6 }),
+    });
+    all.extend(
+        Kind::ALL
+            .iter()
+            .map(|&kind| RowProblem::UnknownColumn { kind }),
+    );
+    for choices in choices {
+        all.push(RowProblem::EmptyChoice { choices });
+        all.push(RowProblem::UnknownChoice {
+            found: "bogus".into(),
+            choices,
+        });
+    }
+    all.extend(
+        keyed
+            .into_iter()
+            .map(|what| RowProblem::Duplicate { what, first: 2 }),
+    );
+    all.push(RowProblem::UnknownOrganisation {
+        code: code(),
+        import_first: false,
+    });
+    all.extend(id_errors.into_iter().map(RowProblem::BadIdNumber));
+    all.extend(
+        credit_errors
+            .into_iter()
+            .map(|error| RowProblem::BadCreditCode {
+                code: code(),
+                error,
+            }),
+    );
+    all.extend(pin_errors.into_iter().map(RowProblem::WeakPin));
+    all
+}
+
+/// Each problem on its own, in a cell and in a whole row; then all of them at once,
+/// more than a refusal lists.
 fn import_errors() -> Vec<ImportError> {
-    let row = |line, column: &str, reason: &str| RowError {
+    let row = |line, column: &str, problem| RowError {
         source: "decl.csv".into(),
         line,
         column: column.into(),
-        reason: reason.into(),
+        problem,
     };
-    vec![
-        ImportError {
-            errors: vec![
-                row(3, "phone", "must be 4 to 8 digits"),
-                row(1, "", "bogus"),
-            ],
-        },
-        ImportError {
-            errors: (2..60).map(|l| row(l, "name_en", "bogus")).collect(),
-        },
-    ]
+    let problems = row_problems();
+    let mut all: Vec<ImportError> = problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ImportError {
+            errors: vec![row(i + 2, "phone", p.clone()), row(i + 2, "", p.clone())],
+        })
+        .collect();
+    all.push(ImportError {
+        errors: problems
+            .iter()
+            .cycle()
+            .take(60)
+            .enumerate()
+            .map(|(i, p)| row(i + 2, "name_en", p.clone()))
+            .collect(),
+    });
+    all
 }
 
 fn refusals() -> Vec<Refusal> {
@@ -641,8 +851,15 @@ fn the_nested_errors_read_in_both_languages_on_their_own() {
     }
     let e = CalendarError::MissingYear(2027);
     reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+    for p in row_problems() {
+        reads_in_both(&format!("{p:?}"), &p.zh(), &p.en());
+        assert_eq!(p.en(), p.to_string());
+    }
     for e in import_errors() {
         reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+        for row in &e.errors {
+            reads_in_both(&format!("{row:?}"), &row.zh(), &row.en());
+        }
     }
     for e in store_errors() {
         reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());

@@ -517,25 +517,11 @@ impl Refusal {
                 field,
                 found,
                 multiline,
-            } => {
-                let kind = if *found == '\n' || *found == '\r' {
-                    "换行符"
-                } else if crate::text::is_bidi_control(*found) {
-                    "双向控制字符"
-                } else {
-                    "控制字符"
-                };
-                format!(
-                    "{}含有{}（{kind}），不能保存{}",
-                    field.zh(),
-                    crate::text::char_name(*found),
-                    if *multiline {
-                        "（不可见字符中只允许换行符和制表符）"
-                    } else {
-                        ""
-                    }
-                )
-            }
+            } => format!(
+                "{}{}",
+                field.zh(),
+                crate::text::not_allowed_zh(*found, *multiline)
+            ),
             ApplicationChanged { name } => {
                 format!("{name} 的申请已被他人修改，请重新查看后再试")
             }

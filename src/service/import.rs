@@ -13,6 +13,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
 
+mod problem;
+pub use problem::{Choices, Keyed, RowProblem};
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -54,6 +57,22 @@ impl Kind {
             Kind::Rewards => "rewards",
             Kind::Declarations => "declarations",
             Kind::Committee => "committee",
+        }
+    }
+
+    /// What the kind's file holds, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Organisations => "组织",
+            Kind::Persons => "人员",
+            Kind::Education => "学历",
+            Kind::WorkHistory => "工作经历",
+            Kind::Training => "培训",
+            Kind::Assessments => "年度考核",
+            Kind::Pay => "薪酬",
+            Kind::Rewards => "奖惩",
+            Kind::Declarations => "申报",
+            Kind::Committee => "评审委员会",
         }
     }
 
@@ -330,20 +349,30 @@ const MULTILINE: &[(Kind, &str)] = &[
     (Kind::Assessments, "remark"),
 ];
 
-/// One bad cell or row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The earliest year a date of an import may fall in.
+const EARLIEST_YEAR: i32 = 1900;
+/// How old a person must have been when their post began.
+const MIN_POST_AGE: u32 = 16;
+/// How wide a person's name may be, in terminal cells (two per Chinese character).
+const NAME_CELLS: usize = 40;
+/// How many digits a committee member's PIN in a file has.
+const PIN_DIGITS: (usize, usize) = (4, 8);
+
+/// One bad cell or row: where, and what is wrong there.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
     pub source: String,
     pub line: usize,
     pub column: String,
-    pub reason: String,
+    pub problem: RowProblem,
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A file's name, a header or a quoted value may hold anything: shown escaped.
         let esc = crate::text::escape_controls;
-        let (source, reason) = (esc(&self.source), esc(&self.reason));
+        let reason = self.problem.en();
+        let (source, reason) = (esc(&self.source), esc(&reason));
         if self.column.is_empty() {
             write!(f, "{source}:{}: {reason}", self.line)
         } else {
@@ -353,10 +382,16 @@ impl fmt::Display for RowError {
 }
 
 impl RowError {
-    /// Where the problem is, in Chinese; the reason as the check gave it.
+    /// The problem in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+
+    /// Where the problem is and what it is, in Chinese.
     pub fn zh(&self) -> String {
         let esc = crate::text::escape_controls;
-        let (source, reason) = (esc(&self.source), esc(&self.reason));
+        let reason = self.problem.zh();
+        let (source, reason) = (esc(&self.source), esc(&reason));
         if self.column.is_empty() {
             format!("{source} 第 {} 行：{reason}", self.line)
         } else {
@@ -370,7 +405,7 @@ impl RowError {
 }
 
 /// Why an import was refused: every problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     pub errors: Vec<RowError>,
 }
@@ -436,7 +471,7 @@ impl<'a> Reader<'a> {
             .unwrap_or_else(|| key.to_string())
     }
 
-    fn fail(&mut self, key: &str, reason: impl Into<String>) {
+    fn fail(&mut self, key: &str, problem: RowProblem) {
         let column = if key.is_empty() {
             String::new()
         } else {
@@ -446,7 +481,7 @@ impl<'a> Reader<'a> {
             source: self.source.to_string(),
             line: self.line,
             column,
-            reason: reason.into(),
+            problem,
         });
     }
 
@@ -462,7 +497,7 @@ impl<'a> Reader<'a> {
     fn required(&mut self, key: &str) -> Option<&'a str> {
         let t = self.text(key);
         if t.is_empty() {
-            self.fail(key, "required value is empty");
+            self.fail(key, RowProblem::Empty);
             None
         } else {
             Some(t)
@@ -473,22 +508,24 @@ impl<'a> Reader<'a> {
         let t = self.text(key);
         if t.is_empty() {
             if required {
-                self.fail(key, "required date is empty");
+                self.fail(key, RowProblem::EmptyDate);
             }
             return None;
         }
         match parse_date(t) {
-            Ok(d) if d > today => {
-                self.fail(key, format!("{d} is in the future"));
+            Ok(date) if date > today => {
+                self.fail(key, RowProblem::FutureDate { date });
                 None
             }
-            Ok(d) if d.year() < 1900 => {
-                self.fail(key, format!("{d} is before 1900"));
+            Ok(date) if date.year() < EARLIEST_YEAR => {
+                let earliest = EARLIEST_YEAR;
+                self.fail(key, RowProblem::DateTooEarly { date, earliest });
                 None
             }
             Ok(d) => Some(d),
-            Err(e) => {
-                self.fail(key, e);
+            Err(_) => {
+                let found = t.to_string();
+                self.fail(key, RowProblem::NotADate { found });
                 None
             }
         }
@@ -499,11 +536,13 @@ impl<'a> Reader<'a> {
         match t.parse::<f64>() {
             Ok(n) if n.is_finite() && n >= min && n <= max => Some(n),
             Ok(_) => {
-                self.fail(key, format!("'{t}' is out of range ({min} to {max})"));
+                let found = t.to_string();
+                self.fail(key, RowProblem::OutOfRange { found, min, max });
                 None
             }
             Err(_) => {
-                self.fail(key, format!("'{t}' is not a number"));
+                let found = t.to_string();
+                self.fail(key, RowProblem::NotANumber { found });
                 None
             }
         }
@@ -512,7 +551,7 @@ impl<'a> Reader<'a> {
     fn year(&mut self, key: &str, today: NaiveDate) -> Option<i32> {
         let n = self.number(key, 1950.0, f64::from(today.year()))?;
         if n.fract() != 0.0 {
-            self.fail(key, format!("'{n}' is not a year"));
+            self.fail(key, RowProblem::NotAYear { found: n });
             return None;
         }
         Some(n as i32)
@@ -522,21 +561,26 @@ impl<'a> Reader<'a> {
         &mut self,
         key: &str,
         parse: fn(&str) -> Option<T>,
-        choices: &str,
+        choices: Choices,
         required: bool,
     ) -> Option<T> {
         let t = self.text(key);
         if t.is_empty() {
             if required {
-                self.fail(key, format!("required value is empty (one of: {choices})"));
+                self.fail(key, RowProblem::EmptyChoice { choices });
             }
             return None;
         }
         let v = parse(t);
         if v.is_none() {
-            self.fail(key, format!("unknown value '{t}' (one of: {choices})"));
+            self.unknown(key, t, choices);
         }
         v
+    }
+
+    fn unknown(&mut self, key: &str, found: &str, choices: Choices) {
+        let found = found.to_string();
+        self.fail(key, RowProblem::UnknownChoice { found, choices });
     }
 
     /// Reports every cell of the row holding a control character or a bidirectional
@@ -548,8 +592,8 @@ impl<'a> Reader<'a> {
         keys.sort_by_key(|(_, i)| *i);
         for (key, _) in keys {
             let multiline = MULTILINE.contains(&(kind, key));
-            if let Some(c) = crate::text::hostile_char(self.text(key), multiline) {
-                self.fail(key, crate::text::not_allowed(c, multiline));
+            if let Some(found) = crate::text::hostile_char(self.text(key), multiline) {
+                self.fail(key, RowProblem::Hostile { found, multiline });
             }
         }
     }
@@ -560,13 +604,10 @@ impl<'a> Reader<'a> {
         seen: &mut HashMap<K, usize>,
         k: K,
         col: &str,
-        what: &str,
+        what: Keyed,
     ) -> bool {
-        if let Some(first) = seen.get(&k) {
-            self.fail(
-                col,
-                format!("duplicate {what}: also on line {first} of this file"),
-            );
+        if let Some(&first) = seen.get(&k) {
+            self.fail(col, RowProblem::Duplicate { what, first });
             false
         } else {
             seen.insert(k, self.line);
@@ -579,11 +620,11 @@ impl<'a> Reader<'a> {
 fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut index = HashMap::new();
-    let err = |column: &str, reason: String| RowError {
+    let err = |column: &str, problem: RowProblem| RowError {
         source: table.source.clone(),
         line: 1,
         column: column.to_string(),
-        reason,
+        problem,
     };
     let cols = kind.columns();
     for (i, h) in table.headers.iter().enumerate() {
@@ -591,14 +632,8 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
         if h.is_empty() {
             continue;
         }
-        if let Some(c) = crate::text::hostile_char(h, false) {
-            errors.push(err(
-                h,
-                format!(
-                    "the header contains {}, which is not allowed",
-                    crate::text::describe(c)
-                ),
-            ));
+        if let Some(found) = crate::text::hostile_char(h, false) {
+            errors.push(err(h, RowProblem::HostileHeader { found }));
             continue;
         }
         let found = cols
@@ -607,28 +642,17 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
         match found {
             Some(c) => {
                 if index.insert(c.key, i).is_some() {
-                    errors.push(err(h, format!("column '{}' appears twice", c.key)));
+                    let (key, zh) = (c.key, c.zh[0]);
+                    errors.push(err(h, RowProblem::ColumnTwice { key, zh }));
                 }
             }
-            None => {
-                let known: Vec<&str> = cols.iter().map(|c| c.key).collect();
-                errors.push(err(
-                    h,
-                    format!(
-                        "unknown column for {} (expected: {})",
-                        kind.code(),
-                        known.join(", ")
-                    ),
-                ));
-            }
+            None => errors.push(err(h, RowProblem::UnknownColumn { kind })),
         }
     }
     for c in cols.iter().filter(|c| c.required) {
         if !index.contains_key(c.key) {
-            errors.push(err(
-                c.key,
-                format!("missing required column ({} / {})", c.key, c.zh[0]),
-            ));
+            let (key, zh) = (c.key, c.zh[0]);
+            errors.push(err(c.key, RowProblem::MissingColumn { key, zh }));
         }
     }
     if table
@@ -636,12 +660,7 @@ fn resolve(table: &Table, kind: Kind) -> Result<HashMap<&'static str, usize>, Ve
         .iter()
         .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
     {
-        errors.push(RowError {
-            source: table.source.clone(),
-            line: 1,
-            column: String::new(),
-            reason: "the file has no data rows".into(),
-        });
+        errors.push(err("", RowProblem::NoDataRows));
     }
     if errors.is_empty() {
         Ok(index)
@@ -720,13 +739,13 @@ impl Service {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        if let Some((id, source, at)) = earlier {
+        if let Some((id, name, at)) = earlier {
             return Err(ServiceError::Import(ImportError {
                 errors: vec![RowError {
                     source: table.source.clone(),
                     line: 1,
                     column: String::new(),
-                    reason: format!("this file was already imported as {source} on {at} (import #{id}); nothing changed"),
+                    problem: RowProblem::AlreadyImported { name, at, id },
                 }],
             }));
         }
@@ -758,7 +777,7 @@ impl Service {
                             source: table.source.clone(),
                             line: i + 2,
                             column: "pin".into(),
-                            reason: why,
+                            problem: RowProblem::WeakPin(why),
                         });
                         String::new()
                     }),
@@ -804,7 +823,9 @@ fn validate(
             source: table.source.clone(),
             line: 0,
             column: String::new(),
-            reason: format!("database error: {e}"),
+            problem: RowProblem::Database {
+                problem: e.to_string(),
+            },
         }]
     };
     let orgs = match kind {
@@ -843,13 +864,8 @@ fn validate(
                 Some(id) => match persons.get(&id) {
                     Some(pid) => Some(*pid),
                     None => {
-                        r.fail(
-                            "id_number",
-                            format!(
-                                "no person with ID number {} (import persons first)",
-                                ids::mask(&id)
-                            ),
-                        );
+                        let id = ids::mask(&id);
+                        r.fail("id_number", RowProblem::NoSuchPerson { id });
                         None
                     }
                 },
@@ -913,10 +929,10 @@ fn in_db(
     existing: &HashMap<String, i64>,
     key: &str,
     col: &str,
-    what: &str,
+    exists: impl FnOnce() -> RowProblem,
 ) -> bool {
     if existing.contains_key(key) {
-        r.fail(col, format!("{what} is already in the database"));
+        r.fail(col, exists());
         true
     } else {
         false
@@ -930,10 +946,13 @@ fn org_row(
 ) -> Option<Record> {
     let code = r.required("code").map(|c| c.to_ascii_uppercase());
     if let Some(c) = &code {
-        if let Err(e) = check_credit_code(c) {
-            r.fail("code", format!("bad credit code {c}: {e}"));
-        } else if !in_db(r, existing, c, "code", &format!("organisation {c}")) {
-            r.unique(seen, c.clone(), "code", "credit code");
+        if let Err(error) = check_credit_code(c) {
+            let code = c.clone();
+            r.fail("code", RowProblem::BadCreditCode { code, error });
+        } else if !in_db(r, existing, c, "code", || RowProblem::OrganisationExists {
+            code: c.clone(),
+        }) {
+            r.unique(seen, c.clone(), "code", Keyed::CreditCode);
         }
     }
     let name = r.required("name");
@@ -941,10 +960,7 @@ fn org_row(
         "enterprise" | "企业" | "非公有制企业" => Some("enterprise"),
         "social" | "社会组织" => Some("social"),
         other => {
-            r.fail(
-                "kind",
-                format!("unknown value '{other}' (one of: enterprise/企业, social/社会组织)"),
-            );
+            r.unknown("kind", other, Choices::OrgKind);
             None
         }
     });
@@ -972,98 +988,80 @@ fn person_row(
         .as_ref()
         .and_then(|id| match parse_id_number(id, today) {
             Ok(info) => {
-                if !in_db(
-                    r,
-                    existing,
-                    id,
-                    "id_number",
-                    &format!("ID number {}", ids::mask(id)),
-                ) {
-                    r.unique(seen, id.clone(), "id_number", "ID number");
+                if !in_db(r, existing, id, "id_number", || RowProblem::PersonExists {
+                    id: ids::mask(id),
+                }) {
+                    r.unique(seen, id.clone(), "id_number", Keyed::IdNumber);
                 }
                 Some(info)
             }
             Err(e) => {
-                r.fail("id_number", format!("bad ID number: {e}"));
+                r.fail("id_number", RowProblem::BadIdNumber(e));
                 None
             }
         });
     let name = r.required("name");
     if let Some(n) = name {
-        if unicode_width::UnicodeWidthStr::width(n) > 40 {
-            r.fail("name", "name is longer than 20 Chinese characters");
+        if unicode_width::UnicodeWidthStr::width(n) > NAME_CELLS {
+            let max = NAME_CELLS / 2;
+            r.fail("name", RowProblem::NameTooLong { max });
         }
     }
-    if let (Some(sex), Some(info)) = (r.coded("sex", Sex::parse, &Sex::choices(), false), &info) {
-        if sex != info.sex {
-            r.fail(
-                "sex",
-                format!(
-                    "'{}' disagrees with the ID number's sex digit ({})",
-                    sex.zh(),
-                    info.sex.zh()
-                ),
-            );
+    if let (Some(given), Some(info)) = (r.coded("sex", Sex::parse, Choices::Sex, false), &info) {
+        if given != info.sex {
+            let id = info.sex;
+            r.fail("sex", RowProblem::SexDisagrees { given, id });
         }
     }
     let org_id = r.required("org_code").and_then(|c| {
         let c = c.to_ascii_uppercase();
         let id = orgs.get(&c).copied();
         if id.is_none() {
+            let (code, import_first) = (c, true);
             r.fail(
                 "org_code",
-                format!("unknown organisation code {c} (import organisations first)"),
+                RowProblem::UnknownOrganisation { code, import_first },
             );
         }
         id
     });
-    let category = r.coded("category", Category::parse, &Category::choices(), true);
+    let category = r.coded("category", Category::parse, Choices::Category, true);
     let position = r.required("position");
     let post_start = r.date("post_start", true, today);
-    let grade = r.coded("current_grade", Grade::parse, &Grade::choices(), false);
+    let grade = r.coded("current_grade", Grade::parse, Choices::Grade, false);
     let since = r.date("grade_since", false, today);
     let grade = match (grade, since) {
         (Some(g), Some(s)) => Some((g, s)),
         (Some(_), None) => {
             if r.text("grade_since").is_empty() {
-                r.fail("grade_since", "required when a current grade is given");
+                r.fail("grade_since", RowProblem::GradeSinceMissing);
             }
             None
         }
         (None, Some(_)) => {
-            r.fail("grade_since", "given without a current grade");
+            r.fail("grade_since", RowProblem::GradeSinceWithoutGrade);
             None
         }
         (None, None) => None,
     };
     if category == Some(Category::Instructor) && grade.is_some() {
-        r.fail(
-            "current_grade",
-            "instructors (党建工作指导员) are never graded",
-        );
+        r.fail("current_grade", RowProblem::InstructorGraded);
     }
     let phone = r.text("phone");
     let phone = if phone.is_empty() {
         String::new()
     } else {
-        match ids::parse_phone(phone) {
-            Ok(p) => p,
-            Err(e) => {
-                r.fail("phone", e);
-                String::new()
-            }
-        }
+        ids::parse_phone(phone).unwrap_or_else(|| {
+            let found = phone.to_string();
+            r.fail("phone", RowProblem::NotAPhone { found });
+            String::new()
+        })
     };
     let party_join = r.date("party_join_date", false, today);
     if let (Some(info), Some(start)) = (&info, post_start) {
-        if start < info.birth + chrono::Months::new(16 * 12) {
-            r.fail(
-                "post_start",
-                format!(
-                    "{start} is before the person turned 16 (born {})",
-                    info.birth
-                ),
-            );
+        if start < info.birth + chrono::Months::new(MIN_POST_AGE * 12) {
+            let (birth, age) = (info.birth, MIN_POST_AGE);
+            r.fail("post_start", RowProblem::PostTooYoung { start, birth, age });
         }
     }
     let info = info?;
@@ -1096,25 +1094,32 @@ fn member_row(
 ) -> Option<Record> {
     let name = r.required("name").map(str::to_string);
     if let Some(n) = &name {
-        if !in_db(r, existing, n, "name", &format!("member {n}")) {
-            r.unique(seen, n.clone(), "name", "member name");
+        if !in_db(r, existing, n, "name", || RowProblem::MemberExists {
+            name: n.clone(),
+        }) {
+            r.unique(seen, n.clone(), "name", Keyed::MemberName);
         }
     }
-    let role = r.coded("role", Role::parse, &Role::choices(), true);
+    let role = r.coded("role", Role::parse, Choices::Role, true);
     let org = r.text("org_code").to_ascii_uppercase();
     let org_id = if org.is_empty() {
         None
     } else {
         let id = orgs.get(&org).copied();
         if id.is_none() {
-            r.fail("org_code", format!("unknown organisation code {org}"));
+            let (code, import_first) = (org, false);
+            r.fail(
+                "org_code",
+                RowProblem::UnknownOrganisation { code, import_first },
+            );
         }
         id
     };
     let pin = r.required("pin").map(str::to_string);
     if let Some(p) = &pin {
-        if !(4..=8).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
-            r.fail("pin", "must be 4 to 8 digits");
+        let (min, max) = PIN_DIGITS;
+        if !(min..=max).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+            r.fail("pin", RowProblem::PinNotDigits { min, max });
         }
     }
     Some(Record::Member {
@@ -1134,22 +1139,13 @@ fn declaration_row(
     today: NaiveDate,
 ) -> Option<Record> {
     if let Some(p) = person {
-        if !in_db(
-            r,
-            existing,
-            &p.to_string(),
-            "id_number",
-            "a declaration of this person in the open cycle",
-        ) {
-            r.unique(
-                seen,
-                p.to_string(),
-                "id_number",
-                "declaration of this person",
-            );
+        if !in_db(r, existing, &p.to_string(), "id_number", || {
+            RowProblem::DeclarationExists
+        }) {
+            r.unique(seen, p.to_string(), "id_number", Keyed::Declaration);
         }
     }
-    let grade = r.coded("target_grade", Grade::parse, &Grade::choices(), true);
+    let grade = r.coded("target_grade", Grade::parse, Choices::Grade, true);
     let declared_on = r.date("declared_on", true, today);
     Some(Record::Declaration {
         person_id: person?,
@@ -1182,7 +1178,7 @@ fn section_row(
             let end = r.date("end", false, today);
             if let (Some(s), Some(e)) = (start, end) {
                 if e < s {
-                    r.fail("end", format!("{e} is before the start {s}"));
+                    r.fail("end", RowProblem::EndBeforeStart { end: e, start: s });
                 }
             }
             let p = r.required(place);
@@ -1217,7 +1213,7 @@ fn section_row(
         }
         Kind::Assessments => {
             let year = r.year("year", today);
-            let grade = r.coded("grade", Assessment::parse, &Assessment::choices(), true);
+            let grade = r.coded("grade", Assessment::parse, Choices::Assessment, true);
             let v = year.zip(grade).map(|(y, g)| {
                 vec![
                     V::Integer(y.into()),
@@ -1243,10 +1239,7 @@ fn section_row(
                 "reward" | "奖励" => Some("reward"),
                 "penalty" | "处罚" | "惩处" => Some("penalty"),
                 other => {
-                    r.fail(
-                        "kind",
-                        format!("unknown value '{other}' (one of: reward/奖励, penalty/处罚)"),
-                    );
+                    r.unknown("kind", other, Choices::RewardKind);
                     None
                 }
             });
@@ -1266,8 +1259,8 @@ fn section_row(
     };
     let person = person?;
     let key = format!("{person}|{}", key?);
-    if !in_db(r, existing, &key, col, "this record") {
-        r.unique(seen, key, col, "record for this person");
+    if !in_db(r, existing, &key, col, || RowProblem::RecordExists) {
+        r.unique(seen, key, col, Keyed::Record);
     }
     Some(Record::Section(person, values?))
 }

@@ -62,20 +62,54 @@ const ARGON2_LANES: u32 = 1;
 const CHEAP_MEMORY_KIB: u32 = 1024;
 const CHEAP_PASSES: u32 = 1;
 
+/// Why a new PIN was not hashed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PinError {
+    /// Shorter than the policy allows.
+    #[error("must have at least {min} digits")]
+    TooShort { min: usize },
+    /// argon2 refused the policy's costs (its message).
+    #[error("cannot set the hash's costs: {problem}")]
+    Costs { problem: String },
+    /// argon2 could not hash the PIN (its message).
+    #[error("cannot hash it: {problem}")]
+    Hash { problem: String },
+}
+
+impl PinError {
+    /// The refusal in English (its `Display`).
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+
+    /// The refusal in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            PinError::TooShort { min } => format!("口令至少须有 {min} 位数字"),
+            PinError::Costs { problem } => format!("无法设定口令散列的强度：{problem}"),
+            PinError::Hash { problem } => format!("无法计算口令的散列：{problem}"),
+        }
+    }
+}
+
 /// Checks a new PIN against `policy` and hashes it (argon2id, PHC string form, with
 /// the policy's costs inside); the refusal says why.
-pub fn hash_new_pin(pin: &str, policy: PinPolicy) -> std::result::Result<String, String> {
+pub fn hash_new_pin(pin: &str, policy: PinPolicy) -> std::result::Result<String, PinError> {
     if pin.chars().count() < policy.min_digits {
-        return Err(format!("must have at least {} digits", policy.min_digits));
+        return Err(PinError::TooShort {
+            min: policy.min_digits,
+        });
     }
-    let params = policy
-        .params()
-        .map_err(|e| format!("cannot set the hash's costs: {e}"))?;
+    let params = policy.params().map_err(|e| PinError::Costs {
+        problem: e.to_string(),
+    })?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash it: {e}"))
+        .map_err(|e| PinError::Hash {
+            problem: e.to_string(),
+        })
 }
 
 /// Whether `pin` is the one `hash` was made from. The algorithm, version and costs

@@ -10,6 +10,7 @@ use pingshen::domain::notice::Channel;
 use pingshen::domain::stage::Transition;
 use pingshen::service::files::Format;
 use pingshen::service::forms::{self, Form, Line, Value};
+use pingshen::service::import::RowProblem;
 use pingshen::service::notice::{NewObjection, Objector};
 use pingshen::service::registers;
 use pingshen::service::{demo, Field, Kind, Refusal, Service, ServiceError};
@@ -207,15 +208,32 @@ fn statements_keep_their_line_breaks_but_not_other_controls() {
     let Err(ServiceError::Import(e)) = svc.import(Kind::Declarations, &table) else {
         panic!("the import should be refused");
     };
-    let hostile: Vec<String> = e
+    let hostile: Vec<_> = e
         .errors
         .iter()
-        .filter(|e| e.reason.contains("U+"))
-        .map(|e| e.to_string())
+        .filter(|e| matches!(e.problem, RowProblem::Hostile { .. }))
         .collect();
     assert_eq!(hostile.len(), 1, "{e}");
+    assert_eq!(
+        (
+            hostile[0].line,
+            hostile[0].column.as_str(),
+            &hostile[0].problem
+        ),
+        (
+            3,
+            "statement",
+            &RowProblem::Hostile {
+                found: '\x1b',
+                multiline: true
+            }
+        ),
+        "{e}"
+    );
     assert!(
-        hostile[0].starts_with("decl.csv:3:statement: contains U+001B"),
+        hostile[0]
+            .to_string()
+            .starts_with("decl.csv:3:statement: contains U+001B"),
         "{}",
         hostile[0]
     );

@@ -7,7 +7,7 @@ use argon2::password_hash::PasswordHash;
 use argon2::Params;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pingshen::service::demo;
-use pingshen::service::members::{hash_new_pin, PinPolicy};
+use pingshen::service::members::{hash_new_pin, PinError, PinPolicy};
 use pingshen::service::{Clock, Service, ServiceError};
 use pingshen::store::Store;
 use std::sync::{Arc, Barrier};
@@ -321,9 +321,16 @@ fn a_right_pin_on_the_last_attempt_allowed_logs_in_and_lifts_the_lock() {
 #[test]
 fn strong_pins_have_six_digits_and_demo_pins_four() {
     let refused = hash_new_pin("12345", PinPolicy::strong()).unwrap_err();
-    assert!(refused.contains("at least 6 digits"), "{refused}");
+    assert_eq!(refused, PinError::TooShort { min: 6 });
+    assert!(
+        refused.to_string().contains("at least 6 digits"),
+        "{refused}"
+    );
     assert!(hash_new_pin("1234", PinPolicy::demo()).is_ok());
-    assert!(hash_new_pin("123", PinPolicy::demo()).is_err());
+    assert_eq!(
+        hash_new_pin("123", PinPolicy::demo()),
+        Err(PinError::TooShort { min: 4 })
+    );
 }
 
 #[test]
