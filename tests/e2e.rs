@@ -88,7 +88,7 @@ impl App {
         // Only the child holds the terminal side now, so reads end when it exits.
         drop(pair.slave);
         let output = Arc::new(Mutex::new(Output {
-            parser: vt100::Parser::new(rows, cols, 0),
+            parser: vt100::Parser::new(cells(rows), cells(cols), 0),
             raw: Vec::new(),
         }));
         let mut reader = pair.master.try_clone_reader().expect("a reader");
@@ -160,7 +160,10 @@ impl App {
     }
 
     fn resize(&self, cols: u16, rows: u16) {
-        lock(&self.output).parser.screen_mut().set_size(rows, cols);
+        lock(&self.output)
+            .parser
+            .screen_mut()
+            .set_size(cells(rows), cells(cols));
         self.master
             .resize(PtySize {
                 rows,
@@ -709,4 +712,9 @@ fn search_by_initials_opens_a_file_and_esc_comes_back() {
     assert_eq!(app.screen(), before, "back exactly where we were");
     app.send("q");
     assert!(app.wait_exit());
+}
+
+/// A terminal's rows or columns as the emulator takes them (never none).
+fn cells(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
 }

@@ -107,7 +107,7 @@ impl Service {
     /// columns named in `masked` are masked.
     fn query_table(&self, source: &str, sql: &str, masked: &[&str]) -> Result<Table> {
         let mut stmt = self.conn().prepare(sql)?;
-        let headers: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
         let hide: Vec<bool> = headers
             .iter()
             .map(|h| masked.contains(&h.as_str()))

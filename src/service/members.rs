@@ -5,9 +5,8 @@ use crate::domain::Role;
 use crate::service::clock::{parse_stamp, stamp};
 use crate::store::audit::Actor;
 use crate::store::Store;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -103,9 +102,9 @@ pub fn hash_new_pin(pin: &str, policy: PinPolicy) -> std::result::Result<String,
     let params = policy.params().map_err(|e| PinError::Costs {
         problem: e.to_string(),
     })?;
-    let salt = SaltString::generate(&mut OsRng);
+    // A fresh random salt from the operating system with each hash.
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password(pin.as_bytes(), &salt)
+        .hash_password(pin.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| PinError::Hash {
             problem: e.to_string(),

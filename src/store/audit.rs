@@ -108,7 +108,7 @@ const VOLATILE: [(&str, &str); 3] = [
 fn row_hash(conn: &Connection, table: &str, rowid: i64) -> rusqlite::Result<Option<String>> {
     use rusqlite::types::ValueRef;
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM \"{table}\" WHERE rowid = ?1"))?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let mut rows = stmt.query([rowid])?;
     let Some(r) = rows.next()? else {
         return Ok(None);

@@ -3,7 +3,7 @@
 //! grow and a login that resets them, and the PIN policy's length and costs. Every
 //! clock is fixed; none reads the system time.
 
-use argon2::password_hash::PasswordHash;
+use argon2::password_hash::phc::PasswordHash;
 use argon2::Params;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pingshen::service::demo;

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::table::Table;
@@ -721,7 +721,7 @@ impl<T: Copy> Picker<T> {
 
     fn pick(&self, rng: &mut ChaCha8Rng) -> T {
         let total = self.cumulative[self.cumulative.len() - 1];
-        let r = rng.gen_range(0..total);
+        let r = rng.random_range(0..total);
         self.items[self.cumulative.partition_point(|&c| c <= r)]
     }
 }
@@ -729,7 +729,7 @@ impl<T: Copy> Picker<T> {
 /// One weighted draw from a short list.
 fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|&(_, w)| w).sum();
-    let mut r = rng.gen_range(0..total);
+    let mut r = rng.random_range(0..total);
     for &(item, w) in items {
         if r < w {
             return item;
@@ -742,7 +742,7 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
 /// A uniform index below `n` (drawn as `u32` so the stream does not depend on the
 /// platform's pointer width).
 fn index(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    rng.gen_range(0..n as u32) as usize
+    rng.random_range(0..n as u32) as usize
 }
 
 fn choose<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
@@ -780,7 +780,7 @@ fn rand_date(rng: &mut ChaCha8Rng, lo: NaiveDate, hi: NaiveDate) -> NaiveDate {
     if span <= 0 {
         return lo;
     }
-    add_days(lo, i64::from(rng.gen_range(0..=span as u32)))
+    add_days(lo, i64::from(rng.random_range(0..=span as u32)))
 }
 
 /// Appends `n` as decimal, zero-padded to `width` digits.
@@ -884,7 +884,7 @@ impl SocialKind {
 /// by chance), four as a last resort.
 fn brand(rng: &mut ChaCha8Rng, attempt: u32, out: &mut String) {
     out.push_str(choose(rng, BRANDS));
-    if attempt >= 3 || rng.gen_bool(0.12) {
+    if attempt >= 3 || rng.random_bool(0.12) {
         out.push_str(choose(rng, BRAND_TAILS));
     }
     if attempt >= 20 {
@@ -902,7 +902,7 @@ fn enterprise_name(
     name.push_str("南京");
     brand(rng, attempt, &mut name);
     if industry.word == "银行" {
-        name.push_str(if rng.gen_bool(0.6) {
+        name.push_str(if rng.random_bool(0.6) {
             "村镇银行股份有限公司"
         } else {
             "农村商业银行股份有限公司"
@@ -911,7 +911,7 @@ fn enterprise_name(
     }
     name.push_str(industry.word);
     let suffix = forced_suffix.unwrap_or_else(|| {
-        let r: f64 = rng.gen();
+        let r: f64 = rng.random();
         if r < 0.7 {
             "有限公司"
         } else if r < 0.85 || !industry.tech {
@@ -925,7 +925,7 @@ fn enterprise_name(
 }
 
 fn social_name(rng: &mut ChaCha8Rng, kind: SocialKind, district: usize, attempt: u32) -> String {
-    let prefix = if rng.gen_bool(0.4) {
+    let prefix = if rng.random_bool(0.4) {
         "南京市"
     } else {
         DISTRICTS[district].name
@@ -942,7 +942,7 @@ fn social_name(rng: &mut ChaCha8Rng, kind: SocialKind, district: usize, attempt:
     };
     match kind {
         SocialKind::Association => {
-            if rng.gen_bool(0.65) {
+            if rng.random_bool(0.65) {
                 name.push_str(choose(rng, ASSOCIATION_FIELDS));
                 name.push_str("行业协会");
             } else {
@@ -967,7 +967,7 @@ fn social_name(rng: &mut ChaCha8Rng, kind: SocialKind, district: usize, attempt:
         }
         SocialKind::School => {
             word(rng, SCHOOL_WORDS, &mut name);
-            name.push_str(if rng.gen_bool(0.7) {
+            name.push_str(if rng.random_bool(0.7) {
                 "民办学校"
             } else {
                 "培训学校"
@@ -982,9 +982,9 @@ fn social_name(rng: &mut ChaCha8Rng, kind: SocialKind, district: usize, attempt:
 fn org_code(rng: &mut ChaCha8Rng, social: bool, out: &mut String) {
     const LETTERS: &[u8] = b"ABCDEFGHJKLMNPQRTUWXY";
     let mut c = [b'0'; 8];
-    let digit = |rng: &mut ChaCha8Rng| b'0' + rng.gen_range(0..10u8);
+    let digit = |rng: &mut ChaCha8Rng| b'0' + rng.random_range(0..10u8);
     if social {
-        if rng.gen_bool(0.45) {
+        if rng.random_bool(0.45) {
             c[0] = b'M';
             c[1] = b'J';
             for x in &mut c[2..] {
@@ -996,19 +996,19 @@ fn org_code(rng: &mut ChaCha8Rng, social: bool, out: &mut String) {
                 *x = digit(rng);
             }
         }
-    } else if rng.gen_bool(0.3) {
+    } else if rng.random_bool(0.3) {
         c[0] = b'M';
         c[1] = b'A';
-        c[2] = if rng.gen_bool(0.7) { b'1' } else { b'2' };
+        c[2] = if rng.random_bool(0.7) { b'1' } else { b'2' };
         for x in &mut c[3..] {
-            *x = if rng.gen_bool(0.8) {
+            *x = if rng.random_bool(0.8) {
                 digit(rng)
             } else {
                 LETTERS[index(rng, LETTERS.len())]
             };
         }
     } else {
-        c[0] = b'1' + rng.gen_range(0..9u8);
+        c[0] = b'1' + rng.random_range(0..9u8);
         for x in &mut c[1..] {
             *x = digit(rng);
         }
@@ -1046,7 +1046,7 @@ fn generate_orgs(rng: &mut ChaCha8Rng, n: usize) -> (Vec<Org>, Table) {
         let mut social = match i {
             0 | 1 => None,
             2 => Some(SocialKind::Association),
-            _ if rng.gen_bool(0.25) => Some(weighted(rng, SOCIAL_KINDS)),
+            _ if rng.random_bool(0.25) => Some(weighted(rng, SOCIAL_KINDS)),
             _ => None,
         };
         let industry = match (i, social) {
@@ -1096,7 +1096,7 @@ fn generate_orgs(rng: &mut ChaCha8Rng, n: usize) -> (Vec<Org>, Table) {
         };
         let street = choose(rng, d.streets);
         let mut address = concat(&[street, choose(rng, ROADS)]);
-        push_num(&mut address, rng.gen_range(1..400), 1);
+        push_num(&mut address, rng.random_range(1..400), 1);
         address.push('号');
         table.push(vec![
             code.clone(),
@@ -1167,7 +1167,7 @@ impl Generator {
         name.push_str(surname);
         let list = if female { FEMALE_GIVEN } else { MALE_GIVEN };
         let given_char = |rng: &mut ChaCha8Rng| {
-            if rng.gen_bool(0.06) {
+            if rng.random_bool(0.06) {
                 choose(rng, NEUTRAL_GIVEN)
             } else {
                 choose(rng, list)
@@ -1175,10 +1175,10 @@ impl Generator {
         };
         let first = given_char(rng);
         name.push_str(first);
-        if rng.gen_bool(0.68) {
+        if rng.random_bool(0.68) {
             let mut second = given_char(rng);
             // Doubled characters (婷婷) occur, but rarely and mostly for women.
-            if second == first && !(female && rng.gen_bool(0.3)) {
+            if second == first && !(female && rng.random_bool(0.3)) {
                 second = given_char(rng);
             }
             name.push_str(second);
@@ -1192,14 +1192,14 @@ impl Generator {
             let rng = &mut self.rng;
             // Triangular distribution: more middle-aged than very young or old workers.
             let span = (hi - lo).num_days().max(0) as u32;
-            let a = rng.gen_range(0..=span);
-            let b = rng.gen_range(0..=span);
+            let a = rng.random_range(0..=span);
+            let b = rng.random_range(0..=span);
             let birth = add_days(lo, i64::from((a + b) / 2));
             let area = self.areas.pick(rng);
             let seq = if female {
-                2 * rng.gen_range(1..500u32)
+                2 * rng.random_range(1..500u32)
             } else {
-                2 * rng.gen_range(0..500u32) + 1
+                2 * rng.random_range(0..500u32) + 1
             };
             let date = birth.year() as u32 * 10_000 + birth.month() * 100 + birth.day();
             let key = u64::from(area) * 100_000_000_000 + u64::from(date) * 1000 + u64::from(seq);
@@ -1220,7 +1220,7 @@ impl Generator {
         if i < self.orgs.len() {
             return Category::Secretary;
         }
-        let r: f64 = self.rng.gen();
+        let r: f64 = self.rng.random();
         if r < self.p_secretary {
             Category::Secretary
         } else if r < self.p_secretary + self.p_staff {
@@ -1243,7 +1243,7 @@ impl Generator {
                 rows[0] = Some((entry - 3, entry, choose(rng, HIGH_SCHOOLS), "", "无"));
             }
             Education::College => {
-                if rng.gen_bool(0.4) {
+                if rng.random_bool(0.4) {
                     rows[0] = Some((entry - 3, entry, choose(rng, HIGH_SCHOOLS), "", "无"));
                 }
                 rows[1] = Some((
@@ -1255,7 +1255,7 @@ impl Generator {
                 ));
             }
             Education::Bachelor => {
-                if rng.gen_bool(0.25) {
+                if rng.random_bool(0.25) {
                     // College, then a two-year top-up bachelor's degree (专升本).
                     rows[0] = Some((
                         entry,
@@ -1272,7 +1272,7 @@ impl Generator {
                         "学士",
                     ));
                 } else {
-                    if rng.gen_bool(0.3) {
+                    if rng.random_bool(0.3) {
                         rows[0] = Some((entry - 3, entry, choose(rng, HIGH_SCHOOLS), "", "无"));
                     }
                     rows[1] = Some((
@@ -1285,7 +1285,7 @@ impl Generator {
                 }
             }
             Education::Master => {
-                let years = if rng.gen_bool(0.6) { 3 } else { 2 };
+                let years = if rng.random_bool(0.6) { 3 } else { 2 };
                 rows[0] = Some((
                     entry,
                     entry + 4,
@@ -1356,12 +1356,12 @@ impl Generator {
                 t.post_start
             };
             let (organisation, pos) = if category == Category::Instructor {
-                let d = &DISTRICTS[if rng.gen_bool(0.7) {
+                let d = &DISTRICTS[if rng.random_bool(0.7) {
                     district
                 } else {
                     index(rng, DISTRICTS.len())
                 }];
-                let unit = if rng.gen_bool(0.3) {
+                let unit = if rng.random_bool(0.3) {
                     concat(&[d.name, choose(rng, d.streets), "办事处"])
                 } else {
                     concat(&[d.name, choose(rng, GOV_UNITS)])
@@ -1400,10 +1400,10 @@ impl Generator {
         let reference = self.reference;
         let mut rows: [(NaiveDate, u32); 4] = [(reference, 0); 4];
         let mut n = 0;
-        let meets = rng.gen_bool(0.75);
+        let meets = rng.random_bool(0.75);
         // Half days, so that 0.5 days is exact.
         if meets {
-            let recent = rng.gen_range(1..=3usize);
+            let recent = rng.random_range(1..=3usize);
             let mut sum = 0;
             for k in 0..recent {
                 let mut days = choose(rng, &[1u32, 2, 2, 2, 3, 4, 6, 6, 10]);
@@ -1436,7 +1436,7 @@ impl Generator {
                 n += 1;
             }
         }
-        let older = rng.gen_range(0..=(4 - n).min(2));
+        let older = rng.random_range(0..=(4 - n).min(2));
         for _ in 0..older {
             let days = choose(rng, &[1u32, 2, 2, 3, 4, 6, 10]);
             rows[n] = (
@@ -1464,7 +1464,7 @@ impl Generator {
         }
         for &(date, days) in &rows[..n] {
             let title = choose(rng, TRAINING_TITLES);
-            let organiser = match rng.gen_range(0..5u32) {
+            let organiser = match rng.random_range(0..5u32) {
                 0 | 1 => "南京市委组织部".to_string(),
                 2 => concat(&[district, "委组织部"]),
                 3 => "南京市委党校".to_string(),
@@ -1489,7 +1489,7 @@ impl Generator {
             index(&mut self.rng, self.orgs.len())
         };
         let district = DISTRICTS[self.orgs[org].district].name;
-        let female = self.rng.gen_bool(0.45);
+        let female = self.rng.random_bool(0.45);
         let name = self.name(i, female);
 
         // Born 1962–2000, but old enough to have finished any degree and held a post
@@ -1526,7 +1526,7 @@ impl Generator {
         }
         let grade_cutoff = ymd(year, 6, 30);
         // About 45% of all persons (instructors included) hold no grade.
-        let mut grade = if category == Category::Instructor || rng.gen_bool(0.39) {
+        let mut grade = if category == Category::Instructor || rng.random_bool(0.39) {
             None
         } else {
             Some(weighted(rng, &[(0usize, 50), (1, 30), (2, 15), (3, 5)]))
@@ -1549,16 +1549,16 @@ impl Generator {
         let join_hi = add_days(post_start, -1).min(add_years(birth, 40));
         let party_join = rand_date(rng, join_lo, join_hi);
 
-        let phone = if rng.gen_bool(0.05) {
+        let phone = if rng.random_bool(0.05) {
             String::new()
         } else {
             let mut p = String::with_capacity(11);
             p.push_str(choose(rng, PHONE_PREFIXES));
-            push_num(&mut p, rng.gen_range(0..100_000_000), 8);
+            push_num(&mut p, rng.random_range(0..100_000_000), 8);
             p
         };
         let ethnicity = weighted(rng, ETHNICITIES);
-        let home = if rng.gen_bool(0.6) {
+        let home = if rng.random_bool(0.6) {
             &DISTRICTS[self.orgs[org].district]
         } else {
             &DISTRICTS[index(rng, DISTRICTS.len())]
@@ -1569,14 +1569,14 @@ impl Generator {
             choose(rng, home.streets),
             choose(rng, ROADS),
         ]);
-        push_num(&mut address, rng.gen_range(1..300), 1);
+        push_num(&mut address, rng.random_range(1..300), 1);
         address.push('号');
-        push_num(&mut address, rng.gen_range(1..30), 1);
+        push_num(&mut address, rng.random_range(1..30), 1);
         address.push('幢');
-        push_num(&mut address, rng.gen_range(1..=18), 1);
-        push_num(&mut address, rng.gen_range(1..=4), 2);
+        push_num(&mut address, rng.random_range(1..=18), 1);
+        push_num(&mut address, rng.random_range(1..=4), 2);
         address.push('室');
-        let title = if rng.gen_bool(0.3) {
+        let title = if rng.random_bool(0.3) {
             weighted(rng, TITLES)
         } else {
             ""
@@ -1610,7 +1610,7 @@ impl Generator {
 
         // Annual assessments for the last 2–3 years, only for full years in post.
         let rng = &mut self.rng;
-        let span = if rng.gen_bool(0.6) { 3 } else { 2 };
+        let span = if rng.random_bool(0.6) { 3 } else { 2 };
         let mut assessed: [Option<usize>; 3] = [None; 3];
         for (k, y) in (year - 3..year).enumerate() {
             if y < year - span || y <= post_start.year() {
@@ -1630,12 +1630,12 @@ impl Generator {
 
         // Pay for the last two years; the allowance needs the grade held that year and
         // an assessment of 称职 or better.
-        let base = rng.gen_range(600..=1800u32) * 100;
+        let base = rng.random_range(600..=1800u32) * 100;
         for (k, y) in (year - 2..year).enumerate() {
             let amount = if k == 0 {
                 base
             } else {
-                (base + rng.gen_range(0..=base / 2000) * 100).min(180_000)
+                (base + rng.random_range(0..=base / 2000) * 100).min(180_000)
             };
             let mut y_text = String::with_capacity(4);
             push_num(&mut y_text, y as u32, 4);
@@ -1659,22 +1659,22 @@ impl Generator {
         }
 
         // Rewards (about 25%) and penalties (about 3%) since the post began.
-        if rng.gen_bool(0.25) {
+        if rng.random_bool(0.25) {
             let lo = post_start.max(add_years(reference, -5));
             let mut date = rand_date(rng, lo, add_days(reference, -1));
             // Many awards are given around 1 July.
             let july = ymd(date.year(), 6, 30);
-            if rng.gen_bool(0.5) && july >= lo && july < reference {
+            if rng.random_bool(0.5) && july >= lo && july < reference {
                 date = july;
             }
-            let title = if category == Category::Secretary && rng.gen_bool(0.3) {
+            let title = if category == Category::Secretary && rng.random_bool(0.3) {
                 "先进基层党组织书记"
-            } else if rng.gen_bool(0.6) {
+            } else if rng.random_bool(0.6) {
                 "优秀党务工作者"
             } else {
                 "优秀共产党员"
             };
-            let issuer = match rng.gen_range(0..4u32) {
+            let issuer = match rng.random_range(0..4u32) {
                 0 => "南京市委组织部".to_string(),
                 1 => "南京市委".to_string(),
                 2 => concat(&[district, "委"]),
@@ -1688,14 +1688,14 @@ impl Generator {
                 issuer,
             ]);
         }
-        if rng.gen_bool(0.03) {
+        if rng.random_bool(0.03) {
             let date = rand_date(rng, post_start, add_days(reference, -1));
-            let title = if rng.gen_bool(0.6) {
+            let title = if rng.random_bool(0.6) {
                 "诫勉谈话"
             } else {
                 "通报批评"
             };
-            let issuer = if rng.gen_bool(0.7) {
+            let issuer = if rng.random_bool(0.7) {
                 concat(&[district, "委组织部"])
             } else {
                 "南京市委组织部".to_string()
