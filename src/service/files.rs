@@ -21,7 +21,11 @@ pub fn read_table(path: &Path) -> Read<Table> {
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
     if !matches!(ext.as_str(), "csv" | "json" | "xlsx") {
-        return Err(ImportError::at(&shown, 0, RowProblem::UnknownFileType { ext }));
+        return Err(ImportError::at(
+            &shown,
+            0,
+            RowProblem::UnknownFileType { ext },
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         let problem = e.to_string();
@@ -150,7 +154,11 @@ pub fn parse_json(shown: &str, text: &str) -> Read<Table> {
     for (i, item) in items.iter().enumerate() {
         let serde_json::Value::Object(o) = item else {
             let item = i + 1;
-            return Err(ImportError::at(shown, item, RowProblem::JsonNotObject { item }));
+            return Err(ImportError::at(
+                shown,
+                item,
+                RowProblem::JsonNotObject { item },
+            ));
         };
         let cells = headers
             .iter()

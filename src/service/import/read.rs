@@ -24,9 +24,9 @@ pub fn decode(shown: &str, bytes: &[u8]) -> Result<(String, bool), ImportError> 
     // A line of valid UTF-8 with a character of three or four bytes (every Chinese
     // character is one) is next to never GBK by chance: such a file is UTF-8.
     let utf8 = with_bom
-        || lines.iter().any(|l| {
-            std::str::from_utf8(l).is_ok_and(|s| s.chars().any(|c| c.len_utf8() >= 3))
-        });
+        || lines
+            .iter()
+            .any(|l| std::str::from_utf8(l).is_ok_and(|s| s.chars().any(|c| c.len_utf8() >= 3)));
     if utf8 {
         let line = lines
             .iter()
@@ -143,7 +143,11 @@ mod tests {
         assert_eq!(unterminated_quote("a,b\n1,\"2\"\n"), None);
         assert_eq!(unterminated_quote("a,b\n1,\"two\nlines\"\n3,4\n"), None);
         assert_eq!(unterminated_quote("a,b\n1,\"say \"\"hi\"\"\"\n"), None);
-        assert_eq!(unterminated_quote("a,b\n1,2\"3\n"), None, "a quote inside a field");
+        assert_eq!(
+            unterminated_quote("a,b\n1,2\"3\n"),
+            None,
+            "a quote inside a field"
+        );
         assert_eq!(unterminated_quote("a,b\n1,2\n3,\"4\n5,6\n"), Some(3));
         assert_eq!(unterminated_quote("a,b\r\n\"1,2\r\n"), Some(2));
     }
@@ -151,7 +155,10 @@ mod tests {
     #[test]
     fn utf8_gbk_and_mixed_files_are_told_apart() {
         let (gbk, _, _) = encoding_rs::GBK.encode("姓名\n张伟\n");
-        assert_eq!(decode("f", &gbk).unwrap(), ("姓名\n张伟\n".to_string(), true));
+        assert_eq!(
+            decode("f", &gbk).unwrap(),
+            ("姓名\n张伟\n".to_string(), true)
+        );
         assert_eq!(decode("f", "姓名\n".as_bytes()).unwrap().1, false);
         let mut mixed = "姓名\n张伟\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GBK.encode("李娜\n").0);
