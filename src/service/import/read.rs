@@ -159,7 +159,7 @@ mod tests {
             decode("f", &gbk).unwrap(),
             ("姓名\n张伟\n".to_string(), true)
         );
-        assert_eq!(decode("f", "姓名\n".as_bytes()).unwrap().1, false);
+        assert!(!decode("f", "姓名\n".as_bytes()).unwrap().1);
         let mut mixed = "姓名\n张伟\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GBK.encode("李娜\n").0);
         let err = decode("f.csv", &mixed).unwrap_err();
