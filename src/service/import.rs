@@ -1005,17 +1005,26 @@ fn in_db(
     }
 }
 
-/// A credit code naming an organisation, upper-cased; one whose checksum (or form) is
-/// wrong is refused as such, not looked up.
-fn checked_code(r: &mut Reader, key: &str, code: &str) -> Option<String> {
+/// The organisation an `org_code` names. A code whose checksum (or form) is wrong is
+/// refused as such, not looked up; `import_first`: the hint that organisations are
+/// imported before persons.
+fn known_org(
+    r: &mut Reader,
+    orgs: &HashMap<String, i64>,
+    code: &str,
+    import_first: bool,
+) -> Option<i64> {
     let code = code.to_ascii_uppercase();
-    match check_credit_code(&code) {
-        Ok(()) => Some(code),
-        Err(error) => {
-            r.fail(key, RowProblem::BadCreditCode { code, error });
-            None
-        }
+    if let Err(error) = check_credit_code(&code) {
+        r.fail("org_code", RowProblem::BadCreditCode { code, error });
+        return None;
     }
+    let id = orgs.get(&code).copied();
+    if id.is_none() {
+        let problem = RowProblem::UnknownOrganisation { code, import_first };
+        r.fail("org_code", problem);
+    }
+    id
 }
 
 fn org_row(
@@ -1092,18 +1101,9 @@ fn person_row(
             r.fail("sex", RowProblem::SexDisagrees { found, id });
         }
     }
-    let org_id = r.required("org_code").and_then(|c| {
-        let c = checked_code(r, "org_code", c)?;
-        let id = orgs.get(&c).copied();
-        if id.is_none() {
-            let (code, import_first) = (c, true);
-            r.fail(
-                "org_code",
-                RowProblem::UnknownOrganisation { code, import_first },
-            );
-        }
-        id
-    });
+    let org_id = r
+        .required("org_code")
+        .and_then(|c| known_org(r, orgs, c, true));
     let category = r.coded("category", Category::parse, Choices::Category, true);
     let position = r.required("position");
     let post_start = r.date("post_start", true, today);
@@ -1184,17 +1184,7 @@ fn member_row(
     let org_id = if org.is_empty() {
         None
     } else {
-        checked_code(r, "org_code", org).and_then(|org| {
-            let id = orgs.get(&org).copied();
-            if id.is_none() {
-                let (code, import_first) = (org, false);
-                r.fail(
-                    "org_code",
-                    RowProblem::UnknownOrganisation { code, import_first },
-                );
-            }
-            id
-        })
+        known_org(r, orgs, org, false)
     };
     let pin = r.required("pin").map(str::to_string);
     if let Some(p) = &pin {

@@ -434,6 +434,32 @@ mod tests {
             ),
             (NoDataRows, "the file has no data rows"),
             (
+                UnknownFileType { ext: "txt".into() },
+                "'.txt' files are not read (use .csv, .xlsx or .json)",
+            ),
+            (
+                UnknownFileType { ext: String::new() },
+                "a file without an extension is not read (use .csv, .xlsx or .json)",
+            ),
+            (EmptyFile, "the file is empty"),
+            (
+                DataOnOtherSheet { first: "Sheet1".into(), found: "Sheet2".into() },
+                "the first sheet 'Sheet1' is empty and the data is on sheet 'Sheet2': move that sheet to the front (or delete the empty one) and import again",
+            ),
+            (
+                TooManyFields { fields: 8, header: 7 },
+                "the row has 8 fields but the header has 7",
+            ),
+            (NoHeader { column: 8 }, "a value in column 8, which has no header"),
+            (
+                OffStep { found: "1.3".into(), step: 0.5 },
+                "'1.3' is not a multiple of 0.5",
+            ),
+            (
+                IdAsNumber { found: "3.20102E+17".into() },
+                "'3.20102E+17' is an ID number stored as a number, its last digits lost: format the column as text and enter the ID numbers again",
+            ),
+            (
                 AlreadyImported {
                     name: "p.csv".into(),
                     at: "2026-11-26T09:00:00Z".into(),
