@@ -102,11 +102,30 @@ const DATA: &[&str] = &[
     "U+001B",
     "U+202E",
     "U+000A",
+    "'.txt'",
+    "“.txt”",
+    "'杨?'",
+    "“杨?”",
+    "'female'",
+    "“female”",
+    "Sheet1",
+    "人员名单",
+    "expected value at line 1 column 1",
+    "invalid Zip archive",
+    "3.20102E+17",
 ];
 
-/// Commands and rule-file keys a refusal tells the user to type, and the letters a
-/// credit code may not hold, the same in both languages.
+/// Commands and rule-file keys a refusal tells the user to type, the letters a credit
+/// code may not hold, and the names of the file types and encodings to save as, the
+/// same in both languages.
 const TYPED: &[&str] = &[
+    ".csv",
+    ".xlsx",
+    ".json",
+    "CSV UTF-8",
+    "UTF-8",
+    "GB18030",
+    "GBK",
     "I、O、S、V、Z",
     "pingshen cycle new --rules",
     "--year",
@@ -386,6 +405,41 @@ fn row_problems() -> Vec<RowProblem> {
             zh: "区县",
         },
         NoDataRows => RowProblem::NoDataRows,
+        UnknownFileType => RowProblem::UnknownFileType { ext: "txt".into() },
+        CannotRead => RowProblem::CannotRead {
+            problem: "No such file or directory".into(),
+        },
+        EmptyFile => RowProblem::EmptyFile,
+        UnknownEncoding => RowProblem::UnknownEncoding,
+        MixedEncoding => RowProblem::MixedEncoding,
+        LostCharacter => RowProblem::LostCharacter {
+            found: "杨?".into(),
+        },
+        UnterminatedQuote => RowProblem::UnterminatedQuote,
+        MalformedCsv => RowProblem::MalformedCsv {
+            problem: "found record with 3 fields, but the previous record has 2 fields".into(),
+        },
+        MalformedJson => RowProblem::MalformedJson {
+            problem: "expected value at line 1 column 1".into(),
+        },
+        JsonNotArray => RowProblem::JsonNotArray,
+        JsonNotObject => RowProblem::JsonNotObject { item: 3 },
+        NotXlsx => RowProblem::NotXlsx {
+            problem: "invalid Zip archive".into(),
+        },
+        SheetUnreadable => RowProblem::SheetUnreadable {
+            sheet: "Sheet1".into(),
+            problem: "invalid Zip archive".into(),
+        },
+        DataOnOtherSheet => RowProblem::DataOnOtherSheet {
+            first: "Sheet1".into(),
+            found: "人员名单".into(),
+        },
+        TooManyFields => RowProblem::TooManyFields {
+            fields: 7,
+            header: 6,
+        },
+        NoHeader => RowProblem::NoHeader { column: 7 },
         AlreadyImported => RowProblem::AlreadyImported {
             name: "decl.csv".into(),
             at: "2026-11-26T09:00:00Z".into(),
@@ -428,6 +482,10 @@ fn row_problems() -> Vec<RowProblem> {
             max: 366.0,
         },
         NotAYear => RowProblem::NotAYear { found: 2020.5 },
+        OffStep => RowProblem::OffStep {
+            found: "1.3".into(),
+            step: 0.5,
+        },
         Duplicate => RowProblem::Duplicate {
             what: Keyed::IdNumber,
             first: 2,
@@ -445,13 +503,16 @@ fn row_problems() -> Vec<RowProblem> {
             import_first: true,
         },
         BadIdNumber => RowProblem::BadIdNumber(IdError::Length(17)),
+        IdAsNumber => RowProblem::IdAsNumber {
+            found: "3.20102E+17".into(),
+        },
         BadCreditCode => RowProblem::BadCreditCode {
             code: code(),
             error: CreditCodeError::Length(4),
         },
         NameTooLong => RowProblem::NameTooLong { max: 20 },
         SexDisagrees => RowProblem::SexDisagrees {
-            given: Sex::Female,
+            found: "female".into(),
             id: Sex::Male,
         },
         GradeSinceMissing => RowProblem::GradeSinceMissing,
@@ -473,6 +534,7 @@ fn row_problems() -> Vec<RowProblem> {
             .iter()
             .map(|&kind| RowProblem::UnknownColumn { kind }),
     );
+    all.push(RowProblem::UnknownFileType { ext: String::new() });
     for choices in choices {
         all.push(RowProblem::EmptyChoice { choices });
         all.push(RowProblem::UnknownChoice {

@@ -1,51 +1,87 @@
 //! Reading import files (CSV in UTF-8 or GBK, .xlsx, JSON) into tables, and turning
 //! tables into CSV, JSON or .xlsx files.
 
+use super::import::{read, ImportError, RowProblem};
 use crate::table::{Row, Table};
 use crate::text::csv_text_cell;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::Write;
 use std::path::Path;
 
+/// What reading an import file gives: its table, or why it cannot be read.
+type Read<T> = std::result::Result<T, ImportError>;
+
 /// Reads a file by its extension: `.csv` (UTF-8 with or without BOM, or GBK),
-/// `.xlsx` (first sheet) or `.json` (an array of objects).
-pub fn read_table(path: &Path) -> Result<Table> {
+/// `.xlsx` (first sheet) or `.json` (an array of objects); any other is refused.
+pub fn read_table(path: &Path) -> Read<Table> {
     let shown = path.display().to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).with_context(|| format!("{shown}: cannot read"))?;
-    match ext.as_str() {
-        "csv" | "txt" => parse_csv(&shown, &decode_text(&shown, &bytes)?),
-        "json" => parse_json(&shown, &decode_text(&shown, &bytes)?),
-        "xlsx" | "xlsm" => parse_xlsx(&shown, bytes),
-        other => bail!("{shown}: unknown file type '.{other}' (use .csv, .xlsx or .json)"),
+    if !matches!(ext.as_str(), "csv" | "json" | "xlsx") {
+        return Err(ImportError::at(
+            &shown,
+            0,
+            RowProblem::UnknownFileType { ext },
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let problem = e.to_string();
+        ImportError::at(&shown, 0, RowProblem::CannotRead { problem })
+    })?;
+    read_bytes(&shown, &ext, bytes)
+}
+
+/// Reads the bytes of a file of extension `ext` (`csv`, `json` or `xlsx`). A file read
+/// as GBK is refused where a Chinese text holds a `?`: a character GBK could not hold.
+pub fn read_bytes(shown: &str, ext: &str, bytes: Vec<u8>) -> Read<Table> {
+    if read::is_blank(&bytes) {
+        return Err(ImportError::at(shown, 0, RowProblem::EmptyFile));
+    }
+    if ext == "xlsx" {
+        return parse_xlsx(shown, bytes);
+    }
+    let (text, gbk) = read::decode(shown, &bytes)?;
+    let table = if ext == "json" {
+        parse_json(shown, &text)?
+    } else {
+        parse_csv(shown, &text)?
+    };
+    let lost = if gbk {
+        read::lost_characters(&table)
+    } else {
+        Vec::new()
+    };
+    if lost.is_empty() {
+        Ok(table)
+    } else {
+        Err(ImportError { errors: lost })
     }
 }
 
-/// UTF-8 (a BOM is dropped) or, failing that, GBK.
-pub fn decode_text(shown: &str, bytes: &[u8]) -> Result<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    let (text, _, bad) = encoding_rs::GBK.decode(bytes);
-    if bad {
-        bail!("{shown}: the text is neither UTF-8 nor GBK");
-    }
-    Ok(text.into_owned())
+/// UTF-8 (a BOM is dropped) or, failing that, GBK; a file mixing them is refused at
+/// its first line that is not UTF-8.
+pub fn decode_text(shown: &str, bytes: &[u8]) -> Read<String> {
+    read::decode(shown, bytes).map(|(text, _)| text)
 }
 
-pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
+pub fn parse_csv(shown: &str, text: &str) -> Read<Table> {
+    if let Some(line) = read::unterminated_quote(text) {
+        return Err(ImportError::at(shown, line, RowProblem::UnterminatedQuote));
+    }
+    let malformed = |line: usize, e: csv::Error| {
+        let problem = e.to_string();
+        ImportError::at(shown, line.max(1), RowProblem::MalformedCsv { problem })
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .with_context(|| format!("{shown}:1: cannot read the header row"))?
+        .map_err(|e| malformed(1, e))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -62,7 +98,7 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            anyhow!("{shown}:{line}: malformed CSV: {e}")
+            malformed(line as usize, e)
         })?;
         let mut start = record
             .position()
@@ -85,16 +121,19 @@ pub fn parse_csv(shown: &str, text: &str) -> Result<Table> {
     Ok(table)
 }
 
-pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| anyhow!("{shown}:{}: malformed JSON: {e}", e.line()))?;
+pub fn parse_json(shown: &str, text: &str) -> Read<Table> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let problem = e.to_string();
+        ImportError::at(shown, e.line(), RowProblem::MalformedJson { problem })
+    })?;
+    let not_array = || ImportError::at(shown, 0, RowProblem::JsonNotArray);
     let items = match value {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(mut o) => match o.remove("rows").or_else(|| o.remove("data")) {
             Some(serde_json::Value::Array(items)) => items,
-            _ => bail!("{shown}: expected an array of objects (or {{\"rows\": [...]}})"),
+            _ => return Err(not_array()),
         },
-        _ => bail!("{shown}: expected an array of objects"),
+        _ => return Err(not_array()),
     };
     let mut headers: Vec<String> = Vec::new();
     for item in &items {
@@ -114,7 +153,12 @@ pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
     };
     for (i, item) in items.iter().enumerate() {
         let serde_json::Value::Object(o) = item else {
-            bail!("{shown}:{}: item {} is not an object", i + 1, i + 1);
+            let item = i + 1;
+            return Err(ImportError::at(
+                shown,
+                item,
+                RowProblem::JsonNotObject { item },
+            ));
         };
         let cells = headers
             .iter()
@@ -129,23 +173,52 @@ pub fn parse_json(shown: &str, text: &str) -> Result<Table> {
     Ok(table)
 }
 
-pub fn parse_xlsx(shown: &str, bytes: Vec<u8>) -> Result<Table> {
+/// The first sheet of a workbook. When it is empty but another sheet holds data, the
+/// refusal names that sheet.
+pub fn parse_xlsx(shown: &str, bytes: Vec<u8>) -> Read<Table> {
     use calamine::{Data, Reader, Xlsx};
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| anyhow!("{shown}: not a readable .xlsx file: {e}"))?;
-    let first = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?;
-    let range = book
-        .worksheet_range(&first)
-        .map_err(|e| anyhow!("{shown}: cannot read sheet '{first}': {e}"))?;
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        let problem = e.to_string();
+        ImportError::at(shown, 0, RowProblem::NotXlsx { problem })
+    })?;
+    let names = book.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for sheet in names {
+        let range = book.worksheet_range(&sheet).map_err(|e| {
+            let (sheet, problem) = (sheet.clone(), e.to_string());
+            ImportError::at(shown, 0, RowProblem::SheetUnreadable { sheet, problem })
+        })?;
+        let empty = range.used_cells().all(|(_, _, c)| match c {
+            Data::String(s) => s.trim().is_empty(),
+            c => *c == Data::Empty,
+        });
+        sheets.push((sheet, range, empty));
+        if sheets.len() == 1 && !empty {
+            break; // the first sheet has data: the others are not read
+        }
+    }
+    let Some((first, range, empty)) = sheets.first() else {
+        return Err(ImportError::at(shown, 0, RowProblem::EmptyFile));
+    };
+    if *empty {
+        let problem = match sheets.iter().find(|(_, _, empty)| !empty) {
+            Some((found, _, _)) => RowProblem::DataOnOtherSheet {
+                first: first.clone(),
+                found: found.clone(),
+            },
+            None => RowProblem::EmptyFile,
+        };
+        return Err(ImportError::at(shown, 0, problem));
+    }
     let text = |c: &Data| -> String {
         match c {
             Data::Empty => String::new(),
             Data::String(s) => s.clone(),
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            // Past 15 digits a number is no longer exact (an ID number stored as a
+            // number): written as a spreadsheet shows it, never as digits that look
+            // whole.
+            Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
             Data::Float(f) => f.to_string(),
             Data::Int(i) => i.to_string(),
             Data::Bool(b) => b.to_string(),

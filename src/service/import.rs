@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 mod problem;
+pub(crate) mod read;
 pub use problem::{Choices, Keyed, RowProblem};
 
 /// What a file holds.
@@ -258,7 +259,7 @@ pub const TRAINING: &[Col] = &[
         "days",
         &["天数", "培训天数"],
         true,
-        "days, > 0, halves allowed",
+        "days, > 0, in halves (1, 1.5, 2...)",
     ),
     col("title", &["培训名称", "名称"], true, "title"),
     col("organiser", &["主办单位"], false, "organiser"),
@@ -284,7 +285,7 @@ pub const PAY: &[Col] = &[
         "amount",
         &["金额", "金额（元）"],
         true,
-        "amount in yuan, >= 0",
+        "amount in yuan, >= 0, to the fen (0.01)",
     ),
 ];
 
@@ -355,6 +356,10 @@ const EARLIEST_YEAR: i32 = 1900;
 const MIN_POST_AGE: u32 = 16;
 /// How wide a person's name may be, in terminal cells (two per Chinese character).
 const NAME_CELLS: usize = 40;
+/// The step of a training's days: halves.
+const DAY_STEP: f64 = 0.5;
+/// The step of an amount of pay, in yuan: the fen.
+const FEN: f64 = 0.01;
 /// How many digits a committee member's PIN in a file has.
 const PIN_DIGITS: (usize, usize) = (4, 8);
 
@@ -373,7 +378,9 @@ impl fmt::Display for RowError {
         let esc = crate::text::escape_controls;
         let reason = self.problem.en();
         let (source, reason) = (esc(&self.source), esc(&reason));
-        if self.column.is_empty() {
+        if self.line == 0 {
+            write!(f, "{source}: {reason}")
+        } else if self.column.is_empty() {
             write!(f, "{source}:{}: {reason}", self.line)
         } else {
             write!(f, "{source}:{}:{}: {reason}", self.line, esc(&self.column))
@@ -392,7 +399,9 @@ impl RowError {
         let esc = crate::text::escape_controls;
         let reason = self.problem.zh();
         let (source, reason) = (esc(&self.source), esc(&reason));
-        if self.column.is_empty() {
+        if self.line == 0 {
+            format!("{source}：{reason}")
+        } else if self.column.is_empty() {
             format!("{source} 第 {} 行：{reason}", self.line)
         } else {
             format!(
@@ -408,6 +417,23 @@ impl RowError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     pub errors: Vec<RowError>,
+}
+
+impl std::error::Error for ImportError {}
+
+impl ImportError {
+    /// A refusal of one problem of the file `source` as a whole (`line` 0) or from
+    /// `line` on.
+    pub fn at(source: &str, line: usize, problem: RowProblem) -> ImportError {
+        ImportError {
+            errors: vec![RowError {
+                source: source.to_string(),
+                line,
+                column: String::new(),
+                problem,
+            }],
+        }
+    }
 }
 
 /// How many problems an import refusal lists before it only counts the rest.
@@ -504,6 +530,36 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The row's ID number, normalised; one a spreadsheet stored as a number
+    /// (`3.20102E+17`, `320102198506151000.0`) is refused with the hint to make the
+    /// column text.
+    fn id_number(&mut self) -> Option<String> {
+        let t = self.required("id_number")?;
+        if t.parse::<f64>().is_ok() && t.contains(['.', 'e', 'E']) {
+            let found = t.to_string();
+            self.fail("id_number", RowProblem::IdAsNumber { found });
+            return None;
+        }
+        Some(ids::normalize_id_number(t))
+    }
+
+    /// Refuses a row with a value beyond the header or under an empty header: no
+    /// value of a file is dropped unread.
+    fn refuse_unheaded(&mut self) {
+        let width = self.headers.len();
+        if self.cells.len() > width && self.cells[width..].iter().any(|c| !c.trim().is_empty()) {
+            let (fields, header) = (self.cells.len(), width);
+            self.fail("", RowProblem::TooManyFields { fields, header });
+            return;
+        }
+        let unheaded = self.cells.iter().zip(self.headers).position(|(c, h)| {
+            h.trim().trim_start_matches('\u{feff}').is_empty() && !c.trim().is_empty()
+        });
+        if let Some(i) = unheaded {
+            self.fail("", RowProblem::NoHeader { column: i + 1 });
+        }
+    }
+
     fn date(&mut self, key: &str, required: bool, today: NaiveDate) -> Option<NaiveDate> {
         let t = self.text(key);
         if t.is_empty() {
@@ -531,10 +587,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn number(&mut self, key: &str, min: f64, max: f64) -> Option<f64> {
+    /// A number from `min` to `max` in steps of `step` (0: any).
+    fn number(&mut self, key: &str, min: f64, max: f64, step: f64) -> Option<f64> {
         let t = self.required(key)?;
         match t.parse::<f64>() {
-            Ok(n) if n.is_finite() && n >= min && n <= max => Some(n),
+            Ok(n) if n.is_finite() && n >= min && n <= max => {
+                let steps = if step > 0.0 { n / step } else { 0.0 };
+                if (steps - steps.round()).abs() > 1e-9 {
+                    let found = t.to_string();
+                    self.fail(key, RowProblem::OffStep { found, step });
+                    return None;
+                }
+                Some(n)
+            }
             Ok(_) => {
                 let found = t.to_string();
                 self.fail(key, RowProblem::OutOfRange { found, min, max });
@@ -549,7 +614,7 @@ impl<'a> Reader<'a> {
     }
 
     fn year(&mut self, key: &str, today: NaiveDate) -> Option<i32> {
-        let n = self.number(key, 1950.0, f64::from(today.year()))?;
+        let n = self.number(key, 1950.0, f64::from(today.year()), 0.0)?;
         if n.fract() != 0.0 {
             self.fail(key, RowProblem::NotAYear { found: n });
             return None;
@@ -855,12 +920,13 @@ fn validate(
         }
         r.at(row);
         let before = r.errors.len();
+        r.refuse_unheaded();
         r.refuse_hostile(kind);
         // The person a section row belongs to.
         let person = if matches!(kind, Kind::Organisations | Kind::Persons | Kind::Committee) {
             None
         } else {
-            match r.required("id_number").map(ids::normalize_id_number) {
+            match r.id_number() {
                 Some(id) => match persons.get(&id) {
                     Some(pid) => Some(*pid),
                     None => {
@@ -939,6 +1005,28 @@ fn in_db(
     }
 }
 
+/// The organisation an `org_code` names. A code whose checksum (or form) is wrong is
+/// refused as such, not looked up; `import_first`: the hint that organisations are
+/// imported before persons.
+fn known_org(
+    r: &mut Reader,
+    orgs: &HashMap<String, i64>,
+    code: &str,
+    import_first: bool,
+) -> Option<i64> {
+    let code = code.to_ascii_uppercase();
+    if let Err(error) = check_credit_code(&code) {
+        r.fail("org_code", RowProblem::BadCreditCode { code, error });
+        return None;
+    }
+    let id = orgs.get(&code).copied();
+    if id.is_none() {
+        let problem = RowProblem::UnknownOrganisation { code, import_first };
+        r.fail("org_code", problem);
+    }
+    id
+}
+
 fn org_row(
     r: &mut Reader,
     seen: &mut HashMap<String, usize>,
@@ -983,7 +1071,7 @@ fn person_row(
     orgs: &HashMap<String, i64>,
     today: NaiveDate,
 ) -> Option<Record> {
-    let id_number = r.required("id_number").map(ids::normalize_id_number);
+    let id_number = r.id_number();
     let info = id_number
         .as_ref()
         .and_then(|id| match parse_id_number(id, today) {
@@ -1009,22 +1097,13 @@ fn person_row(
     }
     if let (Some(given), Some(info)) = (r.coded("sex", Sex::parse, Choices::Sex, false), &info) {
         if given != info.sex {
-            let id = info.sex;
-            r.fail("sex", RowProblem::SexDisagrees { given, id });
+            let (found, id) = (r.text("sex").to_string(), info.sex);
+            r.fail("sex", RowProblem::SexDisagrees { found, id });
         }
     }
-    let org_id = r.required("org_code").and_then(|c| {
-        let c = c.to_ascii_uppercase();
-        let id = orgs.get(&c).copied();
-        if id.is_none() {
-            let (code, import_first) = (c, true);
-            r.fail(
-                "org_code",
-                RowProblem::UnknownOrganisation { code, import_first },
-            );
-        }
-        id
-    });
+    let org_id = r
+        .required("org_code")
+        .and_then(|c| known_org(r, orgs, c, true));
     let category = r.coded("category", Category::parse, Choices::Category, true);
     let position = r.required("position");
     let post_start = r.date("post_start", true, today);
@@ -1101,19 +1180,11 @@ fn member_row(
         }
     }
     let role = r.coded("role", Role::parse, Choices::Role, true);
-    let org = r.text("org_code").to_ascii_uppercase();
+    let org = r.text("org_code");
     let org_id = if org.is_empty() {
         None
     } else {
-        let id = orgs.get(&org).copied();
-        if id.is_none() {
-            let (code, import_first) = (org, false);
-            r.fail(
-                "org_code",
-                RowProblem::UnknownOrganisation { code, import_first },
-            );
-        }
-        id
+        known_org(r, orgs, org, false)
     };
     let pin = r.required("pin").map(str::to_string);
     if let Some(p) = &pin {
@@ -1199,7 +1270,7 @@ fn section_row(
         }
         Kind::Training => {
             let date = r.date("date", true, today);
-            let days = r.number("days", 0.5, 366.0);
+            let days = r.number("days", DAY_STEP, 366.0, DAY_STEP);
             let title = r.required("title");
             let key = date.zip(title).map(|(d, t)| format!("{d}|{t}"));
             let ok = date.is_some() && days.is_some();
@@ -1226,7 +1297,7 @@ fn section_row(
         Kind::Pay => {
             let year = r.year("year", today);
             let item = r.required("item");
-            let amount = r.number("amount", 0.0, 1e9);
+            let amount = r.number("amount", 0.0, 1e9, FEN);
             let key = year.zip(item).map(|(y, i)| format!("{y}|{i}"));
             let v = year
                 .zip(amount)

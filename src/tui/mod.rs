@@ -42,14 +42,14 @@ pub struct Options {
 
 /// Opens the app on a database in the terminal.
 pub fn run(opts: Options) -> Result<()> {
-    let themes = theme::load_all(theme::user_dir().as_deref())?;
-    let mut theme_index = match &opts.theme {
-        None => 0,
-        Some(name) => {
-            let t = theme::select(&themes, name)?;
-            themes.iter().position(|x| x.name == t.name).unwrap_or(0)
-        }
-    };
+    // A theme file with a mistake is skipped and said on standard error before the app
+    // takes the screen; it is there to read again when the app gives the screen back.
+    let loaded = theme::load_all(theme::user_dir().as_deref());
+    let (mut theme_index, fallback) = theme::choose(&loaded, opts.theme.as_deref())?;
+    for error in loaded.skipped.iter().map(|s| &s.error).chain(&fallback) {
+        eprintln!("pingshen: {}", theme::warning(opts.lang, error));
+    }
+    let themes = loaded.themes;
     let store = Store::open(&opts.db)?;
     let mut rt = Runtime::new(store, &opts.db);
     let mut ui = rt.initial_state(opts.lang, themes.len(), opts.user)?;

@@ -24,6 +24,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::Lang;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use thiserror::Error;
@@ -71,6 +72,9 @@ pub enum ThemeError {
         first: String,
         second: String,
     },
+    /// The theme chosen is a file that was skipped (and said so): the default opens.
+    #[error("the theme '{name}' is a file skipped for its mistake; opening the default theme '{default}'")]
+    Skipped { name: String, default: String },
     /// A theme name that is not among the available themes.
     #[error("unknown theme '{name}' (available: {})", .available.join(", "))]
     Unknown {
@@ -326,32 +330,62 @@ impl Default for Theme {
     }
 }
 
-/// All themes: built-ins, then user themes from `dir` (every *.toml; a user theme with a
-/// built-in's name replaces it). Missing dir = built-ins only. A bad user file is an
-/// error naming the file and key.
+/// A user theme file skipped for a mistake, and the names it may have been chosen
+/// by: its file name and, if it got that far, the `name` it gives.
+#[derive(Debug)]
+pub struct Skipped {
+    pub names: Vec<String>,
+    pub error: ThemeError,
+}
+
+/// The themes that loaded, and the user theme files that did not.
+#[derive(Debug)]
+pub struct Loaded {
+    pub themes: Vec<Theme>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// All themes: the built-ins, then the user themes of `dir` (every `*.toml`; a user
+/// theme with a built-in's name replaces it). Missing dir = built-ins only. A user file with a mistake is
+/// skipped, and what is wrong with it (its file, line and key) kept in
+/// [`Loaded::skipped`]; so is a folder that cannot be read.
 ///
-/// User themes come in file-name order; two user files with the same theme name are an
-/// error, so that neither silently wins.
-pub fn load_all(dir: Option<&Path>) -> Result<Vec<Theme>, ThemeError> {
-    let mut themes: Vec<Theme> = BUILTIN_NAMES
-        .iter()
-        .filter_map(|name| Theme::builtin(name))
-        .collect();
-    let Some(dir) = dir else {
-        return Ok(themes);
+/// User themes come in file-name order; of two user files with the same theme name
+/// the first is kept and the second skipped, saying which, so that neither silently
+/// wins.
+pub fn load_all(dir: Option<&Path>) -> Loaded {
+    let mut loaded = Loaded {
+        themes: BUILTIN_NAMES
+            .iter()
+            .filter_map(|name| Theme::builtin(name))
+            .collect(),
+        skipped: Vec::new(),
     };
-    let io_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |error| ThemeError::Io { path, error }
+    let Some(dir) = dir else {
+        return loaded;
+    };
+    let skip = |names: Vec<String>, error: ThemeError| Skipped { names, error };
+    let io_error = |path: &Path, error| ThemeError::Io {
+        path: path.to_path_buf(),
+        error,
     };
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(themes),
-        Err(e) => return Err(io_error(dir)(e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return loaded,
+        Err(e) => {
+            loaded.skipped.push(skip(Vec::new(), io_error(dir, e)));
+            return loaded;
+        }
     };
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry.map_err(io_error(dir))?.path();
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                loaded.skipped.push(skip(Vec::new(), io_error(dir, e)));
+                continue;
+            }
+        };
         let is_toml = path
             .extension()
             .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
@@ -365,22 +399,97 @@ pub fn load_all(dir: Option<&Path>) -> Result<Vec<Theme>, ThemeError> {
     let mut seen: Vec<(String, String)> = Vec::new();
     for path in files {
         let file = path.display().to_string();
-        let text = fs::read_to_string(&path).map_err(io_error(&path))?;
-        let theme = Theme::parse(&file, &text)?;
+        let mut names: Vec<String> = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .into_iter()
+            .collect();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                loaded.skipped.push(skip(names, io_error(&path, e)));
+                continue;
+            }
+        };
+        let theme = match Theme::parse(&file, &text) {
+            Ok(theme) => theme,
+            Err(error) => {
+                names.extend(declared_name(&text));
+                loaded.skipped.push(skip(names, error));
+                continue;
+            }
+        };
         if let Some((_, first)) = seen.iter().find(|(name, _)| same_name(name, &theme.name)) {
-            return Err(ThemeError::Duplicate {
+            let error = ThemeError::Duplicate {
                 name: theme.name,
                 first: first.clone(),
                 second: file,
-            });
+            };
+            loaded.skipped.push(skip(Vec::new(), error));
+            continue;
         }
         seen.push((theme.name.clone(), file));
-        match themes.iter_mut().find(|t| same_name(&t.name, &theme.name)) {
+        match loaded
+            .themes
+            .iter_mut()
+            .find(|t| same_name(&t.name, &theme.name))
+        {
             Some(builtin) => *builtin = theme,
-            None => themes.push(theme),
+            None => loaded.themes.push(theme),
         }
     }
-    Ok(themes)
+    loaded
+}
+
+/// The `name` a theme file gives, if it is TOML enough to tell.
+fn declared_name(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let name = table.get("name")?.as_str()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The index of the theme to open: the one named `wanted`, or the default (the first)
+/// when none is. A `wanted` that names a skipped file opens the default too, with
+/// [`ThemeError::Skipped`] to say so; a name no theme has is refused, listing the
+/// available ones.
+pub fn choose(
+    loaded: &Loaded,
+    wanted: Option<&str>,
+) -> Result<(usize, Option<ThemeError>), ThemeError> {
+    let Some(wanted) = wanted else {
+        return Ok((0, None));
+    };
+    let chosen = select(&loaded.themes, wanted);
+    if let Ok(theme) = &chosen {
+        let index = loaded.themes.iter().position(|t| t.name == theme.name);
+        return Ok((index.unwrap_or(0), None));
+    }
+    let broken = loaded
+        .skipped
+        .iter()
+        .find(|s| s.names.iter().any(|n| same_name(n, wanted.trim())));
+    match broken {
+        Some(_) => Ok((
+            0,
+            Some(ThemeError::Skipped {
+                name: wanted.trim().to_string(),
+                default: loaded.themes[0].name.clone(),
+            }),
+        )),
+        None => chosen.map(|_| (0, None)),
+    }
+}
+
+/// A warning of the themes, to print before the app opens.
+pub fn warning(lang: Lang, error: &ThemeError) -> String {
+    let lead = match error {
+        ThemeError::Skipped { .. } => {
+            lang.pick("所选主题无法载入", "the theme chosen cannot be loaded")
+        }
+        _ => lang.pick("主题文件有误，已跳过", "a theme file was skipped"),
+    };
+    let sep = lang.pick("：", ": ");
+    crate::text::escape_controls(&format!("{lead}{sep}{error}")).into_owned()
 }
 
 /// Picks a theme by name from the list; unknown name -> ThemeError::Unknown listing the
@@ -757,13 +866,13 @@ mod tests {
 
     #[test]
     fn load_all_adds_user_themes_and_overrides_builtins() {
-        let builtins = load_all(None).unwrap();
+        let builtins = load_all(None).themes;
         let names: Vec<&str> = builtins.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, Theme::builtin_names());
 
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("themes");
-        assert_eq!(load_all(Some(&missing)).unwrap(), builtins);
+        assert_eq!(load_all(Some(&missing)).themes, builtins);
 
         fs::create_dir(&missing).unwrap();
         let ocean = dark_with("name", r#"name = "ocean""#);
@@ -773,7 +882,9 @@ mod tests {
         fs::write(missing.join("notes.txt"), "not a theme").unwrap();
         fs::create_dir(missing.join("old.toml")).unwrap();
 
-        let themes = load_all(Some(&missing)).unwrap();
+        let loaded = load_all(Some(&missing));
+        assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+        let themes = loaded.themes;
         let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["dark", "light", "high-contrast", "ocean"]);
         assert_eq!(themes[0].description, "my own dark");
@@ -783,11 +894,16 @@ mod tests {
     }
 
     #[test]
-    fn load_all_refuses_a_bad_user_file_naming_it() {
+    fn load_all_skips_a_bad_user_file_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ocean.toml");
         fs::write(&path, dark_with("accent", r#"accent = "bleu""#)).unwrap();
-        let err = load_all(Some(dir.path())).unwrap_err();
+        let loaded = load_all(Some(dir.path()));
+        assert_eq!(loaded.themes, load_all(None).themes);
+        let [skipped] = &loaded.skipped[..] else {
+            panic!("{:?}", loaded.skipped);
+        };
+        let err = &skipped.error;
         assert!(
             err.to_string().starts_with(&format!(
                 "{}: colours.accent: 'bleu' is not a colour",
@@ -798,12 +914,20 @@ mod tests {
     }
 
     #[test]
-    fn load_all_refuses_two_user_files_with_one_name() {
+    fn load_all_keeps_the_first_of_two_user_files_with_one_name() {
         let dir = tempfile::tempdir().unwrap();
         let ocean = dark_with("name", r#"name = "ocean""#);
         fs::write(dir.path().join("a.toml"), &ocean).unwrap();
-        fs::write(dir.path().join("b.toml"), &ocean).unwrap();
-        let err = load_all(Some(dir.path())).unwrap_err();
+        let other = ocean.replacen("description = ", "description = \"b\" #", 1);
+        fs::write(dir.path().join("b.toml"), &other).unwrap();
+        let loaded = load_all(Some(dir.path()));
+        let ocean = select(&loaded.themes, "ocean").unwrap();
+        assert_eq!(
+            ocean,
+            Theme::parse("a.toml", &dark_with("name", r#"name = "ocean""#)).unwrap()
+        );
+        assert_eq!(loaded.skipped.len(), 1);
+        let err = &loaded.skipped[0].error;
         assert!(matches!(err, ThemeError::Duplicate { .. }), "{err}");
         let message = err.to_string();
         assert!(message.contains("a.toml") && message.contains("b.toml"));
@@ -811,9 +935,11 @@ mod tests {
     }
 
     #[test]
-    fn load_all_refuses_a_theme_folder_that_is_a_file() {
+    fn load_all_reports_a_theme_folder_that_is_a_file() {
         let file = tempfile::NamedTempFile::new().unwrap();
-        let err = load_all(Some(file.path())).unwrap_err();
+        let loaded = load_all(Some(file.path()));
+        assert_eq!(loaded.themes, load_all(None).themes);
+        let err = &loaded.skipped[0].error;
         assert!(matches!(err, ThemeError::Io { .. }), "{err}");
         assert!(err
             .to_string()
@@ -822,7 +948,7 @@ mod tests {
 
     #[test]
     fn select_picks_by_name_and_lists_the_available_ones() {
-        let mut themes = load_all(None).unwrap();
+        let mut themes = load_all(None).themes;
         themes.push(Theme::parse("ocean.toml", &dark_with("name", r#"name = "ocean""#)).unwrap());
         assert_eq!(select(&themes, "light").unwrap().name, "light");
         assert_eq!(select(&themes, " Ocean ").unwrap().name, "ocean");

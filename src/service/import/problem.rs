@@ -111,6 +111,53 @@ pub enum RowProblem {
     MissingColumn { key: &'static str, zh: &'static str },
     #[error("the file has no data rows")]
     NoDataRows,
+    // Reading the file, before its rows (on `line` 0, the whole file, or on the line
+    // the problem starts on).
+    /// A file type pingshen does not read; `ext` without its dot, empty for none.
+    #[error("{} (use .csv, .xlsx or .json)", file_type(.ext))]
+    UnknownFileType { ext: String },
+    /// The file could not be read (the system's message).
+    #[error("cannot read the file: {problem}")]
+    CannotRead { problem: String },
+    #[error("the file is empty")]
+    EmptyFile,
+    /// Bytes that are neither UTF-8 nor GBK (GB18030), from this line on.
+    #[error("the text is neither UTF-8 nor GBK from this line on: save the file as UTF-8")]
+    UnknownEncoding,
+    /// A line that is not UTF-8 in a file that otherwise is.
+    #[error("this line is not UTF-8 though the rest of the file is (the file mixes encodings): save the whole file as UTF-8")]
+    MixedEncoding,
+    /// A `?` in a Chinese text of a file read as GBK: a character GBK has no code for
+    /// (such as 𠮷), replaced when the file was saved.
+    #[error("'{found}' holds a '?' where a Chinese character was lost when the file was saved as GBK: save it as UTF-8 (CSV UTF-8) or GB18030 and import it again")]
+    LostCharacter { found: String },
+    /// A quote opened on this line and never closed: the rest of the file would be
+    /// one value.
+    #[error("a quote opened on this line is never closed (the rest of the file would read as one value)")]
+    UnterminatedQuote,
+    #[error("malformed CSV: {problem}")]
+    MalformedCsv { problem: String },
+    #[error("malformed JSON: {problem}")]
+    MalformedJson { problem: String },
+    #[error("expected an array of objects (or {{\"rows\": [...]}})")]
+    JsonNotArray,
+    /// Item `item` (from 1) of the array is not an object.
+    #[error("item {item} is not an object")]
+    JsonNotObject { item: usize },
+    #[error("not a readable .xlsx file: {problem}")]
+    NotXlsx { problem: String },
+    #[error("cannot read sheet '{sheet}': {problem}")]
+    SheetUnreadable { sheet: String, problem: String },
+    /// The first sheet is empty, and the data is on sheet `found`.
+    #[error("the first sheet '{first}' is empty and the data is on sheet '{found}': move that sheet to the front (or delete the empty one) and import again")]
+    DataOnOtherSheet { first: String, found: String },
+    // A row.
+    /// A row with more fields than the header has columns.
+    #[error("the row has {fields} fields but the header has {header}")]
+    TooManyFields { fields: usize, header: usize },
+    /// A value in a column (from 1) whose header is empty.
+    #[error("a value in column {column}, which has no header")]
+    NoHeader { column: usize },
     /// The same content was imported before, as import `id`, from a file then named
     /// `name`.
     #[error("this file was already imported as {name} on {at} (import #{id}); nothing changed")]
@@ -143,6 +190,9 @@ pub enum RowProblem {
     OutOfRange { found: String, min: f64, max: f64 },
     #[error("'{found}' is not a year")]
     NotAYear { found: f64 },
+    /// A number between the steps its column states (days in halves).
+    #[error("'{found}' is not a multiple of {step}")]
+    OffStep { found: String, step: f64 },
     // Keys: within the file and in the database.
     #[error("duplicate {}: also on line {first} of this file", .what.en())]
     Duplicate { what: Keyed, first: usize },
@@ -165,6 +215,10 @@ pub enum RowProblem {
     // Codes.
     #[error("bad ID number: {0}")]
     BadIdNumber(IdError),
+    /// An ID number a spreadsheet stored as a number (`3.20102E+17`): its last digits
+    /// are lost.
+    #[error("'{found}' is an ID number stored as a number, its last digits lost: format the column as text and enter the ID numbers again")]
+    IdAsNumber { found: String },
     #[error("bad credit code {code}: {error}")]
     BadCreditCode {
         code: String,
@@ -174,9 +228,9 @@ pub enum RowProblem {
     /// `max` counted in Chinese characters (two terminal cells each).
     #[error("name is longer than {max} Chinese characters")]
     NameTooLong { max: usize },
-    /// The sex given, and the one the ID number's 17th digit tells.
-    #[error("'{given}' disagrees with the ID number's sex digit ({id})")]
-    SexDisagrees { given: Sex, id: Sex },
+    /// The sex as the file gave it, and the one the ID number's 17th digit tells.
+    #[error("'{found}' disagrees with the ID number's sex digit ({id})")]
+    SexDisagrees { found: String, id: Sex },
     #[error("required when a current grade is given")]
     GradeSinceMissing,
     #[error("given without a current grade")]
@@ -213,6 +267,14 @@ fn keys(kind: &Kind) -> String {
     keys.join(", ")
 }
 
+fn file_type(ext: &String) -> String {
+    if ext.is_empty() {
+        "a file without an extension is not read".into()
+    } else {
+        format!("'.{ext}' files are not read")
+    }
+}
+
 fn import_orgs_first(hint: &bool) -> &'static str {
     if *hint {
         " (import organisations first)"
@@ -245,6 +307,37 @@ impl RowProblem {
             }
             MissingColumn { zh, .. } => format!("缺少必填的“{zh}”列"),
             NoDataRows => "文件没有数据行".into(),
+            UnknownFileType { ext } if ext.is_empty() => {
+                "不读取没有扩展名的文件（请用 .csv、.xlsx 或 .json）".into()
+            }
+            UnknownFileType { ext } => {
+                format!("不读取“.{ext}”文件（请用 .csv、.xlsx 或 .json）")
+            }
+            CannotRead { problem } => format!("无法读取文件：{problem}"),
+            EmptyFile => "文件是空的".into(),
+            UnknownEncoding => "从这一行起，文本既不是 UTF-8 也不是 GBK 编码：请把文件另存为 UTF-8".into(),
+            MixedEncoding => {
+                "这一行不是 UTF-8 编码，文件其余部分却是（文件混用了编码）：请把整个文件另存为 UTF-8".into()
+            }
+            LostCharacter { found } => format!(
+                "“{found}”中的“?”是文件存为 GBK 时丢失的汉字：请另存为 UTF-8（CSV UTF-8）或 GB18030 后重新导入"
+            ),
+            UnterminatedQuote => "这一行开始的引号没有闭合（其后的内容会被读成一个值）".into(),
+            MalformedCsv { problem } => format!("逗号分隔文件格式有误：{problem}"),
+            MalformedJson { problem } => format!("文件格式有误：{problem}"),
+            JsonNotArray => "应为由对象组成的数组".into(),
+            JsonNotObject { item } => format!("第 {item} 项不是对象"),
+            NotXlsx { problem } => format!("不是可读取的 .xlsx 文件：{problem}"),
+            SheetUnreadable { sheet, problem } => {
+                format!("无法读取工作表“{sheet}”：{problem}")
+            }
+            DataOnOtherSheet { first, found } => format!(
+                "第一个工作表“{first}”是空的，数据在工作表“{found}”上：请把该表移到最前面（或删去空表）后重新导入"
+            ),
+            TooManyFields { fields, header } => {
+                format!("这一行有 {fields} 个字段，而表头只有 {header} 列")
+            }
+            NoHeader { column } => format!("第 {column} 列有值，但该列没有列名"),
             AlreadyImported { name, at, id } => {
                 format!("该文件已于 {at} 以 {name} 导入过（导入 #{id}），未作改动")
             }
@@ -265,6 +358,7 @@ impl RowProblem {
                 format!("“{found}”超出范围（{min} 到 {max}）")
             }
             NotAYear { found } => format!("“{found}”不是年份"),
+            OffStep { found, step } => format!("“{found}”须为 {step} 的整数倍"),
             Duplicate { what, first } => {
                 format!("{}重复：本文件第 {first} 行已有", what.zh())
             }
@@ -283,12 +377,15 @@ impl RowProblem {
                 }
             ),
             BadIdNumber(e) => format!("身份证号有误：{}", e.zh()),
+            IdAsNumber { found } => format!(
+                "“{found}”是被存成数字的身份证号，末几位已丢失：请把这一列设为文本格式，再重新填写身份证号"
+            ),
             BadCreditCode { code, error } => {
                 format!("统一社会信用代码 {code} 有误：{}", error.zh())
             }
             NameTooLong { max } => format!("姓名超过 {max} 个汉字"),
-            SexDisagrees { given, id } => {
-                format!("性别“{given}”与身份证号的性别码（{id}）不符")
+            SexDisagrees { found, id } => {
+                format!("性别“{found}”与身份证号的性别码（{id}）不符")
             }
             GradeSinceMissing => "填写了现等级时必填".into(),
             GradeSinceWithoutGrade => "填写了定级时间，却没有现等级".into(),
@@ -336,6 +433,32 @@ mod tests {
                 "missing required column (org_code / 统一社会信用代码)",
             ),
             (NoDataRows, "the file has no data rows"),
+            (
+                UnknownFileType { ext: "txt".into() },
+                "'.txt' files are not read (use .csv, .xlsx or .json)",
+            ),
+            (
+                UnknownFileType { ext: String::new() },
+                "a file without an extension is not read (use .csv, .xlsx or .json)",
+            ),
+            (EmptyFile, "the file is empty"),
+            (
+                DataOnOtherSheet { first: "Sheet1".into(), found: "Sheet2".into() },
+                "the first sheet 'Sheet1' is empty and the data is on sheet 'Sheet2': move that sheet to the front (or delete the empty one) and import again",
+            ),
+            (
+                TooManyFields { fields: 8, header: 7 },
+                "the row has 8 fields but the header has 7",
+            ),
+            (NoHeader { column: 8 }, "a value in column 8, which has no header"),
+            (
+                OffStep { found: "1.3".into(), step: 0.5 },
+                "'1.3' is not a multiple of 0.5",
+            ),
+            (
+                IdAsNumber { found: "3.20102E+17".into() },
+                "'3.20102E+17' is an ID number stored as a number, its last digits lost: format the column as text and enter the ID numbers again",
+            ),
             (
                 AlreadyImported {
                     name: "p.csv".into(),
@@ -451,7 +574,7 @@ mod tests {
             ),
             (NameTooLong { max: 20 }, "name is longer than 20 Chinese characters"),
             (
-                SexDisagrees { given: Sex::Female, id: Sex::Male },
+                SexDisagrees { found: "女".into(), id: Sex::Male },
                 "'女' disagrees with the ID number's sex digit (男)",
             ),
             (GradeSinceMissing, "required when a current grade is given"),
