@@ -407,12 +407,22 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             notice,
             year,
         }) => {
-            let all = || -> Vec<&str> {
+            if let Some(k) = crate::service::export::import_shaped(&kind) {
+                // A file in the import's columns, to import back (README: Files both ways).
+                if member.is_some() || app.is_some() || notice.is_some() || year.is_some() {
+                    bail!("--member, --app, --notice and --year go with other exports");
+                }
+                let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
+                return export::import_shaped(svc, k, format, out.as_deref(), reveal_ids)
+                    .map(|()| None);
+            }
+            let all = || -> Vec<String> {
                 ExportKind::ALL
                     .iter()
-                    .map(|k| k.code())
-                    .chain(FormKind::ALL.iter().map(|k| k.code()))
-                    .chain(RegisterKind::ALL.iter().map(|k| k.code()))
+                    .map(|k| k.code().to_string())
+                    .chain(FormKind::ALL.iter().map(|k| k.code().to_string()))
+                    .chain(RegisterKind::ALL.iter().map(|k| k.code().to_string()))
+                    .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
                     .collect()
             };
             let register = RegisterKind::parse(&kind);
