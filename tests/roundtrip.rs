@@ -150,7 +150,11 @@ fn revealing_in_a_file_is_audited_and_the_names_are_kept_apart() {
     );
     assert!(!t.is_empty());
     svc.export_for_import(Kind::Organisations, false).unwrap();
-    assert_eq!(common::rows_in(&svc, "audit"), before + 1, "masked: not audited");
+    assert_eq!(
+        common::rows_in(&svc, "audit"),
+        before + 1,
+        "masked: not audited"
+    );
     // `persons` stays the register; `persons-import` is the file to import back.
     assert_eq!(import_shaped("persons"), None);
     assert_eq!(ExportKind::parse("persons"), Some(ExportKind::Persons));

@@ -1,5 +1,6 @@
 //! The command line: argument parsing and the non-interactive subcommands.
 
+mod backup;
 pub mod export;
 mod search;
 
@@ -114,6 +115,18 @@ pub enum Command {
         #[arg(long, value_name = "ROW:HASH")]
         anchor: Vec<crate::store::audit::Anchor>,
     },
+    /// Take a consistent copy of the whole database into FILE, even while others are
+    /// writing, and check it (the chair or the secretary, with --user and the PIN).
+    Backup {
+        file: PathBuf,
+        /// Replace an existing FILE.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put the backup FILE back onto the database once it passes every check of
+    /// `check`, and while nobody is writing; the database as it was is kept as
+    /// NAME.before-restore (the chair or the secretary, with --user and the PIN).
+    Restore { file: PathBuf },
     /// Write a deterministic synthetic city of any size (for benchmarks).
     Gen {
         #[arg(long, default_value_t = 1000)]
@@ -487,6 +500,10 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             }
             Ok(())
         }
+        Some(Command::Backup { file, force }) => {
+            backup::backup(&db_or_default(), who, &file, force)
+        }
+        Some(Command::Restore { file }) => backup::restore(&db_or_default(), who, &file),
         Some(Command::Gen { persons, seed, csv }) => {
             if persons == 0 {
                 bail!("--persons must be at least 1");
