@@ -742,6 +742,7 @@ fn refusals() -> Vec<Refusal> {
         NotExported => Refusal::NotExported {
             problem: "No such file or directory".into(),
         },
+        CopyFailsCheck => Refusal::CopyFailsCheck { faults: 2 },
     });
     for (field, found) in fields
         .into_iter()

@@ -4,7 +4,7 @@
 use crate::service::files::{self, Format};
 use crate::service::forms::{self, FormKind};
 use crate::service::registers::{self, RegisterKind};
-use crate::service::Service;
+use crate::service::{Kind, Service};
 use crate::table::Table;
 use crate::text::escape_controls_keep_lines;
 use anyhow::{bail, Result};
@@ -97,6 +97,33 @@ pub fn register(
     emit(&bytes, out)?;
     if let Some(out) = out {
         eprintln!("wrote {what} to {}", out.display());
+    }
+    Ok(())
+}
+
+/// Writes the import-shaped file of `kind` (see [`Service::export_for_import`]); what
+/// was written, and what a masked file cannot do, goes to standard error.
+pub fn import_shaped(
+    mut svc: Service,
+    kind: Kind,
+    format: Format,
+    out: Option<&Path>,
+    reveal_ids: bool,
+) -> Result<()> {
+    let table = svc.export_for_import(kind, reveal_ids)?;
+    write_table(&table, format, out)?;
+    let code = crate::service::export::import_shaped_code(kind);
+    if let Some(out) = out {
+        eprintln!("wrote {} {code} row(s) to {}", table.len(), out.display());
+    }
+    let has_ids = kind.columns().first().is_some_and(|c| c.key == "id_number");
+    if has_ids && !reveal_ids {
+        eprintln!(
+            "the ID numbers are masked: to import this file back, export it with --reveal-ids (chair or secretary)"
+        );
+    }
+    if kind == Kind::Committee {
+        eprintln!("the committee file holds no PINs: write a new PIN for each member in the pin column before importing it");
     }
     Ok(())
 }

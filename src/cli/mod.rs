@@ -1,5 +1,6 @@
 //! The command line: argument parsing and the non-interactive subcommands.
 
+mod backup;
 pub mod export;
 mod search;
 
@@ -114,6 +115,18 @@ pub enum Command {
         #[arg(long, value_name = "ROW:HASH")]
         anchor: Vec<crate::store::audit::Anchor>,
     },
+    /// Take a consistent copy of the whole database into FILE, even while others are
+    /// writing, and check it (the chair or the secretary, with --user and the PIN).
+    Backup {
+        file: PathBuf,
+        /// Replace an existing FILE.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put the backup FILE back onto the database once it passes every check of
+    /// `check`, and while nobody is writing; the database as it was is kept as
+    /// NAME.before-restore (the chair or the secretary, with --user and the PIN).
+    Restore { file: PathBuf },
     /// Write a deterministic synthetic city of any size (for benchmarks).
     Gen {
         #[arg(long, default_value_t = 1000)]
@@ -407,12 +420,22 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             notice,
             year,
         }) => {
-            let all = || -> Vec<&str> {
+            if let Some(k) = crate::service::export::import_shaped(&kind) {
+                // A file in the import's columns, to import back (README: Files both ways).
+                if member.is_some() || app.is_some() || notice.is_some() || year.is_some() {
+                    bail!("--member, --app, --notice and --year go with other exports");
+                }
+                let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
+                return export::import_shaped(svc, k, format, out.as_deref(), reveal_ids)
+                    .map(|()| None);
+            }
+            let all = || -> Vec<String> {
                 ExportKind::ALL
                     .iter()
-                    .map(|k| k.code())
-                    .chain(FormKind::ALL.iter().map(|k| k.code()))
-                    .chain(RegisterKind::ALL.iter().map(|k| k.code()))
+                    .map(|k| k.code().to_string())
+                    .chain(FormKind::ALL.iter().map(|k| k.code().to_string()))
+                    .chain(RegisterKind::ALL.iter().map(|k| k.code().to_string()))
+                    .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
                     .collect()
             };
             let register = RegisterKind::parse(&kind);
@@ -477,6 +500,10 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             }
             Ok(())
         }
+        Some(Command::Backup { file, force }) => {
+            backup::backup(&db_or_default(), who, &file, force)
+        }
+        Some(Command::Restore { file }) => backup::restore(&db_or_default(), who, &file),
         Some(Command::Gen { persons, seed, csv }) => {
             if persons == 0 {
                 bail!("--persons must be at least 1");

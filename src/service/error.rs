@@ -479,6 +479,10 @@ pub enum Refusal {
     /// A file could not be written (its writer's message).
     #[error("not exported: {problem}")]
     NotExported { problem: String },
+    // Backups.
+    /// A copy to restore failed the checks of `pingshen check`; nothing was replaced.
+    #[error("the copy fails the checks ({faults} fault(s)): it was not restored, the database is unchanged")]
+    CopyFailsCheck { faults: usize },
 }
 
 fn hostile_en(found: &char, multiline: &bool) -> String {
@@ -623,6 +627,9 @@ impl Refusal {
                 format!("生成的城市只有 {have} 名材料齐全、符合条件的候选人，需要 {want} 名")
             }
             NotExported { problem } => format!("未能导出：{problem}"),
+            CopyFailsCheck { faults } => {
+                format!("备份副本未通过检查（{faults} 处问题），未予恢复，数据库未作改动")
+            }
         }
     }
 }

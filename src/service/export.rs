@@ -4,6 +4,7 @@
 //! gave it ([`Service::may_take_out`]): the scores export leaves it out, the audit
 //! export keeps the row (who did what, when) with the content withheld.
 
+use super::import::Kind;
 use super::{AuditNote, Result, Service, ServiceError};
 use crate::domain::ids::mask;
 use crate::domain::Deed;
@@ -93,10 +94,16 @@ fn audited_application(entity: &str, entity_id: &str) -> Option<i64> {
     }
 }
 
-fn cell(v: ValueRef<'_>) -> String {
+fn cell(v: ValueRef<'_>, exact: bool) -> String {
     match v {
         ValueRef::Null => String::new(),
         ValueRef::Integer(i) => i.to_string(),
+        // A file that goes back in keeps every digit; one to read is shown as screens
+        // show numbers.
+        ValueRef::Real(f) if exact && f.fract() == 0.0 && f.abs() < 1e15 => {
+            format!("{}", f as i64)
+        }
+        ValueRef::Real(f) if exact => f.to_string(),
         ValueRef::Real(f) => crate::domain::eligibility::fmt_num(f),
         ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
     }
@@ -106,6 +113,11 @@ impl Service {
     /// Runs a query into a table whose headers are the query's column names; the
     /// columns named in `masked` are masked.
     fn query_table(&self, source: &str, sql: &str, masked: &[&str]) -> Result<Table> {
+        self.query_rows(source, sql, masked, false)
+    }
+
+    /// [`Service::query_table`], numbers written with every digit when `exact`.
+    fn query_rows(&self, source: &str, sql: &str, masked: &[&str], exact: bool) -> Result<Table> {
         let mut stmt = self.conn().prepare(sql)?;
         let headers: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
         let hide: Vec<bool> = headers
@@ -133,7 +145,7 @@ impl Service {
                     ValueRef::Text(_) | ValueRef::Blob(_) => texts[i] += 1,
                     ValueRef::Null => {}
                 }
-                let c = cell(v);
+                let c = cell(v, exact);
                 cells.push(if *h && !c.is_empty() { mask(&c) } else { c });
             }
             table.push(cells);
@@ -239,18 +251,33 @@ impl Service {
         Ok(table)
     }
 
+    /// Refuses revealing ID numbers to all but the chair and the secretary, logged in.
+    fn require_reveal(&self) -> Result<()> {
+        if self.role().is_none() {
+            return Err(ServiceError::NotLoggedIn {
+                deed: Deed::RevealIds,
+            });
+        }
+        self.require(Deed::RevealIds)
+    }
+
+    /// Records that the export `what` of `rows` rows showed full ID numbers.
+    fn audit_reveal(&mut self, what: &str, rows: usize) -> Result<()> {
+        self.mutate(|_, _| {
+            Ok((
+                (),
+                AuditNote::new("reveal_ids", "export", what).after(json!({"rows": rows})),
+            ))
+        })
+    }
+
     /// Builds an export. `reveal_ids` shows full ID numbers and phones in the persons
     /// export: chair and secretary only, and audited.
     pub fn export(&mut self, kind: ExportKind, reveal_ids: bool) -> Result<Table> {
         match kind {
             ExportKind::Persons => {
                 if reveal_ids {
-                    if self.role().is_none() {
-                        return Err(ServiceError::NotLoggedIn {
-                            deed: Deed::RevealIds,
-                        });
-                    }
-                    self.require(Deed::RevealIds)?;
+                    self.require_reveal()?;
                 }
                 // Masked, the birth date stays out too: with the last four characters
                 // and the district codes it would rebuild many ID numbers.
@@ -266,14 +293,7 @@ impl Service {
                     if reveal_ids { &[] } else { &["id_number", "phone"] },
                 )?;
                 if reveal_ids {
-                    let rows = table.len();
-                    self.mutate(|_, _| {
-                        Ok((
-                            (),
-                            AuditNote::new("reveal_ids", "export", "persons")
-                                .after(json!({"rows": rows})),
-                        ))
-                    })?;
+                    self.audit_reveal("persons", table.len())?;
                 }
                 Ok(table)
             }
@@ -328,5 +348,131 @@ impl Service {
                 self.audit_export()
             }
         }
+    }
+}
+
+/// The kind of an import-shaped export named `text`: `KIND-import` for every kind an
+/// import takes, and the kind's own name where no other export takes it (all but
+/// `persons`, whose export stays the register it was).
+pub fn import_shaped(text: &str) -> Option<Kind> {
+    let t = text.trim();
+    let base = t
+        .strip_suffix("-import")
+        .or_else(|| t.strip_suffix("_import"));
+    match base {
+        Some(base) => Kind::parse(base),
+        None if ExportKind::parse(t).is_none() => Kind::parse(t),
+        None => None,
+    }
+}
+
+/// How the import-shaped export of `kind` is asked for on the command line.
+pub fn import_shaped_code(kind: Kind) -> String {
+    match ExportKind::parse(kind.code()) {
+        Some(_) => format!("{}-import", kind.code()),
+        None => kind.code().to_string(),
+    }
+}
+
+/// The person's ID number, first column of every file about a person.
+const PERSON_ID: &str = "p.id_number";
+
+impl Service {
+    /// A file of `kind` in exactly the columns its import takes, that imports back
+    /// unchanged into a database holding what it depends on (organisations before
+    /// persons, persons before their files, an open cycle before declarations).
+    ///
+    /// What stays in: ID numbers are masked, persons' phones masked and their home
+    /// addresses left empty unless `reveal_ids` (the chair and the secretary only,
+    /// audited), so only a revealed file of persons, or of anything about persons,
+    /// imports back. The committee file never holds a PIN or its hash: its `pin`
+    /// column is left empty, for a new PIN to be written in before importing it (the
+    /// members' phones are masked unless revealed, like the persons'); members no
+    /// longer active stay out. Declarations are those of the open cycle.
+    pub fn export_for_import(&mut self, kind: Kind, reveal_ids: bool) -> Result<Table> {
+        if reveal_ids {
+            self.require_reveal()?;
+        }
+        let section = |cols: &str, table: &str| {
+            format!(
+                "SELECT {PERSON_ID}, {cols} FROM {table} s JOIN persons p ON p.id = s.person_id
+                 ORDER BY s.person_id, s.id"
+            )
+        };
+        let (sql, masked): (String, &[&str]) = match kind {
+            Kind::Organisations => (
+                "SELECT code, name, kind, county, township, address, industry
+                 FROM organisations ORDER BY id"
+                    .into(),
+                &[],
+            ),
+            Kind::Persons => {
+                let address = if reveal_ids { "p.address" } else { "''" };
+                (
+                    format!(
+                        "SELECT p.id_number, p.name, p.sex, o.code AS org_code, p.category, p.position,
+                                p.post_start, p.current_grade, p.grade_since, p.phone, p.ethnicity,
+                                p.education, p.party_join_date, {address} AS address, p.title
+                         FROM persons p JOIN organisations o ON o.id = p.org_id ORDER BY p.id"
+                    ),
+                    &["id_number", "phone"],
+                )
+            }
+            Kind::Education => (
+                section(
+                    "s.start_date AS start, s.end_date AS \"end\", s.school, s.major, s.degree",
+                    "education",
+                ),
+                &["id_number"],
+            ),
+            Kind::WorkHistory => (
+                section(
+                    "s.start_date AS start, s.end_date AS \"end\", s.organisation, s.position",
+                    "work_history",
+                ),
+                &["id_number"],
+            ),
+            Kind::Training => (
+                section("s.date, s.days, s.title, s.organiser", "training"),
+                &["id_number"],
+            ),
+            Kind::Assessments => (
+                section("s.year, s.grade, s.remark", "assessments"),
+                &["id_number"],
+            ),
+            Kind::Pay => (section("s.year, s.item, s.amount", "pay"), &["id_number"]),
+            Kind::Rewards => (
+                section("s.date, s.kind, s.title, s.issuer", "rewards"),
+                &["id_number"],
+            ),
+            Kind::Declarations => {
+                let cycle = self.open_cycle_id()?;
+                (
+                    format!(
+                        "SELECT p.id_number, a.target_grade, a.declared_on, a.statement
+                         FROM applications a JOIN persons p ON p.id = a.person_id
+                         WHERE a.cycle_id = {cycle} ORDER BY a.id"
+                    ),
+                    &["id_number"],
+                )
+            }
+            Kind::Committee => (
+                "SELECT m.name, m.role, o.code AS org_code, '' AS pin, m.phone
+                 FROM members m LEFT JOIN organisations o ON o.id = m.org_id
+                 WHERE m.active = 1 ORDER BY m.id"
+                    .into(),
+                &["phone"],
+            ),
+        };
+        let masked = if reveal_ids { &[][..] } else { masked };
+        let table = self.query_rows(kind.code(), &sql, masked, true)?;
+        debug_assert_eq!(
+            table.headers,
+            kind.columns().iter().map(|c| c.key).collect::<Vec<_>>()
+        );
+        if reveal_ids {
+            self.audit_reveal(kind.code(), table.len())?;
+        }
+        Ok(table)
     }
 }

@@ -3,6 +3,7 @@
 //! tests all meet the same rule.
 
 pub mod applications;
+pub mod backup;
 pub mod board;
 pub mod certificates;
 pub mod check;

@@ -2,6 +2,7 @@
 //! and the audit log.
 
 pub mod audit;
+pub mod backup;
 pub mod persons_read;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
