@@ -71,14 +71,14 @@ pub fn forms(
     }
     let built = forms::build(svc, kind, member, app)?;
     for note in &built.notes {
-        eprintln!("{note}");
+        note!("{note}");
     }
     if let Some(note) = withheld_note(built.withheld) {
-        eprintln!("{note}");
+        note!("{note}");
     }
     emit(&forms::forms_bytes(&built.forms, format)?, out)?;
     if let Some(out) = out {
-        eprintln!("wrote {} to {}", built.what, out.display());
+        note!("wrote {} to {}", built.what, out.display());
     }
     Ok(())
 }
@@ -96,7 +96,7 @@ pub fn register(
     let (bytes, what) = registers::render(svc, kind, notice, year, format)?;
     emit(&bytes, out)?;
     if let Some(out) = out {
-        eprintln!("wrote {what} to {}", out.display());
+        note!("wrote {what} to {}", out.display());
     }
     Ok(())
 }
