@@ -1451,19 +1451,8 @@ fn json_and_xlsx_exports_keep_numbers_as_numbers_and_identifiers_as_text() {
 /// Runs the binary in `dir` like [`common::run_pingshen`], with these environment
 /// variables set (and the configuration file `PINGSHEN_CONFIG` names, if any).
 fn pingshen_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    use std::process::{Command, Stdio};
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pingshen"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("PINGSHEN_DB")
-        .env_remove("PINGSHEN_CONFIG")
-        .env_remove("PINGSHEN_LANG")
-        .env_remove("PINGSHEN_THEME")
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("HOME", dir)
-        .stdin(Stdio::null());
+    let mut cmd = isolated(dir, args);
+    cmd.stdin(std::process::Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -1474,6 +1463,27 @@ fn pingshen_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         stderr(&out)
     );
     out
+}
+
+/// The binary to run in `dir` with a private home, data and configuration folder, none
+/// of pingshen's environment variables and no backtraces.
+fn isolated(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", dir);
+    for var in [
+        "PINGSHEN_DB",
+        "PINGSHEN_CONFIG",
+        "PINGSHEN_LANG",
+        "PINGSHEN_THEME",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 #[test]
@@ -1710,16 +1720,8 @@ fn search_exits_as_grep_and_usage_errors_exit_2() {
 /// Runs the binary with its standard output (or error) a pipe whose reader is gone
 /// before it writes.
 fn with_closed(dir: &Path, args: &[&str], stderr_too: bool) -> std::process::ExitStatus {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("PINGSHEN_DB")
-        .env_remove("PINGSHEN_CONFIG")
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("HOME", dir)
+    use std::process::Stdio;
+    let mut child = isolated(dir, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(if stderr_too {

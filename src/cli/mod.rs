@@ -148,10 +148,12 @@ impl TypedValueParser for OneOf {
     }
 }
 
+/// The kinds of import file.
 fn import_kinds() -> Vec<&'static str> {
     Kind::ALL.iter().map(|k| k.code()).collect()
 }
 
+/// The kinds of export: tables, printed forms, the notice and the registers.
 fn export_kinds() -> Vec<&'static str> {
     ExportKind::ALL
         .iter()
@@ -814,19 +816,11 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
             year,
             acting,
         } => {
-            let all = || -> Vec<&str> {
-                ExportKind::ALL
-                    .iter()
-                    .map(|k| k.code())
-                    .chain(FormKind::ALL.iter().map(|k| k.code()))
-                    .chain(RegisterKind::ALL.iter().map(|k| k.code()))
-                    .collect()
-            };
             let register = RegisterKind::parse(&kind);
             match (ExportKind::parse(&kind), FormKind::parse(&kind), register) {
                 (None, None, None) => bail!(
                     "unknown export kind '{kind}' (one of: {})",
-                    all().join(", ")
+                    export_kinds().join(", ")
                 ),
                 _ if format == Format::Xlsx && out.is_none() => {
                     bail!("an .xlsx export needs --out FILE")
