@@ -23,21 +23,27 @@ impl Lang {
         }
     }
 
-    /// From the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`); Chinese unless English
-    /// is asked for.
+    /// From the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set):
+    /// English for `en…`, `C` and `POSIX` (also `C.UTF-8`), Chinese otherwise and when
+    /// none is set.
     pub fn from_env() -> Lang {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var) {
-                if !v.is_empty() {
-                    return if v.to_ascii_lowercase().starts_with("en") {
-                        Lang::En
-                    } else {
-                        Lang::Zh
-                    };
-                }
-            }
+        let vars = ["LC_ALL", "LC_MESSAGES", "LANG"].map(|v| std::env::var(v).ok());
+        Lang::from_locale(vars.iter().flatten().map(String::as_str))
+    }
+
+    /// The language of the first non-empty locale name (see [`Lang::from_env`]).
+    pub fn from_locale<'a>(mut names: impl Iterator<Item = &'a str>) -> Lang {
+        let Some(name) = names.find(|n| !n.trim().is_empty()) else {
+            return Lang::Zh;
+        };
+        // `en_US.UTF-8@euro` → `en_us`; `C.UTF-8` → `c`.
+        let base = name.trim().split(['.', '@']).next().unwrap_or_default();
+        let base = base.to_ascii_lowercase();
+        if base.starts_with("en") || base == "c" || base == "posix" {
+            Lang::En
+        } else {
+            Lang::Zh
         }
-        Lang::Zh
     }
 
     pub fn other(self) -> Lang {
@@ -187,6 +193,23 @@ mod tests {
         assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::Zh.other(), Lang::En);
+    }
+
+    #[test]
+    fn the_locale_gives_english_for_en_c_and_posix_and_chinese_otherwise() {
+        for (names, lang) in [
+            (&["C"][..], Lang::En),
+            (&["POSIX"], Lang::En),
+            (&["C.UTF-8"], Lang::En),
+            (&["en_US.UTF-8"], Lang::En),
+            (&["zh_CN.UTF-8"], Lang::Zh),
+            (&["zh_TW"], Lang::Zh),
+            (&[], Lang::Zh),
+            (&["", "C"], Lang::En),
+            (&["zh_CN.UTF-8", "C"], Lang::Zh),
+        ] {
+            assert_eq!(Lang::from_locale(names.iter().copied()), lang, "{names:?}");
+        }
     }
 
     #[test]

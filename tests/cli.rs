@@ -1442,3 +1442,391 @@ fn json_and_xlsx_exports_keep_numbers_as_numbers_and_identifiers_as_text() {
     );
     assert!(matches!(sheet.get((1, 2)), Some(Data::String(_))));
 }
+
+// ---------------------------------------------------------------------------------
+// The conventions of the command line: help, completions, the manual, settings, exit
+// codes, closed pipes, and no database made by mistake
+// ---------------------------------------------------------------------------------
+
+/// Runs the binary in `dir` like [`common::run_pingshen`], with these environment
+/// variables set (and the configuration file `PINGSHEN_CONFIG` names, if any).
+fn pingshen_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = isolated(dir, args);
+    cmd.stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    assert!(
+        !stderr(&out).contains("panicked"),
+        "{args:?}: {}",
+        stderr(&out)
+    );
+    out
+}
+
+/// The binary to run in `dir` with a private home, data and configuration folder, none
+/// of pingshen's environment variables and no backtraces.
+fn isolated(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", dir);
+    for var in [
+        "PINGSHEN_DB",
+        "PINGSHEN_CONFIG",
+        "PINGSHEN_LANG",
+        "PINGSHEN_THEME",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[test]
+fn every_command_and_argument_is_documented_with_an_example() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str) {
+        for arg in cmd.get_arguments() {
+            if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
+                continue;
+            }
+            assert!(
+                arg.get_help()
+                    .is_some_and(|h| !h.to_string().trim().is_empty()),
+                "{path}: argument {} has no help",
+                arg.get_id()
+            );
+            if arg.get_action().takes_values() {
+                assert!(
+                    arg.get_value_names().is_some_and(|n| !n.is_empty()),
+                    "{path}: argument {} has no value name",
+                    arg.get_id()
+                );
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let path = format!("{path} {}", sub.get_name());
+            assert!(sub.get_about().is_some(), "{path}: no description");
+            if sub.get_subcommands().next().is_none() {
+                let after = sub
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    after.contains(&path),
+                    "{path}: no example in its help: {after}"
+                );
+            }
+            walk(sub, &path);
+        }
+    }
+    walk(&pingshen::cli::Cli::command(), "pingshen");
+}
+
+#[test]
+fn the_apps_flags_are_only_on_the_commands_they_mean_something_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let help = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--help");
+        let out = pingshen_env(d, &all, &[]);
+        assert!(out.status.success(), "{all:?}");
+        stdout(&out)
+    };
+    for cmd in [
+        &["rules"][..],
+        &["columns"],
+        &["summary"],
+        &["search"],
+        &["check"],
+        &["cycle", "list"],
+        &["gen"],
+        &["init"],
+        &["completions"],
+        &["man"],
+    ] {
+        let h = help(cmd);
+        for flag in ["--user", "--theme", "--lang", "--pin-stdin"] {
+            assert!(!h.contains(flag), "{cmd:?} shows {flag}:\n{h}");
+        }
+    }
+    for cmd in [&["import"][..], &["export"], &["cycle", "new"]] {
+        let h = help(cmd);
+        assert!(
+            h.contains("--user") && h.contains("--pin-stdin"),
+            "{cmd:?}:\n{h}"
+        );
+        assert!(
+            !h.contains("--theme") && !h.contains("--lang"),
+            "{cmd:?}:\n{h}"
+        );
+    }
+    for cmd in [&[][..], &["demo"]] {
+        let h = help(cmd);
+        for flag in ["--user", "--theme", "--lang"] {
+            assert!(h.contains(flag), "{cmd:?} lacks {flag}:\n{h}");
+        }
+    }
+    let h = help(&["import"]);
+    assert!(h.contains("pingshen import persons 人员.xlsx"), "{h}");
+    assert!(h.contains("work_history"), "lists the kinds: {h}");
+    // Given before a command they mean nothing to, they are refused, not ignored.
+    let out = pingshen_env(d, &["--theme", "light", "summary", "--db", "x.db"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--theme before `summary`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn completions_for_every_shell_and_a_manual_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bash = pingshen_env(d, &["completions", "bash"], &[]);
+    assert!(bash.status.success(), "{}", stderr(&bash));
+    let bash = stdout(&bash);
+    for word in ["import", "export", "search", "completions", "man", "cycle"] {
+        assert!(bash.contains(word), "bash completions lack {word}");
+    }
+    for kind in pingshen::service::Kind::ALL {
+        assert!(
+            bash.contains(kind.code()),
+            "bash completions lack {}",
+            kind.code()
+        );
+    }
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = pingshen_env(d, &["completions", shell], &[]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert!(stdout(&out).contains("pingshen"), "{shell}");
+    }
+    let out = pingshen_env(d, &["completions", "tcsh"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+    let man = pingshen_env(d, &["man"], &[]);
+    assert!(man.status.success(), "{}", stderr(&man));
+    let man = stdout(&man);
+    assert!(man.contains(".TH"), "{man}");
+    assert!(man.contains("import"), "{man}");
+    // A broken configuration file does not stand in their way.
+    std::fs::write(d.join("bad.toml"), "database = \n").unwrap();
+    let bad = [("PINGSHEN_CONFIG", "bad.toml")];
+    assert!(pingshen_env(d, &["man"], &bad).status.success());
+    assert!(pingshen_env(d, &["completions", "fish"], &bad)
+        .status
+        .success());
+}
+
+#[test]
+fn flags_win_over_the_environment_and_the_environment_over_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::init_demo(d, "a.db");
+    common::init_demo(d, "b.db");
+    common::init_demo(d, "c.db");
+    let shown = |out: &Output| {
+        assert!(out.status.success(), "{}", stderr(out));
+        let first = stdout(out).lines().next().unwrap_or_default().to_string();
+        ["a.db", "b.db", "c.db"]
+            .into_iter()
+            .find(|db| first.contains(db))
+            .unwrap_or_else(|| panic!("which database? {first}"))
+    };
+    // The usual place: <config dir>/pingshen/config.toml; a relative database is
+    // taken from the file's folder.
+    let folder = d.join("config").join("pingshen");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = d.join("a.db");
+    std::fs::write(
+        folder.join("config.toml"),
+        format!("database = {:?}\nlang = \"en\"\n", a.to_str().unwrap()),
+    )
+    .unwrap();
+    assert_eq!(shown(&pingshen_env(d, &["summary"], &[])), "a.db");
+    std::fs::write(
+        d.join("other.toml"),
+        "database = \"c.db\"\ntheme = \"light\"\n",
+    )
+    .unwrap();
+    let file = [("PINGSHEN_CONFIG", "other.toml")];
+    assert_eq!(shown(&pingshen_env(d, &["summary"], &file)), "c.db");
+    let env = [("PINGSHEN_CONFIG", "other.toml"), ("PINGSHEN_DB", "b.db")];
+    assert_eq!(shown(&pingshen_env(d, &["summary"], &env)), "b.db");
+    assert_eq!(
+        shown(&pingshen_env(d, &["summary", "--db", "a.db"], &env)),
+        "a.db"
+    );
+    // The bare app off a terminal prints the summary, after the language is settled:
+    // the flag wins over PINGSHEN_LANG, which is read before the file's.
+    let lang = [("PINGSHEN_DB", "b.db"), ("PINGSHEN_LANG", "fr")];
+    let out = pingshen_env(d, &[], &lang);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("PINGSHEN_LANG=fr"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(shown(&pingshen_env(d, &["--lang", "en"], &lang)), "b.db");
+    // A file named but missing, a malformed one, an unknown key and the reserved
+    // keymap are refused, naming the file and the line.
+    let out = pingshen_env(d, &["summary"], &[("PINGSHEN_CONFIG", "none.toml")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("none.toml"), "{}", stderr(&out));
+    for (text, says) in [
+        ("theme = \"light\"\ndatabase = \n", "line 2"),
+        ("theme = \"light\"\n\ncolour = \"red\"\n", "line 3"),
+        ("keymap = \"keys.toml\"\n", "not supported yet"),
+        ("lang = \"fr\"\n", "unknown language"),
+    ] {
+        std::fs::write(d.join("bad.toml"), text).unwrap();
+        let out = pingshen_env(d, &["summary"], &[("PINGSHEN_CONFIG", "bad.toml")]);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("bad.toml") && err.contains(says),
+            "{text}: {err}"
+        );
+        assert_eq!(err.matches("pingshen:").count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn search_exits_as_grep_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::init_demo(d, "demo.db");
+    let code = |args: &[&str]| pingshen_env(d, args, &[]).status.code();
+    assert_eq!(code(&["search", "zhang", "--db", "demo.db"]), Some(0));
+    assert_eq!(code(&["search", "qqqqxxzz", "--db", "demo.db"]), Some(1));
+    assert_eq!(code(&["search", "colour:red", "--db", "demo.db"]), Some(2));
+    assert_eq!(code(&["search", "zhang", "--db", "missing.db"]), Some(2));
+    assert_eq!(code(&["search", "--db", "demo.db"]), Some(2), "no query");
+    assert_eq!(code(&["summary", "--db", "missing.db"]), Some(1));
+    assert_eq!(code(&["summary", "--frobnicate"]), Some(2));
+    assert_eq!(code(&["import", "persons"]), Some(2), "no file");
+    assert!(!d.join("missing.db").exists());
+}
+
+/// Runs the binary with its standard output (or error) a pipe whose reader is gone
+/// before it writes.
+fn with_closed(dir: &Path, args: &[&str], stderr_too: bool) -> std::process::ExitStatus {
+    use std::process::Stdio;
+    let mut child = isolated(dir, args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(if stderr_too {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait().expect("the binary runs")
+}
+
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::init_demo(d, "demo.db");
+    for args in [
+        &["summary", "--db", "demo.db"][..],
+        &["search", "z", "--limit", "100", "--db", "demo.db"],
+        &["search", "z", "--json", "--db", "demo.db"],
+        &["columns"],
+        &["check", "--db", "demo.db"],
+        &["export", "persons", "--db", "demo.db"],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+    ] {
+        let status = with_closed(d, args, false);
+        assert_ne!(status.code(), Some(101), "{args:?} panicked");
+        assert!(status.code().is_some(), "{args:?} was killed: {status}");
+        // The same, its messages going nowhere too.
+        let status = with_closed(d, args, true);
+        assert_ne!(status.code(), Some(101), "{args:?} panicked");
+    }
+    // An error with standard error closed still exits 1 (2 for search).
+    let status = with_closed(d, &["summary", "--db", "missing.db"], true);
+    assert_eq!(status.code(), Some(1));
+    let status = with_closed(d, &["search", "qqqqxxzz", "--db", "demo.db"], true);
+    assert_eq!(status.code(), Some(1), "nothing found");
+    // Through a pipe read to the end, the output is whole.
+    let out = pingshen_env(d, &["search", "z", "--db", "demo.db"], &[]);
+    assert!(out.status.success());
+    assert!(!stdout(&out).is_empty());
+}
+
+#[test]
+fn only_init_and_demo_create_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("orgs.csv"), "code,name,kind,county\n").unwrap();
+    std::fs::write(d.join("rules.toml"), pingshen::domain::rules::DEMO_RULES).unwrap();
+    let default = d.join("data").join("pingshen").join("pingshen.sqlite3");
+    for args in [
+        &[][..],
+        &["summary"],
+        &["search", "zhang"],
+        &["check"],
+        &["cycle", "list"],
+        &["cycle", "new", "--rules", "rules.toml", "--year", "2027"],
+        &["import", "organisations", "orgs.csv"],
+        &["export", "persons"],
+        &["export", "notice"],
+    ] {
+        for db in [None, Some("missing.db")] {
+            let mut all = args.to_vec();
+            if let Some(db) = db {
+                all.extend(["--db", db]);
+            }
+            let out = pingshen_env(d, &all, &[]);
+            let want = if args.first() == Some(&"search") {
+                2
+            } else {
+                1
+            };
+            assert_eq!(out.status.code(), Some(want), "{all:?}");
+            let err = stderr(&out);
+            let path = db.map_or(default.display().to_string(), str::to_string);
+            assert!(
+                err.contains(&format!("{path}: no such database")),
+                "{all:?}: {err}"
+            );
+            assert!(
+                err.contains("pingshen init") && err.contains("pingshen demo"),
+                "{err}"
+            );
+            assert_eq!(stdout(&out), "", "{all:?}");
+        }
+    }
+    // A database named in the environment is no more created than one on the
+    // command line.
+    let out = pingshen_env(d, &[], &[("PINGSHEN_DB", "env.db")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!d.join("missing.db").exists() && !d.join("env.db").exists());
+    assert!(
+        !default.exists() && !d.join("data").exists(),
+        "nothing created"
+    );
+    // init makes it where PINGSHEN_DB says, and then the app's summary reads it.
+    let out = pingshen_env(d, &["init"], &[("PINGSHEN_DB", "env.db")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(d.join("env.db").exists());
+    let out = pingshen_env(d, &[], &[("PINGSHEN_DB", "env.db")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("env.db"), "{}", stdout(&out));
+}

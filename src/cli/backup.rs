@@ -53,7 +53,7 @@ pub fn backup(db: &Path, who: Who, file: &Path, force: bool) -> Result<()> {
     let mut svc = open_as(db, who, "backup")?;
     let tmp = scratch(folder(file))?;
     let report = svc.backup(tmp.path(), &name_of(file))?;
-    print_check(file, &report);
+    print_check(file, &report)?;
     if !report.ok() {
         bail!("{}: the copy fails the checks; not written", file.display());
     }
@@ -63,7 +63,7 @@ pub fn backup(db: &Path, who: Who, file: &Path, force: bool) -> Result<()> {
         tmp.persist_noclobber(file)
     };
     placed.map_err(|e| anyhow!("{}: cannot write: {}", file.display(), e.error))?;
-    println!("backed up {} to {}", db.display(), file.display());
+    outln!("backed up {} to {}", db.display(), file.display())?;
     Ok(())
 }
 
@@ -92,7 +92,8 @@ pub fn restore(db: &Path, who: Who, file: &Path) -> Result<()> {
     let tmp = scratch(folder(db))?;
     std::fs::copy(file, tmp.path()).with_context(|| format!("{}: cannot read", file.display()))?;
     let refused = |report| {
-        print_check(file, &report);
+        // What failed is said on standard output; a closed pipe loses only that.
+        let _ = print_check(file, &report);
         anyhow!(
             "{}: the copy fails the checks; not restored, {} is unchanged",
             file.display(),
@@ -106,7 +107,7 @@ pub fn restore(db: &Path, who: Who, file: &Path) -> Result<()> {
             drop(store);
             let mut svc = open_as(db, who, "restore")?;
             match svc.restore(tmp.path(), &keep, &name_of(file)) {
-                Ok(report) => print_check(file, &report),
+                Ok(report) => print_check(file, &report)?,
                 Err(ServiceError::Invalid(Refusal::CopyFailsCheck { .. })) => {
                     return Err(refused(check_copy(tmp.path())?));
                 }
@@ -120,7 +121,7 @@ pub fn restore(db: &Path, who: Who, file: &Path) -> Result<()> {
             if !report.ok() {
                 return Err(refused(report));
             }
-            print_check(file, &report);
+            print_check(file, &report)?;
             if db.exists() {
                 std::fs::rename(db, &keep)
                     .with_context(|| format!("{}: cannot move aside", db.display()))?;
@@ -133,9 +134,9 @@ pub fn restore(db: &Path, who: Who, file: &Path) -> Result<()> {
         }
         Some(Err(e)) => return Err(e.into()),
     }
-    println!("restored {} from {}", db.display(), file.display());
+    outln!("restored {} from {}", db.display(), file.display())?;
     if keep.exists() {
-        println!("the database as it was is kept in {}", keep.display());
+        outln!("the database as it was is kept in {}", keep.display())?;
     }
     Ok(())
 }

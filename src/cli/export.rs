@@ -71,14 +71,14 @@ pub fn forms(
     }
     let built = forms::build(svc, kind, member, app)?;
     for note in &built.notes {
-        eprintln!("{note}");
+        note!("{note}");
     }
     if let Some(note) = withheld_note(built.withheld) {
-        eprintln!("{note}");
+        note!("{note}");
     }
     emit(&forms::forms_bytes(&built.forms, format)?, out)?;
     if let Some(out) = out {
-        eprintln!("wrote {} to {}", built.what, out.display());
+        note!("wrote {} to {}", built.what, out.display());
     }
     Ok(())
 }
@@ -96,7 +96,7 @@ pub fn register(
     let (bytes, what) = registers::render(svc, kind, notice, year, format)?;
     emit(&bytes, out)?;
     if let Some(out) = out {
-        eprintln!("wrote {what} to {}", out.display());
+        note!("wrote {what} to {}", out.display());
     }
     Ok(())
 }
@@ -114,16 +114,16 @@ pub fn import_shaped(
     write_table(&table, format, out)?;
     let code = crate::service::export::import_shaped_code(kind);
     if let Some(out) = out {
-        eprintln!("wrote {} {code} row(s) to {}", table.len(), out.display());
+        note!("wrote {} {code} row(s) to {}", table.len(), out.display());
     }
     let has_ids = kind.columns().first().is_some_and(|c| c.key == "id_number");
     if has_ids && !reveal_ids {
-        eprintln!(
+        note!(
             "the ID numbers are masked: to import this file back, export it with --reveal-ids (chair or secretary)"
         );
     }
     if kind == Kind::Committee {
-        eprintln!("the committee file holds no PINs: write a new PIN for each member in the pin column before importing it");
+        note!("the committee file holds no PINs: write a new PIN for each member in the pin column before importing it");
     }
     Ok(())
 }

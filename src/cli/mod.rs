@@ -1,10 +1,41 @@
 //! The command line: argument parsing and the non-interactive subcommands.
+//!
+//! Everything a command prints goes through [`outln!`] and [`out!`], which return the
+//! write's error, so a closed pipe (`pingshen summary | head -1`) ends the command
+//! quietly at the top instead of panicking; notes on standard error go through
+//! [`note!`], which never fails.
+
+/// `writeln!` to standard output, returning the `io::Result`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `write!` to standard output, returning the `io::Result`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `eprintln!` that never panics: a closed standard error loses the note, nothing else.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 mod backup;
+pub mod config;
 pub mod export;
 mod search;
 
 use crate::domain::rules::Rules;
+use crate::i18n::Lang;
 use crate::service::check::CheckReport;
 use crate::service::export::ExportKind;
 use crate::service::files::{self, Format};
@@ -15,162 +46,401 @@ use crate::store::Store;
 use crate::text::escape_controls;
 use crate::text::pad;
 use anyhow::{anyhow, bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
+
+const EXAMPLES: &str = "\
+Examples 示例:
+  pingshen demo                                   open a fresh demo 打开演示
+  pingshen init --db 南京.sqlite3                 create an empty database 新建数据库
+  pingshen --db 南京.sqlite3 --user 1             open the app as member #1 以评委身份打开
+  pingshen import persons 人员.xlsx --user 7      import the persons 导入人员
+  pingshen search 张伟 grade:senior               find a person 查找人员
+  pingshen completions bash > ~/.local/share/bash-completion/completions/pingshen
+
+Settings 设置: --db, PINGSHEN_DB, or `database` in <config folder>/pingshen/config.toml
+(PINGSHEN_CONFIG names another file); flags win over the environment, the
+environment over the file.
+Exit codes 退出码: 0 done; 1 an error; 2 a usage error; search: 0 found, 1 nothing
+found, 2 an error.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "pingshen",
     version,
-    about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审)"
+    about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审)",
+    long_about = "评审 — certification review for party-affairs workers (党务工作者资格认证评审).\n\n\
+        Without a command, opens the full-screen app on the database (on a pipe, prints its \
+        summary instead). The commands below import, export, check and search the same \
+        database; those that change anything or show protected data act as a committee \
+        member (--user ID and that member's PIN).",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
-    /// Database file (default: the platform's data directory, pingshen/pingshen.sqlite3).
+    /// Database file [env: PINGSHEN_DB; config: database; default: the platform's data
+    /// folder, pingshen/pingshen.sqlite3]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Log in as this committee member (their id); the PIN is still asked.
-    #[arg(long, global = true, value_name = "ID")]
-    pub user: Option<i64>,
-    /// Read the member's PIN from the first line of standard input (for scripts)
-    /// instead of asking for it on the terminal.
-    #[arg(long, global = true)]
-    pub pin_stdin: bool,
-    /// Colour theme: dark, light, high-contrast, or a theme in the config folder.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub theme: Option<String>,
-    /// Interface language: zh (default) or en; without it LANG is respected.
-    #[arg(long, global = true, value_name = "LANG")]
-    pub lang: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// How the full-screen app opens: who logs in, its theme and language.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AppArgs {
+    /// Log in to the app as this committee member (their id; `pingshen summary` lists
+    /// them); the PIN is still asked
+    #[arg(long, value_name = "ID")]
+    pub user: Option<i64>,
+    /// Colour theme: dark, light, high-contrast, or a theme in the config folder
+    /// [env: PINGSHEN_THEME; config: theme]
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Interface language: zh or en [env: PINGSHEN_LANG; config: lang; else LC_ALL,
+    /// LC_MESSAGES or LANG: en…, C and POSIX give English; default zh]
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
+/// Who a command acts as: a committee member, by id, who gives their PIN.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Member {
+    /// Act as this committee member (their id; `pingshen summary` lists them); their
+    /// PIN is asked on the terminal, or read with --pin-stdin
+    #[arg(long, value_name = "ID")]
+    pub user: Option<i64>,
+    /// Read the member's PIN from the first line of standard input (for scripts)
+    #[arg(long)]
+    pub pin_stdin: bool,
+}
+
+/// `--user` and `--pin-stdin` on a command that needs no member: accepted, so that
+/// scripts giving them to every command keep working, and ignored; not in the help.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Unneeded {
+    #[arg(long = "user", id = "unneeded_user", value_name = "ID", hide = true)]
+    user: Option<i64>,
+    #[arg(long = "pin-stdin", id = "unneeded_pin_stdin", hide = true)]
+    pin_stdin: bool,
+}
+
+/// A name from a list the help and the shell completions show, checked by the command
+/// itself (so that its message can say more than clap's).
+#[derive(Clone)]
+struct OneOf(fn() -> Vec<&'static str>);
+
+impl TypedValueParser for OneOf {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// The kinds of import file.
+fn import_kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.code()).collect()
+}
+
+/// The kinds of export: tables, printed forms, the notice and the registers.
+fn export_kinds() -> Vec<&'static str> {
+    ExportKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .chain(FormKind::ALL.iter().map(|k| k.code()))
+        .chain(RegisterKind::ALL.iter().map(|k| k.code()))
+        .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
+        .collect()
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a fresh demo database from the built-in fixtures and open it.
+    /// Create a fresh demo database from the built-in fixtures and open it
+    #[command(
+        after_help = "Examples:\n  pingshen demo\n  pingshen demo --today 2026-11-26 --lang en\n  \
+        pingshen demo --db 演示.sqlite3 --user 1\n\n\
+        Without --db the demo is <data folder>/pingshen/demo.sqlite3 (PINGSHEN_DB and the \
+        config file name the working database, not the demo). It replaces an earlier demo \
+        and refuses to replace anything else."
+    )]
     Demo {
         /// The day the demo's story is told for (YYYY-MM-DD; default today): its
-        /// notice runs on that day, and the app opens on it.
+        /// notice runs on that day, and the app opens on it
         #[arg(long, value_name = "DATE", value_parser = parse_day)]
         today: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        app: AppArgs,
     },
-    /// Create a database (empty, or the demo city with --demo) without opening it.
+    /// Create a database (empty, or the demo city with --demo) without opening it
+    #[command(after_help = "Examples:\n  pingshen init --db 南京.sqlite3\n  \
+        pingshen init --db 演示.sqlite3 --demo --today 2026-11-26\n  \
+        pingshen init --db 南京.sqlite3 --force\n\n\
+        The file is --db, else PINGSHEN_DB, else `database` in the config file.")]
     Init {
-        /// Fill it with the demo city.
+        /// Fill it with the demo city
         #[arg(long)]
         demo: bool,
-        /// With --demo: the day its story is told for (YYYY-MM-DD; default today).
+        /// With --demo: the day its story is told for (YYYY-MM-DD; default today)
         #[arg(long, value_name = "DATE", value_parser = parse_day, requires = "demo")]
         today: Option<chrono::NaiveDate>,
-        /// Replace an existing file.
+        /// Replace an existing file
         #[arg(long)]
         force: bool,
     },
-    /// Certification cycles.
+    /// Certification cycles: create one, list them
     #[command(subcommand)]
     Cycle(CycleCommand),
-    /// Validate a rules file and print its problems with their key paths.
+    /// Validate a rules file and print its problems with their key paths
+    #[command(after_help = "Example:\n  pingshen rules 2026评审规则.toml")]
     Rules {
-        /// The rules file (TOML).
+        /// The rules file (TOML; see the README's \"The rules file\")
+        #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Import a file: organisations, persons, education, work_history, training,
-    /// assessments, pay, rewards, declarations or committee (.csv, .xlsx or .json).
-    Import { kind: String, file: PathBuf },
-    /// Export persons, applications, scores or audit as CSV, JSON or .xlsx; the
-    /// printed forms of the overall evaluation: a member's score sheet (sheet), the
-    /// candidates' summary sheets (summary) or the ranking, as CSV or .xlsx; the
-    /// published notice (notice) as CSV, .xlsx, Markdown or HTML; the certificate
-    /// register (certificates), the objection register (objections) or the allowance
-    /// roll of a year (allowance), as CSV or .xlsx.
-    Export {
+    /// Import a file (.csv UTF-8 or GBK, .xlsx, .json), all or nothing
+    #[command(
+        after_help = "Examples:\n  pingshen import organisations 组织.csv --user 7\n  \
+        pingshen import persons 人员.xlsx --user 7\n  \
+        echo 1007 | pingshen import education 学历.csv --user 7 --pin-stdin\n\n\
+        Import order: organisations, persons, their file sections (education, work_history, \
+        training, assessments, pay, rewards), committee, then declarations once a cycle \
+        exists. `pingshen columns KIND` lists a kind's columns."
+    )]
+    Import {
+        /// What the file holds
+        #[arg(value_name = "KIND", value_parser = OneOf(import_kinds))]
         kind: String,
-        #[arg(long, value_enum, default_value = "csv")]
+        /// The file to import: .csv (UTF-8 or GBK), .xlsx (first sheet) or .json
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        member: Member,
+    },
+    /// Export tables, the printed forms, the notice and the registers
+    #[command(
+        long_about = "Export persons, applications, scores or audit as CSV, JSON or .xlsx; the \
+            printed forms of the overall evaluation: a member's score sheet (sheet), the \
+            candidates' summary sheets (summary) or the ranking, as CSV or .xlsx; the \
+            published notice (notice) as CSV, .xlsx, Markdown or HTML; the certificate \
+            register (certificates), the objection register (objections) or the allowance \
+            roll of a year (allowance), as CSV or .xlsx.\n\n\
+            Only the masked persons export and the published notice need no member.",
+        after_help = "Examples:\n  pingshen export persons > 人员.csv\n  \
+            pingshen export scores --format xlsx --out 评分.xlsx --user 1\n  \
+            pingshen export sheet --member 陈静怡 --user 2\n  \
+            pingshen export notice --format html --out 公示.html\n  \
+            pingshen export allowance --year 2025 --format xlsx --out 津贴.xlsx --user 1"
+    )]
+    Export {
+        /// What to export
+        #[arg(value_name = "KIND", value_parser = OneOf(export_kinds))]
+        kind: String,
+        /// The file format (md and html: the notice only)
+        #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
         format: Format,
-        /// Output file (standard output when absent; required for xlsx).
-        #[arg(long)]
+        /// Output file (standard output when absent; required for xlsx)
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Show full ID numbers and phone numbers (audited).
+        /// With persons: show full ID numbers and phone numbers (chair or secretary;
+        /// audited)
         #[arg(long)]
         reveal_ids: bool,
-        /// With `sheet`: the committee member, by name or id.
+        /// With `sheet`: the committee member, by name or id
         #[arg(long, value_name = "NAME_OR_ID")]
         member: Option<String>,
-        /// With `summary`: only this application's sheet.
+        /// With `summary`: only this application's sheet
         #[arg(long, value_name = "ID")]
         app: Option<i64>,
-        /// With `notice`: this notice (default: the open cycle's newest).
+        /// With `notice`: this notice (default: the open cycle's newest)
         #[arg(long, value_name = "ID")]
         notice: Option<i64>,
-        /// With `allowance`: the year of the roll.
+        /// With `allowance`: the year of the roll
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
+        #[command(flatten)]
+        acting: Member,
     },
-    /// Check the database: integrity, foreign keys and the audit hash chain; prints the
-    /// log's anchor (last row and hash) to write down, and checks anchors written
-    /// down before.
+    /// Check the database: integrity, foreign keys and the audit hash chain
+    #[command(
+        long_about = "Check the database: integrity, foreign keys and the audit hash chain; \
+            prints the log's anchor (last row and hash) to write down, and checks anchors \
+            written down before. Exits 1 on any fault.",
+        after_help = "Examples:\n  pingshen check\n  pingshen check --anchor 1234:9f86d081884c7d65"
+    )]
     Check {
         /// An anchor printed by an earlier check (`ROW:HASH`, the hash at least 12
-        /// hex digits): fails if that row was removed or any row up to it changed.
+        /// hex digits): fails if that row was removed or any row up to it changed
         #[arg(long, value_name = "ROW:HASH")]
         anchor: Vec<crate::store::audit::Anchor>,
+        #[command(flatten)]
+        unneeded: Unneeded,
     },
-    /// Take a consistent copy of the whole database into FILE, even while others are
-    /// writing, and check it (the chair or the secretary, with --user and the PIN).
+    /// Take a consistent copy of the whole database, even while others write, and check it
+    #[command(
+        long_about = "Take a consistent copy of the whole database into FILE, even while \
+            others are writing (SQLite's online backup), and check it as `pingshen check` \
+            does; an existing FILE is refused without --force. The chair or the secretary, \
+            with --user and the PIN.",
+        after_help = "Example:\n  pingshen backup 评审备份-2026-12-06.sqlite3 --user 7"
+    )]
     Backup {
+        /// The copy to write
+        #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Replace an existing FILE.
+        /// Replace an existing FILE
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        member: Member,
     },
-    /// Put the backup FILE back onto the database once it passes every check of
-    /// `check`, and while nobody is writing; the database as it was is kept as
-    /// NAME.before-restore (the chair or the secretary, with --user and the PIN).
-    Restore { file: PathBuf },
-    /// Write a deterministic synthetic city of any size (for benchmarks).
+    /// Put a backup back onto the database once it passes every check
+    #[command(
+        long_about = "Put the backup FILE back onto the database once it passes every check \
+            of `pingshen check`, and only while nobody is writing; the database as it was \
+            is kept as NAME.before-restore. The chair or the secretary, with --user and \
+            the PIN.",
+        after_help = "Example:\n  pingshen restore 评审备份-2026-12-06.sqlite3 --user 7"
+    )]
+    Restore {
+        /// The backup to put back
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        member: Member,
+    },
+    /// Write a deterministic synthetic city of any size (for benchmarks)
+    #[command(
+        after_help = "Examples:\n  pingshen gen --persons 5000 --seed 7 --db 大城市.sqlite3\n  \
+        pingshen gen --persons 200 --csv 合成数据/"
+    )]
     Gen {
-        #[arg(long, default_value_t = 1000)]
+        /// How many persons the city has
+        #[arg(long, default_value_t = 1000, value_name = "N")]
         persons: usize,
-        #[arg(long, default_value_t = 1)]
+        /// The seed: the same seed and size give the same city
+        #[arg(long, default_value_t = 1, value_name = "SEED")]
         seed: u64,
-        /// Write the tables as CSV files into this folder instead of a database.
+        /// Write the tables as CSV files into this folder instead of a database
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
     },
-    /// Search persons by name, organisation, position, county or township, or the last
-    /// digits of the ID number — in Hanzi, pinyin or initials — with filters such as
-    /// grade:senior, stage:review, county:玄武, cat:secretary, cert:yes.
+    /// Search persons as the app does; exits 0 on a match, 1 on none, 2 on an error
+    #[command(
+        long_about = "Search persons by name, organisation, position, county or township, or \
+            the last digits of the ID number — in Hanzi, pinyin or initials — with filters \
+            such as grade:senior, stage:review, county:玄武, cat:secretary, cert:yes.\n\n\
+            Exits 0 when something matched, 1 when nothing did, 2 on an error (as grep).",
+        after_help = "Examples:\n  pingshen search 张伟\n  pingshen search zhang w\n  \
+            pingshen search zw grade:senior county:玄武 --json"
+    )]
     Search {
-        /// The most matches to print.
+        /// The most matches to print
         #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
-        /// Print a JSON array instead of one line per match.
+        /// Print a JSON array instead of one line per match
         #[arg(long)]
         json: bool,
-        /// The query; several words make one query (`pingshen search zhang w`).
+        /// The query; several words make one query (`pingshen search zhang w`)
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
         query: Vec<String>,
+        #[command(flatten)]
+        unneeded: Unneeded,
     },
-    /// Print a summary of the database.
-    Summary,
-    /// List the columns of import files (all kinds, or one), as Markdown.
-    Columns { kind: Option<String> },
+    /// Print a summary of the database, with the committee members' ids
+    #[command(after_help = "Example:\n  pingshen summary --db 南京.sqlite3")]
+    Summary {
+        #[command(flatten)]
+        unneeded: Unneeded,
+    },
+    /// List the columns of import files (all kinds, or one), as Markdown
+    #[command(after_help = "Examples:\n  pingshen columns\n  pingshen columns persons")]
+    Columns {
+        /// Only this kind's columns
+        #[arg(value_name = "KIND", value_parser = OneOf(import_kinds))]
+        kind: Option<String>,
+    },
+    /// Print the shell completion script for bash, zsh, fish or PowerShell
+    #[command(after_help = "Examples:\n  \
+        pingshen completions bash > ~/.local/share/bash-completion/completions/pingshen\n  \
+        pingshen completions zsh > ~/.zfunc/_pingshen\n  \
+        pingshen completions fish > ~/.config/fish/completions/pingshen.fish")]
+    Completions {
+        /// The shell
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    #[command(after_help = "Examples:\n  pingshen man | man -l -\n  \
+        pingshen man > ~/.local/share/man/man1/pingshen.1")]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CycleCommand {
-    /// Create a cycle governed by a rules file (the rules are stored with it).
+    /// Create a cycle governed by a rules file (the rules are stored with it)
+    #[command(
+        after_help = "Example:\n  pingshen cycle new --rules 2026评审规则.toml --year 2026 --user 1"
+    )]
     New {
-        #[arg(long)]
+        /// The rules file (TOML), checked as `pingshen rules` does
+        #[arg(long, value_name = "FILE")]
         rules: PathBuf,
-        #[arg(long)]
+        /// The cycle's year
+        #[arg(long, value_name = "YEAR")]
         year: i32,
-        /// Reference date for eligibility (default: YEAR-09-01).
-        #[arg(long)]
+        /// Reference date for eligibility (YYYY-MM-DD; default YEAR-09-01)
+        #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        #[command(flatten)]
+        member: Member,
     },
-    /// List the cycles.
-    List,
+    /// List the cycles
+    #[command(after_help = "Example:\n  pingshen cycle list")]
+    List {
+        #[command(flatten)]
+        unneeded: Unneeded,
+    },
+}
+
+impl Cli {
+    /// The exit code of a failure: 2 for `search` (as grep), 1 for every other command.
+    pub fn failure_code(&self) -> u8 {
+        match self.command {
+            Some(Command::Search { .. }) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// What a command came to, for the program's exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done: exit 0.
+    Done,
+    /// A search that found nothing: exit 1.
+    NoMatch,
+    /// The full-screen app to open.
+    Open(OpenApp),
+}
+
+/// Whether an error is a closed pipe: the reader wanted no more, nothing went wrong.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The default database path.
@@ -257,14 +527,23 @@ fn read_pin(from_stdin: bool, who: &str) -> Result<String> {
 
 /// Opens an existing database; a missing file is an error, not a new empty database.
 fn open(path: &Path, what: &str) -> Result<Service> {
-    if !path.exists() {
-        bail!(
-            "{}: no such database (create one with `pingshen init --db FILE` or `pingshen demo`)",
-            path.display()
-        );
-    }
+    must_exist(path)?;
     let store = Store::open(path)?;
     Ok(Service::system(store, what))
+}
+
+/// Refuses a database file that does not exist: opening the store would create it, and
+/// only `init` and `demo` create a database.
+fn must_exist(path: &Path) -> Result<()> {
+    if !path.exists() {
+        bail!(
+            "{}: no such database; `pingshen init --db {}` creates an empty one, `pingshen demo` a demo (another database: --db PATH, {} or `database` in the configuration file)",
+            path.display(),
+            path.display(),
+            config::DB_VAR
+        );
+    }
+    Ok(())
 }
 
 /// What the command line leaves to the program's top: opening the full-screen app on a
@@ -277,46 +556,117 @@ pub struct OpenApp {
     pub lang: crate::i18n::Lang,
 }
 
-/// Runs a parsed command line. Returns the app to open, when the command opens it in a
-/// terminal (`pingshen`, `pingshen demo`); every other command is done on return.
-pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
-    let db = cli.db.clone();
-    let ui = Ui {
-        user: cli.user,
-        theme: cli.theme.clone(),
-        lang: match &cli.lang {
-            None => crate::i18n::Lang::from_env(),
-            Some(l) => crate::i18n::Lang::parse(l)
-                .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
-        },
-    };
-    let db_or_default = || db.clone().unwrap_or_else(default_db);
-    let who = Who {
-        user: cli.user,
-        pin_stdin: cli.pin_stdin,
-    };
-    let ran = match cli.command {
-        None => {
-            // First run on the default database: create it.
-            let path = db_or_default();
-            if !path.exists() {
-                if db.is_some() {
-                    // A mistyped --db must not become a new empty database.
-                    open(&path, "cli")?;
-                }
-                Store::open(&path)?;
-            }
-            return open_app(&path, &ui);
+/// The settings a command runs with, each from the first of: its flag, its environment
+/// variable, the configuration file, the default.
+struct Settings {
+    /// The database given (flag, `PINGSHEN_DB` or the file's `database`), if any.
+    db: Option<PathBuf>,
+    /// The database given on the command line, if any.
+    db_flag: Option<PathBuf>,
+    config: config::Config,
+}
+
+impl Settings {
+    fn new(db_flag: Option<PathBuf>, config: config::Config) -> Settings {
+        let db = db_flag
+            .clone()
+            .or_else(|| config::var(config::DB_VAR).map(PathBuf::from))
+            .or_else(|| config.database.clone());
+        Settings {
+            db,
+            db_flag,
+            config,
         }
-        Some(Command::Summary) => summary(&open(&db_or_default(), "cli")?),
-        Some(Command::Search { limit, json, query }) => search::run(
-            &open(&db_or_default(), "cli")?,
-            &query.join(" "),
-            limit,
-            json,
-        ),
-        Some(Command::Demo { today }) => {
-            let path = db.clone().unwrap_or_else(default_demo_db);
+    }
+
+    /// The database, or the default one.
+    fn db_or_default(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(default_db)
+    }
+
+    /// How the app looks and who logs in.
+    fn ui(&self, app: &AppArgs) -> Result<Ui> {
+        let theme = app
+            .theme
+            .clone()
+            .or_else(|| config::var(config::THEME_VAR))
+            .or_else(|| self.config.theme.clone());
+        let lang = match (&app.lang, config::var(config::LANG_VAR)) {
+            (Some(l), _) => Lang::parse(l)
+                .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
+            (None, Some(l)) => Lang::parse(&l).ok_or_else(|| {
+                anyhow!("{}={l}: unknown language (use zh or en)", config::LANG_VAR)
+            })?,
+            // The file's language was checked when it was read.
+            (None, None) => match self.config.lang.as_deref().and_then(Lang::parse) {
+                Some(l) => l,
+                None => Lang::from_env(),
+            },
+        };
+        Ok(Ui {
+            user: app.user,
+            theme,
+            lang,
+        })
+    }
+}
+
+/// The flags of the app given before a command they mean nothing to.
+fn refuse_app_flags(app: &AppArgs, command: &str) -> Result<()> {
+    let given: Vec<&str> = [
+        (app.user.is_some(), "--user"),
+        (app.theme.is_some(), "--theme"),
+        (app.lang.is_some(), "--lang"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect();
+    if !given.is_empty() {
+        bail!(
+            "{} before `{command}`: these go with the app (`pingshen` or `pingshen demo`){}",
+            given.join(", "),
+            if app.user.is_some() {
+                "; a command acting as a member takes --user after its name"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+/// Runs a parsed command line. Returns the app to open, when the command opens it in a
+/// terminal (`pingshen`, `pingshen demo`), or what the command came to.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let Cli { db, app, command } = cli;
+    // What needs no database needs no settings either: a broken configuration file
+    // must not stand in the way of the completions or the manual.
+    match &command {
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "pingshen", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+            return Ok(Outcome::Done);
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &page)?;
+            return Ok(Outcome::Done);
+        }
+        _ => {}
+    }
+    let settings = Settings::new(db, config::load()?);
+    match command {
+        None => open_app(&settings.db_or_default(), &settings.ui(&app)?),
+        Some(Command::Demo { today, app: own }) => {
+            let app = AppArgs {
+                user: own.user.or(app.user),
+                theme: own.theme.or(app.theme),
+                lang: own.lang.or(app.lang),
+            };
+            let ui = settings.ui(&app)?;
+            let path = settings.db_flag.clone().unwrap_or_else(default_demo_db);
             // It replaces an earlier demo, and nothing else.
             if path.exists() && !crate::service::demo::is_demo_file(&path) {
                 bail!(
@@ -325,10 +675,85 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                 );
             }
             create_demo(&path, true, today)?;
-            return open_app(&path, &ui);
+            open_app(&path, &ui)
         }
-        Some(Command::Init { demo, force, today }) => {
-            let path = db.clone().ok_or_else(|| anyhow!("init needs --db FILE"))?;
+        Some(command) => {
+            // `pingshen --user 7 import …` means `pingshen import … --user 7`; the
+            // app's other flags mean nothing to a command.
+            let acts = matches!(
+                command,
+                Command::Import { .. }
+                    | Command::Export { .. }
+                    | Command::Backup { .. }
+                    | Command::Restore { .. }
+                    | Command::Cycle(CycleCommand::New { .. })
+            );
+            let unused = AppArgs {
+                user: app.user.filter(|_| !acts),
+                ..app.clone()
+            };
+            refuse_app_flags(&unused, command_name(&command))?;
+            run_command(command, &settings, app.user)
+        }
+    }
+}
+
+/// A command's name, for messages.
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Demo { .. } => "demo",
+        Command::Init { .. } => "init",
+        Command::Cycle(CycleCommand::New { .. }) => "cycle new",
+        Command::Cycle(CycleCommand::List { .. }) => "cycle list",
+        Command::Rules { .. } => "rules",
+        Command::Import { .. } => "import",
+        Command::Export { .. } => "export",
+        Command::Check { .. } => "check",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
+        Command::Gen { .. } => "gen",
+        Command::Search { .. } => "search",
+        Command::Summary { .. } => "summary",
+        Command::Columns { .. } => "columns",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
+    }
+}
+
+/// Runs a command that does not open the app; `user` is a `--user` given before it.
+fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Result<Outcome> {
+    let db = settings.db.clone();
+    let db_or_default = || settings.db_or_default();
+    let who = |m: Member| Who {
+        user: m.user.or(user),
+        pin_stdin: m.pin_stdin,
+    };
+    let ran = match command {
+        Command::Demo { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("run() handles them")
+        }
+        Command::Summary { .. } => summary(&open(&db_or_default(), "cli")?),
+        Command::Search {
+            limit, json, query, ..
+        } => {
+            let found = search::run(
+                &open(&db_or_default(), "cli")?,
+                &query.join(" "),
+                limit,
+                json,
+            )?;
+            if !found {
+                return Ok(Outcome::NoMatch);
+            }
+            Ok(())
+        }
+        Command::Init { demo, force, today } => {
+            let path = db.clone().ok_or_else(|| {
+                anyhow!(
+                    "init needs --db FILE (or {}, or `database` in the configuration file)",
+                    config::DB_VAR
+                )
+            })?;
             if demo {
                 create_demo(&path, force, today)?;
             } else {
@@ -341,10 +766,15 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                 remove_db(&path)?;
                 Store::open(&path)?;
             }
-            println!("created {}", path.display());
+            outln!("created {}", path.display())?;
             Ok(())
         }
-        Some(Command::Cycle(CycleCommand::New { rules, year, date })) => {
+        Command::Cycle(CycleCommand::New {
+            rules,
+            year,
+            date,
+            member,
+        }) => {
             let text = std::fs::read_to_string(&rules)
                 .with_context(|| format!("{}: cannot read", rules.display()))?;
             let date = match date {
@@ -354,29 +784,33 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                 None => chrono::NaiveDate::from_ymd_opt(year, 9, 1)
                     .ok_or_else(|| anyhow!("--year {year} is not a year"))?,
             };
-            let mut svc = open_as(&db_or_default(), who, "cycle new")?;
+            let mut svc = open_as(&db_or_default(), who(member), "cycle new")?;
             let id = svc
                 .create_cycle(&text, year, date)
                 .map_err(|e| anyhow!("{}: {e}", rules.display()))?;
-            println!("created cycle #{id} ({year}, eligibility date {date})");
+            outln!("created cycle #{id} ({year}, eligibility date {date})")?;
             Ok(())
         }
-        Some(Command::Cycle(CycleCommand::List)) => {
+        Command::Cycle(CycleCommand::List { .. }) => {
             let svc = open(&db_or_default(), "cli")?;
             for c in crate::service::cycle::list(svc.store())? {
-                println!(
+                outln!(
                     "#{}  {}  {}  {}  {}",
-                    c.id, c.year, c.name, c.cycle_date, c.status
-                );
+                    c.id,
+                    c.year,
+                    c.name,
+                    c.cycle_date,
+                    c.status
+                )?;
             }
             Ok(())
         }
-        Some(Command::Rules { file }) => {
+        Command::Rules { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
             match Rules::from_toml(&text) {
                 Ok(r) => {
-                    println!(
+                    outln!(
                         "{}: valid — {} ({} grades, {} criteria, total {}, notice {} working days, calendar years: {})",
                         file.display(),
                         r.city.name,
@@ -385,7 +819,7 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                         r.total_max(),
                         r.notice.working_days,
                         r.calendar.keys().cloned().collect::<Vec<_>>().join(", ")
-                    );
+                    )?;
                     Ok(())
                 }
                 Err(problems) => {
@@ -397,20 +831,20 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                 }
             }
         }
-        Some(Command::Import { kind, file }) => {
+        Command::Import { kind, file, member } => {
             let k = parse_kind(&kind)?;
             let table = files::read_table(&file)?;
-            let mut svc = open_as(&db_or_default(), who, "import")?;
+            let mut svc = open_as(&db_or_default(), who(member), "import")?;
             let report = svc.import(k, &table)?;
-            println!(
+            outln!(
                 "imported {} {} row(s) from {}",
                 report.rows,
                 k.code(),
                 file.display()
-            );
+            )?;
             Ok(())
         }
-        Some(Command::Export {
+        Command::Export {
             kind,
             format,
             out,
@@ -419,92 +853,90 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             app,
             notice,
             year,
-        }) => {
+            acting,
+        } => {
             if let Some(k) = crate::service::export::import_shaped(&kind) {
                 // A file in the import's columns, to import back (README: Files both ways).
                 if member.is_some() || app.is_some() || notice.is_some() || year.is_some() {
                     bail!("--member, --app, --notice and --year go with other exports");
                 }
-                let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
-                return export::import_shaped(svc, k, format, out.as_deref(), reveal_ids)
-                    .map(|()| None);
-            }
-            let all = || -> Vec<String> {
-                ExportKind::ALL
-                    .iter()
-                    .map(|k| k.code().to_string())
-                    .chain(FormKind::ALL.iter().map(|k| k.code().to_string()))
-                    .chain(RegisterKind::ALL.iter().map(|k| k.code().to_string()))
-                    .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
-                    .collect()
-            };
-            let register = RegisterKind::parse(&kind);
-            match (ExportKind::parse(&kind), FormKind::parse(&kind), register) {
-                (None, None, None) => bail!(
-                    "unknown export kind '{kind}' (one of: {})",
-                    all().join(", ")
-                ),
-                _ if format == Format::Xlsx && out.is_none() => {
-                    bail!("an .xlsx export needs --out FILE")
+                if format == Format::Xlsx && out.is_none() {
+                    bail!("an .xlsx export needs --out FILE");
                 }
-                _ if register.is_none() && (notice.is_some() || year.is_some()) => {
-                    bail!("--notice goes with `export notice`, --year with `export allowance`")
-                }
-                (_, _, Some(r)) => {
-                    if reveal_ids || member.is_some() || app.is_some() {
-                        bail!("--reveal-ids, --member and --app go with other exports");
+                let svc = open_as(&db_or_default(), who(acting), &format!("export {kind}"))?;
+                export::import_shaped(svc, k, format, out.as_deref(), reveal_ids)
+            } else {
+                let register = RegisterKind::parse(&kind);
+                match (ExportKind::parse(&kind), FormKind::parse(&kind), register) {
+                    (None, None, None) => bail!(
+                        "unknown export kind '{kind}' (one of: {})",
+                        export_kinds().join(", ")
+                    ),
+                    _ if format == Format::Xlsx && out.is_none() => {
+                        bail!("an .xlsx export needs --out FILE")
                     }
-                    // The published notice is public; the registers are not.
-                    let svc = if r == RegisterKind::Notice {
-                        open(&db_or_default(), "cli export")?
-                    } else {
-                        open_as(&db_or_default(), who, &format!("export {kind}"))?
-                    };
-                    export::register(&svc, r, notice, year, format, out.as_deref())
-                }
-                (Some(k), _, _) => {
-                    if member.is_some() || app.is_some() {
-                        bail!("--member and --app go with the sheet and summary exports");
+                    _ if register.is_none() && (notice.is_some() || year.is_some()) => {
+                        bail!("--notice goes with `export notice`, --year with `export allowance`")
                     }
-                    // Only the masked persons export is open to whoever can read the file.
-                    let svc = if k == ExportKind::Persons && !reveal_ids {
-                        open(&db_or_default(), "cli export")?
-                    } else {
-                        open_as(&db_or_default(), who, &format!("export {kind}"))?
-                    };
-                    export_table(svc, k, format, out.as_deref(), reveal_ids)
-                }
-                (None, Some(form), None) => {
-                    if reveal_ids {
-                        bail!("--reveal-ids goes with the persons export");
+                    (_, _, Some(r)) => {
+                        if reveal_ids || member.is_some() || app.is_some() {
+                            bail!("--reveal-ids, --member and --app go with other exports");
+                        }
+                        // The published notice is public; the registers are not.
+                        let svc = if r == RegisterKind::Notice {
+                            open(&db_or_default(), "cli export")?
+                        } else {
+                            open_as(&db_or_default(), who(acting), &format!("export {kind}"))?
+                        };
+                        export::register(&svc, r, notice, year, format, out.as_deref())
                     }
-                    let svc = open_as(&db_or_default(), who, &format!("export {kind}"))?;
-                    export::forms(&svc, form, member.as_deref(), app, format, out.as_deref())
+                    (Some(k), _, _) => {
+                        if member.is_some() || app.is_some() {
+                            bail!("--member and --app go with the sheet and summary exports");
+                        }
+                        // Only the masked persons export is open to whoever can read the file.
+                        let svc = if k == ExportKind::Persons && !reveal_ids {
+                            open(&db_or_default(), "cli export")?
+                        } else {
+                            open_as(&db_or_default(), who(acting), &format!("export {kind}"))?
+                        };
+                        export_table(svc, k, format, out.as_deref(), reveal_ids)
+                    }
+                    (None, Some(form), None) => {
+                        if reveal_ids {
+                            bail!("--reveal-ids goes with the persons export");
+                        }
+                        let svc =
+                            open_as(&db_or_default(), who(acting), &format!("export {kind}"))?;
+                        export::forms(&svc, form, member.as_deref(), app, format, out.as_deref())
+                    }
                 }
             }
         }
-        Some(Command::Columns { kind }) => {
+        Command::Backup {
+            file,
+            force,
+            member,
+        } => backup::backup(&db_or_default(), who(member), &file, force),
+        Command::Restore { file, member } => backup::restore(&db_or_default(), who(member), &file),
+        Command::Columns { kind } => {
             let kinds = match kind {
                 None => Kind::ALL.to_vec(),
                 Some(k) => vec![parse_kind(&k)?],
             };
-            print!("{}", columns_markdown(&kinds));
+            out!("{}", columns_markdown(&kinds))?;
             Ok(())
         }
-        Some(Command::Check { anchor }) => {
+        Command::Check { anchor, .. } => {
             let path = db_or_default();
             let report = open(&path, "cli check")?.check(&anchor)?;
-            print_check(&path, &report);
+            print_check(&path, &report)?;
             if !report.ok() {
                 bail!("{}: the check found faults", path.display());
             }
             Ok(())
         }
-        Some(Command::Backup { file, force }) => {
-            backup::backup(&db_or_default(), who, &file, force)
-        }
-        Some(Command::Restore { file }) => backup::restore(&db_or_default(), who, &file),
-        Some(Command::Gen { persons, seed, csv }) => {
+        Command::Gen { persons, seed, csv } => {
             if persons == 0 {
                 bail!("--persons must be at least 1");
             }
@@ -520,8 +952,8 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
                         Some(&dir.join(format!("{}.csv", kind.code()))),
                     )?;
                 }
-                println!("wrote {persons} persons as CSV into {}", dir.display());
-                return Ok(None);
+                outln!("wrote {persons} persons as CSV into {}", dir.display())?;
+                return Ok(Outcome::Done);
             }
             let path = db
                 .clone()
@@ -535,15 +967,15 @@ pub fn run(cli: Cli) -> Result<Option<OpenApp>> {
             build_fresh(&path, "gen", |svc| {
                 crate::service::demo::load_city(svc, &city)
             })?;
-            println!(
+            outln!(
                 "wrote {persons} persons (seed {seed}) to {}",
                 path.display()
-            );
+            )?;
             Ok(())
         }
     };
     ran?;
-    Ok(None)
+    Ok(Outcome::Done)
 }
 
 /// Exports a table of persons, applications, scores or the audit log.
@@ -557,12 +989,12 @@ fn export_table(
     let table = svc.export(kind, reveal_ids)?;
     if kind == ExportKind::Scores {
         if let Some(note) = export::withheld_note(svc.scores_withheld()?) {
-            eprintln!("{note}");
+            note!("{note}");
         }
     }
     export::write_table(&table, format, out)?;
     if let Some(out) = out {
-        eprintln!(
+        note!(
             "wrote {} {} row(s) to {}",
             table.len(),
             kind.code(),
@@ -580,23 +1012,24 @@ struct Ui {
 }
 
 /// The full-screen app to open when run in a terminal; prints the summary otherwise
-/// (pipes, scripts).
-fn open_app(path: &Path, ui: &Ui) -> Result<Option<OpenApp>> {
+/// (pipes, scripts). The database must exist: only `init` and `demo` create one.
+fn open_app(path: &Path, ui: &Ui) -> Result<Outcome> {
     use std::io::IsTerminal;
+    must_exist(path)?;
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return Ok(Some(OpenApp {
+        return Ok(Outcome::Open(OpenApp {
             db: path.to_path_buf(),
             user: ui.user,
             theme: ui.theme.clone(),
             lang: ui.lang,
         }));
     }
-    println!(
+    outln!(
         "pingshen: {} (not a terminal: printing a summary instead of opening the app)",
         path.display()
-    );
+    )?;
     summary(&open(path, "cli")?)?;
-    Ok(None)
+    Ok(Outcome::Done)
 }
 
 /// Removes a database file and its WAL companions.
@@ -671,8 +1104,8 @@ fn build_fresh(
     Ok(())
 }
 
-fn print_check(path: &Path, r: &CheckReport) {
-    println!("{}", path.display());
+fn print_check(path: &Path, r: &CheckReport) -> Result<()> {
+    outln!("{}", path.display())?;
     let status = |v: &Vec<String>| {
         if v.is_empty() {
             "ok".to_string()
@@ -680,29 +1113,29 @@ fn print_check(path: &Path, r: &CheckReport) {
             format!("{} fault(s)", v.len())
         }
     };
-    println!("  integrity_check     {}", status(&r.integrity));
-    println!("  foreign_key_check   {}", status(&r.foreign_keys));
-    println!(
+    outln!("  integrity_check     {}", status(&r.integrity))?;
+    outln!("  foreign_key_check   {}", status(&r.foreign_keys))?;
+    outln!(
         "  audit chain         {} row(s), {}",
         r.audit_rows,
         status(&r.audit_faults)
-    );
-    println!(
+    )?;
+    outln!(
         "  committee data      {} (every row of the committee's tables as the log recorded it)",
         status(&r.data_faults)
-    );
+    )?;
     for a in &r.anchors_held {
-        println!("  anchor {a:<13} held: that row and every row before it are unchanged");
+        outln!("  anchor {a:<13} held: that row and every row before it are unchanged")?;
     }
     if let Some(head) = &r.audit_head {
         // The first 16 hex digits are plenty to write down; the check takes 12 to 64.
-        println!(
+        outln!(
             "  anchor              {}:{}   (note it in the minutes; later: pingshen check --anchor {}:{})",
             head.id,
             &head.hash[..16.min(head.hash.len())],
             head.id,
             &head.hash[..16.min(head.hash.len())]
-        );
+        )?;
     }
     for line in r
         .integrity
@@ -711,8 +1144,9 @@ fn print_check(path: &Path, r: &CheckReport) {
         .chain(&r.audit_faults)
         .chain(&r.data_faults)
     {
-        println!("    {}", escape_controls(line));
+        outln!("    {}", escape_controls(line))?;
     }
+    Ok(())
 }
 
 /// What opening the app shows until the screens land.
@@ -722,25 +1156,27 @@ fn summary(svc: &Service) -> Result<()> {
         .path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    println!("pingshen 评审 — {path}");
+    outln!("pingshen 评审 — {path}")?;
     let counts = crate::service::summary(svc.store())?;
-    println!(
+    outln!(
         "  组织 organisations {}   人员 persons {}   评委 committee {}",
-        counts.organisations, counts.persons, counts.members
-    );
+        counts.organisations,
+        counts.persons,
+        counts.members
+    )?;
     match svc.open_cycle() {
-        Err(_) => println!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)"),
+        Err(_) => outln!("  no open certification cycle (create one: pingshen cycle new --rules FILE --year YEAR)")?,
         Ok(cycle) => {
-            println!("  {} (#{}, eligibility date {})", escape_controls(&cycle.name), cycle.id, cycle.cycle_date);
+            outln!("  {} (#{}, eligibility date {})", escape_controls(&cycle.name), cycle.id, cycle.cycle_date)?;
             for c in crate::service::summary::stage_counts(svc.store(), cycle.id)? {
-                println!(
+                outln!(
                     "  {}. {} {} {:>4}   (stopped here: {})",
                     c.stage.number(),
                     pad(c.stage.zh(), 10),
                     pad(c.stage.en(), 20),
                     c.here,
                     c.stopped
-                );
+                )?;
             }
             if let Ok(n) = svc.latest_notice() {
                 let (zh, en) = if n.closed {
@@ -753,16 +1189,16 @@ fn summary(svc: &Service) -> Result<()> {
                         format!("{} working day(s) left", n.days_left),
                     )
                 };
-                println!(
+                outln!(
                     "  公示期 notice: {} 至 {}，{zh} ({en}); today 今天 {}",
                     n.start,
                     n.end,
                     svc.today()
-                );
+                )?;
                 if let Some((zh, en)) =
                     crate::domain::workdays::uncovered_warning(&n.uncovered_years)
                 {
-                    println!("  ⚠ {zh} ({en})");
+                    outln!("  ⚠ {zh} ({en})")?;
                 }
             }
         }
@@ -772,14 +1208,14 @@ fn summary(svc: &Service) -> Result<()> {
         .map(|m| format!("#{} {}（{}）", m.id, escape_controls(&m.name), m.role.zh()))
         .collect();
     if !members.is_empty() {
-        println!("  committee 评委 (--user ID): {}", members.join("  "));
+        outln!("  committee 评委 (--user ID): {}", members.join("  "))?;
     }
     if crate::service::demo::is_demo(svc.store()) {
         let pins: Vec<String> = crate::service::demo::demo_pins()
             .into_iter()
             .map(|(name, role, pin)| format!("{name}（{role}）{pin}"))
             .collect();
-        println!("  demo PINs 演示口令: {}", pins.join("  "));
+        outln!("  demo PINs 演示口令: {}", pins.join("  "))?;
     }
     Ok(())
 }

@@ -7,8 +7,9 @@ use anyhow::{bail, Result};
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
-/// Builds the index, runs the query and prints the best `limit` matches.
-pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<()> {
+/// Builds the index, runs the query and prints the best `limit` matches; tells whether
+/// anything matched.
+pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<bool> {
     if limit == 0 {
         bail!("--limit must be at least 1");
     }
@@ -23,15 +24,15 @@ pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<()> {
         write!(std::io::stdout().lock(), "{}", lines(&results.hits))?;
     }
     if results.total == 0 {
-        eprintln!("no match for '{}'", escape_controls(query));
+        note!("no match for '{}'", escape_controls(query));
     } else if results.total > results.hits.len() {
-        eprintln!(
+        note!(
             "{} of {} matches shown (--limit N for more)",
             results.hits.len(),
             results.total
         );
     }
-    Ok(())
+    Ok(results.total > 0)
 }
 
 /// One line per hit: name, organisation, position, masked ID number and score, in
