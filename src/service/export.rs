@@ -275,28 +275,11 @@ impl Service {
     /// export: chair and secretary only, and audited.
     pub fn export(&mut self, kind: ExportKind, reveal_ids: bool) -> Result<Table> {
         match kind {
-            ExportKind::Persons => {
-                if reveal_ids {
-                    self.require_reveal()?;
-                }
-                // Masked, the birth date stays out too: with the last four characters
-                // and the district codes it would rebuild many ID numbers.
-                let birth = if reveal_ids { "p.birth_date, " } else { "" };
-                let table = self.query_table(
-                    "persons",
-                    &format!(
-                        "SELECT p.id_number, p.name, p.sex, {birth}o.code AS org_code, o.name AS organisation,
-                            o.county, p.category, p.position, p.post_start, p.current_grade, p.grade_since,
-                            p.phone, p.ethnicity, p.education, p.party_join_date, p.title
-                     FROM persons p JOIN organisations o ON o.id = p.org_id ORDER BY p.id"
-                    ),
-                    if reveal_ids { &[] } else { &["id_number", "phone"] },
-                )?;
-                if reveal_ids {
-                    self.audit_reveal("persons", table.len())?;
-                }
-                Ok(table)
-            }
+            // The persons in the columns their import takes, so that the file imports
+            // back (revealed): the birth date follows from the ID number, and stays out
+            // of a masked file, where with the last four characters and the district
+            // codes it would rebuild many ID numbers.
+            ExportKind::Persons => self.export_for_import(Kind::Persons, reveal_ids),
             ExportKind::Applications => {
                 // The result score leaves with the final result only.
                 self.query_table(

@@ -99,7 +99,13 @@ pub fn run_pingshen(dir: &Path, args: &[&str], stdin: &str) -> std::process::Out
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
+        // Nothing of the machine's own settings: no configuration file, no variables.
+        .env_remove("PINGSHEN_CONFIG")
+        .env_remove("PINGSHEN_DB")
+        .env_remove("PINGSHEN_THEME")
+        .env_remove("PINGSHEN_LANG")
         .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("HOME", dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

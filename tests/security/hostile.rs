@@ -327,11 +327,31 @@ fn formulas_in_names_are_exported_to_csv_as_text() {
         "{names:?}"
     );
     assert!(!names.contains(&formula));
-    let orgs: Vec<&str> = rows.iter().map(|r| &r[col("organisation")]).collect();
-    assert!(orgs.contains(&"'@SUM(1+1)"), "{orgs:?}");
     assert!(rows.iter().any(|r| &r[col("position")] == "'-2+3"));
     assert!(rows.iter().any(|r| &r[col("title")] == "'+1"));
-    for r in &rows {
+    // The organisation's name leaves in the organisations export.
+    let out = crate::common::run_pingshen(
+        d,
+        &[
+            "export",
+            "organisations",
+            "--db",
+            &db,
+            "--user",
+            "7",
+            "--pin-stdin",
+        ],
+        "1007\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let orgs_csv = text(&out.stdout);
+    let mut orgs_reader = csv::Reader::from_reader(orgs_csv.as_bytes());
+    let org_headers = orgs_reader.headers().unwrap().clone();
+    let name_col = org_headers.iter().position(|h| h == "name").unwrap();
+    let org_rows: Vec<csv::StringRecord> = orgs_reader.records().map(|r| r.unwrap()).collect();
+    let orgs: Vec<&str> = org_rows.iter().map(|r| &r[name_col]).collect();
+    assert!(orgs.contains(&"'@SUM(1+1)"), "{orgs:?}");
+    for r in rows.iter().chain(&org_rows) {
         for cell in r {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
