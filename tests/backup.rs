@@ -76,7 +76,7 @@ fn only_the_chair_and_the_secretary_back_up_and_restore() {
         member.backup(&copy, "b.sqlite3"),
         Err(ServiceError::Forbidden {
             role: Role::Member,
-            deed: Deed::ExportAudit
+            deed: Deed::BackUp
         })
     ));
     assert!(!copy.exists() || std::fs::metadata(&copy).unwrap().len() == 0);
@@ -88,7 +88,7 @@ fn only_the_chair_and_the_secretary_back_up_and_restore() {
         member.restore(&copy, &keep, "b.sqlite3"),
         Err(ServiceError::Forbidden {
             role: Role::Member,
-            deed: Deed::ImportData
+            deed: Deed::Restore
         })
     ));
     assert!(!keep.exists());

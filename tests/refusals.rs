@@ -828,6 +828,8 @@ fn deeds() -> Vec<Deed> {
         ExportScores => Deed::ExportScores,
         ExportOthersSheet => Deed::ExportOthersSheet,
         ExportAudit => Deed::ExportAudit,
+        BackUp => Deed::BackUp,
+        Restore => Deed::Restore,
     })
 }
 
