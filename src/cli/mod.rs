@@ -1050,6 +1050,19 @@ fn create_demo(path: &Path, replace: bool, today: Option<chrono::NaiveDate>) -> 
             path.display()
         );
     }
+    // SQLite keeps a WAL database's `-shm` file while any connection has it open, and
+    // removes it when the last one closes. Replacing the demo under a running app would
+    // leave that app saving into the file replaced, shown as saved, lost to the new demo.
+    let shm = PathBuf::from(format!("{}-shm", path.display()));
+    if path.exists() && shm.exists() {
+        bail!(
+            "{}: the demo is open in another pingshen (its -shm file is there); close it \
+             first, or build another demo with --db FILE (if no pingshen has it open, the \
+             last one was killed: delete {} and try again)",
+            path.display(),
+            shm.display()
+        );
+    }
     build_fresh(path, "demo", |svc| {
         let today = today.unwrap_or_else(|| svc.today());
         crate::service::demo::build(svc, today)

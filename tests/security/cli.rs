@@ -220,3 +220,36 @@ fn demo_replaces_only_a_demo_and_an_empty_file_is_no_database() {
         .status
         .success());
 }
+
+/// A demo open in a running app is not replaced under it: that app would go on saving
+/// into the file replaced, shown as saved and lost to the new demo.
+#[test]
+fn demo_is_not_rebuilt_under_an_open_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &["demo", "--db", "d.sqlite3", "--lang", "en"], "")
+        .status
+        .success());
+    // Another terminal has the demo open (as the app holds it, in WAL mode).
+    let other = pingshen::store::Store::open(&d.join("d.sqlite3")).unwrap();
+    assert!(d.join("d.sqlite3-shm").exists());
+    let before = crate::common::open_db(d.join("d.sqlite3"))
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let out = run(d, &["demo", "--db", "d.sqlite3"], "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("open in another pingshen"),
+        "{}",
+        text(&out.stderr)
+    );
+    let after = crate::common::open_db(d.join("d.sqlite3"))
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert_eq!(after, before, "the open demo is left as it was");
+    // Once it is closed, the demo is built afresh.
+    drop(other);
+    assert!(!d.join("d.sqlite3-shm").exists());
+    let out = run(d, &["demo", "--db", "d.sqlite3"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
