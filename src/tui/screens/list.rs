@@ -727,8 +727,10 @@ impl List {
     /// it, so that k answers at once.
     fn detail_scroll_max(&self, lang: Lang) -> u16 {
         const NARROWEST: usize = 42;
+        // Styles do not change how lines wrap: any theme counts, made once.
+        static COUNTING: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::default);
         let rows: usize = self
-            .detail_lines(lang, &Theme::default())
+            .detail_lines(lang, &COUNTING)
             .iter()
             .map(|l| l.width().max(1).div_ceil(NARROWEST))
             .sum();
