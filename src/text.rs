@@ -21,6 +21,33 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A character typed or pasted into a number, as the number's ASCII character: the
+/// digits and the decimal point, half- or full-width (`８５`, `．`, as a Chinese input
+/// method types them); `None` for anything that cannot be part of a number.
+pub fn number_char(c: char) -> Option<char> {
+    match c {
+        '0'..='9' | '.' => Some(c),
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        '．' => Some('.'),
+        _ => None,
+    }
+}
+
+/// A pasted text as it goes into a field: line breaks as one `\n` (a Windows `\r\n`
+/// too), each a space on a field of one line; tabs a space there too; other control
+/// and bidirectional characters, which no field takes, left out.
+pub fn pasted(text: &str, multiline: bool) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' if multiline => Some(c),
+            '\n' | '\t' => Some(' '),
+            c if is_hostile(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// Whether `c` must be escaped before it reaches a terminal.
 fn is_hostile(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
@@ -180,27 +207,72 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// Splits text into pieces of at most `width` cells, never inside a character.
+/// Splits text into lines of at most `width` cells, never inside a character, nor
+/// inside a word or a number (unless it is longer than a line).
 pub fn wrap_cells(text: &str, width: usize) -> Vec<String> {
-    let mut out = vec![String::new()];
+    let mut out = Vec::new();
+    let mut line: Vec<char> = Vec::new();
     let mut w = 0;
+    let cells = |c: char| UnicodeWidthChar::width(c).unwrap_or(0);
     for c in text.chars() {
-        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > width {
-            out.push(String::new());
-            w = 0;
+        let cw = cells(c);
+        if w + cw > width && !line.is_empty() {
+            // A word or a number goes down whole (unless it is longer than a line).
+            let mut cut = line.len();
+            if is_word(c) && line.last().is_some_and(|x| is_word(*x)) {
+                let start = word_start(line.iter().copied());
+                if start > 0 {
+                    cut = start;
+                }
+            }
+            let mut carried = line.split_off(cut);
+            while line.last() == Some(&' ') {
+                line.pop();
+            }
+            while carried.first() == Some(&' ') {
+                carried.remove(0);
+            }
+            out.push(line.into_iter().collect());
+            line = carried;
+            w = line.iter().map(|x| cells(*x)).sum();
         }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
+        if c == ' ' && line.is_empty() && !out.is_empty() {
+            continue;
         }
+        line.push(c);
         w += cw;
     }
+    out.push(line.into_iter().collect());
     out
+}
+
+/// Whether `c` belongs to a word or a number that a line must not break: ASCII letters
+/// and digits and what joins them (`83.88`, `2,400`, `don't`, `e-mail`, `fi/eld`).
+pub fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '\'' | '-' | '_' | '/' | '%')
+}
+
+/// Where the last word of `chars` starts: after its last space or other character
+/// that is not part of a word (a Chinese character, say); 0 when it all is one word.
+pub fn word_start(chars: impl DoubleEndedIterator<Item = char> + ExactSizeIterator) -> usize {
+    let n = chars.len();
+    chars
+        .rev()
+        .position(|c| !is_word(c))
+        .map_or(0, |from_end| n - from_end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_digits_are_digits_and_pastes_lose_their_controls() {
+        let digits: String = "８５．５a".chars().filter_map(number_char).collect();
+        assert_eq!(digits, "85.5");
+        assert_eq!(pasted("甲\r\n乙\t丙\x1b[2J", true), "甲\n乙\t丙[2J");
+        assert_eq!(pasted("甲\r\n乙", false), "甲 乙");
+    }
 
     #[test]
     fn cjk_text_is_measured_in_cells() {
@@ -210,6 +282,14 @@ mod tests {
         assert_eq!(pad("欧阳丽娜同志", 6), "欧阳… ", "4 + 1 cells, padded to 6");
         assert_eq!(wrap_cells("一二三四五", 4), vec!["一二", "三四", "五"]);
         assert_eq!(wrap_cells("ab一", 3), vec!["ab", "一"]);
+        // Words and numbers go down whole.
+        assert_eq!(
+            wrap_cells("Fill in the field", 12),
+            vec!["Fill in the", "field"]
+        );
+        assert_eq!(wrap_cells("分数线 83.88", 10), vec!["分数线", "83.88"]);
+        assert_eq!(wrap_cells("分数线83.88", 10), vec!["分数线", "83.88"]);
+        assert_eq!(wrap_cells("abcdefgh", 3), vec!["abc", "def", "gh"]);
     }
 
     #[test]

@@ -205,6 +205,14 @@ impl App {
         }
     }
 
+    /// Passes the application under the cursor: `a`, and `y` to the question that
+    /// names the candidate.
+    fn pass(&mut self, name: &str) {
+        self.send("a");
+        self.wait_for(&format!("通过 · {name}"));
+        self.send("y");
+    }
+
     /// Waits for the PIN prompt, types the PIN and waits for the board.
     fn log_in(&mut self, member: &str, pin: &str) {
         self.wait_for_all(&[member, "口令"]);
@@ -291,14 +299,14 @@ fn one_application_through_four_stages_by_keyboard() {
     app.filter(name);
     app.wait_for(&format!("个人申报 · 1 件 · 筛选 {name}"));
     app.wait_for("进行中");
-    app.send("a");
+    app.pass(name);
     app.wait_for("已办理：组织审核 · 进行中");
 
     // 2 Review: every check passes.
     app.send("2");
     app.filter(name);
     app.wait_for(&format!("组织审核 · 1 件 · 筛选 {name}"));
-    app.send("a");
+    app.pass(name);
     app.wait_for("已办理：培训测试 · 进行中");
 
     // 3 Test: enter the score, then pass.
@@ -309,7 +317,7 @@ fn one_application_through_four_stages_by_keyboard() {
     app.wait_for(&format!("培训测试成绩 · {name}"));
     app.send(&format!("85{ENTER}"));
     app.wait_for("成绩已保存");
-    app.send("a");
+    app.pass(name);
     app.wait_for("已办理：实地走访 · 进行中");
 
     // 4 Site visit: record it (today's date, a rating of "basically satisfied"), pass.
@@ -326,7 +334,7 @@ fn one_application_through_four_stages_by_keyboard() {
     app.send(RIGHT);
     app.send(ENTER);
     app.wait_for("走访记录已保存");
-    app.send("a");
+    app.pass(name);
     app.wait_for("已办理：综合评定 · 进行中");
 
     app.send("q");
@@ -418,6 +426,35 @@ fn one_application_through_four_stages_by_keyboard() {
     app.wait_for(&format!("综合评定 · {at_evaluation} 件"));
     app.send("q");
     assert!(app.wait_exit());
+}
+
+#[test]
+fn text_pasted_into_the_stage_list_runs_no_key() {
+    let fx = Fixture::new();
+    let decisions = |fx: &Fixture| -> i64 {
+        fx.conn()
+            .query_row("SELECT count(*) FROM stage_records", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = decisions(&fx);
+    let mut app = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    app.log_in("周明远", "1001");
+    app.send("2");
+    app.wait_for("组织审核 · 15 件");
+    // The terminal's bracketed paste: 王a, then a line break and a y, as a paste.
+    app.send("\x1b[200~王a\ry\x1b[201~");
+    app.wait_for("粘贴的内容没有使用");
+    let screen = app.screen();
+    assert!(screen.contains("组织审核 · 15 件"), "{screen}");
+    assert!(!screen.contains("通过 ·"), "no question opened:\n{screen}");
+    // Two a's typed ask once; n answers no.
+    app.send("aa");
+    app.wait_for("通过 ·");
+    app.send("n");
+    app.send("q");
+    assert!(app.wait_exit());
+    drop(app);
+    assert_eq!(decisions(&fx), before, "nothing was decided");
 }
 
 #[test]
@@ -541,6 +578,8 @@ fn a_member_scores_by_keys_while_the_chairs_board_follows() {
         std::thread::sleep(POLL);
     }
     member.send(ENTER);
+    member.wait_for(&format!("提交评分表 · {name}"));
+    member.send("y");
     member.wait_for(&format!("已提交 {name} 的评分表"));
 
     // Within a second or so the chair's board shows the sheet as submitted.

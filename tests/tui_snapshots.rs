@@ -1221,7 +1221,16 @@ fn scoring_panel_by_keys() {
     app.press(KeyCode::Enter);
     app.typed("12");
     app.press(KeyCode::Enter);
+    // Every criterion scored: Enter still asks, naming the candidate, before the
+    // sheet counts; a second Enter is no answer.
     app.press(KeyCode::Enter);
+    app.press(KeyCode::Enter);
+    assert!(matches!(
+        app.ui.state.form,
+        Some(Form::Confirm(app::Confirm::Submit { .. }))
+    ));
+    shots(&mut app, "panel_confirm_full");
+    app.press(KeyCode::Char('y'));
     // Submitted: the panel moved on to the next candidate still to score.
     assert!(
         matches!(&app.ui.state.message, Some(app::Message::Info(m)) if m.contains(&name)),
@@ -1729,4 +1738,58 @@ fn a_notice_counted_without_a_holiday_calendar_says_so() {
         }
         assert!(app.problems.is_empty(), "{:?}", app.problems);
     }
+}
+
+#[test]
+fn a_sheet_open_while_the_chair_finalises_elsewhere_says_so_and_keeps_its_candidate() {
+    use pingshen::service::{demo, Service};
+    use pingshen::store::Store;
+    let (_dir, path) = common::demo_file();
+    // The member's app and the chair's connection of their own on the same file.
+    let svc = Service::system(Store::open(&path).unwrap(), "test");
+    let mut app = App::on(svc, Lang::Zh);
+    app.typed("陈静怡");
+    app.press(KeyCode::Enter);
+    app.typed("1002");
+    app.press(KeyCode::Enter);
+    let mut chair = Service::system(Store::open(&path).unwrap(), "test");
+    chair.set_clock(demo::fixed_clock());
+    let mut chair = common::demo_login(chair, "周明远");
+    chair.close_scoring().unwrap();
+    let cycle = chair.open_cycle_id().unwrap();
+    let ready = chair
+        .results(cycle)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.finalised.is_none() && r.aggregate.as_ref().is_some_and(|a| a.quorum_met))
+        .expect("a candidate ready to finalise");
+    let name = ready.name.clone();
+
+    // The member is on that candidate's sheet (locked: scoring is closed).
+    app.press(KeyCode::Char('5'));
+    app.select(&name);
+    app.press(KeyCode::Enter);
+    assert_eq!(app.ui.state.screen, app::Screen::Panel);
+    chair.finalise(ready.app_id).unwrap();
+    // The event loop's tick: the other connection's write is seen.
+    assert!(app.rt.poll_changes(&mut app.ui));
+    let said = format!("{name} 已由主任委员确定结果");
+    assert!(
+        matches!(&app.ui.state.message, Some(app::Message::Error(m)) if m.contains(&said)),
+        "{:?}",
+        app.ui.state.message
+    );
+    let screen = app.shot("sheet_finalised_elsewhere_120x40", 120, 40);
+    assert!(
+        screen.lines[2].contains(&format!("评分表 · {name}")),
+        "the title keeps the candidate: {:?}",
+        screen.lines[2]
+    );
+    assert_eq!(
+        app.board().list.detail.as_ref().map(|d| d.app.id),
+        Some(ready.app_id),
+        "the details beside the sheet stay the candidate's"
+    );
+    assert!(screen.text().contains("评分表已锁定"));
+    app.finish(&[]);
 }

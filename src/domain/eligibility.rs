@@ -133,15 +133,7 @@ impl Figure {
     }
 }
 
-/// A number with at most one decimal, without a trailing `.0`.
-pub fn fmt_num(n: f64) -> String {
-    let r = (n * 10.0).floor() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
+pub use super::number::fmt_num;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
@@ -344,7 +336,7 @@ mod tests {
         assert_eq!(years_between(d(2023, 5, 1), d(2026, 5, 1)), 3.0);
         assert_eq!(years_between(d(2023, 5, 2), d(2026, 5, 1)), 35.0 / 12.0);
         assert_eq!(years_between(d(2026, 5, 1), d(2023, 5, 1)), 0.0);
-        assert_eq!(fmt_num(35.0 / 12.0), "2.9");
+        assert_eq!(fmt_num(35.0 / 12.0), "2.92");
     }
 
     #[test]
@@ -372,14 +364,14 @@ mod tests {
         let c = checklist(&rec, Grade::Intermediate, &rules(), d(2026, 9, 1));
         let years = find(&c, CheckKind::YearsInPost);
         assert_eq!(years.outcome, Outcome::Fail);
-        assert_eq!(years.describe(false), "years in post 2.3 < 3 required");
+        assert_eq!(years.describe(false), "years in post 2.33 < 3 required");
         assert_eq!(
             years.describe(true),
-            "任职年限：2.3，要求不少于 3（不符合）"
+            "任职年限：2.33，要求不少于 3（不符合）"
         );
         assert_eq!(
             find(&c, CheckKind::PriorGrade).describe(false),
-            "prior grade junior 1.2 < junior 2 required"
+            "prior grade junior 1.25 < junior 2 required"
         );
         assert_eq!(failing(&c), vec!["years_in_post", "prior_grade"]);
     }

@@ -4,6 +4,7 @@
 
 use super::files::Format;
 use crate::domain::aggregate::round2;
+use crate::domain::number::fmt_num;
 use crate::domain::rules::{Criterion, Method, Rules};
 use crate::service::evaluation::{Cell, ResultRow};
 use crate::service::sheets_export::{MemberSheets, RankingSheet};
@@ -58,15 +59,9 @@ impl Value {
     pub(crate) fn shown(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
-            Value::Num(n) => fmt2(*n),
+            Value::Num(n) => fmt_num(*n),
         }
     }
-}
-
-/// Up to two decimals, without trailing zeros.
-fn fmt2(n: f64) -> String {
-    let s = format!("{:.2}", round2(n));
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// One line of a form.
@@ -97,14 +92,14 @@ pub(crate) const CHECK_FOOTER: &str = "填表人：____ 日期：____ 复核人�
 /// A criterion's heading with its maximum, and its weight when it is not 1.
 fn criterion_head(c: &Criterion) -> String {
     if c.weight == 1.0 {
-        format!("{}({})", c.name, fmt2(c.max))
+        format!("{}({})", c.name, fmt_num(c.max))
     } else {
-        format!("{}({}×{})", c.name, fmt2(c.max), fmt2(c.weight))
+        format!("{}({}×{})", c.name, fmt_num(c.max), fmt_num(c.weight))
     }
 }
 
 fn total_head(rules: &Rules) -> String {
-    format!("合计({})", fmt2(rules.total_max()))
+    format!("合计({})", fmt_num(rules.total_max()))
 }
 
 /// One member's score sheets: a row per candidate they scored.
@@ -272,7 +267,7 @@ pub fn summary_form(cycle: &str, rules: &Rules, r: &ResultRow) -> Form {
     if !far.is_empty() {
         lines.push(Line::Note(format!(
             "偏离中位数超过{}分（需讨论）：{}",
-            fmt2(rules.aggregation.outlier_points),
+            fmt_num(rules.aggregation.outlier_points),
             far.join("、")
         )));
     }
@@ -290,8 +285,8 @@ pub fn summary_form(cycle: &str, rules: &Rules, r: &ResultRow) -> Form {
             "提交后修改：{}{} {} → {}，理由：{}（{}）",
             rev.member.as_deref().unwrap_or("评委"),
             criterion,
-            rev.before.map(fmt2).unwrap_or_default(),
-            fmt2(rev.after),
+            rev.before.map(fmt_num).unwrap_or_default(),
+            fmt_num(rev.after),
             rev.reason,
             rev.at
         )));
@@ -605,9 +600,9 @@ mod tests {
 
     #[test]
     fn numbers_show_at_most_two_decimals() {
-        assert_eq!(fmt2(86.3333), "86.33");
-        assert_eq!(fmt2(18.0), "18");
-        assert_eq!(fmt2(17.5), "17.5");
-        assert_eq!(fmt2(70.625), "70.63");
+        assert_eq!(fmt_num(86.3333), "86.33");
+        assert_eq!(fmt_num(18.0), "18");
+        assert_eq!(fmt_num(17.5), "17.5");
+        assert_eq!(fmt_num(70.625), "70.63");
     }
 }

@@ -279,7 +279,8 @@ pub fn allowance_forms(r: &AllowanceRoll) -> Vec<Form> {
     }
     roll.push(Line::Note(format!(
         "合计 {} 人，{} 元",
-        r.total.holders, r.total.amount
+        r.total.holders,
+        crate::domain::number::fmt_money(r.total.amount as f64)
     )));
     roll.push(Line::Note(CHECK_FOOTER.into()));
     let totals = |name: &str, head: &str, groups: Vec<(String, &Subtotal)>| -> Form {

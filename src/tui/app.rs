@@ -82,14 +82,111 @@ impl App {
     /// Gives the screens the result of an effect the runtime ran.
     pub fn on_event(&mut self, event: Event) {
         let App { state, screens } = self;
-        if let Event::Done(done) = &event {
-            state.message = Some(Message::Info(done.text(state.lang)));
+        if let Event::Done { done, subject } = &event {
+            let lang = state.lang;
+            let mut text = done.text_about(lang, subject.as_ref().map(|s| s.1.as_str()));
+            // The row acted on left the list: the cursor is on another, said so.
+            let left = subject
+                .as_ref()
+                .is_some_and(|(app, _)| !screens.list.ids().contains(app));
+            if let Some(next) = screens
+                .list
+                .current()
+                .filter(|_| left && state.screen == Screen::List)
+            {
+                text.push_str(&match lang {
+                    Lang::Zh => format!("；光标现在在 {}", next.name),
+                    Lang::En => format!("; the cursor is now on {}", next.name),
+                });
+            }
+            state.message = Some(Message::Info(text));
             return;
         }
         let Some(session) = state.session.as_ref() else {
             return;
         };
         screens.on_event(&mut ctx!(state, session), event);
+    }
+
+    /// The candidate the open form is about and how their application stood in the
+    /// list (`None` inside: not in it), to tell after a reload whether it changed.
+    pub fn form_subject(&self) -> Option<(i64, Option<crate::domain::stage::Status>)> {
+        let app = self.state.form.as_ref()?.as_fields()?.app()?;
+        let row = self.screens.list.rows.iter().find(|r| r.id == app);
+        Some((app, row.map(|r| r.status)))
+    }
+
+    /// The row under the list's cursor (id, name), to tell after another terminal's
+    /// change whether it left the list.
+    pub fn list_subject(&self) -> Option<(i64, String)> {
+        let r = self.screens.list.current()?;
+        Some((r.id, r.name.clone()))
+    }
+
+    /// After another terminal's change: when the row the cursor was on left the
+    /// stage's list, the status line says so and where the cursor is now.
+    pub fn check_list_subject(&mut self, before: Option<(i64, String)>) {
+        let Some((app, name)) = before else {
+            return;
+        };
+        if self.state.screen != Screen::List || self.screens.list.ids().contains(&app) {
+            return;
+        }
+        let lang = self.state.lang;
+        let mut text = match lang {
+            Lang::Zh => format!("{name} 已在其他终端办理，已离开本环节"),
+            Lang::En => format!("{name} was dealt with in another terminal and left this stage"),
+        };
+        if let Some(r) = self.screens.list.current() {
+            text.push_str(&match lang {
+                Lang::Zh => format!("；光标现在在 {}", r.name),
+                Lang::En => format!("; the cursor is now on {}", r.name),
+            });
+        }
+        self.state.message = Some(Message::Info(text));
+    }
+
+    /// After another terminal's change: when the candidate of the open form moved on
+    /// or changed status, the form says so before it is saved.
+    pub fn check_form_subject(
+        &mut self,
+        before: Option<(i64, Option<crate::domain::stage::Status>)>,
+    ) {
+        let Some((app, was)) = before else {
+            return;
+        };
+        let now = self.form_subject().filter(|s| s.0 == app).map(|s| s.1);
+        let Some(now) = now else {
+            return;
+        };
+        if now == was {
+            return;
+        }
+        let lang = self.state.lang;
+        let name = self
+            .state
+            .form
+            .as_ref()
+            .and_then(|f| f.as_fields())
+            .map(|f| f.title.rsplit(" · ").next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let text = match (lang, now) {
+            (Lang::Zh, Some(s)) => {
+                format!("{name} 已在其他终端办理，现为「{}」：保存前请核对", s.zh())
+            }
+            (Lang::En, Some(s)) => format!(
+                "{name} was dealt with in another terminal and is now {}: check before saving",
+                lang.status(s)
+            ),
+            (Lang::Zh, None) => format!("{name} 已在其他终端办理，已不在本环节：保存前请核对"),
+            (Lang::En, None) => format!(
+                "{name} was dealt with in another terminal and left this stage: check before saving"
+            ),
+        };
+        if let Some(form) = self.state.form.as_mut() {
+            form.warn(text.clone());
+        }
+        self.state.message = Some(Message::Error(text));
     }
 
     /// What reloads the screen shown after a write or another terminal's change (the
@@ -160,6 +257,52 @@ pub fn handle_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> 
     }
 }
 
+/// A text pasted (the terminal's bracketed paste): all of it at once into the field
+/// being typed in, and never run as keys. Where nothing is being typed, nothing
+/// happens and the status line says so.
+pub fn handle_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let lang = app.state.lang;
+    match app.mode() {
+        Mode::Login => {
+            app.screens.login.paste(text);
+            vec![]
+        }
+        Mode::Search => app
+            .screens
+            .search
+            .as_mut()
+            .map(|s| s.paste(text))
+            .unwrap_or_default(),
+        Mode::Input if app.screens.list.filtering && app.state.form.is_none() => {
+            app.screens.list.paste_filter(text)
+        }
+        Mode::Input => {
+            let state = &mut app.state;
+            match state.form.as_mut().map(|f| f.paste(text, lang)) {
+                Some(step) => form_step(state, step),
+                None => vec![],
+            }
+        }
+        Mode::Panel => {
+            let App { state, screens } = app;
+            let Some(session) = state.session.as_ref() else {
+                return vec![];
+            };
+            screens.sheet.paste_value(&mut ctx!(state, session), text)
+        }
+        _ => {
+            app.state.message = Some(Message::Error(
+                lang.pick(
+                    "粘贴的内容没有使用：这里没有输入框，粘贴不会当作按键执行",
+                    "The pasted text was not used: there is no text field here, and a paste never runs as keys",
+                )
+                .into(),
+            ));
+            vec![]
+        }
+    }
+}
+
 /// A character typed on the score sheet (`None`: Backspace).
 fn sheet_typed(app: &mut App, c: Option<char>) -> Vec<Effect> {
     let App { state, screens } = app;
@@ -175,7 +318,8 @@ fn type_char(app: &mut App, c: char) -> Vec<Effect> {
     if screens.list.filtering && state.form.is_none() {
         return screens.list.type_filter(c);
     }
-    match state.form.as_mut().map(|f| f.type_char(c)) {
+    let lang = state.lang;
+    match state.form.as_mut().map(|f| f.type_char(c, lang)) {
         Some(step) => form_step(state, step),
         None => vec![],
     }
@@ -190,7 +334,8 @@ fn form_step(state: &mut State, step: FormStep) -> Vec<Effect> {
             vec![]
         }
         FormStep::Done(effect) => {
-            state.form = None;
+            // Kept until the write is done: a refusal gives it back as it was.
+            state.submitted = state.form.take().filter(|f| f.as_fields().is_some());
             vec![effect]
         }
         FormStep::Refused(text) => {
@@ -317,6 +462,14 @@ fn board_update(app: &mut App, keymap: &Keymap, action: Action) -> Vec<Effect> {
     let Some(session) = state.session.as_ref() else {
         return vec![];
     };
+    // What the service does not allow the member is refused here, before any screen
+    // opens a form or a board for it, in the words of the service's refusal.
+    let deed = action.deed(state.screen.mode(), state.stage.number());
+    if let (Some(deed), Some(role)) = (deed.filter(|d| !session.may(*d)), session.role) {
+        let refusal = crate::service::ServiceError::Forbidden { role, deed };
+        state.message = Some(Message::Error(super::error_text(&refusal, state.lang)));
+        return vec![];
+    }
     screens.update(&mut ctx!(state, session), keymap, action)
 }
 
@@ -914,5 +1067,92 @@ mod tests {
             [Effect::Search(String::new())]
         );
         assert!(s.screens.search.is_some(), "still open");
+    }
+
+    #[test]
+    fn a_paste_on_the_list_runs_no_key_and_changes_nothing() {
+        let mut s = logged_in(2);
+        let before = (s.screens.list.cursor.at, s.state.form.is_some());
+        let fx = handle_paste(&mut s, "王a\nay");
+        assert!(fx.is_empty(), "no effect: {fx:?}");
+        assert_eq!((s.screens.list.cursor.at, s.state.form.is_some()), before);
+        assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("粘贴")));
+    }
+
+    #[test]
+    fn pass_asks_with_the_name_and_a_second_press_is_no_answer() {
+        let mut s = logged_in(1);
+        assert!(keys(&mut s, "a").is_empty(), "nothing done yet");
+        let Some(Form::Confirm(c)) = &s.state.form else {
+            panic!("a question: {:?}", s.state.form);
+        };
+        let (title, text) = c.text(Lang::Zh);
+        assert!(
+            title.contains("张伟") && text.contains("组织审核"),
+            "{title} {text}"
+        );
+        assert!(keys(&mut s, "a").is_empty(), "a second a answers nothing");
+        assert!(
+            handle_paste(&mut s, "y").is_empty(),
+            "a pasted y answers nothing"
+        );
+        assert!(s.state.form.is_some());
+        assert_eq!(
+            keys(&mut s, "y"),
+            vec![Effect::Transition {
+                app: 10,
+                transition: Transition::Advance
+            }]
+        );
+    }
+
+    #[test]
+    fn a_paste_goes_whole_into_the_field_and_numbers_take_full_width_digits() {
+        let km = Keymap::builtin();
+        let mut s = logged_in(1);
+        keys(&mut s, "r");
+        let long = "材".repeat(2000);
+        assert!(handle_paste(&mut s, &format!("{long}\r\n另a")).is_empty());
+        assert_eq!(
+            open_fields(&s).fields[0].text.as_str(),
+            format!("{long}\n另a"),
+            "whole, the line break kept in a reason, the a typed not run"
+        );
+        // A number field: full-width digits are digits; a letter or a second point is
+        // refused visibly and nothing is typed.
+        let mut s = logged_in(3);
+        keys(&mut s, "e");
+        handle_key(
+            &mut s,
+            &km,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        );
+        for _ in 0..3 {
+            handle_key(&mut s, &km, code(KeyCode::Backspace));
+        }
+        let score = |s: &App| open_fields(s).fields[0].text.to_string();
+        keys(&mut s, "８５");
+        assert_eq!(score(&s), "85");
+        keys(&mut s, "x");
+        assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("x")));
+        assert_eq!(score(&s), "85");
+        keys(&mut s, ".5");
+        keys(&mut s, ".");
+        assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("小数点")));
+        assert_eq!(score(&s), "85.5", "never 1.2.3");
+        handle_paste(&mut s, "1a");
+        assert_eq!(score(&s), "85.5", "a paste that is no number goes nowhere");
+    }
+
+    #[test]
+    fn what_the_role_may_not_do_opens_no_form() {
+        let mut s = logged_in(1);
+        if let Some(session) = s.state.session.as_mut() {
+            session.role = Some(Role::Secretary);
+            session.allowed = vec![];
+        }
+        assert!(keys(&mut s, "r").is_empty());
+        assert!(s.state.form.is_none(), "no reason typed in vain");
+        assert!(matches!(&s.state.message, Some(Message::Error(m)) if m.contains("无权操作")));
     }
 }

@@ -109,6 +109,27 @@ pub enum Effect {
     Quit,
 }
 
+impl Effect {
+    /// The application (the candidate) a write is about, if it is about one.
+    pub fn app(&self) -> Option<i64> {
+        match self {
+            Effect::Transition { app, .. }
+            | Effect::Override { app, .. }
+            | Effect::Score { app, .. }
+            | Effect::Visit { app, .. }
+            | Effect::SaveScore { app, .. }
+            | Effect::Revise { app, .. }
+            | Effect::Comment { app, .. }
+            | Effect::SubmitSheet { app, .. }
+            | Effect::Reopen { app, .. }
+            | Effect::Conflict { app, .. }
+            | Effect::Finalise(app) => Some(*app),
+            Effect::RecordObjection(o) => Some(o.app_id),
+            _ => None,
+        }
+    }
+}
+
 /// The registers of stage 6 as loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegisterData {
@@ -234,6 +255,19 @@ pub enum Done {
 }
 
 impl Done {
+    /// The status line's words, in `lang`, naming the candidate `name` the write was
+    /// about (when the words do not already).
+    pub fn text_about(&self, lang: Lang, name: Option<&str>) -> String {
+        let text = self.text(lang);
+        match name {
+            Some(n) if !n.is_empty() && !text.contains(n) => match lang {
+                Lang::Zh => format!("{n}：{text}"),
+                Lang::En => format!("{n}: {text}"),
+            },
+            _ => text,
+        }
+    }
+
     /// The status line's words, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         use crate::domain::eligibility::fmt_num;

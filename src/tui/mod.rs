@@ -88,6 +88,8 @@ pub fn run(opts: Options) -> Result<()> {
         });
     }
     let mut terminal = ratatui::init();
+    // A paste arrives as one text, never as keys.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = (|| -> Result<()> {
         // Drawn again only after a key, a resize, a search answer or a change saved
         // elsewhere.
@@ -130,11 +132,18 @@ pub fn run(opts: Options) -> Result<()> {
                     }
                     dirty = true;
                 }
+                Event::Paste(text) => {
+                    for effect in app::handle_paste(&mut ui, &text) {
+                        rt.run_effect(&mut ui, effect);
+                    }
+                    dirty = true;
+                }
                 Event::Resize(..) => dirty = true,
                 _ => {}
             }
         }
     })();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     // `restore` leaves the alternate screen; the cursor, hidden while drawing, is
     // shown again here, also when no drop follows (a signal ends the process below).

@@ -131,8 +131,12 @@ impl Runtime {
     /// a save waiting for a busy database.
     fn run_try(&mut self, ui: &mut App, effect: Effect, tries: u32) {
         let lang = ui.state.lang;
+        // The form this write was submitted from, to give back if it is refused.
+        let submitted = ui.state.submitted.take();
         // A save of the score sheet, which the sheet marks saved or not saved.
         let sheet_save = screens::sheet::save_app(&effect).map(|_| effect.clone());
+        // The candidate a write is about, named in what the status line says of it.
+        let subject = effect.app();
         let outcome: Result<Option<Done>, ServiceError> = match effect {
             Effect::Quit => Ok(None),
             Effect::Login { member, pin } => {
@@ -219,23 +223,36 @@ impl Runtime {
                     sheet: sheet_save,
                 });
                 match self.reload(ui).and_then(|_| self.reload_screen(ui)) {
-                    Ok(()) => ui.on_event(screens::Event::Done(done)),
+                    Ok(()) => {
+                        let subject = subject.and_then(|app| {
+                            let svc = self.svc.as_ref()?;
+                            Some((app, svc.application(app).ok()?.name))
+                        });
+                        ui.on_event(screens::Event::Done { done, subject })
+                    }
                     Err(e) => ui.state.message = Some(Message::Error(error_text(&e, lang))),
                 }
             }
             Ok(None) => {}
-            Err(e) => match sheet_save {
-                Some(effect) => self.save_failed(ui, effect, tries, &e),
-                // Any other write refused by a busy database: said until read.
-                None if is_busy(&e) => {
-                    ui.state.message = None;
-                    ui.state.alert = Some(super::ctx::Alert {
-                        text: error_text(&e, lang) + lang.pick("（Esc 关闭）", " (Esc to dismiss)"),
-                        retrying: false,
-                    });
+            Err(e) => {
+                // The form comes back with what was typed; the refusal says why.
+                if submitted.is_some() && ui.state.form.is_none() {
+                    ui.state.form = submitted;
                 }
-                None => ui.state.message = Some(Message::Error(error_text(&e, lang))),
-            },
+                match sheet_save {
+                    Some(effect) => self.save_failed(ui, effect, tries, &e),
+                    // Any other write refused by a busy database: said until read.
+                    None if is_busy(&e) => {
+                        ui.state.message = None;
+                        ui.state.alert = Some(super::ctx::Alert {
+                            text: error_text(&e, lang)
+                                + lang.pick("（Esc 关闭）", " (Esc to dismiss)"),
+                            retrying: false,
+                        });
+                    }
+                    None => ui.state.message = Some(Message::Error(error_text(&e, lang))),
+                }
+            }
         }
     }
 
@@ -278,7 +295,12 @@ impl Runtime {
         self.seen_version = svc.store().data_version();
         let data = screens::list::load(svc, session.cycle_id, ui.state.stage)?;
         ui.on_event(screens::Event::List(Box::new(data)));
-        let id = ui.screens.list.current().map(|r| r.id);
+        // The details beside the score sheet stay its candidate's, even when they
+        // left the stage's list (finalised in another terminal).
+        let id = match (ui.state.screen, ui.screens.sheet.app()) {
+            (Screen::Panel, Some(app)) => Some(app),
+            _ => ui.screens.list.current().map(|r| r.id),
+        };
         match id {
             Some(id) => self.load_detail(ui, id),
             None => Ok(()),
@@ -321,9 +343,12 @@ impl Runtime {
             return false;
         }
         self.search_stale = true;
+        let (subject, row) = (ui.form_subject(), ui.list_subject());
         if let Err(e) = self.reload(ui).and_then(|_| self.reload_screen(ui)) {
             ui.state.message = Some(Message::Error(error_text(&e, ui.state.lang)));
         }
+        ui.check_list_subject(row);
+        ui.check_form_subject(subject);
         true
     }
 

@@ -32,6 +32,9 @@ pub struct State {
     pub screen: Screen,
     /// The form over the screen.
     pub form: Option<Form>,
+    /// A form of fields just submitted, whose write is being done: back over the
+    /// screen, with everything typed in it, when the service refuses the write.
+    pub submitted: Option<Form>,
 }
 
 impl State {
@@ -49,6 +52,7 @@ impl State {
             stage: Stage::Declaration,
             screen: Screen::List,
             form: None,
+            submitted: None,
         }
     }
 

@@ -105,6 +105,12 @@ impl TextInput {
         self.cursor += c.len_utf8();
     }
 
+    /// Inserts a text at the cursor (a paste, whole) and moves the cursor past it.
+    pub fn insert_str(&mut self, text: &str) {
+        self.text.insert_str(self.cursor, text);
+        self.cursor += text.len();
+    }
+
     /// Empties the text; whether there was any.
     pub fn clear(&mut self) -> bool {
         self.apply(Edit::Clear)

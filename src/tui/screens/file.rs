@@ -348,7 +348,11 @@ fn section(f: &FileView, lang: Lang, theme: &Theme) -> Vec<Line<'static>> {
                 out.push(Line::from(vec![
                     Span::styled(format!("{year} "), theme.muted()),
                     Span::styled(
-                        format!("{item} {} {}", fmt_num(*amount), lang.pick("元", "yuan")),
+                        format!(
+                            "{item} {} {}",
+                            crate::domain::number::fmt_money(*amount),
+                            lang.pick("元", "yuan")
+                        ),
                         theme.base(),
                     ),
                 ]));

@@ -905,6 +905,12 @@ impl List {
         self.filter_changed()
     }
 
+    /// A text pasted into the filter, whole, at its cursor.
+    pub fn paste_filter(&mut self, text: &str) -> Vec<Effect> {
+        self.filter.insert_str(&crate::text::pasted(text, false));
+        self.filter_changed()
+    }
+
     /// A cursor move or deletion in the filter.
     pub fn edit_filter(&mut self, edit: Edit) -> Vec<Effect> {
         if self.filter.apply(edit) {
@@ -1111,12 +1117,11 @@ impl List {
         let name = row.name.clone();
         let reason = |what| Form::reason(lang, row.id, &name, what);
         ctx.open(match action {
-            Action::Advance => {
-                return vec![Effect::Transition {
-                    app: row.id,
-                    transition: Transition::Advance,
-                }]
-            }
+            Action::Advance => Form::Confirm(Confirm::Pass {
+                app: row.id,
+                name: name.clone(),
+                to: stage.next().filter(|s| *s != Stage::Certified),
+            }),
             Action::Return => reason(ReasonFor::Return),
             Action::Reject if stage == Stage::Test => reason(ReasonFor::Fail),
             Action::Reject => reason(ReasonFor::Reject),

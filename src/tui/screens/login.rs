@@ -73,6 +73,20 @@ impl LoginState {
         }
     }
 
+    /// A text pasted: the PIN's digits (full-width ones too), or the filter, whole.
+    pub fn paste(&mut self, text: &str) {
+        if self.chosen.is_some() {
+            for c in text.chars().filter_map(crate::text::number_char) {
+                if c != '.' {
+                    self.type_char(c);
+                }
+            }
+        } else {
+            self.filter.insert_str(&crate::text::pasted(text, false));
+            self.cursor.reset();
+        }
+    }
+
     /// Keys of the login screen.
     pub fn update(&mut self, lang: Lang, action: Action) -> Vec<Effect> {
         let l = self;

@@ -204,7 +204,7 @@ impl Screens {
     pub fn on_event(&mut self, ctx: &mut Ctx, event: Event) {
         match event {
             // Said on the status line by the app.
-            Event::Done(_) => {}
+            Event::Done { .. } => {}
             Event::List(data) => {
                 if data.progress.is_some() {
                     self.overview.progress = data.progress.clone();
@@ -213,7 +213,7 @@ impl Screens {
             }
             Event::Detail(detail) => self.list.detail_loaded(*detail),
             Event::Registers(data) => self.registers.loaded(data, *ctx.screen),
-            Event::Sheet { app, sheet } => self.sheet.loaded(app, sheet),
+            Event::Sheet { app, sheet } => self.sheet.loaded(ctx, app, sheet),
             Event::SheetRefused(app) => self.sheet.refused(ctx, app),
             Event::Saved { at, sheet } => self.sheet.saved(ctx.lang, ctx.alert, at, sheet),
             Event::Overview(data) => {
@@ -305,8 +305,12 @@ impl Screens {
 /// What the runtime hands back to the screens: the result of an effect.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A write done, as the status line says it.
-    Done(Done),
+    /// A write done, as the status line says it, and the candidate it was about
+    /// (application id and name), if any.
+    Done {
+        done: Done,
+        subject: Option<(i64, String)>,
+    },
     /// The stage list.
     List(Box<crate::tui::effect::ListData>),
     /// The details of an application.

@@ -156,7 +156,9 @@ impl Overview {
             ctx.open(Form::Confirm(Confirm::CloseScoring { drafts, pending }));
             vec![]
         } else {
-            vec![Effect::OpenScoring]
+            let reopen = matches!(session, Some(Session::Closed { .. }));
+            ctx.open(Form::Confirm(Confirm::OpenScoring { reopen }));
+            vec![]
         }
     }
 

@@ -11,6 +11,7 @@ use super::super::widgets::fields::{lower_grades, Field, Purpose};
 use super::super::widgets::form::{Form, ReasonFor};
 use super::{Ctx, Screen};
 use crate::domain::notice::{Decision, ObjectionState, Step};
+use crate::domain::number::fmt_money;
 use crate::domain::{Assessment, Grade};
 use crate::i18n::Lang;
 use crate::service::certificates::{AllowanceRoll, CertificateFilter, CertificateRow};
@@ -186,6 +187,27 @@ impl Registers {
                     return vec![];
                 };
                 let title = |zh: &str, en: &str| format!("{} · {}", lang.pick(zh, en), o.candidate);
+                // A step the objection's state refuses whatever is typed (upholding one
+                // not yet being verified) is refused before a form opens for nothing.
+                let probe = match action {
+                    Action::Uphold => Some(Step::Uphold {
+                        findings: "-".into(),
+                        verified_by: "-".into(),
+                    }),
+                    Action::Dismiss => Some(Step::Dismiss {
+                        findings: "-".into(),
+                        verified_by: "-".into(),
+                    }),
+                    Action::WithdrawObjection => Some(Step::Withdraw { note: "-".into() }),
+                    _ => None,
+                };
+                if let Some(Err(e)) = probe.map(|p| crate::domain::notice::step(o.state, &p)) {
+                    ctx.error(match lang {
+                        Lang::Zh => format!("{}：{}", o.candidate, e.zh()),
+                        Lang::En => format!("{}: {}", o.candidate, e.en()),
+                    });
+                    return vec![];
+                }
                 match action {
                     Action::Verify => {
                         return vec![Effect::ObjectionStep {
@@ -727,11 +749,16 @@ impl Registers {
         let title = match lang {
             Lang::Zh => format!(
                 "{} {} 年度红领津贴 · {} 人 · {} 元",
-                r.city, r.year, r.total.holders, r.total.amount
+                r.city,
+                r.year,
+                r.total.holders,
+                fmt_money(r.total.amount as f64)
             ),
             Lang::En => format!(
                 "Allowance {} · {} holder(s) · {} yuan",
-                r.year, r.total.holders, r.total.amount
+                r.year,
+                r.total.holders,
+                fmt_money(r.total.amount as f64)
             ),
         };
         let outer = block(&title, theme, true);
@@ -750,7 +777,7 @@ impl Registers {
                     fit(&x.name, 8),
                     fit(&x.county, 8),
                     lang.grade_short(Some(x.grade)).to_string(),
-                    x.amount.to_string(),
+                    fmt_money(f64::from(x.amount)),
                     x.certificate.clone(),
                 ])
                 .style(selected_style(i, self.cursor.at, theme))
@@ -789,7 +816,7 @@ impl Registers {
                 lang.grade(Some(*g)),
                 t.holders,
                 lang.pick("人", "holder(s)"),
-                t.amount,
+                fmt_money(t.amount as f64),
                 lang.pick("元", "yuan")
             )));
         }
@@ -802,7 +829,7 @@ impl Registers {
                 "  {c}  {} {} · {} {}",
                 t.holders,
                 lang.pick("人", "holder(s)"),
-                t.amount,
+                fmt_money(t.amount as f64),
                 lang.pick("元", "yuan")
             )));
         }

@@ -62,6 +62,12 @@ impl SearchPopup {
         vec![Effect::Search(self.query.to_string())]
     }
 
+    /// A text pasted into the query, whole, at its cursor: one search for all of it.
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        self.query.insert_str(&crate::text::pasted(text, false));
+        vec![Effect::Search(self.query.to_string())]
+    }
+
     /// Keys of the popup; `page` is the number of matches it shows.
     pub fn update(&mut self, page: usize, action: Action) -> Step {
         let page = page.max(1);

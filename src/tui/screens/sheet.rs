@@ -7,6 +7,7 @@ use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::cursor::Cursor;
 use super::super::widgets::draw::{block, wrap_line};
+use super::super::widgets::fields::number_text;
 use super::super::widgets::form::{Confirm, Form};
 use super::super::widgets::labels::bar;
 use super::{Ctx, Screen};
@@ -165,13 +166,26 @@ impl Sheet {
         vec![Effect::LoadSheet(app), Effect::LoadDetail(app)]
     }
 
-    /// The sheet for `app` as loaded.
-    pub fn loaded(&mut self, app: i64, data: SheetData) {
+    /// The sheet for `app` as loaded. Loaded again after a change elsewhere (the
+    /// chair finalised the candidate, closed or opened scoring), it says what
+    /// changed, on the status line and over a form open on it.
+    pub fn loaded(&mut self, ctx: &mut Ctx, app: i64, data: SheetData) {
         let Some(p) = self.panel.as_mut().filter(|p| p.app == app) else {
             return;
         };
         match data {
             SheetData::Sheet(sheet) => {
+                if let Some(change) = p
+                    .sheet
+                    .as_ref()
+                    .and_then(|old| changed(old, &sheet, ctx.lang))
+                {
+                    if let Some(form) = ctx.form.as_mut() {
+                        form.warn(change.clone());
+                    }
+                    *ctx.message = Some(crate::tui::ctx::Message::Error(change));
+                    p.typed.clear();
+                }
                 p.row.clamp(sheet.criteria.len());
                 p.sheet = Some(sheet);
                 p.recused = None;
@@ -372,8 +386,8 @@ impl Sheet {
                     "The result is final; the sheet is locked",
                 )),
                 Some(s) if !s.session_open => Some((
-                    "评分尚未开始或已结束，须由主任委员开始评分",
-                    "Scoring is not open; the chair opens it",
+                    "评分未开放（尚未开始，或已由主任委员结束），评分表不能修改",
+                    "Scoring is not open (not yet, or closed by the chair); the sheet cannot change",
                 )),
                 Some(_) => None,
             }
@@ -387,38 +401,67 @@ impl Sheet {
         }
     }
 
-    /// A character typed on the sheet (`None`: Backspace): digits and a point build
-    /// the value.
+    /// A character typed on the sheet (`None`: Backspace): digits (full-width ones
+    /// too) and a point build the value; anything else is refused, saying why.
     pub fn type_value(&mut self, ctx: &mut Ctx, c: Option<char>) -> Vec<Effect> {
-        let half = self
-            .panel
-            .as_ref()
-            .and_then(|p| p.sheet.as_ref())
-            .is_some_and(|s| s.step < 1.0);
-        if let Some(c) = c {
-            if !(c.is_ascii_digit() || c == '.') {
-                ctx.say(
-                    "请输入数字分数，Enter 保存；按 ? 查看按键",
-                    "Type a number and Enter to save; press ? for the keys",
-                );
-                return vec![];
+        match c {
+            Some(c) => {
+                if crate::text::number_char(c).is_none() {
+                    ctx.say(
+                        "请输入数字分数，Enter 保存；按 ? 查看按键",
+                        "Type a number and Enter to save; press ? for the keys",
+                    );
+                    return vec![];
+                }
+                self.add_typed(ctx, &c.to_string())
             }
-            if !self.editable(ctx) {
-                return vec![];
+            None => {
+                *ctx.message = None;
+                if let Some(p) = self.panel.as_mut() {
+                    p.typed.pop();
+                }
+                vec![]
             }
         }
-        *ctx.message = None;
+    }
+
+    /// A text pasted on the sheet: a number for the criterion under the cursor,
+    /// whole (then Enter saves it); anything else is refused, saying why.
+    pub fn paste_value(&mut self, ctx: &mut Ctx, text: &str) -> Vec<Effect> {
+        self.add_typed(ctx, text.trim())
+    }
+
+    /// Adds typed or pasted characters to the value being typed, when the sheet may
+    /// be changed and they make a number of the sheet's steps.
+    fn add_typed(&mut self, ctx: &mut Ctx, added: &str) -> Vec<Effect> {
+        if !self.editable(ctx) {
+            return vec![];
+        }
+        let lang = ctx.lang;
         let Some(p) = self.panel.as_mut() else {
             return vec![];
         };
-        match c {
-            Some('.') if !half || p.typed.contains('.') => {}
-            Some(c) if p.typed.len() < MAX_TYPED => p.typed.push(c),
-            Some(_) => {}
-            None => {
-                p.typed.pop();
+        let half = p.sheet.as_ref().is_some_and(|s| s.step < 1.0);
+        let digits = match number_text(&p.typed, added, lang) {
+            Ok(d) => d,
+            Err(e) => {
+                ctx.error(e);
+                return vec![];
             }
+        };
+        if digits.contains('.') && !half {
+            ctx.say(
+                "本次评分只打整数分",
+                "Scores are whole points in these rules",
+            );
+            return vec![];
         }
+        if p.typed.len() + digits.len() > MAX_TYPED {
+            ctx.say("分数太长", "That is too long for a score");
+            return vec![];
+        }
+        *ctx.message = None;
+        p.typed.push_str(&digits);
         vec![]
     }
 
@@ -524,15 +567,6 @@ impl Sheet {
                     .filter(|c| c.value.is_none())
                     .map(|c| (c.key.clone(), lang.pick(&c.name, &c.name_en).to_string()))
                     .collect();
-                if empty.is_empty() {
-                    return (
-                        vec![Effect::SubmitSheet {
-                            app: s.app_id,
-                            zero: vec![],
-                        }],
-                        None,
-                    );
-                }
                 ctx.open(Form::Confirm(Confirm::Submit {
                     app: s.app_id,
                     name: s.name.clone(),
@@ -612,11 +646,15 @@ impl Sheet {
         let Some(p) = &self.panel else {
             return;
         };
-        let name = rows
-            .iter()
-            .find(|r| r.id == p.app)
-            .map(|r| (r.name.clone(), lang.grade(r.target)))
-            .unwrap_or_default();
+        // The sheet's own candidate, also once they left the stage's list.
+        let name = match &p.sheet {
+            Some(s) => (s.name.clone(), lang.grade(Some(s.target))),
+            None => rows
+                .iter()
+                .find(|r| r.id == p.app)
+                .map(|r| (r.name.clone(), lang.grade(r.target)))
+                .unwrap_or_default(),
+        };
         let title = match lang {
             Lang::Zh => format!("评分表 · {} · 申报{}", name.0, name.1),
             Lang::En => format!("Score sheet · {} · for {}", name.0, name.1),
@@ -810,8 +848,8 @@ impl Sheet {
         if !s.session_open && !s.finalised {
             lines.push(Line::styled(
                 lang.pick(
-                    " 评分未开放：须由主任委员开始评分",
-                    " Scoring is not open: the chair opens it",
+                    " 评分未开放：尚未开始，或已由主任委员结束",
+                    " Scoring is not open: not yet, or closed by the chair",
                 ),
                 theme.warn(),
             ));
@@ -827,7 +865,13 @@ impl Sheet {
             lines.extend(wrap_line(Line::styled(text, theme.muted()), width, 2));
         }
         let left = s.empty().len();
-        let hint = if s.status == Cell::Submitted {
+        let hint = if s.finalised || !s.session_open {
+            lang.pick(
+                " 评分表已锁定，只能查看；n/p 换一位候选人，Esc 返回",
+                " The sheet is locked: read only. n/p another candidate, Esc back",
+            )
+            .to_string()
+        } else if s.status == Cell::Submitted {
             lang.pick(
                 " 修改已提交的分数：输入新分数后 Enter，须写明理由",
                 " To change a submitted value, type it and Enter; a reason is required",
@@ -849,6 +893,29 @@ impl Sheet {
         lines.extend(wrap_line(Line::styled(hint, theme.accent()), width, 1));
         frame.render_widget(Paragraph::new(Text::from(lines)), inner);
     }
+}
+
+/// What changed of a sheet between two loads that the member did not do here: the
+/// result finalised, scoring closed or opened (by the chair, in another terminal).
+fn changed(old: &MySheet, new: &MySheet, lang: Lang) -> Option<String> {
+    let name = &new.name;
+    Some(match lang {
+        Lang::Zh if new.finalised && !old.finalised => {
+            format!("{name} 已由主任委员确定结果，评分表已锁定")
+        }
+        Lang::En if new.finalised && !old.finalised => {
+            format!("The chair finalised {name}'s result; the sheet is locked")
+        }
+        Lang::Zh if old.session_open && !new.session_open => {
+            format!("主任委员已结束评分，{name} 的评分表不能再修改")
+        }
+        Lang::En if old.session_open && !new.session_open => {
+            format!("The chair closed scoring; the sheet for {name} can no longer change")
+        }
+        Lang::Zh if !old.session_open && new.session_open => "主任委员已开始评分".to_string(),
+        Lang::En if !old.session_open && new.session_open => "The chair opened scoring".to_string(),
+        _ => return None,
+    })
 }
 
 /// The alert once every save still marked was given up.
@@ -1018,7 +1085,7 @@ mod tests {
     }
 
     #[test]
-    fn enter_with_nothing_typed_submits_and_asks_about_empty_criteria() {
+    fn enter_with_nothing_typed_asks_before_submitting_and_names_empty_criteria() {
         let mut s = on_panel(sheet([Some(18.0), None, None], Cell::Draft));
         assert!(press(&mut s, KeyCode::Enter).is_empty());
         let Some(Form::Confirm(Confirm::Submit { empty, .. })) = &s.state.form else {
@@ -1033,9 +1100,18 @@ mod tests {
                 zero: vec!["competence".into(), "tenure".into()]
             }]
         );
+        // A full sheet asks too, naming the candidate: Enter twice never submits
+        // unasked, and a pasted or second Enter is no answer.
         let mut s = on_panel(sheet([Some(18.0), Some(20.0), Some(8.0)], Cell::Draft));
+        assert!(press(&mut s, KeyCode::Enter).is_empty());
+        assert!(press(&mut s, KeyCode::Enter).is_empty());
+        let Some(Form::Confirm(c @ Confirm::Submit { empty, .. })) = &s.state.form else {
+            panic!("a confirmation");
+        };
+        assert!(empty.is_empty());
+        assert!(c.text(Lang::Zh).0.contains("张伟"));
         assert_eq!(
-            press(&mut s, KeyCode::Enter),
+            press(&mut s, KeyCode::Char('y')),
             vec![Effect::SubmitSheet {
                 app: 10,
                 zero: vec![]

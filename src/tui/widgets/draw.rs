@@ -4,6 +4,7 @@ use super::super::keymap::{key_label, Action, Keymap, Mode};
 use super::super::text_input::{TextInput, CURSOR};
 use super::super::theme::Theme;
 use crate::i18n::Lang;
+use crate::text::{is_word, word_start};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Modifier;
 use ratatui::style::Style;
@@ -88,9 +89,14 @@ pub fn wrap_line(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'
             let mut cut = current.len();
             if closes(c) && cut > lead + 1 {
                 cut -= 1;
-            } else if c.is_ascii_alphanumeric() {
-                if let Some(space) = current[lead..].iter().rposition(|(x, _)| *x == ' ') {
-                    cut = lead + space + 1;
+            }
+            // Never inside a word or a number (`80`, `83.88`): the whole of it goes
+            // down, from after the last space or wide character.
+            let next = current.get(cut).map_or(c, |(x, _)| *x);
+            if is_word(next) && cut > lead && is_word(current[cut - 1].0) {
+                let start = word_start(current[lead..cut].iter().map(|(x, _)| *x));
+                if start > 0 {
+                    cut = lead + start;
                 }
             }
             // Nor does an opening bracket end one.

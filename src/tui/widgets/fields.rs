@@ -220,6 +220,9 @@ pub struct Fields {
     pub fields: Vec<Field>,
     /// The field being edited.
     pub at: usize,
+    /// What changed under the form since it opened (another terminal's work), said
+    /// above its fields until it is saved or closed.
+    pub warning: Option<String>,
 }
 
 impl Fields {
@@ -231,7 +234,31 @@ impl Fields {
             purpose,
             fields,
             at,
+            warning: None,
         }
+    }
+
+    /// The application (the candidate) the form is about, if it is about one.
+    pub fn app(&self) -> Option<i64> {
+        match &self.purpose {
+            Purpose::Reason {
+                what: ReasonFor::WithdrawObjection,
+                ..
+            } => None,
+            Purpose::Reason { app, .. }
+            | Purpose::Score { app, .. }
+            | Purpose::Visit { app }
+            | Purpose::Comment { app, .. }
+            | Purpose::Revise { app, .. }
+            | Purpose::Conflict { app, .. }
+            | Purpose::Objection { app, .. } => Some(*app),
+            _ => None,
+        }
+    }
+
+    /// A warning over the form: what changed under it since it opened.
+    pub fn warn(&mut self, text: String) {
+        self.warning = Some(text);
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -248,15 +275,54 @@ impl Fields {
         }
     }
 
-    /// Whether `c` can be typed into the field under the cursor (a number field
-    /// takes digits and one decimal point).
-    pub fn accepts(&self, c: char) -> bool {
-        match self.fields.get(self.at) {
-            Some(f) if f.kind == Kind::Number => {
-                c.is_ascii_digit() || c == '.' && !f.text.contains('.')
-            }
-            _ => true,
+    /// A character typed into the field under the cursor, at its cursor. A number
+    /// field takes digits (full-width ones as digits) and one decimal point, and
+    /// refuses anything else with the reason, in `lang`.
+    pub fn type_char(&mut self, c: char, lang: Lang) -> Result<(), String> {
+        let number = self
+            .fields
+            .get(self.at)
+            .is_some_and(|f| f.kind == Kind::Number);
+        let c = if number {
+            let text = self.fields[self.at].text.as_str();
+            number_text(text, &c.to_string(), lang)?
+                .chars()
+                .next()
+                .unwrap_or(c)
+        } else {
+            c
+        };
+        if let Some(field) = self.text_mut() {
+            field.insert(c);
         }
+        Ok(())
+    }
+
+    /// A text pasted into the field under the cursor: all of it at once, at its
+    /// cursor, none of it run as keys. A field of one line takes its line breaks as
+    /// spaces; a number field takes it only when it makes a number; a choice takes
+    /// nothing (the reason comes back, in `lang`).
+    pub fn paste(&mut self, text: &str, lang: Lang) -> Result<(), String> {
+        let Some(f) = self.fields.get(self.at) else {
+            return Ok(());
+        };
+        let text = match f.kind {
+            Kind::Number => number_text(f.text.as_str(), text.trim(), lang)?,
+            Kind::Lines => crate::text::pasted(text, true),
+            Kind::Line => crate::text::pasted(text, false),
+            Kind::Choice(_) | Kind::Note => {
+                return Err(lang
+                    .pick(
+                        "这里是选项，不能粘贴文字：用 ←→ 选择",
+                        "This is a choice, not a text: choose with ← →",
+                    )
+                    .to_string())
+            }
+        };
+        if let Some(field) = self.text_mut() {
+            field.insert_str(&text);
+        }
+        Ok(())
     }
 
     /// The keys the form's hint line shows.
@@ -511,6 +577,38 @@ impl Fields {
             }
         })
     }
+}
+
+/// What `added` (typed or pasted) puts into a number that holds `held`: its digits
+/// and decimal point in ASCII (full-width ones taken as digits); refused, saying why
+/// in `lang`, when a character cannot be part of a number or a second decimal point
+/// would make it `1.2.3`.
+pub fn number_text(held: &str, added: &str, lang: Lang) -> Result<String, String> {
+    let mut points = held.matches('.').count();
+    let mut out = String::with_capacity(added.len());
+    for c in added.chars() {
+        let Some(d) = crate::text::number_char(c) else {
+            return Err(match lang {
+                Lang::Zh => format!("“{c}”不是数字：这里只能输入数字和一个小数点"),
+                Lang::En => {
+                    format!("“{c}” is not a digit: a number takes digits and one decimal point")
+                }
+            });
+        };
+        if d == '.' {
+            points += 1;
+            if points > 1 {
+                return Err(lang
+                    .pick(
+                        "一个数只能有一个小数点",
+                        "A number has one decimal point at most",
+                    )
+                    .to_string());
+            }
+        }
+        out.push(d);
+    }
+    Ok(out)
 }
 
 /// The grades below `g`, highest first.

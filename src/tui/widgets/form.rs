@@ -31,9 +31,22 @@ pub enum Form {
     Discard(Box<Form>),
 }
 
-/// Steps confirmed with y / n.
+/// Steps confirmed with y / n: every step that changes a candidate's standing, a
+/// sheet or the scoring session asks first, naming the candidate and what follows
+/// (the steps that need a reason ask for it in a form of their own).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
+    /// Pass an application on to the next stage.
+    Pass {
+        app: i64,
+        name: String,
+        /// The stage it goes on to (`None`: the last one).
+        to: Option<crate::domain::Stage>,
+    },
+    /// Open scoring (again, when `reopen`: it was closed before).
+    OpenScoring {
+        reopen: bool,
+    },
     /// Submit a sheet with empty criteria, which count as 0.
     Submit {
         app: i64,
@@ -63,6 +76,11 @@ impl Confirm {
     /// The effect of a yes.
     pub fn effect(&self) -> Effect {
         match self {
+            Confirm::Pass { app, .. } => Effect::Transition {
+                app: *app,
+                transition: crate::domain::stage::Transition::Advance,
+            },
+            Confirm::OpenScoring { .. } => Effect::OpenScoring,
             Confirm::Submit { app, empty, .. } => Effect::SubmitSheet {
                 app: *app,
                 zero: empty.iter().map(|(k, _)| k.clone()).collect(),
@@ -76,6 +94,38 @@ impl Confirm {
     /// The question's title and text: what the step does, and to whom.
     pub fn text(&self, lang: Lang) -> (String, String) {
         match (self, lang) {
+            (Confirm::Pass { name, to, .. }, _) => {
+                let title = format!("{} · {name}", lang.pick("通过", "Pass"));
+                let text = match (lang, to) {
+                    (Lang::Zh, Some(to)) => format!(
+                        "通过后，{name} 的申请进入「{}」环节，本环节不再办理。通过吗？",
+                        to.zh()
+                    ),
+                    (Lang::En, Some(to)) => format!(
+                        "{name}'s application moves on to {}; nothing more is done at this stage. Pass?",
+                        to.en()
+                    ),
+                    (Lang::Zh, None) => format!("通过后，{name} 的申请办结。通过吗？"),
+                    (Lang::En, None) => format!("{name}'s application is done. Pass?"),
+                };
+                (title, text)
+            }
+            (Confirm::OpenScoring { reopen }, _) => (
+                lang.pick("开始评分", "Open scoring").to_string(),
+                match (lang, reopen) {
+                    (Lang::Zh, false) => "开始后，各评委可为综合评定环节的候选人打分。开始评分吗？".to_string(),
+                    (Lang::En, false) => "Members can then score the candidates in evaluation. Open scoring?".to_string(),
+                    (Lang::Zh, true) => "评分已结束过。重新开始后，评委可再次打分和修改评分表，尚未确定的结果随之改变。重新开始评分吗？".to_string(),
+                    (Lang::En, true) => "Scoring was closed. Opened again, members can score and change their sheets again, and results not yet final may change. Open scoring again?".to_string(),
+                },
+            ),
+            (Confirm::Submit { name, empty, .. }, _) if empty.is_empty() => (
+                format!("{} · {name}", lang.pick("提交评分表", "Submit the sheet")),
+                match lang {
+                    Lang::Zh => format!("提交后，{name} 的评分表计入结果，修改须写明理由。提交吗？"),
+                    Lang::En => format!("Submitted, the sheet for {name} counts towards the result; a change then needs a reason. Submit?"),
+                },
+            ),
             (Confirm::Submit { name, empty, .. }, _) => {
                 let list: Vec<&str> = empty.iter().map(|e| e.1.as_str()).collect();
                 (
@@ -349,6 +399,14 @@ impl Form {
         )
     }
 
+    /// Puts a warning over the form: what changed under it since it opened (said
+    /// before it is saved).
+    pub fn warn(&mut self, text: String) {
+        if let Form::Fields(f) = self {
+            f.warn(text);
+        }
+    }
+
     /// Whether anything has been typed.
     pub fn is_dirty(&self) -> bool {
         match self {
@@ -377,9 +435,27 @@ impl Form {
         self.as_fields().is_some_and(Fields::multiline)
     }
 
+    /// A text pasted: into the field being edited, whole; never an answer to a
+    /// question (a pasted `y` says nothing).
+    pub fn paste(&mut self, text: &str, lang: Lang) -> Step {
+        match self {
+            Form::Fields(f) => match f.paste(text, lang) {
+                Ok(()) => Step::Stay,
+                Err(e) => Step::Refused(e),
+            },
+            Form::Confirm(_) | Form::Discard(_) => Step::Refused(
+                lang.pick(
+                    "粘贴的内容没有使用：请按 y 或 n 回答",
+                    "The pasted text was not used: answer with y or n",
+                )
+                .to_string(),
+            ),
+        }
+    }
+
     /// A character typed: into the field being edited, at its cursor, or the answer
     /// to a yes/no question.
-    pub fn type_char(&mut self, c: char) -> Step {
+    pub fn type_char(&mut self, c: char, lang: Lang) -> Step {
         match self {
             Form::Confirm(confirm) => match c {
                 'y' | 'Y' => Step::Done(confirm.effect()),
@@ -394,14 +470,10 @@ impl Form {
                 }
                 Step::Stay
             }
-            Form::Fields(f) => {
-                if f.accepts(c) {
-                    if let Some(field) = f.text_mut() {
-                        field.insert(c);
-                    }
-                }
-                Step::Stay
-            }
+            Form::Fields(f) => match f.type_char(c, lang) {
+                Ok(()) => Step::Stay,
+                Err(e) => Step::Refused(e),
+            },
         }
     }
 
@@ -534,6 +606,10 @@ impl Form {
         };
         let title = match form {
             Form::Fields(f) => {
+                if let Some(w) = &f.warning {
+                    body.lines
+                        .push(Line::styled(format!("! {w}"), theme.error()));
+                }
                 for (i, fl) in f.fields.iter().enumerate() {
                     match &fl.kind {
                         Kind::Choice(options) => {
