@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             user: app.user,
             theme: app.theme,
             lang: app.lang,
+            keymap: app.keymap,
         })
         .map(|()| pingshen::cli::Outcome::Done),
         other => Ok(other),

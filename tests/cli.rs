@@ -1677,15 +1677,14 @@ fn flags_win_over_the_environment_and_the_environment_over_the_configuration_fil
         stderr(&out)
     );
     assert_eq!(shown(&pingshen_env(d, &["--lang", "en"], &lang)), "b.db");
-    // A file named but missing, a malformed one, an unknown key and the reserved
-    // keymap are refused, naming the file and the line.
+    // A file named but missing, a malformed one and an unknown key are refused,
+    // naming the file and the line.
     let out = pingshen_env(d, &["summary"], &[("PINGSHEN_CONFIG", "none.toml")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("none.toml"), "{}", stderr(&out));
     for (text, says) in [
         ("theme = \"light\"\ndatabase = \n", "line 2"),
         ("theme = \"light\"\n\ncolour = \"red\"\n", "line 3"),
-        ("keymap = \"keys.toml\"\n", "not supported yet"),
         ("lang = \"fr\"\n", "unknown language"),
     ] {
         std::fs::write(d.join("bad.toml"), text).unwrap();

@@ -450,13 +450,15 @@ impl App {
                 if self.ui.state.message.is_none() {
                     hints.push(screen.lines.last().cloned().unwrap_or_default());
                 }
-                // The discard and confirm questions name their keys (y / n) in
-                // their text.
+                // The discard, quit and confirm questions name their keys (y / n)
+                // in their text.
                 let form = &self.ui.state.form;
                 if form.is_some()
                     && !matches!(
                         form,
-                        Some(app::Form::Discard(_)) | Some(app::Form::Confirm(_))
+                        Some(app::Form::Discard(_))
+                            | Some(app::Form::Confirm(_))
+                            | Some(app::Form::Quit(_))
                     )
                 {
                     let h = form_hint_line(screen);
@@ -1792,4 +1794,112 @@ fn a_sheet_open_while_the_chair_finalises_elsewhere_says_so_and_keeps_its_candid
     );
     assert!(screen.text().contains("评分表已锁定"));
     app.finish(&[]);
+}
+
+#[test]
+fn questions_pastes_help_filter_and_no_colour() {
+    let mut app = App::logged_in(Lang::Zh);
+    // Pass asks, naming the candidate and where they go; a second a is no answer.
+    let name = app.board().list.current().unwrap().name.clone();
+    app.press(KeyCode::Char('a'));
+    app.press(KeyCode::Char('a'));
+    assert!(matches!(
+        app.ui.state.form,
+        Some(Form::Confirm(app::Confirm::Pass { .. }))
+    ));
+    let screen = app.shot("confirm_pass_80x24", 80, 24);
+    assert!(screen.text().contains(&format!("通过 · {name}")));
+    app.press(KeyCode::Char('n'));
+    assert!(app.ui.state.form.is_none());
+
+    // A paste on the list runs nothing.
+    let before = app.count("SELECT count(*) FROM stage_records");
+    for effect in app::handle_paste(&mut app.ui, "王a\ny") {
+        app.rt.run_effect(&mut app.ui, effect);
+    }
+    assert!(app.ui.state.form.is_none());
+    app.shot("paste_on_the_list_80x24", 80, 24);
+    assert_eq!(app.count("SELECT count(*) FROM stage_records"), before);
+
+    // A reason half typed: Ctrl-C asks; n gives the form back as it was.
+    app.press(KeyCode::Char('2'));
+    app.press(KeyCode::Char('r'));
+    assert!(app.ui.state.form.is_some(), "{:?}", app.ui.state.message);
+    for effect in app::handle_paste(&mut app.ui, "材料不全") {
+        app.rt.run_effect(&mut app.ui, effect);
+    }
+    app.ctrl('c');
+    assert!(!app.ui.state.quit);
+    assert!(matches!(app.ui.state.form, Some(Form::Quit(_))));
+    app.shot("quit_with_input_80x24", 80, 24);
+    app.press(KeyCode::Char('n'));
+    assert_eq!(app.fields().fields[0].text.as_str(), "材料不全");
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Char('y'));
+    assert!(app.ui.state.form.is_none());
+
+    // Help: this screen's keys first, and / filters them.
+    app.press(KeyCode::Char('?'));
+    app.press(KeyCode::Char('/'));
+    app.typed("导出");
+    app.press(KeyCode::Enter);
+    let screen = app.shot("help_filtered_120x40", 120, 40);
+    assert!(screen.text().contains("列表与环节（本屏幕）"));
+    assert!(!screen.text().contains("上一评分项"), "filtered out");
+    app.press(KeyCode::Esc);
+    app.press(KeyCode::Esc);
+    assert!(!app.ui.screens.help.open);
+
+    // Without colour: the chosen option is marked in text, the selected row in
+    // reverse video.
+    app.theme = app.theme.without_colour();
+    app.press(KeyCode::Char('4'));
+    app.press(KeyCode::Char('v'));
+    let screen = app.shot("no_colour_visit_form_80x24", 80, 24);
+    assert!(screen.text().contains("[满意]"), "{}", screen.text());
+    app.press(KeyCode::Esc);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            render::render(&app.ui, &app.theme, &app.keymap, f);
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let row = 4 + app.board().list.cursor.at as u16;
+    assert!(
+        buffer[(1, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "the selected row is in reverse video"
+    );
+    assert!(!buffer[(1, row + 1)]
+        .modifier
+        .contains(ratatui::style::Modifier::REVERSED));
+    app.finish(&[]);
+}
+
+#[test]
+fn a_keymap_file_with_a_bad_line_is_named_on_the_login_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keymap.toml");
+    std::fs::write(
+        &path,
+        "[[bind]]\nmode = \"table\"\naction = \"advance\"\nkeys = [\"A\"]\n\n[[bind]]\nmode = \"table\"\naction = \"return\"\nkeys = [\"ctrl-\"]\n",
+    )
+    .unwrap();
+    let e = Keymap::with_user_file(&path).unwrap_err();
+    assert_eq!((e.line, e.key.as_str()), (9, "keys"));
+    let mut app = App::start(Lang::Zh);
+    let shown = path.display().to_string();
+    app.ui.screens.login.message = Some(e.zh().replace(&shown, "keymap.toml"));
+    app.shot("login_keymap_error_80x24", 80, 24);
+    assert!(e.zh().contains(&format!("{shown} 第 9 行 keys")));
+    assert!(e.en().contains("line 9, keys: unknown key \"ctrl-\""));
+    // The file's name, the setting and the key names are what the user writes in it.
+    app.finish(&[
+        ("login_keymap_error", "'keymap'"),
+        ("login_keymap_error", "'toml'"),
+        ("login_keymap_error", "'keys'"),
+        ("login_keymap_error", "'ctrl'"),
+    ]);
 }

@@ -26,7 +26,9 @@ pub struct Config {
     pub theme: Option<String>,
     /// The interface language, `zh` or `en`.
     pub lang: Option<String>,
-    /// Reserved: a file of key bindings (not supported yet).
+    /// A file of the user's own key bindings, overriding the built-in ones (a
+    /// relative path is taken from the file's folder); without it the app reads
+    /// `keymap.toml` beside this file, if there is one.
     pub keymap: Option<PathBuf>,
 }
 
@@ -61,10 +63,13 @@ pub fn read(path: &Path) -> Result<Config> {
         )
     })?;
     let mut config = parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    if let Some(db) = &config.database {
-        if db.is_relative() {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            config.database = Some(dir.join(db));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for file in [&mut config.database, &mut config.keymap]
+        .into_iter()
+        .flatten()
+    {
+        if file.is_relative() {
+            *file = dir.join(&*file);
         }
     }
     Ok(config)
@@ -80,16 +85,6 @@ pub fn parse(text: &str) -> Result<Config> {
             .unwrap_or_default();
         anyhow!("{at}{}", e.message())
     })?;
-    if let Some(k) = &config.keymap {
-        let line = text
-            .lines()
-            .position(|l| l.trim_start().starts_with("keymap"))
-            .map_or(String::new(), |n| format!("line {}: ", n + 1));
-        bail!(
-            "{line}keymap = \"{}\": own key bindings are not supported yet (the key is reserved); remove the line",
-            k.display()
-        );
-    }
     if let Some(l) = &config.lang {
         if crate::i18n::Lang::parse(l).is_none() {
             let line = text
@@ -128,8 +123,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("line 2,"), "{e}");
-        let e = parse("keymap = \"k.toml\"\n").unwrap_err().to_string();
-        assert!(e.contains("line 1") && e.contains("not supported"), "{e}");
+        let c = parse("keymap = \"k.toml\"\n").unwrap();
+        assert_eq!(c.keymap.as_deref(), Some(Path::new("k.toml")));
         let e = parse("\nlang = \"fr\"\n").unwrap_err().to_string();
         assert!(
             e.contains("line 2") && e.contains("unknown language"),

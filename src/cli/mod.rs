@@ -554,6 +554,9 @@ pub struct OpenApp {
     pub user: Option<i64>,
     pub theme: Option<String>,
     pub lang: crate::i18n::Lang,
+    /// The user's key bindings: the configuration's `keymap`, else `keymap.toml` in
+    /// the configuration folder when it is there.
+    pub keymap: Option<PathBuf>,
 }
 
 /// The settings a command runs with, each from the first of: its flag, its environment
@@ -603,10 +606,16 @@ impl Settings {
                 None => Lang::from_env(),
             },
         };
+        let keymap = self.config.keymap.clone().or_else(|| {
+            config::default_path()
+                .map(|p| p.with_file_name("keymap.toml"))
+                .filter(|p| p.exists())
+        });
         Ok(Ui {
             user: app.user,
             theme,
             lang,
+            keymap,
         })
     }
 }
@@ -1009,6 +1018,7 @@ struct Ui {
     user: Option<i64>,
     theme: Option<String>,
     lang: crate::i18n::Lang,
+    keymap: Option<PathBuf>,
 }
 
 /// The full-screen app to open when run in a terminal; prints the summary otherwise
@@ -1022,6 +1032,7 @@ fn open_app(path: &Path, ui: &Ui) -> Result<Outcome> {
             user: ui.user,
             theme: ui.theme.clone(),
             lang: ui.lang,
+            keymap: ui.keymap.clone(),
         }));
     }
     outln!(

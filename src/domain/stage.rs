@@ -272,11 +272,6 @@ impl Lack {
         }
     }
 
-    /// Both names, as the file view lists them: `职务 position`.
-    pub fn label(self) -> String {
-        format!("{} {}", self.zh(), self.en())
-    }
-
     fn list_zh(v: &[Lack]) -> String {
         v.iter().map(|l| l.zh()).collect::<Vec<_>>().join("、")
     }

@@ -58,7 +58,7 @@ pub struct Detail {
     pub phone_tail: String,
     pub id_tail: String,
     pub checks: Vec<Check>,
-    pub missing: Vec<String>,
+    pub missing: Vec<crate::domain::stage::Lack>,
     pub pass_mark: Option<f64>,
     pub test_max: Option<f64>,
     /// The committee's pass threshold of the target grade.
@@ -205,11 +205,7 @@ impl Service {
                 &cycle.rules,
                 cycle.cycle_date,
             ),
-            missing: self
-                .missing_fields(&app)?
-                .into_iter()
-                .map(crate::domain::stage::Lack::label)
-                .collect(),
+            missing: self.missing_fields(&app)?,
             pass_mark: rule.map(|g| g.test_pass_mark),
             test_max: rule.map(|g| g.test_max),
             threshold: rule.map(|g| g.pass_threshold),

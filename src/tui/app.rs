@@ -58,7 +58,9 @@ impl App {
     /// The keymap mode the app is in.
     pub fn mode(&self) -> Mode {
         let (s, screens) = (&self.state, &self.screens);
-        if screens.help.open {
+        if screens.help.open && screens.help.filtering {
+            Mode::Input
+        } else if screens.help.open {
             Mode::Help
         } else if screens.search.is_some() {
             Mode::Search
@@ -106,6 +108,19 @@ impl App {
             return;
         };
         screens.on_event(&mut ctx!(state, session), event);
+    }
+
+    /// Whether something typed would be lost on quitting: a form typed in, or a
+    /// value typed on the score sheet and not yet saved.
+    pub fn unsaved_input(&self) -> bool {
+        let form = self.state.form.as_ref().is_some_and(Form::is_dirty);
+        let sheet = self
+            .screens
+            .sheet
+            .panel
+            .as_ref()
+            .is_some_and(|p| !p.typed.is_empty());
+        form || sheet
     }
 
     /// The candidate the open form is about and how their application stood in the
@@ -209,6 +224,12 @@ impl App {
 /// the field being edited.
 pub fn handle_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        // With input not saved, Ctrl-C asks first; asked, a second one quits.
+        if app.unsaved_input() && !matches!(app.state.form, Some(Form::Quit(_))) {
+            let over = app.state.form.take().map(Box::new);
+            app.state.form = Some(Form::Quit(over));
+            return vec![];
+        }
         app.state.quit = true;
         return vec![Effect::Quit];
     }
@@ -273,6 +294,10 @@ pub fn handle_paste(app: &mut App, text: &str) -> Vec<Effect> {
             .as_mut()
             .map(|s| s.paste(text))
             .unwrap_or_default(),
+        Mode::Input if app.screens.help.open => {
+            app.screens.help.paste(text);
+            vec![]
+        }
         Mode::Input if app.screens.list.filtering && app.state.form.is_none() => {
             app.screens.list.paste_filter(text)
         }
@@ -303,6 +328,51 @@ pub fn handle_paste(app: &mut App, text: &str) -> Vec<Effect> {
     }
 }
 
+/// The mouse, on a terminal of `size` (columns, rows): the wheel scrolls as ↓ and ↑
+/// do wherever they move; a click on a row of the stage list selects it, as moving
+/// the cursor there does.
+pub fn handle_mouse(
+    app: &mut App,
+    keymap: &Keymap,
+    mouse: crossterm::event::MouseEvent,
+    size: (u16, u16),
+) -> Vec<Effect> {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    match mouse.kind {
+        MouseEventKind::ScrollDown => update(app, keymap, Action::Down),
+        MouseEventKind::ScrollUp => update(app, keymap, Action::Up),
+        MouseEventKind::Down(MouseButton::Left) if app.mode() == Mode::Table => {
+            let Some(row) = list_row_at(app, mouse.column, mouse.row, size) else {
+                return vec![];
+            };
+            app.state.message = None;
+            app.screens.list.click(row, app.state.page)
+        }
+        _ => vec![],
+    }
+}
+
+/// The row of the stage list drawn at a cell of the screen, if one is (the layout
+/// of `render`: the header's two lines, the table's border and its head line).
+fn list_row_at(app: &App, x: u16, y: u16, (w, h): (u16, u16)) -> Option<usize> {
+    use super::state::{MIN_HEIGHT, MIN_WIDTH};
+    if w < MIN_WIDTH || h < MIN_HEIGHT || app.state.screen != Screen::List {
+        return None;
+    }
+    let body = h.saturating_sub(4);
+    // Beside the details on a wide terminal, above them otherwise.
+    let (table_w, table_h) = if w >= 110 {
+        (w * 60 / 100, body)
+    } else {
+        (w, body * 55 / 100)
+    };
+    let top = 2 + 1 + 1;
+    if x == 0 || x + 1 >= table_w || y < top || y + 1 >= 2 + table_h {
+        return None;
+    }
+    Some(usize::from(y - top) + app.screens.list.cursor.offset)
+}
+
 /// A character typed on the score sheet (`None`: Backspace).
 fn sheet_typed(app: &mut App, c: Option<char>) -> Vec<Effect> {
     let App { state, screens } = app;
@@ -315,6 +385,10 @@ fn sheet_typed(app: &mut App, c: Option<char>) -> Vec<Effect> {
 /// A character typed: into the list filter, or into the form.
 fn type_char(app: &mut App, c: char) -> Vec<Effect> {
     let App { state, screens } = app;
+    if screens.help.open {
+        screens.help.type_char(c);
+        return vec![];
+    }
     if screens.list.filtering && state.form.is_none() {
         return screens.list.type_filter(c);
     }
@@ -332,6 +406,10 @@ fn form_step(state: &mut State, step: FormStep) -> Vec<Effect> {
         FormStep::Close => {
             state.form = None;
             vec![]
+        }
+        FormStep::Done(Effect::Quit) => {
+            state.quit = true;
+            vec![Effect::Quit]
         }
         FormStep::Done(effect) => {
             // Kept until the write is done: a refusal gives it back as it was.
@@ -418,6 +496,10 @@ fn search_update(app: &mut App, action: Action) -> Vec<Effect> {
 fn input_update(app: &mut App, action: Action) -> Vec<Effect> {
     let App { state, screens } = app;
     let (lang, today) = (state.lang, state.today());
+    if screens.help.open {
+        screens.help.filter_key(action);
+        return vec![];
+    }
     if let Some(edit) = Edit::of(action) {
         if screens.list.filtering && state.form.is_none() {
             return screens.list.edit_filter(edit);
@@ -442,7 +524,7 @@ fn board_update(app: &mut App, keymap: &Keymap, action: Action) -> Vec<Effect> {
     let App { state, screens } = app;
     match action {
         Action::Help => {
-            screens.help.show();
+            screens.help.show(state.screen.mode());
             return vec![];
         }
         Action::Quit => {
@@ -467,7 +549,10 @@ fn board_update(app: &mut App, keymap: &Keymap, action: Action) -> Vec<Effect> {
     let deed = action.deed(state.screen.mode(), state.stage.number());
     if let (Some(deed), Some(role)) = (deed.filter(|d| !session.may(*d)), session.role) {
         let refusal = crate::service::ServiceError::Forbidden { role, deed };
-        state.message = Some(Message::Error(super::error_text(&refusal, state.lang)));
+        state.message = Some(Message::Error(match state.lang {
+            Lang::Zh => refusal.zh(),
+            Lang::En => refusal.en(),
+        }));
         return vec![];
     }
     screens.update(&mut ctx!(state, session), keymap, action)

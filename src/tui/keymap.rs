@@ -1,4 +1,5 @@
-//! The one keymap: `(Mode, KeyEvent) -> Action`, defined in `keymap.toml` (compiled in).
+//! The one keymap: `(Mode, KeyEvent) -> Action`, defined in `keymap.toml` (compiled in),
+//! with the user's own file of bindings over it (`Keymap::with_user_file`).
 //! The help overlay and the status-bar hints are generated from the same table. Here
 //! too: the screens of the board, each in the mode its keys are in.
 
@@ -258,6 +259,95 @@ struct File {
     bind: Vec<Binding>,
 }
 
+/// The user's file of key bindings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserFile {
+    #[serde(default)]
+    bind: Vec<UserBind>,
+}
+
+/// One binding of the user's file: an action of a mode and its new keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserBind {
+    mode: toml::Spanned<String>,
+    action: toml::Spanned<String>,
+    keys: Vec<toml::Spanned<String>>,
+}
+
+/// A mistake in the user's file of key bindings: where, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeymapError {
+    pub file: std::path::PathBuf,
+    /// The 1-based line (0: the file as a whole).
+    pub line: usize,
+    /// The setting the mistake is in (`mode`, `action`, `keys`), if one.
+    pub key: String,
+    pub problem: KeymapProblem,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeymapProblem {
+    Unreadable(String),
+    Syntax(String),
+    UnknownMode(String),
+    UnknownAction(String),
+    UnknownKey(String),
+    /// The action has no binding in that mode to give keys to.
+    NotInMode(String),
+    /// A key bound twice (the built-in checker's words).
+    Clash(String),
+}
+
+impl KeymapError {
+    /// Where: `file, line 3, key "keys"`.
+    fn place(&self, zh: bool) -> String {
+        let file = self.file.display();
+        match (zh, self.line, self.key.is_empty()) {
+            (true, 0, _) => format!("{file}"),
+            (true, l, true) => format!("{file} 第 {l} 行"),
+            (true, l, false) => format!("{file} 第 {l} 行 {}", self.key),
+            (false, 0, _) => format!("{file}"),
+            (false, l, true) => format!("{file}, line {l}"),
+            (false, l, false) => format!("{file}, line {l}, {}", self.key),
+        }
+    }
+
+    /// The mistake in Chinese, the built-in keys kept.
+    pub fn zh(&self) -> String {
+        use KeymapProblem as P;
+        let what = match &self.problem {
+            P::Unreadable(e) => format!("无法读取：{e}"),
+            P::Syntax(e) => format!("格式错误：{e}"),
+            P::UnknownMode(m) => format!("没有“{m}”这种模式"),
+            P::UnknownAction(a) => format!("没有“{a}”这种操作"),
+            P::UnknownKey(k) => format!("无法识别的按键“{k}”（例：a、G、ctrl-d）"),
+            P::NotInMode(a) => format!("该模式中没有“{a}”操作"),
+            P::Clash(c) => format!("按键冲突：{c}"),
+        };
+        format!("按键文件 {}：{what}；仍使用内置按键", self.place(true))
+    }
+
+    /// The mistake in English, the built-in keys kept.
+    pub fn en(&self) -> String {
+        use KeymapProblem as P;
+        let what = match &self.problem {
+            P::Unreadable(e) => format!("cannot be read: {e}"),
+            P::Syntax(e) => format!("not valid: {e}"),
+            P::UnknownMode(m) => format!("no mode \"{m}\""),
+            P::UnknownAction(a) => format!("no action \"{a}\""),
+            P::UnknownKey(k) => format!("unknown key \"{k}\" (e.g. a, G, ctrl-d, enter)"),
+            P::NotInMode(a) => format!("the mode has no action \"{a}\""),
+            P::Clash(c) => format!("keys clash: {c}"),
+        };
+        format!(
+            "keymap file {}: {what}; the built-in keys are used",
+            self.place(false)
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Keymap {
     pub bindings: Vec<Binding>,
@@ -337,6 +427,80 @@ impl Keymap {
 
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let file: File = toml::from_str(text).map_err(|e| format!("keymap: {e}"))?;
+        Keymap::of(file.bind)
+    }
+
+    /// The built-in keymap with the user's file of bindings over it: each of its
+    /// `[[bind]]` gives a mode's action new keys (`mode = "table"`, `action =
+    /// "advance"`, `keys = ["A"]`), keeping the texts of help and hints. A mistake
+    /// names the file, the line and the key it is on.
+    pub fn with_user_file(path: &std::path::Path) -> Result<Keymap, KeymapError> {
+        let at = |line: usize, key: &str, problem: KeymapProblem| KeymapError {
+            file: path.to_path_buf(),
+            line,
+            key: key.to_string(),
+            problem,
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| at(0, "", KeymapProblem::Unreadable(e.to_string())))?;
+        let line_of = |span: std::ops::Range<usize>| {
+            text[..span.start.min(text.len())].matches('\n').count() + 1
+        };
+        let file: UserFile = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(0, line_of);
+            at(line, "", KeymapProblem::Syntax(e.message().to_string()))
+        })?;
+        let mut bindings = Keymap::builtin().bindings;
+        for b in &file.bind {
+            let value = |s: &toml::Spanned<String>| toml::Value::String(s.get_ref().clone());
+            let mode: Mode = value(&b.mode).try_into().map_err(|_| {
+                at(
+                    line_of(b.mode.span()),
+                    "mode",
+                    KeymapProblem::UnknownMode(b.mode.get_ref().clone()),
+                )
+            })?;
+            let action: Action = value(&b.action).try_into().map_err(|_| {
+                let name = b.action.get_ref().clone();
+                at(
+                    line_of(b.action.span()),
+                    "action",
+                    KeymapProblem::UnknownAction(name),
+                )
+            })?;
+            let keys: Vec<String> = b.keys.iter().map(|k| k.get_ref().clone()).collect();
+            if let Some(k) = b.keys.iter().find(|k| parse_key(k.get_ref()).is_none()) {
+                let problem = KeymapProblem::UnknownKey(k.get_ref().clone());
+                return Err(at(line_of(k.span()), "keys", problem));
+            }
+            let mut found = false;
+            for built in bindings
+                .iter_mut()
+                .filter(|x| x.mode == mode && x.action == action)
+            {
+                built.keys = keys.clone();
+                found = true;
+            }
+            if !found {
+                let problem = KeymapProblem::NotInMode(b.action.get_ref().clone());
+                return Err(at(line_of(b.action.span()), "action", problem));
+            }
+        }
+        Keymap::of(bindings).map_err(|clash| {
+            // The user's line that brought the key in.
+            let line = file
+                .bind
+                .iter()
+                .flat_map(|b| &b.keys)
+                .find(|k| clash.contains(&format!("'{}'", k.get_ref())))
+                .map_or(0, |k| line_of(k.span()));
+            at(line, "keys", KeymapProblem::Clash(clash))
+        })
+    }
+
+    /// The keymap of these bindings, checked: every key known, none bound twice.
+    fn of(bind: Vec<Binding>) -> Result<Keymap, String> {
+        let file = File { bind };
         let mut parsed = Vec::new();
         for (i, b) in file.bind.iter().enumerate() {
             for k in &b.keys {
@@ -409,6 +573,65 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn user_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keymap.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_user_file_gives_an_action_new_keys_and_a_bad_line_is_named() {
+        let (_dir, path) =
+            user_file("[[bind]]\nmode = \"table\"\naction = \"advance\"\nkeys = [\"A\"]\n");
+        let km = Keymap::with_user_file(&path).unwrap();
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            km.action(Mode::Table, key('A'), Some(1)),
+            Some(Action::Advance)
+        );
+        assert_eq!(km.action(Mode::Table, key('a'), Some(1)), None, "a is free");
+        let b = km
+            .bindings
+            .iter()
+            .find(|b| b.action == Action::Advance)
+            .unwrap();
+        assert_eq!(
+            b.zh, "通过，进入下一环节",
+            "help and hints keep their texts"
+        );
+
+        let (_dir, path) =
+            user_file("[[bind]]\nmode = \"table\"\naction = \"advance\"\nkeys = [\"ctrl-\"]\n");
+        let e = Keymap::with_user_file(&path).unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (4, "keys"));
+        assert!(
+            e.en().contains("line 4, keys: unknown key \"ctrl-\""),
+            "{}",
+            e.en()
+        );
+        assert!(
+            e.zh().contains("第 4 行 keys") && e.zh().contains("内置按键"),
+            "{}",
+            e.zh()
+        );
+
+        let (_dir, path) =
+            user_file("[[bind]]\nmode = \"table\"\naction = \"fly\"\nkeys = [\"x\"]\n");
+        let e = Keymap::with_user_file(&path).unwrap_err();
+        assert_eq!(
+            (e.line, e.problem),
+            (3, KeymapProblem::UnknownAction("fly".into()))
+        );
+
+        // A key that another action of the mode holds is refused on its line.
+        let (_dir, path) =
+            user_file("\n[[bind]]\nmode = \"table\"\naction = \"advance\"\nkeys = [\"q\"]\n");
+        let e = Keymap::with_user_file(&path).unwrap_err();
+        assert!(matches!(e.problem, KeymapProblem::Clash(_)), "{e:?}");
+        assert_eq!(e.line, 5);
+    }
 
     #[test]
     fn the_help_lists_every_mode_that_has_keys() {

@@ -31,6 +31,28 @@ use std::time::Duration;
 use theme::Theme;
 // (the loop below)
 
+/// What the app asks of the terminal besides ratatui's raw mode and alternate screen:
+/// a paste arrives as one text, never as keys; the mouse's clicks and wheel come as
+/// events.
+fn enter_terminal() {
+    use crossterm::event::{EnableBracketedPaste, EnableMouseCapture};
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture);
+}
+
+/// Gives the terminal back as it was: on quitting and before a Ctrl-Z stops the app.
+fn leave_terminal() {
+    use crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    // `restore` leaves the alternate screen; the cursor, hidden while drawing, is
+    // shown again here, also when no drop follows (a signal ends the process).
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+}
+
 /// How the app is started.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -38,6 +60,8 @@ pub struct Options {
     pub user: Option<i64>,
     pub theme: Option<String>,
     pub lang: Lang,
+    /// The user's file of key bindings, if any.
+    pub keymap: Option<PathBuf>,
 }
 
 /// Opens the app on a database in the terminal.
@@ -49,12 +73,32 @@ pub fn run(opts: Options) -> Result<()> {
     for error in loaded.skipped.iter().map(|s| &s.error).chain(&fallback) {
         eprintln!("pingshen: {}", theme::warning(opts.lang, error));
     }
-    let themes = loaded.themes;
+    // NO_COLOR (https://no-color.org): no colour at all; the selection in reverse
+    // video and marked in text.
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let themes: Vec<Theme> = match no_colour {
+        true => loaded.themes.iter().map(Theme::without_colour).collect(),
+        false => loaded.themes,
+    };
     let store = Store::open(&opts.db)?;
     let mut rt = Runtime::new(store, &opts.db);
     let mut ui = rt.initial_state(opts.lang, themes.len(), opts.user)?;
     ui.state.theme = theme_index;
-    let keymap = Keymap::builtin();
+    // A keymap file with a mistake is said (file, line and key) and the built-in keys
+    // are used: on standard error, and on the login screen.
+    let keymap = match opts.keymap.as_deref().map(Keymap::with_user_file) {
+        Some(Ok(k)) => k,
+        Some(Err(e)) => {
+            let text = match opts.lang {
+                Lang::Zh => e.zh(),
+                Lang::En => e.en(),
+            };
+            eprintln!("pingshen: {text}");
+            ui.screens.login.message = Some(text);
+            Keymap::builtin()
+        }
+        None => Keymap::builtin(),
+    };
     // SIGTERM, SIGHUP and SIGINT end the app through the loop below, which restores the
     // terminal first (in raw mode Ctrl-C is a key, handled as quit). A second signal
     // while the first waits ends the process at once.
@@ -88,8 +132,7 @@ pub fn run(opts: Options) -> Result<()> {
         });
     }
     let mut terminal = ratatui::init();
-    // A paste arrives as one text, never as keys.
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    enter_terminal();
     let result = (|| -> Result<()> {
         // Drawn again only after a key, a resize, a search answer or a change saved
         // elsewhere.
@@ -126,6 +169,21 @@ pub fn run(opts: Options) -> Result<()> {
                 continue;
             }
             match event::read()? {
+                // Ctrl-Z: the terminal given back, the process stopped as a shell's
+                // job; on fg the screen is taken again and drawn anew.
+                Event::Key(k)
+                    if k.kind != KeyEventKind::Release
+                        && k.code == crossterm::event::KeyCode::Char('z')
+                        && k.modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    leave_terminal();
+                    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+                    terminal = ratatui::init();
+                    enter_terminal();
+                    terminal.clear()?;
+                    dirty = true;
+                }
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
                     for effect in app::handle_key(&mut ui, &keymap, k) {
                         rt.run_effect(&mut ui, effect);
@@ -138,16 +196,19 @@ pub fn run(opts: Options) -> Result<()> {
                     }
                     dirty = true;
                 }
+                Event::Mouse(m) => {
+                    let size = terminal.size().map(|s| (s.width, s.height))?;
+                    for effect in app::handle_mouse(&mut ui, &keymap, m, size) {
+                        rt.run_effect(&mut ui, effect);
+                    }
+                    dirty = true;
+                }
                 Event::Resize(..) => dirty = true,
                 _ => {}
             }
         }
     })();
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
-    ratatui::restore();
-    // `restore` leaves the alternate screen; the cursor, hidden while drawing, is
-    // shown again here, also when no drop follows (a signal ends the process below).
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+    leave_terminal();
     drop(terminal);
     let sig = signalled.load(Ordering::Relaxed);
     if sig != 0 {

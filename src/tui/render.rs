@@ -18,9 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-/// The smallest terminal the layout is made for.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use super::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen. Returns the number of table rows visible (of the search
 /// popup's matches while it is open), for paging.

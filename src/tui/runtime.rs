@@ -663,9 +663,15 @@ impl Runtime {
                     crate::service::files::Format::Json => "json",
                     crate::service::files::Format::Csv => "csv",
                 };
-                let path = std::env::current_dir()
-                    .unwrap_or_default()
-                    .join(format!("{stem}.{ext}"));
+                // Never over a file already there: the next free name.
+                let dir = std::env::current_dir().unwrap_or_default();
+                let path = (1..)
+                    .map(|n| match n {
+                        1 => dir.join(format!("{stem}.{ext}")),
+                        n => dir.join(format!("{stem}-{n}.{ext}")),
+                    })
+                    .find(|p| !p.exists())
+                    .unwrap_or_else(|| dir.join(format!("{stem}.{ext}")));
                 crate::service::registers::write(svc, kind, None, year, format, &path).map_err(
                     |e| crate::service::Refusal::NotExported {
                         problem: format!("{e:#}"),

@@ -11,6 +11,10 @@ use crate::i18n::Lang;
 use crate::service::Clock;
 use chrono::NaiveDate;
 
+/// The smallest terminal the layout is made for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub lang: Lang,

@@ -109,6 +109,17 @@ macro_rules! colour_roles {
             /// The names of the colour roles, as written in a theme file.
             pub const ROLES: &'static [&'static str] = &[$(stringify!($role)),+];
 
+            /// The theme without a colour (`NO_COLOR`, a monochrome terminal): every
+            /// role in the terminal's own colours; what is selected shows in reverse
+            /// video instead.
+            pub fn without_colour(&self) -> Theme {
+                Theme {
+                    name: self.name.clone(),
+                    description: self.description.clone(),
+                    $($role: Color::Reset,)+
+                }
+            }
+
             /// Every role with its colour, in the order of [`Theme::ROLES`].
             pub fn roles(&self) -> Vec<(&'static str, Color)> {
                 vec![$((stringify!($role), self.$role)),+]
@@ -241,7 +252,13 @@ impl Theme {
 
     /// The selected row.
     pub fn selected(&self) -> Style {
-        Style::new().fg(self.selection_fg).bg(self.selection_bg)
+        let style = Style::new().fg(self.selection_fg).bg(self.selection_bg);
+        // Without colours, reverse video marks the selection.
+        if self.selection_fg == self.selection_bg {
+            style.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            style
+        }
     }
 
     /// A pane border, in the focused colour if the pane has the focus.

@@ -135,6 +135,18 @@ impl Files {
             }
             Action::Down => f.scroll = f.scroll.saturating_add(1).min(500),
             Action::Up => f.scroll = f.scroll.saturating_sub(1),
+            // A second r hides again (nothing more is read, nor recorded).
+            Action::Reveal if f.revealed.is_some() => {
+                f.revealed = None;
+                *ctx.message = Some(Message::Info(
+                    ctx.lang
+                        .pick(
+                            "已重新隐藏证件号码、电话和住址",
+                            "The ID number, phone and address are hidden again",
+                        )
+                        .to_string(),
+                ));
+            }
             Action::Reveal => return vec![Effect::Reveal(f.file.id)],
             Action::Back => match f.previous.take() {
                 // Back to the file this one was opened from, read again.

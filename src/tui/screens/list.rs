@@ -521,7 +521,11 @@ impl List {
                 format!(
                     "{}{}",
                     lang.pick("缺少：", "Missing: "),
-                    d.missing.join("、")
+                    d.missing
+                        .iter()
+                        .map(|l| lang.pick(l.zh(), l.en()))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick("、", ", "))
                 ),
                 theme.error(),
             ));
@@ -903,6 +907,15 @@ impl List {
     pub fn type_filter(&mut self, c: char) -> Vec<Effect> {
         self.filter.insert(c);
         self.filter_changed()
+    }
+
+    /// A click on the row shown at `index` of the view: the cursor goes there.
+    pub fn click(&mut self, index: usize, page: usize) -> Vec<Effect> {
+        if index >= self.view.len() {
+            return vec![];
+        }
+        self.pane = Pane::Table;
+        self.move_to(index, page)
     }
 
     /// A text pasted into the filter, whole, at its cursor.

@@ -6,7 +6,7 @@ use super::super::keymap::{Action, Keymap, Mode};
 use super::super::text_input::{Edit, TextInput};
 use super::super::theme::Theme;
 use super::super::widgets::cursor::Cursor;
-use super::super::widgets::draw::{block, centred, hints, text_spans, wrapped_height};
+use super::super::widgets::draw::{block, centred, hints, text_spans, wrap_line};
 use crate::i18n::Lang;
 use crate::text::pad;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -153,11 +153,12 @@ impl LoginState {
         let l = self;
         let has_pins = !l.demo_pins.is_empty();
         // A long message (no open cycle, say) wraps onto more lines.
+        // Wrapped here, in cells and by word, never cutting a wide character.
         let message = l
             .message
             .as_ref()
-            .map(|m| vec![Line::styled(m.clone(), theme.error())]);
-        let message_h = message.as_ref().map_or(1, |m| wrapped_height(m, 62).max(1));
+            .map(|m| wrap_line(Line::styled(m.clone(), theme.error()), 62, 0));
+        let message_h = message.as_ref().map_or(1, |m| (m.len() as u16).max(1));
         let h = if has_pins { 22 } else { 17 } + message_h - 1;
         let rect = centred(area, 64, h);
         let outer = block(
@@ -270,10 +271,7 @@ impl LoginState {
         };
         frame.render_widget(Paragraph::new(pin_line), parts[3]);
         if let Some(m) = message {
-            frame.render_widget(
-                Paragraph::new(m).wrap(ratatui::widgets::Wrap { trim: false }),
-                parts[4],
-            );
+            frame.render_widget(Paragraph::new(m), parts[4]);
         }
         if has_pins {
             let mut lines = vec![Line::styled(

@@ -770,7 +770,8 @@ impl Sheet {
             lines.push(Line::from(vec![
                 Span::styled(if here { "›" } else { " " }, theme.accent()),
                 Span::styled(
-                    pad(&fit(lang.pick(&c.name, &c.name_en), name_w), name_w),
+                    // A cell left between the name and its maximum.
+                    pad(&fit(lang.pick(&c.name, &c.name_en), name_w - 1), name_w),
                     row_style,
                 ),
                 Span::styled(pad(&fmt_num(c.max), 5), theme.muted()),

@@ -29,6 +29,9 @@ pub enum Form {
     Confirm(Confirm),
     /// Discard a half-typed form?
     Discard(Box<Form>),
+    /// Quit with input not saved (Ctrl-C)? The form over the screen, if any, comes
+    /// back on a no.
+    Quit(Option<Box<Form>>),
 }
 
 /// Steps confirmed with y / n: every step that changes a candidate's standing, a
@@ -411,7 +414,7 @@ impl Form {
     pub fn is_dirty(&self) -> bool {
         match self {
             Form::Fields(f) => f.is_dirty(),
-            Form::Confirm(_) | Form::Discard(_) => false,
+            Form::Confirm(_) | Form::Discard(_) | Form::Quit(_) => false,
         }
     }
 
@@ -427,7 +430,7 @@ impl Form {
     pub fn field_mut(&mut self) -> Option<&mut TextInput> {
         match self {
             Form::Fields(f) => f.text_mut(),
-            Form::Confirm(_) | Form::Discard(_) => None,
+            Form::Confirm(_) | Form::Discard(_) | Form::Quit(_) => None,
         }
     }
 
@@ -443,7 +446,7 @@ impl Form {
                 Ok(()) => Step::Stay,
                 Err(e) => Step::Refused(e),
             },
-            Form::Confirm(_) | Form::Discard(_) => Step::Refused(
+            Form::Confirm(_) | Form::Discard(_) | Form::Quit(_) => Step::Refused(
                 lang.pick(
                     "粘贴的内容没有使用：请按 y 或 n 回答",
                     "The pasted text was not used: answer with y or n",
@@ -470,10 +473,26 @@ impl Form {
                 }
                 Step::Stay
             }
+            Form::Quit(_) => match c {
+                'y' | 'Y' => Step::Done(Effect::Quit),
+                'n' | 'N' => self.back_from_quit(),
+                _ => Step::Stay,
+            },
             Form::Fields(f) => match f.type_char(c, lang) {
                 Ok(()) => Step::Stay,
                 Err(e) => Step::Refused(e),
             },
+        }
+    }
+
+    /// No to quitting: the form asked over comes back (none: the question closes).
+    fn back_from_quit(&mut self) -> Step {
+        match self {
+            Form::Quit(Some(inner)) => {
+                *self = (**inner).clone();
+                Step::Stay
+            }
+            _ => Step::Close,
         }
     }
 
@@ -509,6 +528,8 @@ impl Form {
                     Step::Stay
                 };
             }
+            Form::Quit(_) if action == Action::Back => return self.back_from_quit(),
+            Form::Quit(_) => return Step::Stay,
             Form::Fields(f) => f,
         };
         match action {
@@ -628,7 +649,14 @@ impl Form {
                                 } else {
                                     theme.base()
                                 };
-                                spans.push(Span::styled(format!(" {o} "), st));
+                                // The chosen option is marked in text too, not by
+                                // its colour alone.
+                                let shown = if k == fl.choice {
+                                    format!("[{o}]")
+                                } else {
+                                    format!(" {o} ")
+                                };
+                                spans.push(Span::styled(shown, st));
                                 spans.push(Span::raw(" "));
                             }
                             body.lines.push(Line::from(spans));
@@ -646,15 +674,27 @@ impl Form {
                 body.lines.push(Line::styled(text, theme.base()));
                 title
             }
-            Form::Discard(_) => {
-                body.lines.push(Line::styled(
-                    lang.pick(
-                        "已输入的内容尚未保存。放弃吗？ y 放弃 / n 继续编辑",
-                        "What you typed is not saved. Discard it? y = discard / n = keep editing",
+            // The questions about what was typed: their words, and their title.
+            Form::Discard(_) | Form::Quit(_) => {
+                let (text, title) = match form {
+                    Form::Discard(_) => (
+                        (
+                            "已输入的内容尚未保存。放弃吗？ y 放弃 / n 继续编辑",
+                            "What you typed is not saved. Discard it? y = discard / n = keep editing",
+                        ),
+                        ("放弃输入？", "Discard the entry?"),
                     ),
-                    theme.warn(),
-                ));
-                lang.pick("放弃输入？", "Discard the entry?").to_string()
+                    _ => (
+                        (
+                            "还有输入尚未保存，退出会丢失。退出吗？ y 退出 / n 继续",
+                            "Some input is not saved and is lost on quitting. Quit? y = quit / n = go on",
+                        ),
+                        ("退出？", "Quit?"),
+                    ),
+                };
+                body.lines
+                    .push(Line::styled(lang.pick(text.0, text.1), theme.warn()));
+                lang.pick(title.0, title.1).to_string()
             }
         };
         let FormBody { mut lines, cursor } = body;
@@ -662,7 +702,7 @@ impl Form {
         // Only the keys that do something in this form.
         let keys: &[Action] = match form {
             Form::Fields(f) => f.keys(),
-            Form::Confirm(_) | Form::Discard(_) => &[],
+            Form::Confirm(_) | Form::Discard(_) | Form::Quit(_) => &[],
         };
         if let Form::Confirm(_) = form {
             lines.push(Line::styled(
