@@ -613,6 +613,7 @@ fn refusals() -> Vec<Refusal> {
         InspectionReason => Field::InspectionReason,
         NewOrganisation => Field::NewOrganisation,
         NewPosition => Field::NewPosition,
+        MeetingPlace => Field::MeetingPlace,
     });
     let works = samples!(EvalWork {
         Scoring => EvalWork::Scoring,
@@ -651,6 +652,15 @@ fn refusals() -> Vec<Refusal> {
         ScoringNotOpen => Refusal::ScoringNotOpen,
         ScoringClosed => Refusal::ScoringClosed { meanwhile: false },
         ScoringStillOpen => Refusal::ScoringStillOpen,
+        MeetingAlreadyOpen => Refusal::MeetingAlreadyOpen,
+        NoMeeting => Refusal::NoMeeting,
+        MeetingNeedsScoring => Refusal::MeetingNeedsScoring,
+        NotOnAgenda => Refusal::NotOnAgenda { name: "张伟".into() },
+        NoCandidateNow => Refusal::NoCandidateNow,
+        NotAllSubmitted => Refusal::NotAllSubmitted { have: 4, need: 6 },
+        DiscussionFirst => Refusal::DiscussionFirst { name: "张伟".into() },
+        RevisionRoundClosed => Refusal::RevisionRoundClosed { name: "张伟".into() },
+        NoTurnExtension => Refusal::NoTurnExtension,
         NotInEvaluation => Refusal::NotInEvaluation {
             work: EvalWork::Scoring,
             name: "张伟".into(),

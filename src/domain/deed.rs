@@ -27,6 +27,8 @@ pub enum Deed {
     SeeResults,
     FinaliseResult,
     ReopenResult,
+    RunMeeting,
+    ExportMinutes,
     // Stage 6: the public notice and its objections.
     StartNotice,
     CloseNotice,
@@ -73,6 +75,8 @@ impl Deed {
         Deed::SeeResults,
         Deed::FinaliseResult,
         Deed::ReopenResult,
+        Deed::RunMeeting,
+        Deed::ExportMinutes,
         Deed::StartNotice,
         Deed::CloseNotice,
         Deed::RecordObjection,
@@ -116,6 +120,8 @@ impl Deed {
             Deed::SeeResults => "查看评定结果",
             Deed::FinaliseResult => "确定评定结果",
             Deed::ReopenResult => "重新评定",
+            Deed::RunMeeting => "主持评审会",
+            Deed::ExportMinutes => "导出会议纪要",
             Deed::StartNotice => "开始公示",
             Deed::CloseNotice => "结束公示",
             Deed::RecordObjection => "登记异议",
@@ -160,6 +166,8 @@ impl Deed {
             Deed::SeeResults => "see the committee's results",
             Deed::FinaliseResult => "finalise a result",
             Deed::ReopenResult => "reopen a result",
+            Deed::RunMeeting => "lead the review meeting",
+            Deed::ExportMinutes => "export the meeting's minutes",
             Deed::StartNotice => "start the public notice",
             Deed::CloseNotice => "close the public notice",
             Deed::RecordObjection => "record an objection",
@@ -231,6 +239,7 @@ pub fn may(role: Role, deed: Deed) -> bool {
                 | CreateCycle
                 | ImportData
                 | ExportAudit
+                | ExportMinutes
                 | BackUp
                 | Restore
         ),
@@ -249,7 +258,7 @@ mod tests {
         }
         // A new deed must be added to ALL too (the texts' matches only catch a new
         // variant, not a missing entry).
-        assert_eq!(seen.len(), 38);
+        assert_eq!(seen.len(), 40);
     }
 
     #[test]

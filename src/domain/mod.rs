@@ -7,6 +7,7 @@ pub mod grade;
 pub mod certificate;
 pub mod deed;
 pub mod ids;
+pub mod meeting;
 pub mod notice;
 pub mod recusal;
 pub mod rules;

@@ -248,6 +248,7 @@ pub enum Field {
     InspectionReason,
     NewOrganisation,
     NewPosition,
+    MeetingPlace,
 }
 
 impl Field {
@@ -270,6 +271,7 @@ impl Field {
             Field::InspectionReason => "the inspection's reason",
             Field::NewOrganisation => "the new organisation",
             Field::NewPosition => "the new position",
+            Field::MeetingPlace => "the meeting's place",
         }
     }
 
@@ -293,6 +295,7 @@ impl Field {
             Field::InspectionReason => "年检理由",
             Field::NewOrganisation => "新单位",
             Field::NewPosition => "新职务",
+            Field::MeetingPlace => "会议地点",
         }
     }
 }
@@ -385,6 +388,25 @@ pub enum Refusal {
     ScoringClosed { meanwhile: bool },
     #[error("scoring is still open; close it before finalising")]
     ScoringStillOpen,
+    // The review meeting.
+    #[error("a review meeting is already under way")]
+    MeetingAlreadyOpen,
+    #[error("no review meeting is under way; the chair starts one on stage 5 (M)")]
+    NoMeeting,
+    #[error("a review meeting needs scoring to be open; open it first")]
+    MeetingNeedsScoring,
+    #[error("{name} is not on the meeting's agenda")]
+    NotOnAgenda { name: String },
+    #[error("no candidate is being discussed; move to one first")]
+    NoCandidateNow,
+    #[error("{have} of the {need} members present and not recused have submitted; the discussion opens when all have")]
+    NotAllSubmitted { have: usize, need: usize },
+    #[error("open the discussion of {name} before a revision round")]
+    DiscussionFirst { name: String },
+    #[error("changes to a submitted sheet are made in the revision round of {name}, which the chair opens after the discussion")]
+    RevisionRoundClosed { name: String },
+    #[error("the rules give no time to add to a candidate's turn")]
+    NoTurnExtension,
     #[error("{} only while the candidate is in evaluation with no final result; {name} is at {} ({})", .work.en(), .at.stage.en(), .at.status.code())]
     NotInEvaluation {
         work: EvalWork,
@@ -551,6 +573,19 @@ impl Refusal {
             VisitIncomplete => "走访须写明走访人和走访情况".into(),
             VisitInFuture { on } => format!("走访日期 {on} 晚于今天"),
             ScoringAlreadyOpen => "评分已经开始".into(),
+            MeetingAlreadyOpen => "评审会已在进行中".into(),
+            NoMeeting => "评审会没有在进行；由主任委员在综合评定环节按 M 开始".into(),
+            MeetingNeedsScoring => "评审会须在评分开始后召开，请先开始评分".into(),
+            NotOnAgenda { name } => format!("{name}不在本次评审会的议程中"),
+            NoCandidateNow => "当前没有正在讨论的候选人，请先选定一位".into(),
+            NotAllSubmitted { have, need } => format!(
+                "出席且无须回避的 {need} 位委员中已有 {have} 位提交评分表，全部提交后方可开始讨论"
+            ),
+            DiscussionFirst { name } => format!("须先开始对{name}的讨论，才能进入修改轮"),
+            RevisionRoundClosed { name } => {
+                format!("已提交的评分表须在{name}的修改轮中修改，修改轮由主任委员在讨论后开启")
+            }
+            NoTurnExtension => "评审规则未规定可延长的时间".into(),
             ScoringNotOpen => "评分尚未开始或已经结束".into(),
             ScoringClosed { meanwhile: false } => {
                 "评分尚未开始或已结束，须由主任委员开始评分".into()
