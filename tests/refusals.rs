@@ -821,6 +821,8 @@ fn deeds() -> Vec<Deed> {
         SeeResults => Deed::SeeResults,
         FinaliseResult => Deed::FinaliseResult,
         ReopenResult => Deed::ReopenResult,
+        RunMeeting => Deed::RunMeeting,
+        ExportMinutes => Deed::ExportMinutes,
         StartNotice => Deed::StartNotice,
         CloseNotice => Deed::CloseNotice,
         RecordObjection => Deed::RecordObjection,
