@@ -391,7 +391,7 @@ pub enum Refusal {
     // The review meeting.
     #[error("a review meeting is already under way")]
     MeetingAlreadyOpen,
-    #[error("no review meeting is under way; the chair starts one on stage 5 (M)")]
+    #[error("no review meeting is under way; the chair starts one on stage 5")]
     NoMeeting,
     #[error("a review meeting needs scoring to be open; open it first")]
     MeetingNeedsScoring,
@@ -574,7 +574,7 @@ impl Refusal {
             VisitInFuture { on } => format!("走访日期 {on} 晚于今天"),
             ScoringAlreadyOpen => "评分已经开始".into(),
             MeetingAlreadyOpen => "评审会已在进行中".into(),
-            NoMeeting => "评审会没有在进行；由主任委员在综合评定环节按 M 开始".into(),
+            NoMeeting => "评审会没有在进行，须由主任委员在综合评定环节开始".into(),
             MeetingNeedsScoring => "评审会须在评分开始后召开，请先开始评分".into(),
             NotOnAgenda { name } => format!("{name}不在本次评审会的议程中"),
             NoCandidateNow => "当前没有正在讨论的候选人，请先选定一位".into(),
