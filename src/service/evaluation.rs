@@ -79,6 +79,9 @@ pub struct MySheet {
     pub session_open: bool,
     /// The result is final: the sheet is locked.
     pub finalised: bool,
+    /// A submitted value may be changed now: no review meeting is under way, or it is
+    /// in this candidate's revision round.
+    pub revisable: bool,
     /// Totals of the other eligible submitted sheets, without names, once this sheet
     /// is submitted; highest first, so that nothing tells who gave which.
     pub others: Option<Vec<f64>>,
@@ -490,6 +493,7 @@ impl Service {
             },
             session_open: self.session(app.cycle_id)?.is_open(),
             finalised: app.result_passed.is_some(),
+            revisable: self.require_revision_round(app.cycle_id, app_id).is_ok(),
             others,
         })
     }

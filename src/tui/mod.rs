@@ -121,6 +121,8 @@ pub fn run(opts: Options) -> Result<()> {
             if !ready {
                 dirty = rt.poll_search(&mut ui) || !waiting && rt.poll_changes(&mut ui);
                 dirty |= rt.retry_unsaved(&mut ui);
+                // The meeting: this app says it is alive, and its clock runs.
+                dirty |= rt.tick(&mut ui);
                 continue;
             }
             match event::read()? {
