@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod deed;
 pub mod ids;
 pub mod notice;
+pub mod pubkey;
 pub mod recusal;
 pub mod rules;
 pub mod stage;
