@@ -3,20 +3,15 @@
 
 mod common;
 
+use common::pty::{lock, rfind, Term, POLL, WAIT};
 use pingshen::domain::eligibility::Outcome;
 use pingshen::service::Service;
 use pingshen::store::Store;
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use portable_pty::CommandBuilder;
 use rusqlite::Connection;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
-
-/// How long any one thing may take to appear on the screen.
-const WAIT: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(50);
+use std::time::Instant;
 
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
@@ -48,31 +43,27 @@ impl Fixture {
     }
 }
 
-/// What the app has written to the terminal: the emulated screen and the raw bytes.
-struct Output {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
+/// The binary running in a pseudo-terminal (see [`Term`]), in the fixture's private
+/// folder, in Chinese.
+struct App {
+    term: Term,
 }
 
-/// The binary running in a pseudo-terminal. Dropping it kills the process, so a failed
-/// test never leaves the app behind.
-struct App {
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    output: Arc<Mutex<Output>>,
+impl std::ops::Deref for App {
+    type Target = Term;
+    fn deref(&self) -> &Term {
+        &self.term
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Term {
+        &mut self.term
+    }
 }
 
 impl App {
     fn spawn(fx: &Fixture, args: &[&str], cols: u16, rows: u16) -> App {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
         let home = fx.dir.path();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
         cmd.args(args);
@@ -84,125 +75,14 @@ impl App {
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
-        let child = pair.slave.spawn_command(cmd).expect("the app starts");
-        // Only the child holds the terminal side now, so reads end when it exits.
-        drop(pair.slave);
-        let output = Arc::new(Mutex::new(Output {
-            parser: vt100::Parser::new(cells(rows), cells(cols), 0),
-            raw: Vec::new(),
-        }));
-        let mut reader = pair.master.try_clone_reader().expect("a reader");
-        let sink = Arc::clone(&output);
-        // Drain the terminal continuously so the app never blocks on a full buffer.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let mut out = lock(&sink);
-                        out.parser.process(&buf[..n]);
-                        out.raw.extend_from_slice(&buf[..n]);
-                    }
-                }
-            }
-        });
-        let writer = pair.master.take_writer().expect("a writer");
         App {
-            child,
-            master: pair.master,
-            writer,
-            output,
+            term: Term::spawn(cmd, cols, rows),
         }
-    }
-
-    /// The text on the screen now.
-    fn screen(&self) -> String {
-        lock(&self.output).parser.screen().contents()
-    }
-
-    /// Waits until the screen shows every one of `texts`; panics with the screen if it
-    /// does not in time.
-    fn wait_for_all(&self, texts: &[&str]) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if texts.iter().all(|t| screen.contains(t)) {
-                return;
-            }
-            if start.elapsed() > WAIT {
-                let missing: Vec<&&str> = texts.iter().filter(|t| !screen.contains(**t)).collect();
-                panic!("waited {WAIT:?} for {missing:?}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for(&self, text: &str) {
-        self.wait_for_all(&[text]);
-    }
-
-    /// Types keys (text, or the escape sequences of special keys).
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("keys sent");
-        self.writer.flush().expect("keys sent");
-    }
-
-    /// Escape, then a pause so the next key is not read as Alt-key.
-    fn esc(&mut self) {
-        self.send("\x1b");
-        std::thread::sleep(Duration::from_millis(100));
     }
 
     /// Narrows the stage table to one name: `f`, the name, Enter.
     fn filter(&mut self, name: &str) {
         self.send(&format!("f{name}{ENTER}"));
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        lock(&self.output)
-            .parser
-            .screen_mut()
-            .set_size(cells(rows), cells(cols));
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("the terminal resizes");
-    }
-
-    /// Waits for the app to exit; returns whether it exited successfully.
-    fn wait_exit(&mut self) -> bool {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child's status") {
-                return status.success();
-            }
-            if start.elapsed() > WAIT {
-                panic!(
-                    "the app did not exit within {WAIT:?}; the screen shows:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Waits until the raw output contains `bytes`.
-    fn wait_for_bytes(&self, bytes: &[u8]) {
-        let start = Instant::now();
-        while !contains(&lock(&self.output).raw, bytes) {
-            if start.elapsed() > WAIT {
-                panic!(
-                    "the output never contained {:?}",
-                    String::from_utf8_lossy(bytes)
-                );
-            }
-            std::thread::sleep(POLL);
-        }
     }
 
     /// Waits for the PIN prompt, types the PIN and waits for the board.
@@ -211,28 +91,6 @@ impl App {
         self.send(&format!("{pin}{ENTER}"));
         self.wait_for_all(&["个人申报", "南京市 2026 年度认证"]);
     }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Locks even after a panic elsewhere poisoned the lock: the screen is still useful.
-fn lock(output: &Mutex<Output>) -> MutexGuard<'_, Output> {
-    output.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// An application at the declaration stage, in progress, complete, meeting every
@@ -712,9 +570,4 @@ fn search_by_initials_opens_a_file_and_esc_comes_back() {
     assert_eq!(app.screen(), before, "back exactly where we were");
     app.send("q");
     assert!(app.wait_exit());
-}
-
-/// A terminal's rows or columns as the emulator takes them (never none).
-fn cells(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
 }

@@ -4,6 +4,8 @@
 //! the binary, and looking at what the database holds.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::NaiveDate;
 use pingshen::domain::ids::{credit_check_char, id_check_char};
 use pingshen::domain::rules::DEMO_RULES;
