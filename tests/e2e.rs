@@ -26,11 +26,9 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let db = dir.path().join("demo.sqlite3");
         // The demo's story and the app's clock fixed on the day the tests were written
         // for, whatever day they run.
-        common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
+        let (dir, db) = common::demo_folder();
         Fixture { dir, db }
     }
 
@@ -332,30 +330,10 @@ fn three_wrong_pins_lock_the_member_out() {
     assert!(locked.is_some());
 }
 
-/// A candidate in the demo's open scoring session whom the member has not scored and
-/// need not recuse from, and whose name matches no other row of the evaluation.
-fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
-    let conn = common::open_db(db);
-    let mut stmt = conn
-        .prepare(
-            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
-             WHERE a.stage = 'evaluation' AND a.status = 'active'
-               AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = ?1)
-               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = a.person_id AND c.member_id = ?1)
-               AND coalesce(p.org_id, -1) <> coalesce((SELECT org_id FROM members WHERE id = ?1), -2)
-               AND (SELECT count(*) FROM applications b JOIN persons q ON q.id = b.person_id
-                    WHERE b.stage = 'evaluation' AND instr(q.name, p.name) > 0) = 1
-             ORDER BY a.id LIMIT 1",
-        )
-        .unwrap();
-    stmt.query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("the demo has such a candidate")
-}
-
 #[test]
 fn a_member_scores_by_keys_while_the_chairs_board_follows() {
     let fx = Fixture::new();
-    let (app_id, name) = unscored_candidate(&fx.db, 2);
+    let (app_id, name) = common::unscored_candidate(&fx.db, 2);
     let row_of = |screen: &str| -> String {
         screen
             .lines()
@@ -377,16 +355,7 @@ fn a_member_scores_by_keys_while_the_chairs_board_follows() {
     // A member scores one candidate in another, by keys alone.
     let mut member = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
     member.log_in("陈静怡", "1002");
-    member.send("5");
-    member.filter(&name);
-    member.wait_for(&format!("筛选 {name}"));
-    member.send(ENTER);
-    member.wait_for_all(&[&format!("评分表 · {name}"), "还有 5 项未打分"]);
-    for value in ["17.5", "21", "8", "26", "12"] {
-        member.send(&format!("{value}{ENTER}"));
-        member.wait_for(&format!("已保存 {value}"));
-    }
-    member.wait_for("各项均已打分");
+    common::score_by_keys(&mut member, &name);
     // The chair sees the draft without its values.
     chair.wait_for(&name);
     let start = Instant::now();

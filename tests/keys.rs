@@ -194,14 +194,27 @@ fn svc_of(svc: pingshen::service::Service) -> pingshen::service::Service {
     s
 }
 
-#[test]
-fn a_key_changed_outside_pingshen_fails_the_check() {
+/// The demo as the secretary, with 陈静怡's key recorded: the folder of the keys, the
+/// service, her id, her key's line and a stranger's.
+fn chens_key_recorded() -> (
+    tempfile::TempDir,
+    pingshen::service::Service,
+    i64,
+    String,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let (line, _) = keygen(dir.path(), "chen", "ed25519");
     let (stranger, _) = keygen(dir.path(), "stranger", "ed25519");
     let mut svc = login(demo_as(None), "吴婷");
     let chen = svc.find_member("陈静怡").unwrap().id;
     svc.add_key(chen, &line, "chen.pub").unwrap();
+    (dir, svc, chen, line, stranger)
+}
+
+#[test]
+fn a_key_changed_outside_pingshen_fails_the_check() {
+    let (_dir, svc, _, _, stranger) = chens_key_recorded();
     let data = parse_line(&stranger).unwrap().base64();
     // Someone with the file puts their own key in 陈静怡's place.
     db(&svc)
@@ -302,12 +315,7 @@ fn the_committee_import_takes_a_public_key_column() {
 
 #[test]
 fn sshd_is_given_the_line_of_an_active_members_key_and_nothing_for_others() {
-    let dir = tempfile::tempdir().unwrap();
-    let (line, _) = keygen(dir.path(), "chen", "ed25519");
-    let (stranger, _) = keygen(dir.path(), "stranger", "ed25519");
-    let mut svc = login(demo_as(None), "吴婷");
-    let chen = svc.find_member("陈静怡").unwrap().id;
-    svc.add_key(chen, &line, "chen.pub").unwrap();
+    let (_dir, svc, chen, line, stranger) = chens_key_recorded();
     let forced = Forced {
         exe: Path::new("/usr/local/bin/pingshen"),
         db: Path::new("/srv/pingshen/评审.sqlite3"),

@@ -82,9 +82,7 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let db = dir.path().join("demo.sqlite3");
-        common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
+        let (dir, db) = common::demo_folder();
         let (user, root) = account();
         let world = World {
             dir,
@@ -394,24 +392,6 @@ fn fingerprint(public: &Path) -> String {
         .to_string()
 }
 
-/// An evaluation candidate member #2 has not scored and may score, with a unique name.
-fn unscored_candidate(db: &Path) -> (i64, String) {
-    common::open_db(db)
-        .query_row(
-            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
-             WHERE a.stage = 'evaluation' AND a.status = 'active'
-               AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = 2)
-               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = a.person_id AND c.member_id = 2)
-               AND coalesce(p.org_id, -1) <> coalesce((SELECT org_id FROM members WHERE id = 2), -2)
-               AND (SELECT count(*) FROM applications b JOIN persons q ON q.id = b.person_id
-                    WHERE b.stage = 'evaluation' AND instr(q.name, p.name) > 0) = 1
-             ORDER BY a.id LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("the demo has such a candidate")
-}
-
 /// How many logins of the chair (#1) and of 陈静怡 (#2) the audit log holds.
 fn logins(db: &Path) -> i64 {
     common::open_db(db)
@@ -441,7 +421,7 @@ fn a_members_key_opens_the_app_as_that_member_and_the_chair_sees_the_score() {
     let Some(sshd_path) = sshd() else { return };
     let world = World::new();
     let sshd = world.sshd(&sshd_path, Keys::File);
-    let (app_id, name) = unscored_candidate(&world.db);
+    let (app_id, name) = common::unscored_candidate(&world.db, 2);
     let logged_in_before = logins(&world.db);
     let row_of = |screen: &str| -> String {
         screen
@@ -479,16 +459,7 @@ fn a_members_key_opens_the_app_as_that_member_and_the_chair_sees_the_score() {
     member.wait_for("口令");
     member.send(&format!("1002{ENTER}"));
     member.wait_for_all(&["个人申报", "南京市 2026 年度认证", "陈静怡"]);
-    member.send("5");
-    member.send(&format!("f{name}{ENTER}"));
-    member.wait_for(&format!("筛选 {name}"));
-    member.send(ENTER);
-    member.wait_for_all(&[&format!("评分表 · {name}"), "还有 5 项未打分"]);
-    for value in ["17.5", "21", "8", "26", "12"] {
-        member.send(&format!("{value}{ENTER}"));
-        member.wait_for(&format!("已保存 {value}"));
-    }
-    member.wait_for("各项均已打分");
+    common::score_by_keys(&mut member, &name);
     member.send(ENTER);
     member.wait_for(&format!("已提交 {name} 的评分表"));
 

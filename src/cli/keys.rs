@@ -25,15 +25,7 @@ pub(super) fn add(db: &Path, who: Who, member: &str, file: &Path) -> Result<()> 
         (text, file.display().to_string())
     };
     let key = svc.add_key(member.id, &text, &shown)?;
-    outln!(
-        "added key #{} of {} (#{}): {} {}{}",
-        key.id,
-        escape_controls(&key.member),
-        key.member_id,
-        key.kind,
-        key.fingerprint,
-        comment(&key)
-    )?;
+    outln!("added {}", described(&key))?;
     Ok(())
 }
 
@@ -41,15 +33,7 @@ pub(super) fn add(db: &Path, who: Who, member: &str, file: &Path) -> Result<()> 
 pub(super) fn remove(db: &Path, who: Who, key: &str) -> Result<()> {
     let mut svc = open_as(db, who, "member key remove")?;
     let key = svc.remove_key(key)?;
-    outln!(
-        "removed key #{} of {} (#{}): {} {}{}",
-        key.id,
-        escape_controls(&key.member),
-        key.member_id,
-        key.kind,
-        key.fingerprint,
-        comment(&key)
-    )?;
+    outln!("removed {}", described(&key))?;
     Ok(())
 }
 
@@ -78,12 +62,21 @@ pub(super) fn list(db: &Path, who: Who, member: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn comment(key: &MemberKey) -> String {
-    if key.comment.is_empty() {
+/// `key #3 of 陈静怡 (#2): ssh-ed25519 SHA256:… chen@laptop`.
+fn described(key: &MemberKey) -> String {
+    let comment = if key.comment.is_empty() {
         String::new()
     } else {
         format!(" {}", escape_controls(&key.comment))
-    }
+    };
+    format!(
+        "key #{} of {} (#{}): {} {}{comment}",
+        key.id,
+        escape_controls(&key.member),
+        key.member_id,
+        key.kind,
+        key.fingerprint
+    )
 }
 
 /// The absolute paths sshd's forced command names: this program and the database.
