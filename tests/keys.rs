@@ -297,6 +297,15 @@ fn the_committee_import_takes_a_public_key_column() {
         ),
         1
     );
+    // The committee's export gives each member's key back, to import again.
+    let exported = svc.export_for_import(Kind::Committee, false).unwrap();
+    let at = exported
+        .headers
+        .iter()
+        .position(|h| h == "ssh_key")
+        .unwrap();
+    let keys: Vec<&str> = exported.rows.iter().map(|r| r.cells[at].as_str()).collect();
+    assert_eq!(keys, [a.trim(), b.trim(), ""]);
     // A key already held is refused in a later import, naming its holder.
     let table = common::table(
         "more.csv",
