@@ -9,6 +9,7 @@ pub mod deed;
 pub mod ids;
 pub mod meeting;
 pub mod notice;
+pub mod pubkey;
 pub mod recusal;
 pub mod rules;
 pub mod stage;

@@ -5,6 +5,7 @@
 use super::import::ImportError;
 use crate::domain::certificate::CertificateError;
 use crate::domain::notice::NoticeError;
+use crate::domain::pubkey::KeyError;
 use crate::domain::rules::RuleProblem;
 use crate::domain::stage::{Position, TransitionError};
 use crate::domain::workdays::CalendarError;
@@ -12,6 +13,9 @@ use crate::domain::{Deed, Recusal, Role, Stage};
 use crate::store::StoreError;
 use chrono::NaiveDate;
 use thiserror::Error;
+
+/// How to list the members' keys, in both languages' refusals.
+pub const KEY_LIST: &str = "pingshen member key list";
 
 /// How to open a cycle, in both languages' refusals.
 pub const CYCLE_NEW: &str = "pingshen cycle new --rules FILE --year YEAR";
@@ -169,6 +173,10 @@ pub enum Missing {
         app: i64,
         cycle: String,
     },
+    /// No member's key with this fingerprint or id.
+    Key {
+        key: String,
+    },
 }
 
 impl Missing {
@@ -198,6 +206,9 @@ impl Missing {
                     "application #{app} is not a candidate of the overall evaluation in {cycle}"
                 )
             }
+            Missing::Key { key } => format!(
+                "no member's key '{key}' (give its fingerprint, SHA256:…, or its id: `{KEY_LIST}` lists them)"
+            ),
         }
     }
 
@@ -223,6 +234,9 @@ impl Missing {
             Missing::NotACandidate { app, cycle } => {
                 format!("申请 #{app} 不是{cycle}综合评定的候选人")
             }
+            Missing::Key { key } => format!(
+                "没有公钥“{key}”（请给出公钥指纹 SHA256:… 或编号，{KEY_LIST} 可列出全部公钥）"
+            ),
         }
     }
 }
@@ -505,6 +519,28 @@ pub enum Refusal {
     /// A copy to restore failed the checks of `pingshen check`; nothing was replaced.
     #[error("the copy fails the checks ({faults} fault(s)): it was not restored, the database is unchanged")]
     CopyFailsCheck { faults: usize },
+    // Members' keys.
+    /// A public key given (in `file`, at `line` from 1, or 0 for the whole text) is
+    /// not one pingshen takes.
+    #[error("{}{}", file_en(.file, .line), .problem.en())]
+    BadKey {
+        file: String,
+        line: usize,
+        problem: KeyError,
+    },
+    /// The key is already recorded, for the member named.
+    #[error("the key {fingerprint} is already {member}'s: a key belongs to one member only")]
+    KeyTaken { fingerprint: String, member: String },
+    /// A path to be written into sshd's forced command holds what cannot be quoted there.
+    #[error("{path}: a path with a double quote, a line break or another control character cannot go into sshd's forced command; move the file")]
+    UnquotablePath { path: String },
+}
+
+fn file_en(file: &str, line: &usize) -> String {
+    match line {
+        0 => format!("{file}: "),
+        n => format!("{file}:{n}: "),
+    }
 }
 
 fn hostile_en(found: &char, multiline: &bool) -> String {
@@ -665,6 +701,21 @@ impl Refusal {
             CopyFailsCheck { faults } => {
                 format!("备份副本未通过检查（{faults} 处问题），未予恢复，数据库未作改动")
             }
+            BadKey {
+                file,
+                line,
+                problem,
+            } => match line {
+                0 => format!("{file}：{}", problem.zh()),
+                n => format!("{file} 第 {n} 行：{}", problem.zh()),
+            },
+            KeyTaken {
+                fingerprint,
+                member,
+            } => format!("公钥 {fingerprint} 已属于{member}：一把公钥只能属于一位委员"),
+            UnquotablePath { path } => format!(
+                "{path}：含双引号、换行或其他控制字符的路径不能写入 sshd 的强制命令，请移动该文件"
+            ),
         }
     }
 }

@@ -382,10 +382,13 @@ pub fn build(
     let mut notes = Vec::new();
     let (forms, withheld, what) = match kind {
         FormKind::Sheet => {
-            let Some(member) = member else {
-                bail!("`export sheet` needs --member NAME_OR_ID");
+            // Without --member, the sheets of the member acting (over SSH, the one
+            // the key belongs to).
+            let m = match (member, svc.actor().member_id) {
+                (Some(member), _) => svc.find_member(member)?,
+                (None, Some(me)) => svc.find_member(&me.to_string())?,
+                (None, None) => bail!("`export sheet` needs --member NAME_OR_ID"),
             };
-            let m = svc.find_member(member)?;
             let sheets = svc.member_sheets(m.id)?;
             if sheets.rows.is_empty() && sheets.withheld == 0 {
                 notes.push(format!(

@@ -17,6 +17,7 @@ pub mod files;
 pub mod forms;
 pub mod import;
 mod index;
+pub mod keys;
 pub mod meeting;
 pub mod members;
 pub mod notice;

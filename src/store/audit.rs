@@ -75,10 +75,10 @@ fn digest(
     hex::encode(h.finalize())
 }
 
-/// The committee's tables: every change to them is noted by a trigger (migration 5)
-/// and recorded, row by row, in the audit row of the change, so that [`replay`] can
+/// The committee's tables: every change to them is noted by a trigger (migration 5;
+/// the members' keys, migration 6) and recorded, row by row, in the audit row of the change, so that [`replay`] can
 /// tell a row changed outside pingshen.
-pub const PROTECTED: [&str; 19] = [
+pub const PROTECTED: [&str; 20] = [
     "members",
     "cycles",
     "applications",
@@ -98,6 +98,7 @@ pub const PROTECTED: [&str; 19] = [
     "meeting_agenda",
     "meeting_attendance",
     "meeting_steps",
+    "member_keys",
 ];
 
 /// Columns left out of a row's hash: a member's login counters, which change before a

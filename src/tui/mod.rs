@@ -36,6 +36,8 @@ use theme::Theme;
 pub struct Options {
     pub db: PathBuf,
     pub user: Option<i64>,
+    /// The login offers `user` alone (over SSH: the member the key belongs to).
+    pub only: bool,
     pub theme: Option<String>,
     pub lang: Lang,
 }
@@ -53,6 +55,9 @@ pub fn run(opts: Options) -> Result<()> {
     let store = Store::open(&opts.db)?;
     let mut rt = Runtime::new(store, &opts.db);
     let mut ui = rt.initial_state(opts.lang, themes.len(), opts.user)?;
+    if let (true, Some(id)) = (opts.only, opts.user) {
+        ui.screens.login.keep_only(id);
+    }
     ui.state.theme = theme_index;
     let keymap = Keymap::builtin();
     // SIGTERM, SIGHUP and SIGINT end the app through the loop below, which restores the
