@@ -540,3 +540,89 @@ fn search_by_initials_opens_a_file_and_esc_comes_back() {
     app.send("q");
     assert!(app.wait_exit());
 }
+
+/// The review meeting in three terminals: the chair leads through three candidates;
+/// both members' screens follow, and the member who must recuse from the third is kept
+/// out on a 回避 screen, which is recorded.
+#[test]
+fn the_chair_leads_a_meeting_and_two_members_follow() {
+    let fx = Fixture::new();
+    let mut chair = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    chair.log_in("周明远", "1001");
+    let mut chen = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
+    chen.log_in("陈静怡", "1002");
+    let mut liu = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "3"], 120, 40);
+    liu.log_in("刘志强", "1003");
+    chair.send("5");
+    chair.wait_for("评分进行中");
+    chair.send("M");
+    chair.wait_for("开始评审会");
+    chair.send("第一会议室\x13");
+    chair.wait_for_all(&["评审会议程", "第一会议室"]);
+    // The members' apps join on their own.
+    chair.wait_for("出席情况（在线 3 人）");
+    let agenda: Vec<(i64, String)> = {
+        let conn = fx.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT g.application_id, p.name FROM meeting_agenda g
+                 JOIN applications a ON a.id = g.application_id JOIN persons p ON p.id = a.person_id
+                 WHERE g.meeting_id = (SELECT id FROM meetings WHERE ended_at IS NULL)
+                 ORDER BY g.position",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let liu_out = |app: i64| -> bool {
+        fx.conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM meeting_steps s JOIN members m ON m.id = s.member_id
+                 WHERE m.name = '刘志强' AND s.application_id = ?1)",
+                [app],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // The first two of the agenda, then the last: 刘志强 must recuse from it.
+    let last = agenda.len() - 1;
+    assert!(!liu_out(agenda[0].0) && !liu_out(agenda[1].0));
+    for (keys, i) in [("g\r", 0), ("j\r", 1), ("G\r", last)] {
+        let name = &agenda[i].1;
+        chair.send(keys);
+        chair.wait_for(&format!("{name} · "));
+        chen.wait_for_all(&[
+            &format!("评分表 · {name}"),
+            &format!("会议：现在讨论{name}"),
+        ]);
+        if liu_out(agenda[i].0) {
+            liu.wait_for_all(&["您须回避", &format!("现在讨论{name}")]);
+        } else {
+            liu.wait_for(&format!("评分表 · {name}"));
+        }
+    }
+    assert!(liu_out(agenda[last].0), "the step out is recorded");
+    let reason: String = fx
+        .conn()
+        .query_row(
+            "SELECT s.reason FROM meeting_steps s JOIN members m ON m.id = s.member_id WHERE m.name = '刘志强'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reason.starts_with("须回避"), "{reason}");
+    // Back to the first: 刘志强 steps back in, to its sheet.
+    chair.send("g\r");
+    liu.wait_for(&format!("评分表 · {}", agenda[0].1));
+    let back: bool = fx
+        .conn()
+        .query_row(
+            "SELECT back_at IS NOT NULL FROM meeting_steps s JOIN members m ON m.id = s.member_id WHERE m.name = '刘志强'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(back, "stepping back in is recorded");
+}

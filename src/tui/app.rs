@@ -175,6 +175,38 @@ impl App {
 /// Maps a key to an action in the app's mode and applies it. Typed characters go to
 /// the field being edited.
 pub fn handle_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
+    let effects = key_effects(app, keymap, key);
+    looked_elsewhere(app);
+    effects
+}
+
+/// A member following the meeting who went to another screen or candidate by a key
+/// stops following (until `M`).
+fn looked_elsewhere(app: &mut App) {
+    let App { state, screens } = app;
+    let m = &mut screens.meeting;
+    let Some(current) = m
+        .data
+        .as_ref()
+        .and_then(|d| d.current_row())
+        .map(|r| r.app_id)
+    else {
+        return;
+    };
+    if !m.following || m.leads {
+        return;
+    }
+    let there = match state.screen {
+        Screen::Meeting => true,
+        Screen::Panel => screens.sheet.app() == Some(current),
+        _ => false,
+    };
+    if !there && screens.search.is_none() && !screens.help.open {
+        m.following = false;
+    }
+}
+
+fn key_effects(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.state.quit = true;
         return vec![Effect::Quit];

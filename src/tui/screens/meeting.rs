@@ -380,19 +380,24 @@ impl MeetingScreen {
         frame.render_widget(outer, area);
         let width = usize::from(inner.width);
         // #, name, grade, done, state; the rest for who recuses.
-        let fixed = 3 + 1 + 8 + 1 + 4 + 1 + 5 + 1 + 6 + 1;
+        // English labels are wider than the Chinese ones.
+        let (grade_w, state_w) = match lang {
+            Lang::Zh => (4, 6),
+            Lang::En => (5, 8),
+        };
+        let fixed = 3 + 1 + 8 + 1 + grade_w + 1 + 5 + 1 + state_w + 1;
         let recuse_w = width.saturating_sub(fixed).max(4);
         let widths = [
             Constraint::Length(3),
             Constraint::Length(8),
-            Constraint::Length(4),
+            Constraint::Length(grade_w as u16),
             Constraint::Length(5),
-            Constraint::Length(6),
+            Constraint::Length(state_w as u16),
             Constraint::Min(4),
         ];
         let head = Row::new(vec![
             "#".to_string(),
-            lang.pick("候选人", "Candidate").to_string(),
+            lang.pick("候选人", "Name").to_string(),
             lang.pick("等级", "Grade").to_string(),
             lang.pick("已交", "Done").to_string(),
             lang.pick("状态", "State").to_string(),
@@ -413,11 +418,15 @@ impl MeetingScreen {
                 let state = if r.finalised.is_some() {
                     lang.pick("已确定", "final")
                 } else if now {
-                    phase_label(m.phase, lang)
+                    match m.phase {
+                        Phase::Scoring => lang.pick("评分中", "scoring"),
+                        Phase::Discussion => lang.pick("讨论中", "discuss"),
+                        Phase::Revision => lang.pick("修改轮", "revising"),
+                    }
                 } else if r.discussed {
                     lang.pick("已讨论", "done")
                 } else {
-                    lang.pick("待讨论", "to come")
+                    lang.pick("待讨论", "waiting")
                 };
                 let names: Vec<String> = r
                     .recused
