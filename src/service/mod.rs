@@ -19,6 +19,7 @@ pub mod import;
 mod index;
 pub mod meeting;
 pub mod members;
+pub mod minutes;
 pub mod notice;
 pub mod persons;
 pub mod registers;

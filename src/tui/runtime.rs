@@ -631,13 +631,7 @@ impl Runtime {
                         format!("红领津贴名册-{y}"),
                     ),
                 };
-                let ext = match format {
-                    crate::service::files::Format::Html => "html",
-                    crate::service::files::Format::Md => "md",
-                    crate::service::files::Format::Xlsx => "xlsx",
-                    crate::service::files::Format::Json => "json",
-                    crate::service::files::Format::Csv => "csv",
-                };
+                let ext = format.ext();
                 let path = std::env::current_dir()
                     .unwrap_or_default()
                     .join(format!("{stem}.{ext}"));

@@ -334,6 +334,7 @@ impl Form {
                     Format::Csv => "CSV",
                     Format::Xlsx => "Excel (.xlsx)",
                     Format::Json => "JSON",
+                    Format::Docx => "Word (.docx)",
                 }
                 .to_string()
             })
