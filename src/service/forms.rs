@@ -486,6 +486,27 @@ fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     }
 }
 
+/// The widest text of each column of the headings and rows among `lines`, in
+/// terminal cells (a Chinese character is two), the longest line of a text of several.
+fn column_widths<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Vec<usize> {
+    let mut widths: Vec<usize> = Vec::new();
+    for line in lines {
+        let cells: Vec<String> = match line {
+            Line::Header(h) => h.clone(),
+            Line::Row(cells) => cells.iter().map(Value::shown).collect(),
+            _ => continue,
+        };
+        for (i, c) in cells.iter().enumerate() {
+            if widths.len() <= i {
+                widths.push(0);
+            }
+            let longest = c.lines().map(|l| l.width()).max().unwrap_or(0);
+            widths[i] = widths[i].max(longest);
+        }
+    }
+    widths
+}
+
 /// The forms as a workbook: a worksheet each, the title on top across the table,
 /// bold headings, numbers as numbers, columns as wide as their text, control
 /// characters shown escaped.
@@ -520,20 +541,7 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
             .set_landscape()
             .set_paper_size(9)
             .set_print_fit_to_pages(1, 0);
-        let mut widths: Vec<usize> = Vec::new();
-        for line in &form.lines {
-            let cells: Vec<String> = match line {
-                Line::Header(h) => h.clone(),
-                Line::Row(cells) => cells.iter().map(Value::shown).collect(),
-                _ => continue,
-            };
-            for (i, c) in cells.iter().enumerate() {
-                if widths.len() <= i {
-                    widths.push(0);
-                }
-                widths[i] = widths[i].max(c.width());
-            }
-        }
+        let widths = column_widths(&form.lines);
         let last_col = widths.len().saturating_sub(1) as u16;
         for (i, w) in widths.iter().enumerate() {
             sheet.set_column_width(i as u16, (*w + 2).clamp(6, 40) as f64)?;
@@ -584,6 +592,10 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
 const A4: (u32, u32) = (11906, 16838);
 const MARGIN_TOP: i32 = 1134;
 const MARGIN_SIDE: i32 = 1021;
+/// Tables are set in 10.5 pt (五号), in half-points; a terminal cell (half a Chinese
+/// character) of it is this many twentieths of a point wide.
+const TABLE_SIZE: usize = 21;
+const CELL: usize = TABLE_SIZE * 5;
 
 /// Text for a Word document: control characters and bidirectional controls shown
 /// as `<U+001B>` (XML cannot carry most of them, and none belongs in a document),
@@ -635,19 +647,28 @@ fn docx_table(rows: &[&Line]) -> docx_rs::Table {
             _ => Vec::new(),
         }
     };
-    let mut widths: Vec<usize> = Vec::new();
-    for line in rows {
-        for (i, (text, _, _)) in cells_of(line).iter().enumerate() {
-            if widths.len() <= i {
-                widths.push(4);
-            }
-            let longest = text.lines().map(|l| l.width()).max().unwrap_or(0);
-            widths[i] = widths[i].max(longest.clamp(4, 40));
-        }
-    }
+    // Each column gets room for up to 8 cells of its text (a narrow column wraps
+    // headings of more), with padding; what the page has left goes to the columns
+    // whose text is longer, in proportion to what they lack.
+    let widest = column_widths(rows.iter().copied());
     let page = (A4.0 as i32 - 2 * MARGIN_SIDE) as usize;
-    let sum: usize = widths.iter().sum::<usize>().max(1);
-    let grid: Vec<usize> = widths.iter().map(|w| page * w / sum).collect();
+    let base: Vec<usize> = widest.iter().map(|w| (w.min(&8) + 2) * CELL).collect();
+    let lack: Vec<usize> = widest
+        .iter()
+        .zip(&base)
+        .map(|(w, b)| ((w + 2) * CELL).saturating_sub(*b))
+        .collect();
+    let (base_sum, lack_sum) = (base.iter().sum::<usize>(), lack.iter().sum::<usize>());
+    let grid: Vec<usize> = if base_sum >= page || lack_sum == 0 {
+        base.iter().map(|b| page * b / base_sum.max(1)).collect()
+    } else {
+        let spare = (page - base_sum).min(lack_sum);
+        let left = page - base_sum - spare;
+        base.iter()
+            .zip(&lack)
+            .map(|(b, l)| b + spare * l / lack_sum + left * b / base_sum)
+            .collect()
+    };
     let table_rows = rows
         .iter()
         .map(|line| {
@@ -663,7 +684,7 @@ fn docx_table(rows: &[&Line]) -> docx_rs::Table {
                     TableCell::new()
                         .width(grid.get(i).copied().unwrap_or(0), WidthType::Dxa)
                         .vertical_align(VAlignType::Center)
-                        .add_paragraph(docx_paragraph(&text, head, None).align(align))
+                        .add_paragraph(docx_paragraph(&text, head, Some(TABLE_SIZE)).align(align))
                 })
                 .collect();
             let row = TableRow::new(cells).row_height(454.0);
