@@ -624,8 +624,8 @@ fn the_command_line_writes_the_minutes_for_a_member_with_a_pin() {
     };
     let db_arg = path.to_str().unwrap();
     // `export KIND ARGS… --db FILE`, as member `user` (with their PIN on standard
-    // input) or as nobody.
-    let export = |kind: &str, args: &[&str], user: Option<(&str, &str)>| {
+    // input) or as nobody, in the interface language `lang`.
+    let export_in = |lang: &str, kind: &str, args: &[&str], user: Option<(&str, &str)>| {
         let mut all = vec!["export", kind];
         all.extend(args);
         all.extend(["--db", db_arg]);
@@ -636,10 +636,12 @@ fn the_command_line_writes_the_minutes_for_a_member_with_a_pin() {
             }
             None => String::new(),
         };
-        let out = common::run_pingshen(dir.path(), &all, &pin);
+        let out = common::run_pingshen_with(dir.path(), &all, &pin, &[("PINGSHEN_LANG", lang)]);
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (out, err)
     };
+    let export =
+        |kind: &str, args: &[&str], user: Option<(&str, &str)>| export_in("zh", kind, args, user);
     let secretary = Some(("7", "1007"));
     let (out, err) = export("minutes", &[], None);
     assert!(!out.status.success());
@@ -654,28 +656,19 @@ fn the_command_line_writes_the_minutes_for_a_member_with_a_pin() {
     assert!(!out.status.success(), "a member is refused");
     // The secretary: the page on standard output in Chinese, the document to a file in
     // English.
-    let (out, err) = export("minutes", &["--lang", "zh"], secretary);
+    let (out, err) = export("minutes", &[], secretary);
     assert!(out.status.success(), "{err}");
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains("评审会会议纪要") && page.contains("<html lang=\"zh-CN\">"));
     let file = dir.path().join("minutes.docx");
     let file_arg = file.to_str().unwrap();
-    let args = [
-        "--format",
-        "docx",
-        "--out",
-        file_arg,
-        "--meeting",
-        &meeting,
-        "--lang",
-        "en",
-    ];
-    let (out, err) = export("minutes", &args, secretary);
+    let args = ["--format", "docx", "--out", file_arg, "--meeting", &meeting];
+    let (out, err) = export_in("en", "minutes", &args, secretary);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("wrote the minutes of meeting"), "{err}");
     let xml = docx_xml(&std::fs::read(&file).unwrap());
     assert!(xml.contains("Minutes of the review meeting"));
-    // --meeting and --lang belong to the minutes.
+    // --meeting belongs to the minutes.
     let (_, err) = export("ranking", &["--meeting", &meeting], secretary);
-    assert!(err.contains("go with `export minutes`"), "{err}");
+    assert!(err.contains("goes with `export minutes`"), "{err}");
 }

@@ -276,10 +276,6 @@ pub enum Command {
         /// With `minutes`: this review meeting (default: the open cycle's latest)
         #[arg(long, value_name = "ID")]
         meeting: Option<i64>,
-        /// With `minutes`: the document's language, zh or en [env: PINGSHEN_LANG;
-        /// config: lang; else the locale, as for the app]
-        #[arg(long, value_name = "LANG")]
-        lang: Option<String>,
         #[command(flatten)]
         acting: Member,
     },
@@ -870,7 +866,6 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
             notice,
             year,
             meeting,
-            lang,
             acting,
         } => {
             if kind == crate::service::minutes::KIND {
@@ -889,13 +884,14 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
                 if format != Format::Html && out.is_none() {
                     bail!("a .{} export needs --out FILE", format.ext());
                 }
-                let lang = settings.lang(lang.as_deref())?;
+                // The interface's language, as the app's without its flag.
+                let lang = settings.lang(None)?;
                 let svc = open_as(&db_or_default(), who(acting), "export minutes")?;
                 return export::minutes(&svc, meeting, lang, format, out.as_deref())
                     .map(|()| Outcome::Done);
             }
-            if meeting.is_some() || lang.is_some() {
-                bail!("--meeting and --lang go with `export minutes`");
+            if meeting.is_some() {
+                bail!("--meeting goes with `export minutes`");
             }
             let format = format.unwrap_or(Format::Csv);
             if let Some(k) = crate::service::export::import_shaped(&kind) {

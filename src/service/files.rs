@@ -361,7 +361,7 @@ pub fn table_bytes(table: &Table, format: Format) -> Result<Vec<u8>> {
             book.save_to_buffer()?
         }
         Format::Md | Format::Html | Format::Docx => {
-            bail!("Markdown, HTML and .docx are made for the published notice (`export notice`) and the minutes (`export minutes`) only; use csv, json or xlsx")
+            bail!("Markdown is made for the published notice only (`export notice`), HTML for it and the minutes, .docx for the minutes only (`export minutes`); use csv, json or xlsx")
         }
     })
 }
