@@ -679,6 +679,7 @@ fn refusals() -> Vec<Refusal> {
         ScoringStillOpen => Refusal::ScoringStillOpen,
         MeetingAlreadyOpen => Refusal::MeetingAlreadyOpen,
         NoMeeting => Refusal::NoMeeting,
+        NoMeetingHeld => Refusal::NoMeetingHeld,
         MeetingNeedsScoring => Refusal::MeetingNeedsScoring,
         NotOnAgenda => Refusal::NotOnAgenda { name: "张伟".into() },
         NoCandidateNow => Refusal::NoCandidateNow,
@@ -830,6 +831,7 @@ fn missing() -> Vec<Missing> {
         Notice => Missing::Notice(5),
         Objection => Missing::Objection(6),
         Certificate => Missing::Certificate(7),
+        Meeting => Missing::Meeting(3),
         MemberNamed => Missing::MemberNamed {
             key: "王某".into(),
             known: vec![(1, "张伟".into()), (2, "李娜".into())],

@@ -163,6 +163,7 @@ fn export_kinds() -> Vec<&'static str> {
         .map(|k| k.code())
         .chain(FormKind::ALL.iter().map(|k| k.code()))
         .chain(RegisterKind::ALL.iter().map(|k| k.code()))
+        .chain([crate::service::minutes::KIND])
         .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
         .collect()
 }
@@ -237,22 +238,25 @@ pub enum Command {
             candidates' summary sheets (summary) or the ranking, as CSV or .xlsx; the \
             published notice (notice) as CSV, .xlsx, Markdown or HTML; the certificate \
             register (certificates), the objection register (objections) or the allowance \
-            roll of a year (allowance), as CSV or .xlsx.\n\n\
+            roll of a year (allowance), as CSV or .xlsx; the minutes of a review meeting \
+            (minutes: the chair or the secretary) as a web page to print, .docx or .xlsx.\n\n\
             Only the masked persons export and the published notice need no member.",
         after_help = "Examples:\n  pingshen export persons > 人员.csv\n  \
             pingshen export scores --format xlsx --out 评分.xlsx --user 1\n  \
             pingshen export sheet --member 陈静怡 --user 2\n  \
             pingshen export notice --format html --out 公示.html\n  \
+            pingshen export minutes --format docx --out 会议纪要.docx --user 7\n  \
             pingshen export allowance --year 2025 --format xlsx --out 津贴.xlsx --user 1"
     )]
     Export {
         /// What to export
         #[arg(value_name = "KIND", value_parser = OneOf(export_kinds))]
         kind: String,
-        /// The file format (md and html: the notice only)
-        #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
-        format: Format,
-        /// Output file (standard output when absent or `-`; xlsx needs FILE or `-`)
+        /// The file format (default csv; md: the notice only; html: the notice and the
+        /// minutes; docx: the minutes only, which default to html)
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<Format>,
+        /// Output file (standard output when absent or `-`; xlsx and docx need FILE or `-`)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// With persons: show full ID numbers and phone numbers (chair or secretary;
@@ -271,6 +275,9 @@ pub enum Command {
         /// With `allowance`: the year of the roll
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
+        /// With `minutes`: this review meeting (default: the open cycle's latest)
+        #[arg(long, value_name = "ID")]
+        meeting: Option<i64>,
         #[command(flatten)]
         acting: Member,
     },
@@ -716,7 +723,18 @@ impl Settings {
             .clone()
             .or_else(|| config::var(config::THEME_VAR))
             .or_else(|| self.config.theme.clone());
-        let lang = match (&app.lang, config::var(config::LANG_VAR)) {
+        Ok(Ui {
+            user: app.user,
+            only: false,
+            theme,
+            lang: self.lang(app.lang.as_deref())?,
+        })
+    }
+
+    /// The interface language: the flag, `PINGSHEN_LANG`, the file's `lang`, the
+    /// locale.
+    fn lang(&self, flag: Option<&str>) -> Result<Lang> {
+        Ok(match (flag, config::var(config::LANG_VAR)) {
             (Some(l), _) => Lang::parse(l)
                 .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
             (None, Some(l)) => Lang::parse(&l).ok_or_else(|| {
@@ -727,12 +745,6 @@ impl Settings {
                 Some(l) => l,
                 None => Lang::from_env(),
             },
-        };
-        Ok(Ui {
-            user: app.user,
-            only: false,
-            theme,
-            lang,
         })
     }
 }
@@ -1038,18 +1050,52 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
             app,
             notice,
             year,
+            meeting,
             acting,
         } => {
-            // `--out -`, or no --out over SSH: standard output, for an .xlsx file too.
+            // `--out -`, or no --out over SSH: standard output, for a binary file too.
             let dash = out.as_deref() == Some(Path::new("-"));
             let out = out.filter(|_| !dash);
-            if format == Format::Xlsx && out.is_none() {
+            let binary_to_stdout = |format: Format| -> Result<()> {
                 if !dash && settings.remote.is_none() {
-                    bail!("an .xlsx export needs --out FILE (or --out - for standard output)");
+                    bail!(
+                        "a .{} export needs --out FILE (or --out - for standard output)",
+                        format.ext()
+                    );
                 }
                 if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                    bail!("an .xlsx file is not for a terminal: send standard output to a file (`> 评分表.xlsx`) or give --out FILE");
+                    bail!("a .{} file is not for a terminal: send standard output to a file (`> 评分表.{}`) or give --out FILE", format.ext(), format.ext());
                 }
+                Ok(())
+            };
+            if kind == crate::service::minutes::KIND {
+                if reveal_ids
+                    || member.is_some()
+                    || app.is_some()
+                    || notice.is_some()
+                    || year.is_some()
+                {
+                    bail!(
+                        "--reveal-ids, --member, --app, --notice and --year go with other exports"
+                    );
+                }
+                let format = format.unwrap_or(Format::Html);
+                crate::service::minutes::require_minutes_format(format)?;
+                if format != Format::Html && out.is_none() {
+                    binary_to_stdout(format)?;
+                }
+                // The interface's language, as the app's without its flag.
+                let lang = settings.lang(None)?;
+                let svc = open_as(&db_or_default(), who(acting), "export minutes")?;
+                return export::minutes(&svc, meeting, lang, format, out.as_deref())
+                    .map(|()| Outcome::Done);
+            }
+            if meeting.is_some() {
+                bail!("--meeting goes with `export minutes`");
+            }
+            let format = format.unwrap_or(Format::Csv);
+            if format == Format::Xlsx && out.is_none() {
+                binary_to_stdout(format)?;
             }
             if let Some(k) = crate::service::export::import_shaped(&kind) {
                 // A file in the import's columns, to import back (README: Files both ways).

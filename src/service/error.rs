@@ -159,6 +159,7 @@ pub enum Missing {
     Notice(i64),
     Objection(i64),
     Certificate(i64),
+    Meeting(i64),
     /// No committee member by that name or id; the members there are.
     MemberNamed {
         key: String,
@@ -189,6 +190,7 @@ impl Missing {
             Missing::Notice(id) => format!("notice #{id}"),
             Missing::Objection(id) => format!("objection #{id}"),
             Missing::Certificate(id) => format!("certificate #{id}"),
+            Missing::Meeting(id) => format!("review meeting #{id}"),
             Missing::MemberNamed { key, known } => {
                 let known: Vec<String> = known
                     .iter()
@@ -222,6 +224,7 @@ impl Missing {
             Missing::Notice(id) => numbered("公示", id),
             Missing::Objection(id) => numbered("异议", id),
             Missing::Certificate(id) => numbered("证书", id),
+            Missing::Meeting(id) => numbered("评审会", id),
             Missing::MemberNamed { key, known } => {
                 let known: Vec<String> = known
                     .iter()
@@ -407,6 +410,8 @@ pub enum Refusal {
     MeetingAlreadyOpen,
     #[error("no review meeting is under way; the chair starts one on stage 5")]
     NoMeeting,
+    #[error("no review meeting has been held in the open cycle, so there are no minutes yet")]
+    NoMeetingHeld,
     #[error("a review meeting needs scoring to be open; open it first")]
     MeetingNeedsScoring,
     #[error("{name} is not on the meeting's agenda")]
@@ -611,6 +616,7 @@ impl Refusal {
             ScoringAlreadyOpen => "评分已经开始".into(),
             MeetingAlreadyOpen => "评审会已在进行中".into(),
             NoMeeting => "评审会没有在进行，须由主任委员在综合评定环节开始".into(),
+            NoMeetingHeld => "本年度尚未召开评审会，还没有会议纪要".into(),
             MeetingNeedsScoring => "评审会须在评分开始后召开，请先开始评分".into(),
             NotOnAgenda { name } => format!("{name}不在本次评审会的议程中"),
             NoCandidateNow => "当前没有正在讨论的候选人，请先选定一位".into(),

@@ -20,6 +20,7 @@ mod index;
 pub mod keys;
 pub mod meeting;
 pub mod members;
+pub mod minutes;
 pub mod notice;
 pub mod persons;
 pub mod registers;

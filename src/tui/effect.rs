@@ -197,6 +197,8 @@ pub enum ExportWhat {
     Objections,
     Certificates,
     Allowance(i32),
+    /// The minutes of the cycle's latest review meeting, in this language.
+    Minutes(crate::i18n::Lang),
 }
 
 /// What a write did, as the status line says it.

@@ -736,14 +736,9 @@ impl Runtime {
                         Some(y),
                         format!("红领津贴名册-{y}"),
                     ),
+                    effect::ExportWhat::Minutes(lang) => return export_minutes(svc, lang, format),
                 };
-                let ext = match format {
-                    crate::service::files::Format::Html => "html",
-                    crate::service::files::Format::Md => "md",
-                    crate::service::files::Format::Xlsx => "xlsx",
-                    crate::service::files::Format::Json => "json",
-                    crate::service::files::Format::Csv => "csv",
-                };
+                let ext = format.ext();
                 let path = std::env::current_dir()
                     .unwrap_or_default()
                     .join(format!("{stem}.{ext}"));
@@ -821,4 +816,24 @@ pub fn error_text(e: &ServiceError, lang: Lang) -> String {
         Lang::Zh => e.zh(),
         Lang::En => e.en(),
     }
+}
+
+/// Writes the minutes of the cycle's latest review meeting into the working folder.
+fn export_minutes(
+    svc: &Service,
+    lang: Lang,
+    format: crate::service::files::Format,
+) -> Result<Option<Done>, ServiceError> {
+    let m = svc.minutes(None)?;
+    let path = std::env::current_dir().unwrap_or_default().join(format!(
+        "{}.{}",
+        m.file_stem(lang),
+        format.ext()
+    ));
+    crate::service::minutes::write(svc, Some(m.meeting_id), lang, format, &path).map_err(|e| {
+        crate::service::Refusal::NotExported {
+            problem: format!("{e:#}"),
+        }
+    })?;
+    Ok(Some(Done::Exported(path)))
 }

@@ -95,6 +95,16 @@ pub fn demo_file() -> (tempfile::TempDir, PathBuf) {
 /// Runs the pingshen binary in `dir` with a private home and data folder, no
 /// backtraces, and `stdin` as its standard input (a PIN for `--pin-stdin`, say).
 pub fn run_pingshen(dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    run_pingshen_with(dir, args, stdin, &[])
+}
+
+/// [`run_pingshen`] with these environment variables set (`PINGSHEN_LANG`, say).
+pub fn run_pingshen_with(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen"))
@@ -109,6 +119,7 @@ pub fn run_pingshen(dir: &Path, args: &[&str], stdin: &str) -> std::process::Out
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("HOME", dir)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -283,6 +283,7 @@ impl MeetingScreen {
                 }
                 None => vec![],
             },
+            Action::Export => export_minutes(ctx),
             Action::Discussion if chair => step(MeetingStep::Discussion),
             Action::RevisionRound if chair => step(MeetingStep::Revision),
             Action::Extend if chair => step(MeetingStep::Extend),
@@ -605,6 +606,26 @@ impl MeetingScreen {
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
+}
+
+/// The export form of the minutes of the cycle's latest meeting (`x`), for those who
+/// may take them out.
+pub fn export_minutes(ctx: &mut Ctx) -> Vec<Effect> {
+    use crate::service::files::Format;
+    if !ctx.may(Deed::ExportMinutes) {
+        ctx.say(
+            "会议纪要由主任委员或秘书导出",
+            "The chair or the secretary exports the minutes",
+        );
+        return vec![];
+    }
+    let what = super::super::effect::ExportWhat::Minutes(ctx.lang);
+    ctx.open(Form::export(
+        ctx.lang,
+        what,
+        vec![Format::Html, Format::Docx, Format::Xlsx],
+    ));
+    vec![]
 }
 
 fn phase_label(phase: Phase, lang: Lang) -> &'static str {

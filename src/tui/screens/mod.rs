@@ -130,6 +130,13 @@ impl Screens {
             self.meeting.follow_again();
             return vec![Effect::Load(Screen::Meeting)];
         }
+        // `x` on stage 5: the latest meeting's minutes.
+        if action == Action::Export
+            && *ctx.screen == Screen::List
+            && ctx.stage == crate::domain::Stage::Evaluation
+        {
+            return meeting::export_minutes(ctx);
+        }
         match *ctx.screen {
             Screen::Meeting => self.meeting.update(ctx, action),
             Screen::List => self.list_update(ctx, keymap, action),

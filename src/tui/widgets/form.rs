@@ -353,6 +353,7 @@ impl Form {
                     Format::Csv => "CSV",
                     Format::Xlsx => "Excel (.xlsx)",
                     Format::Json => "JSON",
+                    Format::Docx => "Word (.docx)",
                 }
                 .to_string()
             })
