@@ -633,9 +633,12 @@ impl Runtime {
                 }
                 svc.submit_sheet(app)?;
                 let name = svc.application(app)?.name;
-                // Score and move on: the next candidate still to score.
+                // Score and move on: the next candidate still to score — except in a
+                // review meeting, where the chair says who is next.
                 self.reload(ui)?;
-                let moved = match ui.score_next() {
+                let in_meeting = ui.screens.meeting.data.is_some();
+                let next = if in_meeting { None } else { ui.score_next() };
+                let moved = match next {
                     Some((next, effects)) => {
                         for fx in effects {
                             self.run_effect(ui, fx);

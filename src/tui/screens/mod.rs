@@ -124,7 +124,7 @@ impl Screens {
         // `M`: the meeting screen from the stage list, and back to the candidate the
         // meeting discusses from the other screens.
         if action == Action::Meeting && *ctx.screen != Screen::Meeting {
-            if *ctx.screen == Screen::List || self.meeting.data.is_none() {
+            if *ctx.screen == Screen::List || self.meeting.data.is_none() || self.meeting.leads {
                 return self.meeting.open(ctx);
             }
             self.meeting.follow_again();
