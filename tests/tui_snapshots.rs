@@ -260,22 +260,21 @@ impl App {
     }
 
     fn on(svc: pingshen::service::Service, lang: Lang) -> App {
-        let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
-        let mut ui = rt.initial_state(lang, 3, None).expect("login state");
-        ui.state.clock = pingshen::service::demo::fixed_clock();
-        assert_eq!(ui.state.today(), common::today());
-        App {
-            rt,
-            ui,
-            keymap: Keymap::builtin(),
-            theme: Theme::default_theme(),
-            problems: Vec::new(),
-        }
+        let app = App::on_store(svc.into_store(), lang);
+        assert_eq!(app.ui.state.today(), common::today());
+        app
     }
 
     /// The login screen of the app on a database file (several apps may open one).
     fn on_file(path: &Path, lang: Lang) -> App {
-        let store = pingshen::store::Store::open(path).expect("the database opens");
+        App::on_store(
+            pingshen::store::Store::open(path).expect("the database opens"),
+            lang,
+        )
+    }
+
+    /// The login screen of the app on a store, on the demo's fixed clock.
+    fn on_store(store: pingshen::store::Store, lang: Lang) -> App {
         let rt = Runtime::new(store, Path::new("demo.sqlite3"));
         let mut ui = rt.initial_state(lang, 3, None).expect("login state");
         ui.state.clock = pingshen::service::demo::fixed_clock();

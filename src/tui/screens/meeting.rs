@@ -136,12 +136,7 @@ impl MeetingScreen {
                     Lang::En => format!("submitted {}/{}", r.submitted, r.eligible),
                 });
                 if let Some(s) = self.seconds_left(now) {
-                    parts.push(match (lang, s < 0) {
-                        (Lang::Zh, false) => format!("剩 {}", clock(s)),
-                        (Lang::Zh, true) => format!("超时 {}", clock(-s)),
-                        (Lang::En, false) => format!("{} left", clock(s)),
-                        (Lang::En, true) => format!("{} over", clock(-s)),
-                    });
+                    parts.push(time_left(s, lang));
                 }
             }
             _ => parts.push(lang.pick("尚未开始讨论", "no candidate yet").to_string()),
@@ -501,12 +496,7 @@ impl MeetingScreen {
                     },
                 ];
                 if let Some(s) = self.seconds_left(now) {
-                    facts.push(match (lang, s < 0) {
-                        (Lang::Zh, false) => format!("剩 {}", clock(s)),
-                        (Lang::Zh, true) => format!("超时 {}", clock(-s)),
-                        (Lang::En, false) => format!("{} left", clock(s)),
-                        (Lang::En, true) => format!("{} over", clock(-s)),
-                    });
+                    facts.push(time_left(s, lang));
                 }
                 let style = match self.seconds_left(now) {
                     Some(s) if s < 0 => theme.error(),
@@ -626,6 +616,16 @@ pub fn export_minutes(ctx: &mut Ctx) -> Vec<Effect> {
         vec![Format::Html, Format::Docx, Format::Xlsx],
     ));
     vec![]
+}
+
+/// The time left of a turn: `剩 4:30`, or `超时 0:45` when it is over.
+fn time_left(seconds: i64, lang: Lang) -> String {
+    match (lang, seconds < 0) {
+        (Lang::Zh, false) => format!("剩 {}", clock(seconds)),
+        (Lang::Zh, true) => format!("超时 {}", clock(-seconds)),
+        (Lang::En, false) => format!("{} left", clock(seconds)),
+        (Lang::En, true) => format!("{} over", clock(-seconds)),
+    }
 }
 
 fn phase_label(phase: Phase, lang: Lang) -> &'static str {
