@@ -59,9 +59,14 @@
 //! readings, or by the first letters of one (`张伟`, `zhangwei`, `zw`, `张w`, `zhangw`,
 //! `zhw`; `njrj` for 南京…软件…). A spelling starts at the start of a syllable, so `ag`
 //! does not find 张. Polyphonic characters count under every reading, except where a
-//! table fixes it: surnames at the start of a name (单 Shan, 曾 Zeng, 尉迟 Yuchi, …;
-//! `surnames.txt`) and common words of organisations, positions and places (重庆
-//! Chongqing, 长沙 Changsha, 银行 yinhang; `words.txt`).
+//! table fixes it: common words of organisations, positions and places (重庆
+//! Chongqing, 长沙 Changsha, 银行 yinhang; `words.txt`). A reading is *usual* — the
+//! dictionary's first, those of `usual.txt` for characters read several ways in common
+//! use (乐 le/yue, 长 chang/zhang), a surname's at the start of a name (单 Shan, 曾
+//! Zeng, 尉迟 Yuchi, …; `surnames.txt`) — or *rare* (浩 gao, 立 wei, and a surname's
+//! other readings, 区 qu for the surname Ou): a rare reading still finds a person, but
+//! only a spelling by usual readings reaches the exact, prefix and start ranks, so a
+//! misreading of a surname (`quzhiming` for 区志明) comes after the true readers.
 //!
 //! Filters, `key:value` (a Chinese colon works too), narrow the set before matching:
 //! `grade:` (初级/junior … 特级/special, none/无), `stage:` (the application in the
@@ -75,8 +80,7 @@
 //! the words run together: `zhang w`), names spelled from their start (`zhang`), other
 //! fields spelled from their start (`njrj` for 南京软件…, `xuanwu` for 玄武区), the
 //! rest. Then by score: each word spelling a field from its start counts 32 a
-//! character (at least what the matcher can give it; one less when the spelling takes
-//! a character's rarer reading, as `zw` does for 张立), any other word the score of
+//! character (at least what the matcher can give it), any other word the score of
 //! fuzzy-matcher's SkimMatcherV2 in the name if the name spells it, otherwise in the
 //! field where it scores best. Then by name in pinyin order, then by person id.
 //!
