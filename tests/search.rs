@@ -22,6 +22,14 @@ fn demo_db() -> &'static Path {
     &DB.get_or_init(common::demo_file).1
 }
 
+/// A copy of the demo database of one's own, to change (the folder holds it).
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("demo.sqlite3");
+    std::fs::copy(demo_db(), &copy).unwrap();
+    (dir, copy)
+}
+
 fn conn() -> rusqlite::Connection {
     common::open_db(demo_db())
 }
@@ -607,9 +615,7 @@ fn updates_and_removals_are_seen_by_the_next_search() {
 
 #[test]
 fn refresh_reads_one_person_again_from_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("demo.sqlite3");
-    std::fs::copy(demo_db(), &copy).unwrap();
+    let (_dir, copy) = demo_copy();
     let svc = Service::system(Store::open(&copy).unwrap(), "test");
     let mut index = svc.search_index().unwrap();
     let (id, name): (i64, String) = common::db(&svc)
@@ -727,9 +733,7 @@ fn an_index_builds_from_a_database_in_memory_and_leaves_a_file_s_settings_alone(
 
 #[test]
 fn sync_reindexes_only_who_changed_and_drops_who_is_gone() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("demo.sqlite3");
-    std::fs::copy(demo_db(), &copy).unwrap();
+    let (_dir, copy) = demo_copy();
     let conn = common::open_db(&copy);
     let mut index = SearchIndex::build(&conn).unwrap();
     assert_eq!(index.sync(&conn).unwrap(), 0, "nothing changed");
@@ -754,9 +758,7 @@ fn sync_reindexes_only_who_changed_and_drops_who_is_gone() {
 
 #[test]
 fn a_worker_reads_its_own_file_and_follows_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("demo.sqlite3");
-    std::fs::copy(demo_db(), &copy).unwrap();
+    let (_dir, copy) = demo_copy();
     let worker = SearchWorker::open(&copy);
     let ticket = worker.search("oy", 5);
     let reply = worker.recv_timeout(Duration::from_secs(30)).unwrap();
@@ -899,4 +901,80 @@ fn on_the_demo_zg_ranks_nobody_above_zhuge_who_does_not_read_z_g() {
             names(&r)
         );
     }
+}
+
+#[test]
+fn the_index_kept_with_the_database_follows_each_change_by_itself() {
+    let (_dir, copy) = demo_copy();
+    let conn = common::open_db(&copy);
+    let kept =
+        |conn: &rusqlite::Connection| common::count(conn, "SELECT count(*) FROM search_index");
+    assert_eq!(kept(&conn), 0, "a database from before keeps none");
+    // The first open builds it from the tables and keeps it.
+    let mut index = SearchIndex::open(&conn).unwrap();
+    assert_eq!(kept(&conn), 1);
+    assert_eq!(
+        common::count(&conn, "SELECT count(*) FROM search_changes"),
+        0,
+        "the changes it holds are forgotten"
+    );
+    let fresh = |query: &str| {
+        SearchIndex::build(&conn)
+            .unwrap()
+            .search(query, 20)
+            .unwrap()
+    };
+    assert_eq!(
+        SearchIndex::open(&conn).unwrap().search("oy", 20).unwrap(),
+        fresh("oy")
+    );
+    let id: i64 = conn
+        .query_row("SELECT id FROM persons ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // A write noted person by person: the sync reads that one person, even when the
+    // write left the row as it was (the full comparison would find no change).
+    conn.execute("UPDATE persons SET position = position WHERE id = ?1", [id])
+        .unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), 1);
+    conn.execute("UPDATE persons SET name = '欧阳测试' WHERE id = ?1", [id])
+        .unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), 1);
+    assert_eq!(index.search("oycs", 5).unwrap().hits[0].person_id, id);
+    // An organisation renamed: its persons, and only they, are read again.
+    let (org, members): (i64, i64) = conn
+        .query_row(
+            "SELECT org_id, count(*) FROM persons GROUP BY org_id ORDER BY 2 DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE organisations SET name = '测试改名有限公司' WHERE id = ?1",
+        [org],
+    )
+    .unwrap();
+    assert_eq!(index.sync(&conn).unwrap(), members as usize);
+    // Another start takes the kept index and the changes since: what a build finds.
+    for query in ["oycs", "csgm", "zw", "grade:senior"] {
+        assert_eq!(
+            SearchIndex::open(&conn).unwrap().search(query, 20).unwrap(),
+            fresh(query),
+            "{query}"
+        );
+        assert_eq!(index.search(query, 20).unwrap(), fresh(query), "{query}");
+    }
+    // A new cycle changes everyone's stage: everyone is read again.
+    conn.execute("UPDATE cycles SET status = 'closed'", [])
+        .unwrap();
+    assert!(index.sync(&conn).unwrap() > 0);
+    assert_eq!(index.search("stage:none", 20).unwrap(), fresh("stage:none"));
+    assert_eq!(
+        SearchIndex::open(&conn)
+            .unwrap()
+            .search("stage:none", 20)
+            .unwrap(),
+        fresh("stage:none")
+    );
 }
