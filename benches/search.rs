@@ -223,6 +223,17 @@ impl Scorer for Nucleo {
     }
 }
 
+/// A write that changes one person: person 1's position, one way or back.
+fn change_one(conn: &rusqlite::Connection, flip: bool) {
+    let post = if flip {
+        "党委专职副书记"
+    } else {
+        "党支部书记"
+    };
+    conn.execute("UPDATE persons SET position = ?1 WHERE id = 1", [post])
+        .unwrap();
+}
+
 fn run_session(index: &SearchIndex, session: &mut Session, text: &str) {
     // Filters are typed a character at a time too: `grade:s` is an error until `se`.
     let _ = session.search(index, text, LIMIT, &Cancel::never());
@@ -351,15 +362,7 @@ fn benches(c: &mut Criterion) {
     let mut synced = SearchIndex::open(svc.store().conn()).unwrap();
     let mut syncs: Vec<Duration> = (0..21)
         .map(|k| {
-            let post = if k % 2 == 0 {
-                "党委专职副书记"
-            } else {
-                "党支部书记"
-            };
-            svc.store()
-                .conn()
-                .execute("UPDATE persons SET position = ?1 WHERE id = 1", [post])
-                .unwrap();
+            change_one(svc.store().conn(), k % 2 == 0);
             let start = Instant::now();
             assert_eq!(synced.sync(svc.store().conn()).unwrap(), 1);
             start.elapsed()
@@ -499,15 +502,7 @@ fn criterion_part(
     g.bench_function("sync_index_one_person_changed", |b| {
         b.iter(|| {
             flip = !flip;
-            let post = if flip {
-                "党委专职副书记"
-            } else {
-                "党支部书记"
-            };
-            svc.store()
-                .conn()
-                .execute("UPDATE persons SET position = ?1 WHERE id = 1", [post])
-                .unwrap();
+            change_one(svc.store().conn(), flip);
             assert_eq!(synced.sync(svc.store().conn()).unwrap(), 1);
         })
     });
