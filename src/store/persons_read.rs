@@ -133,7 +133,7 @@ pub fn reader(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// The index kept with the database (see `migrations/006_search_index.sql`).
+/// The index kept with the database (see `migrations/008_search_index.sql`).
 pub struct Stored<'a> {
     /// The last change of `search_changes` it holds.
     pub seq: i64,
