@@ -794,6 +794,10 @@ enum Record {
     },
 }
 
+/// Rows beyond which an import tells the search to read everyone again instead of
+/// noting each changed person.
+const BULK: usize = 1000;
+
 impl Service {
     /// Imports a table of `kind`; the service's today bounds dates (nothing may lie in
     /// the future).
@@ -868,6 +872,10 @@ impl Service {
         }
         let now = self.stamp();
         self.mutate(|tx, actor| {
+            if records.len() > BULK {
+                // The search reads everyone again, rather than each row noted.
+                crate::store::persons_read::everyone_changed(tx)?;
+            }
             insert(tx, kind, &records, cycle, actor.member_id, &now)?;
             tx.execute(
                 "INSERT INTO imports (kind, source, sha256, rows, at) VALUES (?1, ?2, ?3, ?4, ?5)",
