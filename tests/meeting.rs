@@ -402,7 +402,10 @@ fn the_chair_reorders_the_agenda() {
     svc = login(svc, "陈静怡");
     assert!(matches!(
         svc.move_on_agenda(after[0], 1),
-        Err(ServiceError::Forbidden { deed: Deed::RunMeeting, .. })
+        Err(ServiceError::Forbidden {
+            deed: Deed::RunMeeting,
+            ..
+        })
     ));
     assert_eq!(agenda(&svc), after, "a member's try changed nothing");
 }
