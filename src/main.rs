@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         pingshen::cli::Outcome::Open(app) => pingshen::tui::run(pingshen::tui::Options {
             db: app.db,
             user: app.user,
+            only: app.only,
             theme: app.theme,
             lang: app.lang,
             keymap: app.keymap,

@@ -3,20 +3,15 @@
 
 mod common;
 
+use common::pty::{lock, rfind, Term, POLL, WAIT};
 use pingshen::domain::eligibility::Outcome;
 use pingshen::service::Service;
 use pingshen::store::Store;
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use portable_pty::CommandBuilder;
 use rusqlite::Connection;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
-
-/// How long any one thing may take to appear on the screen.
-const WAIT: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(50);
+use std::time::Instant;
 
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
@@ -31,11 +26,9 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let db = dir.path().join("demo.sqlite3");
         // The demo's story and the app's clock fixed on the day the tests were written
         // for, whatever day they run.
-        common::init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
+        let (dir, db) = common::demo_folder();
         Fixture { dir, db }
     }
 
@@ -48,31 +41,27 @@ impl Fixture {
     }
 }
 
-/// What the app has written to the terminal: the emulated screen and the raw bytes.
-struct Output {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
+/// The binary running in a pseudo-terminal (see [`Term`]), in the fixture's private
+/// folder, in Chinese.
+struct App {
+    term: Term,
 }
 
-/// The binary running in a pseudo-terminal. Dropping it kills the process, so a failed
-/// test never leaves the app behind.
-struct App {
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    output: Arc<Mutex<Output>>,
+impl std::ops::Deref for App {
+    type Target = Term;
+    fn deref(&self) -> &Term {
+        &self.term
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Term {
+        &mut self.term
+    }
 }
 
 impl App {
     fn spawn(fx: &Fixture, args: &[&str], cols: u16, rows: u16) -> App {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
         let home = fx.dir.path();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pingshen"));
         cmd.args(args);
@@ -84,125 +73,14 @@ impl App {
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
-        let child = pair.slave.spawn_command(cmd).expect("the app starts");
-        // Only the child holds the terminal side now, so reads end when it exits.
-        drop(pair.slave);
-        let output = Arc::new(Mutex::new(Output {
-            parser: vt100::Parser::new(cells(rows), cells(cols), 0),
-            raw: Vec::new(),
-        }));
-        let mut reader = pair.master.try_clone_reader().expect("a reader");
-        let sink = Arc::clone(&output);
-        // Drain the terminal continuously so the app never blocks on a full buffer.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let mut out = lock(&sink);
-                        out.parser.process(&buf[..n]);
-                        out.raw.extend_from_slice(&buf[..n]);
-                    }
-                }
-            }
-        });
-        let writer = pair.master.take_writer().expect("a writer");
         App {
-            child,
-            master: pair.master,
-            writer,
-            output,
+            term: Term::spawn(cmd, cols, rows),
         }
-    }
-
-    /// The text on the screen now.
-    fn screen(&self) -> String {
-        lock(&self.output).parser.screen().contents()
-    }
-
-    /// Waits until the screen shows every one of `texts`; panics with the screen if it
-    /// does not in time.
-    fn wait_for_all(&self, texts: &[&str]) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if texts.iter().all(|t| screen.contains(t)) {
-                return;
-            }
-            if start.elapsed() > WAIT {
-                let missing: Vec<&&str> = texts.iter().filter(|t| !screen.contains(**t)).collect();
-                panic!("waited {WAIT:?} for {missing:?}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for(&self, text: &str) {
-        self.wait_for_all(&[text]);
-    }
-
-    /// Types keys (text, or the escape sequences of special keys).
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("keys sent");
-        self.writer.flush().expect("keys sent");
-    }
-
-    /// Escape, then a pause so the next key is not read as Alt-key.
-    fn esc(&mut self) {
-        self.send("\x1b");
-        std::thread::sleep(Duration::from_millis(100));
     }
 
     /// Narrows the stage table to one name: `f`, the name, Enter.
     fn filter(&mut self, name: &str) {
         self.send(&format!("f{name}{ENTER}"));
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        lock(&self.output)
-            .parser
-            .screen_mut()
-            .set_size(cells(rows), cells(cols));
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("the terminal resizes");
-    }
-
-    /// Waits for the app to exit; returns whether it exited successfully.
-    fn wait_exit(&mut self) -> bool {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child's status") {
-                return status.success();
-            }
-            if start.elapsed() > WAIT {
-                panic!(
-                    "the app did not exit within {WAIT:?}; the screen shows:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// Waits until the raw output contains `bytes`.
-    fn wait_for_bytes(&self, bytes: &[u8]) {
-        let start = Instant::now();
-        while !contains(&lock(&self.output).raw, bytes) {
-            if start.elapsed() > WAIT {
-                panic!(
-                    "the output never contained {:?}",
-                    String::from_utf8_lossy(bytes)
-                );
-            }
-            std::thread::sleep(POLL);
-        }
     }
 
     /// Passes the application under the cursor: `a`, and `y` to the question that
@@ -219,28 +97,6 @@ impl App {
         self.send(&format!("{pin}{ENTER}"));
         self.wait_for_all(&["个人申报", "南京市 2026 年度认证"]);
     }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Locks even after a panic elsewhere poisoned the lock: the screen is still useful.
-fn lock(output: &Mutex<Output>) -> MutexGuard<'_, Output> {
-    output.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// An application at the declaration stage, in progress, complete, meeting every
@@ -511,30 +367,10 @@ fn three_wrong_pins_lock_the_member_out() {
     assert!(locked.is_some());
 }
 
-/// A candidate in the demo's open scoring session whom the member has not scored and
-/// need not recuse from, and whose name matches no other row of the evaluation.
-fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
-    let conn = common::open_db(db);
-    let mut stmt = conn
-        .prepare(
-            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
-             WHERE a.stage = 'evaluation' AND a.status = 'active'
-               AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = ?1)
-               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = a.person_id AND c.member_id = ?1)
-               AND coalesce(p.org_id, -1) <> coalesce((SELECT org_id FROM members WHERE id = ?1), -2)
-               AND (SELECT count(*) FROM applications b JOIN persons q ON q.id = b.person_id
-                    WHERE b.stage = 'evaluation' AND instr(q.name, p.name) > 0) = 1
-             ORDER BY a.id LIMIT 1",
-        )
-        .unwrap();
-    stmt.query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("the demo has such a candidate")
-}
-
 #[test]
 fn a_member_scores_by_keys_while_the_chairs_board_follows() {
     let fx = Fixture::new();
-    let (app_id, name) = unscored_candidate(&fx.db, 2);
+    let (app_id, name) = common::unscored_candidate(&fx.db, 2);
     let row_of = |screen: &str| -> String {
         screen
             .lines()
@@ -556,16 +392,7 @@ fn a_member_scores_by_keys_while_the_chairs_board_follows() {
     // A member scores one candidate in another, by keys alone.
     let mut member = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
     member.log_in("陈静怡", "1002");
-    member.send("5");
-    member.filter(&name);
-    member.wait_for(&format!("筛选 {name}"));
-    member.send(ENTER);
-    member.wait_for_all(&[&format!("评分表 · {name}"), "还有 5 项未打分"]);
-    for value in ["17.5", "21", "8", "26", "12"] {
-        member.send(&format!("{value}{ENTER}"));
-        member.wait_for(&format!("已保存 {value}"));
-    }
-    member.wait_for("各项均已打分");
+    common::score_by_keys(&mut member, &name);
     // The chair sees the draft without its values.
     chair.wait_for(&name);
     let start = Instant::now();
@@ -753,7 +580,88 @@ fn search_by_initials_opens_a_file_and_esc_comes_back() {
     assert!(app.wait_exit());
 }
 
-/// A terminal's rows or columns as the emulator takes them (never none).
-fn cells(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a terminal has rows and columns")
+/// The review meeting in three terminals: the chair leads through three candidates;
+/// both members' screens follow, and the member who must recuse from the third is kept
+/// out on a 回避 screen, which is recorded.
+#[test]
+fn the_chair_leads_a_meeting_and_two_members_follow() {
+    let fx = Fixture::new();
+    let mut chair = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "1"], 120, 40);
+    chair.log_in("周明远", "1001");
+    let mut chen = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "2"], 120, 40);
+    chen.log_in("陈静怡", "1002");
+    let mut liu = App::spawn(&fx, &["--db", fx.db_arg(), "--user", "3"], 120, 40);
+    liu.log_in("刘志强", "1003");
+    chair.send("5");
+    chair.wait_for("评分进行中");
+    chair.send("M");
+    chair.wait_for("开始评审会");
+    chair.send("第一会议室\x13");
+    chair.wait_for_all(&["评审会议程", "第一会议室"]);
+    // The members' apps join on their own.
+    chair.wait_for("出席情况（在线 3 人）");
+    let agenda: Vec<(i64, String)> = {
+        let conn = fx.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT g.application_id, p.name FROM meeting_agenda g
+                 JOIN applications a ON a.id = g.application_id JOIN persons p ON p.id = a.person_id
+                 WHERE g.meeting_id = (SELECT id FROM meetings WHERE ended_at IS NULL)
+                 ORDER BY g.position",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let liu_out = |app: i64| -> bool {
+        fx.conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM meeting_steps s JOIN members m ON m.id = s.member_id
+                 WHERE m.name = '刘志强' AND s.application_id = ?1)",
+                [app],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // The first two of the agenda, then the last: 刘志强 must recuse from it.
+    let last = agenda.len() - 1;
+    assert!(!liu_out(agenda[0].0) && !liu_out(agenda[1].0));
+    for (keys, i) in [("g\r", 0), ("j\r", 1), ("G\r", last)] {
+        let name = &agenda[i].1;
+        chair.send(keys);
+        chair.wait_for(&format!("{name} · "));
+        chen.wait_for_all(&[
+            &format!("评分表 · {name}"),
+            &format!("会议：现在讨论{name}"),
+        ]);
+        if liu_out(agenda[i].0) {
+            liu.wait_for_all(&["您须回避", &format!("现在讨论{name}")]);
+        } else {
+            liu.wait_for(&format!("评分表 · {name}"));
+        }
+    }
+    assert!(liu_out(agenda[last].0), "the step out is recorded");
+    let reason: String = fx
+        .conn()
+        .query_row(
+            "SELECT s.reason FROM meeting_steps s JOIN members m ON m.id = s.member_id WHERE m.name = '刘志强'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reason.starts_with("须回避"), "{reason}");
+    // Back to the first: 刘志强 steps back in, to its sheet.
+    chair.send("g\r");
+    liu.wait_for(&format!("评分表 · {}", agenda[0].1));
+    let back: bool = fx
+        .conn()
+        .query_row(
+            "SELECT back_at IS NOT NULL FROM meeting_steps s JOIN members m ON m.id = s.member_id WHERE m.name = '刘志强'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(back, "stepping back in is recorded");
 }

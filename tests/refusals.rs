@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use pingshen::domain::certificate::{CertStatus, CertificateError};
 use pingshen::domain::ids::{CreditCodeError, IdError};
 use pingshen::domain::notice::{NoticeError, ObjectionState};
+use pingshen::domain::pubkey::{KeyError, KeyType};
 use pingshen::domain::rules::RuleProblem;
 use pingshen::domain::stage::{Lack, Position, Stage, Status, TransitionError};
 use pingshen::domain::workdays::CalendarError;
@@ -113,6 +114,11 @@ const DATA: &[&str] = &[
     "expected value at line 1 column 1",
     "invalid Zip archive",
     "3.20102E+17",
+    "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+    "from=\"10.0.0.1\",no-pty",
+    "ssh-dss",
+    "chen.pub",
+    "/srv/pingshen/a\"b.sqlite3",
 ];
 
 /// Commands and rule-file keys a refusal tells the user to type, the letters a credit
@@ -132,6 +138,18 @@ const TYPED: &[&str] = &[
     "pingshen init --db",
     "--force",
     "[calendar.",
+    "pingshen member key list",
+    "SHA256:…",
+    "sshd",
+    "base64",
+    ".pub",
+    "ssh-ed25519",
+    "sk-ssh-ed25519@openssh.com",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+    "ssh-rsa",
 ];
 
 fn without(text: &str, parts: &[&str]) -> String {
@@ -360,6 +378,7 @@ fn row_problems() -> Vec<RowProblem> {
         MemberName => Keyed::MemberName,
         Declaration => Keyed::Declaration,
         Record => Keyed::Record,
+        PublicKey => Keyed::PublicKey,
     });
     let id_errors = samples!(IdError {
         Length => IdError::Length(17),
@@ -528,7 +547,13 @@ fn row_problems() -> Vec<RowProblem> {
         },
         PinNotDigits => RowProblem::PinNotDigits { min: 4, max: 8 },
         WeakPin => RowProblem::WeakPin(PinError::TooShort { min: 6 }),
+        BadKey => RowProblem::BadKey(KeyError::Empty),
+        KeyTaken => RowProblem::KeyTaken {
+            fingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+            member: "张伟".into(),
+        },
     });
+    all.extend(key_errors().into_iter().map(RowProblem::BadKey));
     all.extend(
         Kind::ALL
             .iter()
@@ -613,6 +638,7 @@ fn refusals() -> Vec<Refusal> {
         InspectionReason => Field::InspectionReason,
         NewOrganisation => Field::NewOrganisation,
         NewPosition => Field::NewPosition,
+        MeetingPlace => Field::MeetingPlace,
     });
     let works = samples!(EvalWork {
         Scoring => EvalWork::Scoring,
@@ -651,6 +677,16 @@ fn refusals() -> Vec<Refusal> {
         ScoringNotOpen => Refusal::ScoringNotOpen,
         ScoringClosed => Refusal::ScoringClosed { meanwhile: false },
         ScoringStillOpen => Refusal::ScoringStillOpen,
+        MeetingAlreadyOpen => Refusal::MeetingAlreadyOpen,
+        NoMeeting => Refusal::NoMeeting,
+        NoMeetingHeld => Refusal::NoMeetingHeld,
+        MeetingNeedsScoring => Refusal::MeetingNeedsScoring,
+        NotOnAgenda => Refusal::NotOnAgenda { name: "张伟".into() },
+        NoCandidateNow => Refusal::NoCandidateNow,
+        NotAllSubmitted => Refusal::NotAllSubmitted { have: 4, need: 6 },
+        DiscussionFirst => Refusal::DiscussionFirst { name: "张伟".into() },
+        RevisionRoundClosed => Refusal::RevisionRoundClosed { name: "张伟".into() },
+        NoTurnExtension => Refusal::NoTurnExtension,
         NotInEvaluation => Refusal::NotInEvaluation {
             work: EvalWork::Scoring,
             name: "张伟".into(),
@@ -743,7 +779,26 @@ fn refusals() -> Vec<Refusal> {
             problem: "No such file or directory".into(),
         },
         CopyFailsCheck => Refusal::CopyFailsCheck { faults: 2 },
+        BadKey => Refusal::BadKey {
+            file: "chen.pub".into(),
+            line: 2,
+            problem: KeyError::Several { count: 2 },
+        },
+        KeyTaken => Refusal::KeyTaken {
+            fingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+            member: "张伟".into(),
+        },
+        UnquotablePath => Refusal::UnquotablePath {
+            path: "/srv/pingshen/a\"b.sqlite3".into(),
+        },
     });
+    for (line, problem) in key_errors().into_iter().enumerate() {
+        all.push(Refusal::BadKey {
+            file: "chen.pub".into(),
+            line,
+            problem,
+        });
+    }
     for (field, found) in fields
         .into_iter()
         .zip(['\u{1b}', '\u{202e}', '\n'].iter().cycle())
@@ -776,6 +831,7 @@ fn missing() -> Vec<Missing> {
         Notice => Missing::Notice(5),
         Objection => Missing::Objection(6),
         Certificate => Missing::Certificate(7),
+        Meeting => Missing::Meeting(3),
         MemberNamed => Missing::MemberNamed {
             key: "王某".into(),
             known: vec![(1, "张伟".into()), (2, "李娜".into())],
@@ -786,7 +842,48 @@ fn missing() -> Vec<Missing> {
             app: 9,
             cycle: "南京市 2026 年度认证".into(),
         },
+        Key => Missing::Key {
+            key: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+        },
     })
+}
+
+/// Every refusal of a public key, with every key type.
+fn key_errors() -> Vec<KeyError> {
+    let mut all = samples!(KeyError {
+        Empty => KeyError::Empty,
+        Several => KeyError::Several { count: 3 },
+        TooLong => KeyError::TooLong { max: 16384 },
+        PrivateKey => KeyError::PrivateKey,
+        Options => KeyError::Options {
+            found: "from=\"10.0.0.1\",no-pty".into(),
+        },
+        UnknownType => KeyError::UnknownType {
+            found: "ssh-dss".into(),
+        },
+        NoKeyData => KeyError::NoKeyData {
+            kind: KeyType::Ed25519,
+        },
+        NotBase64 => KeyError::NotBase64 { at: Some(5) },
+        TypeMismatch => KeyError::TypeMismatch {
+            line: "ssh-rsa".into(),
+            blob: "ssh-ed25519".into(),
+        },
+        Malformed => KeyError::Malformed {
+            kind: KeyType::EcdsaP256,
+        },
+        RsaTooShort => KeyError::RsaTooShort {
+            bits: 1024,
+            min: 2048,
+        },
+        HostileComment => KeyError::HostileComment { found: '\u{1b}' },
+    });
+    all.push(KeyError::NotBase64 { at: None });
+    for kind in KeyType::ALL {
+        all.push(KeyError::NoKeyData { kind });
+        all.push(KeyError::Malformed { kind });
+    }
+    all
 }
 
 /// Every deed, listed so that a new one must be named here.
@@ -811,6 +908,8 @@ fn deeds() -> Vec<Deed> {
         SeeResults => Deed::SeeResults,
         FinaliseResult => Deed::FinaliseResult,
         ReopenResult => Deed::ReopenResult,
+        RunMeeting => Deed::RunMeeting,
+        ExportMinutes => Deed::ExportMinutes,
         StartNotice => Deed::StartNotice,
         CloseNotice => Deed::CloseNotice,
         RecordObjection => Deed::RecordObjection,
@@ -830,6 +929,7 @@ fn deeds() -> Vec<Deed> {
         ExportAudit => Deed::ExportAudit,
         BackUp => Deed::BackUp,
         Restore => Deed::Restore,
+        ManageKeys => Deed::ManageKeys,
     })
 }
 
@@ -934,6 +1034,10 @@ fn the_nested_errors_read_in_both_languages_on_their_own() {
     }
     for m in missing() {
         reads_in_both(&format!("{m:?}"), &m.zh(), &m.en());
+    }
+    for e in key_errors() {
+        reads_in_both(&format!("{e:?}"), &e.zh(), &e.en());
+        assert_eq!(e.en(), e.to_string());
     }
 }
 

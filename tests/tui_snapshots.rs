@@ -260,10 +260,24 @@ impl App {
     }
 
     fn on(svc: pingshen::service::Service, lang: Lang) -> App {
-        let rt = Runtime::new(svc.into_store(), Path::new("demo.sqlite3"));
+        let app = App::on_store(svc.into_store(), lang);
+        assert_eq!(app.ui.state.today(), common::today());
+        app
+    }
+
+    /// The login screen of the app on a database file (several apps may open one).
+    fn on_file(path: &Path, lang: Lang) -> App {
+        App::on_store(
+            pingshen::store::Store::open(path).expect("the database opens"),
+            lang,
+        )
+    }
+
+    /// The login screen of the app on a store, on the demo's fixed clock.
+    fn on_store(store: pingshen::store::Store, lang: Lang) -> App {
+        let rt = Runtime::new(store, Path::new("demo.sqlite3"));
         let mut ui = rt.initial_state(lang, 3, None).expect("login state");
         ui.state.clock = pingshen::service::demo::fixed_clock();
-        assert_eq!(ui.state.today(), common::today());
         App {
             rt,
             ui,
@@ -271,6 +285,32 @@ impl App {
             theme: Theme::default_theme(),
             problems: Vec::new(),
         }
+    }
+
+    /// Logs in as `name` (filtered in the login list) with their demo PIN.
+    fn log_in_as(mut self, name: &str) -> App {
+        let app = &mut self;
+        app.typed(name);
+        app.press(KeyCode::Enter);
+        app.typed(&common::pin_of(name));
+        app.press(KeyCode::Enter);
+        assert!(
+            app.ui
+                .state
+                .session
+                .as_ref()
+                .is_some_and(|s| s.member == name),
+            "logged in as {name}: {:?}",
+            app.ui.screens.login.message
+        );
+        self
+    }
+
+    /// Between keys, as the terminal loop does: says it is alive in a meeting and
+    /// follows what other apps wrote.
+    fn idle(&mut self) {
+        self.rt.tick(&mut self.ui);
+        self.rt.poll_changes(&mut self.ui);
     }
 
     /// Logs in as the chair through the login screen.
@@ -1902,4 +1942,108 @@ fn a_keymap_file_with_a_bad_line_is_named_on_the_login_screen() {
         ("login_keymap_error", "'keys'"),
         ("login_keymap_error", "'ctrl'"),
     ]);
+}
+
+#[test]
+fn the_review_meeting_for_the_chair_a_member_and_a_recused_member() {
+    let (_dir, path) = common::demo_file();
+    for lang in [Lang::Zh, Lang::En] {
+        let tag = if lang == Lang::Zh { "" } else { "_en" };
+        // A fresh demo for each language: the meeting starts from nothing.
+        let _ = std::fs::remove_file(&path);
+        let path = common::demo_file_in(path.parent().unwrap());
+        let mut chair = App::on_file(&path, lang).log_in_as("周明远");
+        let mut member = App::on_file(&path, lang).log_in_as("陈静怡");
+        let mut recused = App::on_file(&path, lang).log_in_as("刘志强");
+        // M on stage 5: the chair says where the meeting is and starts it.
+        chair.press(KeyCode::Char('5'));
+        chair.press(KeyCode::Char('M'));
+        assert!(matches!(chair.ui.state.form, Some(Form::Fields(_))));
+        chair.typed("第一会议室");
+        chair.ctrl('s');
+        assert_eq!(chair.ui.state.screen, app::Screen::Meeting);
+        for a in [&mut member, &mut recused, &mut chair] {
+            a.idle();
+        }
+        let agenda = chair.board().meeting.data.clone().expect("a meeting");
+        assert!(agenda.current.is_none());
+        shots(&mut chair, &format!("meeting_chair_start{tag}"));
+        // The last of the agenda: 刘志强 must recuse from them.
+        let last = agenda.agenda.last().unwrap().clone();
+        assert!(last.recused.iter().any(|r| r.name == "刘志强"));
+        chair.press(KeyCode::Char('G'));
+        chair.press(KeyCode::Enter);
+        for a in [&mut member, &mut recused, &mut chair] {
+            a.idle();
+        }
+        // The member follows to the candidate's score sheet, the recused member to
+        // the 回避 screen.
+        assert_eq!(member.ui.state.screen, app::Screen::Panel);
+        assert_eq!(member.board().sheet.app(), Some(last.app_id));
+        assert_eq!(recused.ui.state.screen, app::Screen::Meeting);
+        assert!(recused
+            .board()
+            .meeting
+            .data
+            .as_ref()
+            .unwrap()
+            .my_recusal
+            .is_some());
+        assert!(
+            chair
+                .board()
+                .meeting
+                .data
+                .as_ref()
+                .unwrap()
+                .attendees
+                .iter()
+                .filter(|a| a.connected)
+                .count()
+                >= 3
+        );
+        shots(&mut chair, &format!("meeting_chair_turn{tag}"));
+        shots(&mut member, &format!("meeting_member_sheet{tag}"));
+        shots(&mut recused, &format!("meeting_recused{tag}"));
+        // A member who looks elsewhere stops following until M.
+        member.press(KeyCode::Esc);
+        assert_eq!(member.ui.state.screen, app::Screen::List);
+        member.press(KeyCode::Char('1'));
+        // The first of the agenda: nobody recuses.
+        chair.press(KeyCode::Char('g'));
+        chair.press(KeyCode::Enter);
+        member.idle();
+        assert_eq!(member.ui.state.screen, app::Screen::List, "not following");
+        let status = member.draw(120, 40).text();
+        assert!(
+            status.contains(if lang == Lang::Zh {
+                "M 回到会议"
+            } else {
+                "M back to the meeting"
+            }),
+            "{status}"
+        );
+        // Back with one key, from the stage list of stage 1 too.
+        member.press(KeyCode::Char('M'));
+        assert_eq!(member.ui.state.screen, app::Screen::Panel);
+        recused.idle();
+        assert_eq!(
+            recused.ui.state.screen,
+            app::Screen::Panel,
+            "stepped back in"
+        );
+        let current = chair
+            .board()
+            .meeting
+            .data
+            .as_ref()
+            .unwrap()
+            .current_row()
+            .unwrap()
+            .app_id;
+        assert_eq!(recused.board().sheet.app(), Some(current));
+        assert!(chair.problems.is_empty(), "{:?}", chair.problems);
+        assert!(member.problems.is_empty(), "{:?}", member.problems);
+        assert!(recused.problems.is_empty(), "{:?}", recused.problems);
+    }
 }

@@ -1,8 +1,10 @@
 //! Writing exports: to a file, or to standard output, with what was written reported
 //! on standard error. What goes into them is the service's business.
 
+use crate::i18n::Lang;
 use crate::service::files::{self, Format};
 use crate::service::forms::{self, FormKind};
+use crate::service::minutes;
 use crate::service::registers::{self, RegisterKind};
 use crate::service::{Kind, Service};
 use crate::table::Table;
@@ -35,11 +37,9 @@ pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     }
 }
 
-/// Writes a table; to standard output when `out` is `None` (not for .xlsx).
+/// Writes a table; to standard output when `out` is `None` (for .xlsx, the caller
+/// has made sure that is no terminal).
 pub fn write_table(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
-    if format == Format::Xlsx && out.is_none() {
-        bail!("an .xlsx export needs --out FILE");
-    }
     emit(&files::table_bytes(table, format)?, out)
 }
 
@@ -97,6 +97,23 @@ pub fn register(
     emit(&bytes, out)?;
     if let Some(out) = out {
         note!("wrote {what} to {}", out.display());
+    }
+    Ok(())
+}
+
+/// Makes the minutes of a review meeting and writes them; what was written goes to
+/// standard error.
+pub fn minutes(
+    svc: &Service,
+    meeting: Option<i64>,
+    lang: Lang,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
+    let m = svc.minutes(meeting)?;
+    emit(&minutes::render(&m, lang, format)?, out)?;
+    if let Some(out) = out {
+        note!("wrote {} to {}", minutes::described(&m), out.display());
     }
     Ok(())
 }

@@ -32,7 +32,9 @@ macro_rules! note {
 mod backup;
 pub mod config;
 pub mod export;
+mod keys;
 mod search;
+pub mod ssh;
 
 use crate::domain::rules::Rules;
 use crate::i18n::Lang;
@@ -161,6 +163,7 @@ fn export_kinds() -> Vec<&'static str> {
         .map(|k| k.code())
         .chain(FormKind::ALL.iter().map(|k| k.code()))
         .chain(RegisterKind::ALL.iter().map(|k| k.code()))
+        .chain([crate::service::minutes::KIND])
         .chain(Kind::ALL.map(crate::service::export::import_shaped_code))
         .collect()
 }
@@ -235,29 +238,32 @@ pub enum Command {
             candidates' summary sheets (summary) or the ranking, as CSV or .xlsx; the \
             published notice (notice) as CSV, .xlsx, Markdown or HTML; the certificate \
             register (certificates), the objection register (objections) or the allowance \
-            roll of a year (allowance), as CSV or .xlsx.\n\n\
+            roll of a year (allowance), as CSV or .xlsx; the minutes of a review meeting \
+            (minutes: the chair or the secretary) as a web page to print, .docx or .xlsx.\n\n\
             Only the masked persons export and the published notice need no member.",
         after_help = "Examples:\n  pingshen export persons > 人员.csv\n  \
             pingshen export scores --format xlsx --out 评分.xlsx --user 1\n  \
             pingshen export sheet --member 陈静怡 --user 2\n  \
             pingshen export notice --format html --out 公示.html\n  \
+            pingshen export minutes --format docx --out 会议纪要.docx --user 7\n  \
             pingshen export allowance --year 2025 --format xlsx --out 津贴.xlsx --user 1"
     )]
     Export {
         /// What to export
         #[arg(value_name = "KIND", value_parser = OneOf(export_kinds))]
         kind: String,
-        /// The file format (md and html: the notice only)
-        #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
-        format: Format,
-        /// Output file (standard output when absent; required for xlsx)
+        /// The file format (default csv; md: the notice only; html: the notice and the
+        /// minutes; docx: the minutes only, which default to html)
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<Format>,
+        /// Output file (standard output when absent or `-`; xlsx and docx need FILE or `-`)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// With persons: show full ID numbers and phone numbers (chair or secretary;
         /// audited)
         #[arg(long)]
         reveal_ids: bool,
-        /// With `sheet`: the committee member, by name or id
+        /// With `sheet`: the committee member, by name or id (default: the member acting)
         #[arg(long, value_name = "NAME_OR_ID")]
         member: Option<String>,
         /// With `summary`: only this application's sheet
@@ -269,6 +275,9 @@ pub enum Command {
         /// With `allowance`: the year of the roll
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
+        /// With `minutes`: this review meeting (default: the open cycle's latest)
+        #[arg(long, value_name = "ID")]
+        meeting: Option<i64>,
         #[command(flatten)]
         acting: Member,
     },
@@ -371,6 +380,59 @@ pub enum Command {
         #[arg(value_name = "KIND", value_parser = OneOf(import_kinds))]
         kind: Option<String>,
     },
+    /// Committee members: the SSH keys they log in with
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// For sshd: the authorized_keys line of the key a client presents, or the whole file
+    #[command(
+        long_about = "For sshd: with -t and -k (sshd's AuthorizedKeysCommand with %t %k), prints \
+            the authorized_keys line of the key presented when it is an active member's, and \
+            exits 1 printing nothing for any other key; with --write FILE, writes the whole \
+            authorized_keys file (atomically, mode 0600). Each line forces `pingshen --db DB \
+            ssh-session --member ID` with `restrict,pty`: the member gets pingshen, never a \
+            shell, and no forwarding of ports, agents or X11.",
+        after_help = "Examples:\n  \
+            pingshen keys --db /srv/pingshen/评审.sqlite3 -t ssh-ed25519 -k AAAAC3NzaC1lZDI1NTE5AAAA…\n  \
+            pingshen keys --db /srv/pingshen/评审.sqlite3 --write /home/pingshen/.ssh/authorized_keys\n\n\
+            In sshd_config: AuthorizedKeysCommand /usr/local/bin/pingshen keys --db DB -t %t -k %k\n\
+            (see the README's Deployment).",
+        group(clap::ArgGroup::new("mode").required(true).args(["key_type", "write"]))
+    )]
+    Keys {
+        /// The type of the key presented (sshd's %t)
+        #[arg(short = 't', long = "type", value_name = "TYPE", requires = "key")]
+        key_type: Option<String>,
+        /// The key presented, in base64 (sshd's %k)
+        #[arg(
+            short = 'k',
+            long = "key",
+            value_name = "BASE64",
+            requires = "key_type"
+        )]
+        key: Option<String>,
+        /// Write the whole authorized_keys file instead
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["key_type", "key"])]
+        write: Option<PathBuf>,
+        #[command(flatten)]
+        unneeded: Unneeded,
+    },
+    /// The command sshd forces for a member's key: the app, or a command that only reads
+    #[command(
+        hide = true,
+        long_about = "The command sshd forces for a member's key (written by `pingshen keys`). \
+            Without SSH_ORIGINAL_COMMAND it opens the app as that member, who gives their PIN; \
+            with one, it runs it as that member if it is export (to standard output), search, \
+            summary, columns, cycle list, --help or --version, and refuses anything else. \
+            The PIN of such a command is asked on the terminal (ssh -t) or read from the first \
+            line of standard input.",
+        after_help = "Example (as sshd runs it):\n  \
+            pingshen ssh-session --member 2 --db /srv/pingshen/评审.sqlite3"
+    )]
+    SshSession {
+        /// The committee member the key belongs to
+        #[arg(long, value_name = "ID")]
+        member: i64,
+    },
     /// Print the shell completion script for bash, zsh, fish or PowerShell
     #[command(after_help = "Examples:\n  \
         pingshen completions bash > ~/.local/share/bash-completion/completions/pingshen\n  \
@@ -385,6 +447,60 @@ pub enum Command {
     #[command(after_help = "Examples:\n  pingshen man | man -l -\n  \
         pingshen man > ~/.local/share/man/man1/pingshen.1")]
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// The SSH public keys members log in with: add, remove, list
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Record a member's SSH public key (chair or secretary; audited)
+    #[command(
+        long_about = "Record a member's SSH public key: one OpenSSH key line (ssh-ed25519, \
+            ecdsa-sha2-*, ssh-rsa of 2048 bits or more, sk-* security keys), as in the \
+            member's .pub file, without options before the type. A key belongs to one member \
+            only. The chair or the secretary, with --user and the PIN; audited. Then \
+            `pingshen keys --write` (or sshd's AuthorizedKeysCommand) lets the member in.",
+        after_help = "Examples:\n  pingshen member key add 陈静怡 陈静怡.pub --user 7\n  \
+            pingshen member key add 2 - --user 7 < id_ed25519.pub\n\n\
+            With --pin-stdin and FILE `-`, the PIN is the first line of standard input and \
+            the key follows."
+    )]
+    Add {
+        /// The member, by name or id
+        #[arg(value_name = "MEMBER")]
+        member: String,
+        /// The public key file (`-`: standard input)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        acting: Member,
+    },
+    /// Remove a member's key, by its fingerprint or id (chair or secretary; audited)
+    #[command(after_help = "Examples:\n  \
+        pingshen member key remove SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU --user 7\n  \
+        pingshen member key remove 3 --user 7")]
+    Remove {
+        /// The key's fingerprint (SHA256:…, as `ssh-keygen -lf KEY` prints it) or id
+        #[arg(value_name = "FINGERPRINT_OR_ID")]
+        key: String,
+        #[command(flatten)]
+        acting: Member,
+    },
+    /// List the members' keys: member, type, fingerprint, added, comment (chair or secretary)
+    #[command(after_help = "Examples:\n  pingshen member key list --user 7\n  \
+        pingshen member key list 陈静怡 --user 1")]
+    List {
+        /// Only this member's keys (by name or id)
+        #[arg(value_name = "MEMBER")]
+        member: Option<String>,
+        #[command(flatten)]
+        acting: Member,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -463,6 +579,8 @@ fn default_demo_db() -> PathBuf {
 struct Who {
     user: Option<i64>,
     pin_stdin: bool,
+    /// Ask for a PIN read from standard input on standard error (over SSH).
+    prompt: bool,
 }
 
 /// Opens an existing database as a committee member: `--user ID` and that member's
@@ -487,7 +605,7 @@ fn open_as(path: &Path, who: Who, what: &str) -> Result<Service> {
         .find(|m| m.id == id)
         .map(|m| m.name)
         .ok_or_else(|| anyhow!("--user {id}: no such committee member"))?;
-    let pin = read_pin(who.pin_stdin, &format!("{name} (#{id})"))?;
+    let pin = read_pin(who, &format!("{name} (#{id})"))?;
     let clock = svc.clock();
     Service::login(svc.into_store(), clock, id, &pin).map_err(|e| {
         let (_, e) = *e;
@@ -500,16 +618,25 @@ fn open_as(path: &Path, who: Who, what: &str) -> Result<Service> {
     })
 }
 
-/// A PIN: the first line of standard input with `--pin-stdin`, else asked for on the
-/// terminal without echo.
-fn read_pin(from_stdin: bool, who: &str) -> Result<String> {
+/// A PIN: the first line of standard input with `--pin-stdin` (asked for on standard
+/// error over SSH), else asked for on the terminal without echo.
+fn read_pin(asked: Who, who: &str) -> Result<String> {
     use std::io::{BufRead, IsTerminal};
-    let pin = if from_stdin {
+    let pin = if asked.pin_stdin {
+        if asked.prompt {
+            use std::io::Write as _;
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "PIN 口令 {who}: ");
+            let _ = err.flush();
+        }
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
             .context("--pin-stdin: cannot read standard input")?;
+        if asked.prompt {
+            note!("");
+        }
         line
     } else {
         if !std::io::stdin().is_terminal() {
@@ -552,6 +679,8 @@ fn must_exist(path: &Path) -> Result<()> {
 pub struct OpenApp {
     pub db: PathBuf,
     pub user: Option<i64>,
+    /// The login offers `user` alone (over SSH: the member the key belongs to).
+    pub only: bool,
     pub theme: Option<String>,
     pub lang: crate::i18n::Lang,
     /// The user's key bindings: the configuration's `keymap`, else `keymap.toml` in
@@ -567,6 +696,8 @@ struct Settings {
     /// The database given on the command line, if any.
     db_flag: Option<PathBuf>,
     config: config::Config,
+    /// Over SSH: the member the key belongs to, whom every command acts as.
+    remote: Option<i64>,
 }
 
 impl Settings {
@@ -579,6 +710,7 @@ impl Settings {
             db,
             db_flag,
             config,
+            remote: None,
         }
     }
 
@@ -594,7 +726,24 @@ impl Settings {
             .clone()
             .or_else(|| config::var(config::THEME_VAR))
             .or_else(|| self.config.theme.clone());
-        let lang = match (&app.lang, config::var(config::LANG_VAR)) {
+        let keymap = self.config.keymap.clone().or_else(|| {
+            config::default_path()
+                .map(|p| p.with_file_name("keymap.toml"))
+                .filter(|p| p.exists())
+        });
+        Ok(Ui {
+            user: app.user,
+            only: false,
+            theme,
+            lang: self.lang(app.lang.as_deref())?,
+            keymap,
+        })
+    }
+
+    /// The interface language: the flag, `PINGSHEN_LANG`, the file's `lang`, the
+    /// locale.
+    fn lang(&self, flag: Option<&str>) -> Result<Lang> {
+        Ok(match (flag, config::var(config::LANG_VAR)) {
             (Some(l), _) => Lang::parse(l)
                 .ok_or_else(|| anyhow!("--lang {l}: unknown language (use zh or en)"))?,
             (None, Some(l)) => Lang::parse(&l).ok_or_else(|| {
@@ -605,17 +754,6 @@ impl Settings {
                 Some(l) => l,
                 None => Lang::from_env(),
             },
-        };
-        let keymap = self.config.keymap.clone().or_else(|| {
-            config::default_path()
-                .map(|p| p.with_file_name("keymap.toml"))
-                .filter(|p| p.exists())
-        });
-        Ok(Ui {
-            user: app.user,
-            theme,
-            lang,
-            keymap,
         })
     }
 }
@@ -647,6 +785,12 @@ fn refuse_app_flags(app: &AppArgs, command: &str) -> Result<()> {
 /// Runs a parsed command line. Returns the app to open, when the command opens it in a
 /// terminal (`pingshen`, `pingshen demo`), or what the command came to.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    run_in(cli, None)
+}
+
+/// Runs a command line; over SSH (`remote`: the member the key belongs to) every
+/// command acts as that member.
+fn run_in(cli: Cli, remote: Option<i64>) -> Result<Outcome> {
     let Cli { db, app, command } = cli;
     // What needs no database needs no settings either: a broken configuration file
     // must not stand in the way of the completions or the manual.
@@ -665,7 +809,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         _ => {}
     }
-    let settings = Settings::new(db, config::load()?);
+    let settings = Settings {
+        remote,
+        ..Settings::new(db, config::load()?)
+    };
     match command {
         None => open_app(&settings.db_or_default(), &settings.ui(&app)?),
         Some(Command::Demo { today, app: own }) => {
@@ -696,7 +843,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Backup { .. }
                     | Command::Restore { .. }
                     | Command::Cycle(CycleCommand::New { .. })
+                    | Command::Member(_)
             );
+            if let Command::SshSession { member } = command {
+                refuse_app_flags(&app, "ssh-session")?;
+                let ui = settings.ui(&AppArgs::default())?;
+                return ssh::run(&settings, member, ui);
+            }
             let unused = AppArgs {
                 user: app.user.filter(|_| !acts),
                 ..app.clone()
@@ -726,6 +879,11 @@ fn command_name(command: &Command) -> &'static str {
         Command::Columns { .. } => "columns",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
+        Command::Member(MemberCommand::Key(KeyCommand::Add { .. })) => "member key add",
+        Command::Member(MemberCommand::Key(KeyCommand::Remove { .. })) => "member key remove",
+        Command::Member(MemberCommand::Key(KeyCommand::List { .. })) => "member key list",
+        Command::Keys { .. } => "keys",
+        Command::SshSession { .. } => "ssh-session",
     }
 }
 
@@ -733,14 +891,53 @@ fn command_name(command: &Command) -> &'static str {
 fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Result<Outcome> {
     let db = settings.db.clone();
     let db_or_default = || settings.db_or_default();
-    let who = |m: Member| Who {
-        user: m.user.or(user),
-        pin_stdin: m.pin_stdin,
+    let who = |m: Member| match settings.remote {
+        // Over SSH: the member the key belongs to, their PIN asked on the terminal
+        // (`ssh -t`) or read from the first line of standard input.
+        Some(id) => Who {
+            user: Some(id),
+            pin_stdin: m.pin_stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+            prompt: true,
+        },
+        None => Who {
+            user: m.user.or(user),
+            pin_stdin: m.pin_stdin,
+            prompt: false,
+        },
     };
     let ran = match command {
-        Command::Demo { .. } | Command::Completions { .. } | Command::Man => {
+        Command::Demo { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::SshSession { .. } => {
             unreachable!("run() handles them")
         }
+        Command::Member(MemberCommand::Key(k)) => match k {
+            KeyCommand::Add {
+                member,
+                file,
+                acting,
+            } => keys::add(&db_or_default(), who(acting), &member, &file),
+            KeyCommand::Remove { key, acting } => keys::remove(&db_or_default(), who(acting), &key),
+            KeyCommand::List { member, acting } => {
+                keys::list(&db_or_default(), who(acting), member.as_deref())
+            }
+        },
+        Command::Keys {
+            key_type,
+            key,
+            write,
+            ..
+        } => match (write, key_type, key) {
+            (Some(file), _, _) => keys::write(&db_or_default(), &file),
+            (None, Some(t), Some(k)) => {
+                if !keys::lookup(&db_or_default(), &t, &k)? {
+                    return Ok(Outcome::NoMatch);
+                }
+                Ok(())
+            }
+            _ => unreachable!("clap requires --write, or -t with -k"),
+        },
         Command::Summary { .. } => summary(&open(&db_or_default(), "cli")?),
         Command::Search {
             limit, json, query, ..
@@ -862,15 +1059,57 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
             app,
             notice,
             year,
+            meeting,
             acting,
         } => {
+            // `--out -`, or no --out over SSH: standard output, for a binary file too.
+            let dash = out.as_deref() == Some(Path::new("-"));
+            let out = out.filter(|_| !dash);
+            let binary_to_stdout = |format: Format| -> Result<()> {
+                if !dash && settings.remote.is_none() {
+                    bail!(
+                        "a .{} export needs --out FILE (or --out - for standard output)",
+                        format.ext()
+                    );
+                }
+                if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                    bail!("a .{} file is not for a terminal: send standard output to a file (`> 评分表.{}`) or give --out FILE", format.ext(), format.ext());
+                }
+                Ok(())
+            };
+            if kind == crate::service::minutes::KIND {
+                if reveal_ids
+                    || member.is_some()
+                    || app.is_some()
+                    || notice.is_some()
+                    || year.is_some()
+                {
+                    bail!(
+                        "--reveal-ids, --member, --app, --notice and --year go with other exports"
+                    );
+                }
+                let format = format.unwrap_or(Format::Html);
+                crate::service::minutes::require_minutes_format(format)?;
+                if format != Format::Html && out.is_none() {
+                    binary_to_stdout(format)?;
+                }
+                // The interface's language, as the app's without its flag.
+                let lang = settings.lang(None)?;
+                let svc = open_as(&db_or_default(), who(acting), "export minutes")?;
+                return export::minutes(&svc, meeting, lang, format, out.as_deref())
+                    .map(|()| Outcome::Done);
+            }
+            if meeting.is_some() {
+                bail!("--meeting goes with `export minutes`");
+            }
+            let format = format.unwrap_or(Format::Csv);
+            if format == Format::Xlsx && out.is_none() {
+                binary_to_stdout(format)?;
+            }
             if let Some(k) = crate::service::export::import_shaped(&kind) {
                 // A file in the import's columns, to import back (README: Files both ways).
                 if member.is_some() || app.is_some() || notice.is_some() || year.is_some() {
                     bail!("--member, --app, --notice and --year go with other exports");
-                }
-                if format == Format::Xlsx && out.is_none() {
-                    bail!("an .xlsx export needs --out FILE");
                 }
                 let svc = open_as(&db_or_default(), who(acting), &format!("export {kind}"))?;
                 export::import_shaped(svc, k, format, out.as_deref(), reveal_ids)
@@ -881,9 +1120,6 @@ fn run_command(command: Command, settings: &Settings, user: Option<i64>) -> Resu
                         "unknown export kind '{kind}' (one of: {})",
                         export_kinds().join(", ")
                     ),
-                    _ if format == Format::Xlsx && out.is_none() => {
-                        bail!("an .xlsx export needs --out FILE")
-                    }
                     _ if register.is_none() && (notice.is_some() || year.is_some()) => {
                         bail!("--notice goes with `export notice`, --year with `export allowance`")
                     }
@@ -1016,6 +1252,8 @@ fn export_table(
 /// How the app looks and who logs in.
 struct Ui {
     user: Option<i64>,
+    /// The login offers `user` alone.
+    only: bool,
     theme: Option<String>,
     lang: crate::i18n::Lang,
     keymap: Option<PathBuf>,
@@ -1030,6 +1268,7 @@ fn open_app(path: &Path, ui: &Ui) -> Result<Outcome> {
         return Ok(Outcome::Open(OpenApp {
             db: path.to_path_buf(),
             user: ui.user,
+            only: ui.only,
             theme: ui.theme.clone(),
             lang: ui.lang,
             keymap: ui.keymap.clone(),

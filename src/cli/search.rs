@@ -32,6 +32,9 @@ pub fn run(svc: &Service, query: &str, limit: usize, json: bool) -> Result<bool>
             results.total
         );
     }
+    // The process ends here: freeing every text of a large index one by one would
+    // cost more than the search (a tenth of a second at a million persons).
+    std::mem::forget(index);
     Ok(results.total > 0)
 }
 

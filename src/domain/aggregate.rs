@@ -136,6 +136,52 @@ impl Aggregate {
     }
 }
 
+/// How a candidate's result was computed under the rules, as the forms and the
+/// minutes state it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodUsed {
+    /// One highest and one lowest total dropped, the rest averaged.
+    Trimmed,
+    /// The rules trim, but fewer sheets than `min` were submitted: a plain mean.
+    TooFewToTrim { min: usize },
+    /// The rules take the plain mean.
+    Mean,
+}
+
+impl MethodUsed {
+    /// The method of `rules` as applied to a result that did (or did not) drop the
+    /// extremes.
+    pub fn of(rules: &Rules, trimmed: bool) -> MethodUsed {
+        match (rules.aggregation.method, trimmed) {
+            (_, true) => MethodUsed::Trimmed,
+            (Method::TrimmedMean, false) => MethodUsed::TooFewToTrim {
+                min: rules.aggregation.trim_min_scorers,
+            },
+            (Method::Mean, false) => MethodUsed::Mean,
+        }
+    }
+
+    pub fn zh(self) -> String {
+        match self {
+            MethodUsed::Trimmed => "去掉一个最高分和一个最低分后的平均分".into(),
+            MethodUsed::TooFewToTrim { min } => {
+                format!("算术平均分（有效评分表不足{min}份，不去掉最高最低分）")
+            }
+            MethodUsed::Mean => "算术平均分".into(),
+        }
+    }
+
+    pub fn en(self) -> String {
+        match self {
+            MethodUsed::Trimmed => "mean after dropping one highest and one lowest total".into(),
+            MethodUsed::TooFewToTrim { min } => {
+                format!("plain mean (fewer than {min} eligible sheets: nothing dropped)")
+            }
+            MethodUsed::Mean => "plain mean".into(),
+        }
+    }
+}
+
 /// Rounds to two decimals, the precision results are shown and compared at.
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0

@@ -20,6 +20,9 @@ pub struct Rules {
     pub certificates: Certificates,
     #[serde(default)]
     pub inspection: Inspection,
+    /// The review meeting: time per candidate, what the minutes publish.
+    #[serde(default)]
+    pub meeting: Meeting,
     /// Public holidays and swapped working days, by year (`[calendar.2026]`).
     #[serde(default)]
     pub calendar: BTreeMap<String, CalendarYear>,
@@ -162,6 +165,33 @@ impl Default for Notice {
             missing_calendar: MissingCalendar::default(),
         }
     }
+}
+
+/// The review meeting (评审会).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    /// Minutes each candidate's turn takes; without it the meeting keeps no time.
+    #[serde(default)]
+    pub minutes_per_candidate: Option<u32>,
+    /// Minutes the chair adds to a turn at a time; without it a turn is not extended.
+    #[serde(default)]
+    pub extend_minutes: Option<u32>,
+    /// What the minutes (会议纪要) publish of the scores: the committee's result only,
+    /// or also each eligible sheet's total, without the member's name.
+    #[serde(default)]
+    pub minutes_scores: MinutesScores,
+}
+
+/// What of the scores the minutes publish within the committee.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinutesScores {
+    /// The committee's result and the aggregation used.
+    #[default]
+    Result,
+    /// Also each eligible sheet's total, unnamed.
+    Totals,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -426,6 +456,23 @@ impl Rules {
         }
         if a.quorum == 0 {
             bad("aggregation.quorum".into(), "must be >= 1");
+        }
+        for (key, minutes) in [
+            ("minutes_per_candidate", self.meeting.minutes_per_candidate),
+            ("extend_minutes", self.meeting.extend_minutes),
+        ] {
+            if minutes == Some(0) {
+                bad(
+                    format!("meeting.{key}"),
+                    "must be >= 1 (leave it out for none)",
+                );
+            }
+        }
+        if self.meeting.extend_minutes.is_some() && self.meeting.minutes_per_candidate.is_none() {
+            bad(
+                "meeting.extend_minutes".into(),
+                "is set but minutes_per_candidate is not",
+            );
         }
         if a.method == Method::TrimmedMean && a.trim_min_scorers < 3 {
             bad(

@@ -67,12 +67,22 @@ fn record(p: &PersonRef) -> PersonRecord {
     }
 }
 
+/// After bringing a kept index up to date by more than this many persons, it is kept
+/// again, so that the changes to read at each start stay few.
+const KEEP_AFTER: usize = 1000;
+
 impl SearchIndex {
-    /// Builds the index of every person in the database. The rows are read through a
-    /// memory map (about a sixth quicker than copying pages on a 100,000-person
-    /// database); the connection's setting is put back afterwards. A database in
-    /// memory has no such setting and is read as it is.
+    /// Builds the index of every person in the database from its tables. The rows are
+    /// read through a memory map (about a sixth quicker than copying pages on a
+    /// 100,000-person database); the connection's setting is put back afterwards. A
+    /// database in memory has no such setting and is read as it is.
     pub fn build(conn: &Connection) -> rusqlite::Result<SearchIndex> {
+        persons_read::consistent(conn, SearchIndex::build_now)
+    }
+
+    /// [`SearchIndex::build`] inside the caller's read transaction.
+    fn build_now(conn: &Connection) -> rusqlite::Result<SearchIndex> {
+        let seq = persons_read::changes_since(conn, None)?.map(|c| c.last);
         let count = persons_read::count(conn)?;
         let mut index = SearchIndex::default();
         index.persons.reserve(count as usize);
@@ -80,13 +90,81 @@ impl SearchIndex {
         index.masked_ids.reserve(count as usize * 18);
         persons_read::each(conn, true, |p| index.insert(p))?;
         index.finish();
+        index.seq = seq;
         Ok(index)
     }
 
-    /// Brings the index up to date with the database: every person is read again, but
-    /// only those who changed are indexed again, and those no longer there removed.
-    /// Returns how many persons changed.
+    /// The index kept with the database, brought up to date with the persons changed
+    /// since it was kept; built from the tables when there is none, when it was made by
+    /// another version of the search, or when everyone (or a large part) changed. An
+    /// index built, or brought up to date by many persons, is kept again when the
+    /// connection may write (failing that, it is only slower next time).
+    pub fn open(conn: &Connection) -> rusqlite::Result<SearchIndex> {
+        let format = super::persist::format();
+        let (index, keep, version) = persons_read::consistent(conn, |conn| {
+            let stored = persons_read::stored(conn, |s| {
+                (s.format == format)
+                    .then(|| SearchIndex::decode(s.data).map(|index| (s.seq, index)))
+                    .flatten()
+            })?
+            .flatten();
+            let version = persons_read::data_version(conn)?;
+            if let Some((seq, mut index)) = stored {
+                index.seq = Some(seq);
+                if let Some(changed) = index.apply_changes(conn)? {
+                    return Ok((index, changed > KEEP_AFTER, version));
+                }
+            }
+            Ok((SearchIndex::build_now(conn)?, true, version))
+        })?;
+        if let (true, Some(seq)) = (keep, index.seq) {
+            // Another connection's write since makes it stale: the next reader keeps one.
+            let _ = persons_read::keep(conn, seq, version, &format, &index.encode());
+        }
+        Ok(index)
+    }
+
+    /// Reads again the persons noted as changed since the index's change number;
+    /// `None` when that cannot bring it up to date (everyone changed, or so many that
+    /// reading everyone is quicker, or the database notes no changes).
+    fn apply_changes(&mut self, conn: &Connection) -> rusqlite::Result<Option<usize>> {
+        let Some(changes) = persons_read::changes_since(conn, self.seq)? else {
+            return Ok(None);
+        };
+        if changes.everyone || changes.persons.len() > self.len() / 8 + KEEP_AFTER {
+            return Ok(None);
+        }
+        for &id in &changes.persons {
+            let found = persons_read::one(conn, id, |p| self.insert(p))?;
+            if found.is_none() {
+                self.remove(id);
+            }
+        }
+        if !changes.persons.is_empty() {
+            self.finish_pools();
+        }
+        self.seq = Some(changes.last);
+        Ok(Some(changes.persons.len()))
+    }
+
+    /// Brings the index up to date with the database: the persons the database noted
+    /// as changed since the index was read are read again; when it cannot tell, every
+    /// person is read again, but only those who changed are indexed again, and those no
+    /// longer there removed. Returns how many persons changed (or were read again).
     pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
+        persons_read::consistent(conn, |conn| {
+            if let Some(changed) = self.apply_changes(conn)? {
+                return Ok(changed);
+            }
+            let last = persons_read::changes_since(conn, None)?.map(|c| c.last);
+            let changed = self.sync_all(conn)?;
+            self.seq = last;
+            Ok(changed)
+        })
+    }
+
+    fn sync_all(&mut self, conn: &Connection) -> rusqlite::Result<usize> {
+        self.index_ids();
         let mut seen = rustc_hash::FxHashSet::default();
         seen.reserve(self.len());
         let mut changed = 0;
@@ -104,7 +182,6 @@ impl SearchIndex {
         }
         Ok(changed)
     }
-
     fn sync_rows(
         &mut self,
         conn: &Connection,

@@ -27,9 +27,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`SearchIndex::build`] reads every person once from the database (about 0.4 s for
-//!   100,000 persons; build it on a thread of its own, with its own connection, to
-//!   keep a screen responsive). [`SearchIndex::refresh`] re-reads one person after a
+//! - [`SearchIndex::open`] takes the index kept with the database (its texts, their
+//!   readings and its persons, as bytes) and reads again only the persons the
+//!   database's triggers noted as changed since; it builds the index from the tables
+//!   when there is none yet (or everyone changed) and keeps what it built.
+//!   [`SearchIndex::build`] always reads every person from the tables.
+//!   [`SearchIndex::sync`] brings an index up to date in proportion to what changed.
+//!   [`SearchIndex::refresh`] re-reads one person after a
 //!   change; [`SearchIndex::upsert`] and [`SearchIndex::remove`] take the change
 //!   directly ([`PersonRecord::load`] reads one person).
 //! - [`SearchIndex::search`] runs one query. A [`Session`] remembers the last query
@@ -59,9 +63,14 @@
 //! readings, or by the first letters of one (`张伟`, `zhangwei`, `zw`, `张w`, `zhangw`,
 //! `zhw`; `njrj` for 南京…软件…). A spelling starts at the start of a syllable, so `ag`
 //! does not find 张. Polyphonic characters count under every reading, except where a
-//! table fixes it: surnames at the start of a name (单 Shan, 曾 Zeng, 尉迟 Yuchi, …;
-//! `surnames.txt`) and common words of organisations, positions and places (重庆
-//! Chongqing, 长沙 Changsha, 银行 yinhang; `words.txt`).
+//! table fixes it: common words of organisations, positions and places (重庆
+//! Chongqing, 长沙 Changsha, 银行 yinhang; `words.txt`). A reading is *usual* — the
+//! dictionary's first, those of `usual.txt` for characters read several ways in common
+//! use (乐 le/yue, 长 chang/zhang), a surname's at the start of a name (单 Shan, 曾
+//! Zeng, 尉迟 Yuchi, …; `surnames.txt`) — or *rare* (浩 gao, 立 wei, and a surname's
+//! other readings, 区 qu for the surname Ou): a rare reading still finds a person, but
+//! only a spelling by usual readings reaches the exact, prefix and start ranks, so a
+//! misreading of a surname (`quzhiming` for 区志明) comes after the true readers.
 //!
 //! Filters, `key:value` (a Chinese colon works too), narrow the set before matching:
 //! `grade:` (初级/junior … 特级/special, none/无), `stage:` (the application in the
@@ -75,8 +84,7 @@
 //! the words run together: `zhang w`), names spelled from their start (`zhang`), other
 //! fields spelled from their start (`njrj` for 南京软件…, `xuanwu` for 玄武区), the
 //! rest. Then by score: each word spelling a field from its start counts 32 a
-//! character (at least what the matcher can give it; one less when the spelling takes
-//! a character's rarer reading, as `zw` does for 张立), any other word the score of
+//! character (at least what the matcher can give it), any other word the score of
 //! fuzzy-matcher's SkimMatcherV2 in the name if the name spells it, otherwise in the
 //! field where it scores best. Then by name in pinyin order, then by person id.
 //!
@@ -95,6 +103,7 @@
 
 mod load;
 mod par;
+mod persist;
 mod query;
 mod reading;
 mod run;
@@ -182,6 +191,12 @@ impl Pool {
 
     /// The id of a text, added when new; its haystack waits for [`Pool::finish`].
     fn intern(&mut self, text: &str) -> u32 {
+        if self.lookup.len() != self.entries.len() {
+            // Read back from bytes: the lookup is made when first needed.
+            self.lookup = (0..self.entries.len() as u32)
+                .map(|id| (self.entries[id as usize].text.clone(), id))
+                .collect();
+        }
         if let Some(&id) = self.lookup.get(text) {
             return id;
         }
@@ -266,6 +281,8 @@ struct Person {
 /// The in-memory search index over persons. See the module documentation.
 pub struct SearchIndex {
     persons: Vec<Person>,
+    /// Where each person is in `persons`; made when first needed after the index was
+    /// read back from bytes (complete when it has an entry per person).
     by_id: HashMap<i64, u32>,
     names: Pool,
     orgs: Pool,
@@ -276,6 +293,9 @@ pub struct SearchIndex {
     masked_ids: String,
     /// Changes with every update, so that a session never narrows across one.
     version: u64,
+    /// The last change noted by the database that the index holds (`None` when it was
+    /// not read from a database that notes them).
+    seq: Option<i64>,
 }
 
 impl Default for SearchIndex {
@@ -290,6 +310,7 @@ impl Default for SearchIndex {
             townships: Pool::new(Field::Text),
             masked_ids: String::new(),
             version: 0,
+            seq: None,
         }
     }
 }
@@ -330,6 +351,7 @@ impl SearchIndex {
             certified: r.certified,
         };
         self.masked_ids.push_str(&masked);
+        self.index_ids();
         match self.by_id.get(&r.person_id) {
             Some(&at) => self.persons[at as usize] = person,
             None => {
@@ -338,6 +360,25 @@ impl SearchIndex {
             }
         }
         self.version += 1;
+    }
+
+    /// Makes the map from person ids to places, if it is not complete.
+    fn index_ids(&mut self) {
+        if self.by_id.len() != self.persons.len() {
+            self.by_id = (0..self.persons.len() as u32)
+                .map(|at| (self.persons[at as usize].id, at))
+                .collect();
+        }
+    }
+
+    fn pools(&self) -> [&Pool; 5] {
+        [
+            &self.names,
+            &self.orgs,
+            &self.positions,
+            &self.counties,
+            &self.townships,
+        ]
     }
 
     fn pools_mut(&mut self) -> [&mut Pool; 5] {
@@ -389,6 +430,7 @@ impl SearchIndex {
 
     /// Removes a person; false when the index did not hold them.
     pub fn remove(&mut self, person_id: i64) -> bool {
+        self.index_ids();
         let Some(at) = self.by_id.remove(&person_id) else {
             return false;
         };
@@ -411,7 +453,11 @@ impl SearchIndex {
 
     /// Whether the index holds this person.
     pub fn contains(&self, person_id: i64) -> bool {
-        self.by_id.contains_key(&person_id)
+        if self.by_id.len() == self.persons.len() {
+            self.by_id.contains_key(&person_id)
+        } else {
+            self.persons.iter().any(|p| p.id == person_id)
+        }
     }
 
     /// Bytes the index holds on the heap, computed from the capacities of its vectors,
@@ -419,16 +465,7 @@ impl SearchIndex {
     pub fn heap_bytes(&self) -> usize {
         self.persons.capacity() * std::mem::size_of::<Person>()
             + self.by_id.capacity() * (std::mem::size_of::<(i64, u32)>() + 1)
-            + [
-                &self.names,
-                &self.orgs,
-                &self.positions,
-                &self.counties,
-                &self.townships,
-            ]
-            .iter()
-            .map(|p| p.heap_bytes())
-            .sum::<usize>()
+            + self.pools().iter().map(|p| p.heap_bytes()).sum::<usize>()
             + self.masked_ids.capacity()
     }
 

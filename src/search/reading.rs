@@ -9,6 +9,12 @@
 //! and the capitals give the matcher's camel-case bonus to the first letter of each
 //! syllable. Latin letters of the text itself are lower-cased, so a capital always starts
 //! a reading; a [`SEP`] keeps such a letter from running into the reading before it.
+//!
+//! A character's readings come in two runs: its usual ones (the dictionary's first
+//! reading, those of `usual.txt` for characters read several ways in common use, or the
+//! surname's and word's readings the tables fix), then, after a [`RARE`], the others
+//! (`浩Hao\u{1e}GaoGe`; a surname's other readings: `单Shan\u{1e}DanChan`). Every
+//! reading finds a text; only the usual ones reach the exact, prefix and start ranks.
 
 use pinyin::ToPinyinMulti;
 use rustc_hash::FxHashMap as HashMap;
@@ -16,6 +22,9 @@ use std::sync::OnceLock;
 
 /// Put between a reading and a Latin letter of the text that follows it; never typed.
 pub(crate) const SEP: char = '\u{1f}';
+
+/// Put between a character's usual readings and its rare ones; never typed.
+pub(crate) const RARE: char = '\u{1e}';
 
 /// What a text is, which decides where fixed readings come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +40,9 @@ struct Tables {
     surnames: HashMap<&'static str, Vec<Vec<&'static str>>>,
     words: HashMap<&'static str, Vec<Vec<&'static str>>>,
     longest_word: usize,
+    /// Characters with more than one reading in common use (or a reading the
+    /// dictionary lacks): all their usual readings.
+    usual: HashMap<char, Vec<&'static str>>,
 }
 
 /// Parses `word syllable syllable …` lines (alternatives separated by `|`); `#` starts a
@@ -55,10 +67,18 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let words = parse_table(include_str!("words.txt"));
         let longest_word = words.keys().map(|w| w.chars().count()).max().unwrap_or(1);
+        let usual = parse_table(include_str!("usual.txt"))
+            .into_iter()
+            .filter_map(|(ch, readings)| {
+                let c = ch.chars().next()?;
+                Some((c, readings.into_iter().flatten().collect()))
+            })
+            .collect();
         Tables {
             surnames: parse_table(include_str!("surnames.txt")),
             words,
             longest_word,
+            usual,
         }
     })
 }
@@ -68,34 +88,67 @@ fn tables() -> &'static Tables {
 /// without a reading (Latin letters, digits, punctuation).
 pub(crate) fn char_readings(c: char) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let Some(multi) = c.to_pinyin_multi() else {
-        return out;
-    };
-    for p in multi {
-        let plain = p.plain();
-        let spellings = if plain.contains('ü') {
-            vec![plain.replace('ü', "v"), plain.replace('ü', "u")]
-        } else {
-            vec![plain.to_string()]
-        };
-        for s in spellings {
-            if !out.contains(&s) {
-                out.push(s);
+    match c.to_pinyin_multi() {
+        Some(multi) => multi
+            .into_iter()
+            .for_each(|p| spellings(p.plain(), &mut out)),
+        // A character the dictionary lacks (some outside the BMP): the table's readings.
+        None => {
+            if let Some(listed) = tables().usual.get(&c) {
+                listed.iter().for_each(|r| spellings(r, &mut out));
             }
         }
     }
     out
 }
 
+/// The spellings of a reading: `ü` written both `v` and `u`.
+fn spellings(plain: &str, out: &mut Vec<String>) {
+    let all = if plain.contains('ü') {
+        vec![plain.replace('ü', "v"), plain.replace('ü', "u")]
+    } else {
+        vec![plain.to_string()]
+    };
+    for s in all {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+}
+
+/// A character's usual readings and its rare ones (see the module documentation).
+#[derive(Default)]
+struct CharReadings {
+    usual: Vec<String>,
+    rare: Vec<String>,
+}
+
+impl CharReadings {
+    fn of(c: char) -> CharReadings {
+        let all = char_readings(c);
+        let mut usual = Vec::new();
+        match tables().usual.get(&c) {
+            Some(listed) => listed.iter().for_each(|r| spellings(r, &mut usual)),
+            None => {
+                if let Some(first) = pinyin::ToPinyin::to_pinyin(&c) {
+                    spellings(first.plain(), &mut usual);
+                }
+            }
+        }
+        let rare = all.into_iter().filter(|r| !usual.contains(r)).collect();
+        CharReadings { usual, rare }
+    }
+}
+
 /// Readings of characters, looked up once per character while an index is built.
 #[derive(Default)]
 pub(crate) struct Readings {
-    cache: HashMap<char, Vec<String>>,
+    cache: HashMap<char, CharReadings>,
 }
 
 impl Readings {
-    fn of(&mut self, c: char) -> &[String] {
-        self.cache.entry(c).or_insert_with(|| char_readings(c))
+    fn of(&mut self, c: char) -> &CharReadings {
+        self.cache.entry(c).or_insert_with(|| CharReadings::of(c))
     }
 
     /// The interleaved haystack of `text` (see the module documentation).
@@ -115,9 +168,31 @@ impl Readings {
         for (&(_, c), fixed) in chars.iter().zip(fixed) {
             let start = out.len();
             out.push(c);
+            let own = self.of(c);
             match fixed {
-                Some(alternatives) => alternatives.iter().for_each(|r| push_reading(&mut out, r)),
-                None => self.of(c).iter().for_each(|r| push_reading(&mut out, r)),
+                Some((alternatives, keep_rare)) => {
+                    alternatives.iter().for_each(|r| push_reading(&mut out, r));
+                    if keep_rare {
+                        // A surname's other readings: a misreading still finds it.
+                        let rare: Vec<&String> = own
+                            .usual
+                            .iter()
+                            .chain(&own.rare)
+                            .filter(|r| !alternatives.contains(&r.as_str()))
+                            .collect();
+                        if !rare.is_empty() {
+                            out.push(RARE);
+                            rare.iter().for_each(|r| push_reading(&mut out, r));
+                        }
+                    }
+                }
+                None => {
+                    own.usual.iter().for_each(|r| push_reading(&mut out, r));
+                    if !own.rare.is_empty() {
+                        out.push(RARE);
+                        own.rare.iter().for_each(|r| push_reading(&mut out, r));
+                    }
+                }
             }
             if out.len() > start + c.len_utf8() {
                 after_reading = true;
@@ -145,12 +220,13 @@ fn push_reading(out: &mut String, reading: &str) {
 }
 
 /// The readings the tables fix for each character (`chars`: the characters of `text`
-/// with their byte offsets), `None` where every reading counts.
+/// with their byte offsets), `None` where the character's own readings count; with
+/// whether its other readings still count as rare ones (a surname's do, a word's not).
 fn fixed_readings<'t>(
     text: &str,
     chars: &[(usize, char)],
     field: Field,
-) -> Vec<Option<&'t [&'static str]>> {
+) -> Vec<Option<(&'t [&'static str], bool)>> {
     let t = tables();
     let mut fixed = vec![None; chars.len()];
     // The text of characters i..i+n.
@@ -160,7 +236,7 @@ fn fixed_readings<'t>(
     };
     let mut apply = |at: usize, syllables: &'static [Vec<&'static str>]| {
         for (k, alternatives) in syllables.iter().enumerate() {
-            fixed[at + k] = Some(alternatives.as_slice());
+            fixed[at + k] = Some((alternatives.as_slice(), field == Field::Name));
         }
     };
     match field {
@@ -197,31 +273,43 @@ fn fixed_readings<'t>(
 pub(crate) struct Unit<'a> {
     /// The character (its UTF-8 bytes).
     pub ch: &'a str,
-    /// The readings run together, each starting with a capital (`LeYue`).
+    /// The usual readings run together, each starting with a capital (`LeYue`).
     pub readings: &'a str,
+    /// The rare readings run together.
+    pub rare: &'a str,
     /// The letters a spelling of this character can start with (bit 0 for `a`): the
     /// first letters of its readings, or the letter itself.
     pub starts: u32,
 }
 
 impl<'a> Unit<'a> {
-    /// The readings one by one, capitalised.
+    /// The usual readings one by one, capitalised.
     pub fn each(&self) -> impl Iterator<Item = &'a str> {
-        let mut rest = self.readings;
-        std::iter::from_fn(move || {
-            if rest.is_empty() {
-                return None;
-            }
-            let b = rest.as_bytes();
-            let mut end = 1;
-            while end < b.len() && !b[end].is_ascii_uppercase() {
-                end += 1;
-            }
-            let (reading, tail) = rest.split_at(end);
-            rest = tail;
-            Some(reading)
-        })
+        split_readings(self.readings)
     }
+
+    /// Every reading, the usual ones first.
+    pub fn each_all(&self) -> impl Iterator<Item = &'a str> {
+        split_readings(self.readings).chain(split_readings(self.rare))
+    }
+}
+
+/// Readings run together (`LeYue`), one by one.
+fn split_readings(run: &str) -> impl Iterator<Item = &str> {
+    let mut rest = run;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let b = rest.as_bytes();
+        let mut end = 1;
+        while end < b.len() && !b[end].is_ascii_uppercase() {
+            end += 1;
+        }
+        let (reading, tail) = rest.split_at(end);
+        rest = tail;
+        Some(reading)
+    })
 }
 
 /// Length of the UTF-8 sequence a leading byte starts.
@@ -244,16 +332,23 @@ pub(crate) fn units(hay: &str) -> impl Iterator<Item = Unit<'_>> {
             rest = after;
             continue;
         }
-        let (len, starts) = if lead.is_ascii() {
+        let (len, mut starts) = if lead.is_ascii() {
             (0, letter_bit(lead))
         } else {
             reading_run(after)
         };
-        let (readings, tail) = after.split_at(len);
+        let (readings, mut tail) = after.split_at(len);
+        let mut rare = "";
+        if !lead.is_ascii() && tail.as_bytes().first() == Some(&(RARE as u8)) {
+            let (len, more) = reading_run(&tail[1..]);
+            starts |= more;
+            (rare, tail) = tail[1..].split_at(len);
+        }
         rest = tail;
         return Some(Unit {
             ch,
             readings,
+            rare,
             starts,
         });
     })
@@ -344,7 +439,12 @@ fn step(unit: &Unit, term: &str, from: u128, whole_from: u128, usual: bool) -> (
         if !next.is_ascii_lowercase() {
             continue;
         }
-        for r in unit.each().take(if usual { 1 } else { usize::MAX }) {
+        let readings: &mut dyn Iterator<Item = &str> = if usual {
+            &mut unit.each()
+        } else {
+            &mut unit.each_all()
+        };
+        for r in readings {
             let rb = r.as_bytes();
             if rb[0] | 0x20 != next {
                 continue;
@@ -465,8 +565,8 @@ pub(crate) fn name_match(hay: &str, term: &str) -> MatchKind {
     spelled_from_start(hay, term, false)
 }
 
-/// [`name_match`] by the usual reading of each character only (its first, or the one a
-/// table fixes): 张立 is spelled `zw` only through 立's rare reading wei.
+/// [`name_match`] by the usual readings of each character only (see the module
+/// documentation): 张立 is spelled `zw` only through 立's rare reading wei.
 pub(crate) fn usual_match(hay: &str, term: &str) -> MatchKind {
     spelled_from_start(hay, term, true)
 }
@@ -543,7 +643,7 @@ pub(crate) fn lead_mask(hay: &str) -> u64 {
 
 fn unit_initials(u: &Unit) -> u64 {
     let ch = u.ch.chars().next().map_or(0, char_bit);
-    u.each()
+    u.each_all()
         .filter_map(|r| r.chars().next())
         .fold(ch, |m, c| m | char_bit(c))
 }
@@ -560,7 +660,7 @@ pub(crate) fn char_bit(c: char) -> u64 {
         'a'..='z' => 1 << (c as u32 - 'a' as u32),
         'A'..='Z' => 1 << (c as u32 - 'A' as u32),
         '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
-        SEP => 0,
+        SEP | RARE => 0,
         _ => 1 << (36 + (c as u32).wrapping_mul(2_654_435_761) % 28),
     }
 }
@@ -595,6 +695,52 @@ mod tests {
     }
 
     #[test]
+    fn the_usual_readings_are_readings_of_their_characters() {
+        let mut wrong = Vec::new();
+        for (&c, listed) in &tables().usual {
+            let Some(multi) = c.to_pinyin_multi() else {
+                continue; // the table gives a character without readings its own
+            };
+            let known: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+            if listed.len() < 2 {
+                wrong.push(format!("{c}: one usual reading is the dictionary's first"));
+            }
+            wrong.extend(
+                listed
+                    .iter()
+                    .filter(|r| !known.contains(r))
+                    .map(|r| format!("{c} is never read {r}")),
+            );
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn rare_readings_find_a_name_but_never_rank_it_as_spelled() {
+        let hao = hay("张浩", Field::Name);
+        assert_eq!(hao, "张Zhang浩Hao\u{1e}GaoGe");
+        assert!(spells(&hao, "zg"), "浩 is also read gao");
+        assert_eq!(name_match(&hao, "zg"), MatchKind::Exact);
+        assert_eq!(usual_match(&hao, "zg"), MatchKind::Fuzzy);
+        assert_eq!(usual_match(&hao, "zh"), MatchKind::Exact);
+        // A surname: its surname reading is the usual one, its others rare.
+        let ou = hay("区志明", Field::Name);
+        assert!(ou.starts_with("区Ou\u{1e}Qu志"), "{ou}");
+        assert!(spells(&ou, "quzhiming"));
+        assert_eq!(usual_match(&ou, "quzhiming"), MatchKind::Fuzzy);
+        assert_eq!(usual_match(&ou, "ouzhiming"), MatchKind::Exact);
+        // Both readings in common use are usual.
+        let le = hay("周乐", Field::Name);
+        assert_eq!(usual_match(&le, "zhouyue"), MatchKind::Exact);
+        assert_eq!(usual_match(&le, "zhoule"), MatchKind::Exact);
+        // Words of organisations keep their one reading, with no rare ones.
+        assert_eq!(hay("重庆", Field::Text), "重Chong庆Qing");
+        // A character outside the BMP the dictionary lacks gets the table's reading.
+        let ji = hay("𠮷祥", Field::Name);
+        assert_eq!(usual_match(&ji, "jixiang"), MatchKind::Exact, "{ji}");
+    }
+
+    #[test]
     fn every_polyphonic_surname_of_the_generator_has_its_reading() {
         let t = tables();
         let mut missing = Vec::new();
@@ -619,16 +765,21 @@ mod tests {
     #[test]
     fn haystacks_interleave_readings() {
         assert_eq!(hay("张伟", Field::Name), "张Zhang伟Wei");
-        assert_eq!(hay("单蕊", Field::Name), "单Shan蕊RuiJuan");
-        assert_eq!(hay("尉迟楠", Field::Name), "尉Yu迟Chi楠Nan");
-        assert_eq!(hay("尉楠", Field::Name), "尉Wei楠Nan");
+        // The surname's reading first, its others and a given name's rare ones after
+        // the mark.
+        assert_eq!(
+            hay("单蕊", Field::Name),
+            "单Shan\u{1e}DanChan蕊Rui\u{1e}Juan"
+        );
+        assert_eq!(hay("尉迟楠", Field::Name), "尉Yu\u{1e}WeiYun迟Chi楠Nan");
+        assert_eq!(hay("尉楠", Field::Name), "尉Wei\u{1e}YuYun楠Nan");
         assert_eq!(hay("吕乐", Field::Name), "吕LvLu乐LeYue");
         assert_eq!(hay("重庆商会", Field::Text), "重Chong庆Qing商Shang会Hui");
         assert_eq!(
             hay("中国ABC银行", Field::Text),
             "中Zhong国Guo\u{1f}abc银Yin行Hang"
         );
-        assert_eq!(hay("1号", Field::Text), "1号HaoXiao");
+        assert_eq!(hay("1号", Field::Text), "1号Hao\u{1e}Xiao");
     }
 
     #[test]

@@ -2,9 +2,7 @@
 
 use super::par::{split, split_mut};
 use super::query::{Filter, Query, Term};
-use super::reading::{
-    is_subsequence, name_match, sort_key, spelling, spells, usual_match, MatchKind,
-};
+use super::reading::{is_subsequence, sort_key, spelling, spells, usual_match, MatchKind};
 use super::session::{Cancel, Highlights, Hit, Results, Scorer, Tuning};
 use super::{Person, Pool, SearchIndex};
 use std::cmp::{Ordering, Reverse};
@@ -37,10 +35,9 @@ pub(super) struct PoolMatch(Vec<Spelled>);
 struct Spelled {
     /// The terms that spell it.
     bits: u64,
-    /// The terms that spell it from its start.
+    /// The terms that spell it from its start, by the usual readings of its
+    /// characters (a rare reading only finds it).
     starts: u64,
-    /// Those that do by the usual reading of each character.
-    usual: u64,
     /// The best rank of a term (for names, the rank of the name).
     kind: MatchKind,
 }
@@ -54,9 +51,6 @@ impl PoolMatch {
     }
     fn kind(&self, id: u32) -> MatchKind {
         self.0[id as usize].kind
-    }
-    fn usual(&self, id: u32) -> u64 {
-        self.0[id as usize].usual
     }
 }
 
@@ -238,7 +232,7 @@ impl SearchIndex {
                 |id, out| {
                     let e = &self.names.entries[id];
                     if m.names.0[id].bits != 0 && q.terms[0].first & e.lead != 0 {
-                        out[0] = name_match(&e.hay, &q.joined);
+                        out[0] = usual_match(&e.hay, &q.joined);
                     }
                 },
             )?;
@@ -443,8 +437,7 @@ impl SearchIndex {
     }
 
     /// Where term `t` counts for a person, with its score: a field the term spells from
-    /// its start (the name first), scoring [`full`] (one less when it takes a rare
-    /// reading of a character); otherwise the name when the term
+    /// its start (the name first), scoring [`full`]; otherwise the name when the term
     /// spells it; otherwise the field it spells with the best score (the first on a
     /// tie: ID, organisation, position, county, township).
     fn place(
@@ -464,17 +457,14 @@ impl SearchIndex {
             (Place::Township, &m.townships, &s.townships, p.township),
         ];
         let starts = |matched: &PoolMatch, id: u32| matched.starts(id) >> t & 1 == 1;
-        // Spelled from its start, one less when only through a rare reading.
-        let full =
-            |matched: &PoolMatch, id: u32| full(term) - i64::from(matched.usual(id) >> t & 1 == 0);
         if starts(&m.names, p.name) {
-            return Some((Place::Name, full(&m.names, p.name)));
+            return Some((Place::Name, full(term)));
         }
-        if let Some(&(place, matched, _, id)) = fields
+        if let Some(&(place, ..)) = fields
             .iter()
             .find(|(_, matched, _, id)| starts(matched, *id))
         {
-            return Some((place, full(matched, id)));
+            return Some((place, full(term)));
         }
         let pooled = |matched: &PoolMatch, scores: &PoolScores, id: u32| {
             (matched.bits(id) >> t & 1 == 1).then(|| {
@@ -570,13 +560,10 @@ fn spell_pool(
         let out = &mut out[0];
         let from_start = |t: usize, term: &Term, out: &mut Spelled| {
             if term.first & e.lead != 0 {
-                let kind = name_match(&e.hay, &term.text);
+                let kind = usual_match(&e.hay, &term.text);
                 if kind >= MatchKind::Prefix {
                     out.starts |= 1 << t;
                     out.kind = out.kind.max(kind);
-                    if usual_match(&e.hay, &term.text) == kind {
-                        out.usual |= 1 << t;
-                    }
                 }
             }
         };

@@ -71,7 +71,7 @@ impl SearchWorker {
         let path = path.to_path_buf();
         SearchWorker::start(true, move |status| {
             let read = connect(&path).and_then(|conn| {
-                let index = SearchIndex::build(&conn)?;
+                let index = SearchIndex::open(&conn)?;
                 Ok((index, conn))
             });
             let (index, conn) = match read {

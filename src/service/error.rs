@@ -5,6 +5,7 @@
 use super::import::ImportError;
 use crate::domain::certificate::CertificateError;
 use crate::domain::notice::NoticeError;
+use crate::domain::pubkey::KeyError;
 use crate::domain::rules::RuleProblem;
 use crate::domain::stage::{Position, TransitionError};
 use crate::domain::workdays::CalendarError;
@@ -12,6 +13,9 @@ use crate::domain::{Deed, Recusal, Role, Stage};
 use crate::store::StoreError;
 use chrono::NaiveDate;
 use thiserror::Error;
+
+/// How to list the members' keys, in both languages' refusals.
+pub const KEY_LIST: &str = "pingshen member key list";
 
 /// How to open a cycle, in both languages' refusals.
 pub const CYCLE_NEW: &str = "pingshen cycle new --rules FILE --year YEAR";
@@ -155,6 +159,7 @@ pub enum Missing {
     Notice(i64),
     Objection(i64),
     Certificate(i64),
+    Meeting(i64),
     /// No committee member by that name or id; the members there are.
     MemberNamed {
         key: String,
@@ -169,6 +174,10 @@ pub enum Missing {
         app: i64,
         cycle: String,
     },
+    /// No member's key with this fingerprint or id.
+    Key {
+        key: String,
+    },
 }
 
 impl Missing {
@@ -181,6 +190,7 @@ impl Missing {
             Missing::Notice(id) => format!("notice #{id}"),
             Missing::Objection(id) => format!("objection #{id}"),
             Missing::Certificate(id) => format!("certificate #{id}"),
+            Missing::Meeting(id) => format!("review meeting #{id}"),
             Missing::MemberNamed { key, known } => {
                 let known: Vec<String> = known
                     .iter()
@@ -198,6 +208,9 @@ impl Missing {
                     "application #{app} is not a candidate of the overall evaluation in {cycle}"
                 )
             }
+            Missing::Key { key } => format!(
+                "no member's key '{key}' (give its fingerprint, SHA256:…, or its id: `{KEY_LIST}` lists them)"
+            ),
         }
     }
 
@@ -211,6 +224,7 @@ impl Missing {
             Missing::Notice(id) => numbered("公示", id),
             Missing::Objection(id) => numbered("异议", id),
             Missing::Certificate(id) => numbered("证书", id),
+            Missing::Meeting(id) => numbered("评审会", id),
             Missing::MemberNamed { key, known } => {
                 let known: Vec<String> = known
                     .iter()
@@ -223,6 +237,9 @@ impl Missing {
             Missing::NotACandidate { app, cycle } => {
                 format!("申请 #{app} 不是{cycle}综合评定的候选人")
             }
+            Missing::Key { key } => format!(
+                "没有公钥“{key}”（请给出公钥指纹 SHA256:… 或编号，{KEY_LIST} 可列出全部公钥）"
+            ),
         }
     }
 }
@@ -248,6 +265,7 @@ pub enum Field {
     InspectionReason,
     NewOrganisation,
     NewPosition,
+    MeetingPlace,
 }
 
 impl Field {
@@ -270,6 +288,7 @@ impl Field {
             Field::InspectionReason => "the inspection's reason",
             Field::NewOrganisation => "the new organisation",
             Field::NewPosition => "the new position",
+            Field::MeetingPlace => "the meeting's place",
         }
     }
 
@@ -293,6 +312,7 @@ impl Field {
             Field::InspectionReason => "年检理由",
             Field::NewOrganisation => "新单位",
             Field::NewPosition => "新职务",
+            Field::MeetingPlace => "会议地点",
         }
     }
 }
@@ -385,6 +405,27 @@ pub enum Refusal {
     ScoringClosed { meanwhile: bool },
     #[error("scoring is still open; close it before finalising")]
     ScoringStillOpen,
+    // The review meeting.
+    #[error("a review meeting is already under way")]
+    MeetingAlreadyOpen,
+    #[error("no review meeting is under way; the chair starts one on stage 5")]
+    NoMeeting,
+    #[error("no review meeting has been held in the open cycle, so there are no minutes yet")]
+    NoMeetingHeld,
+    #[error("a review meeting needs scoring to be open; open it first")]
+    MeetingNeedsScoring,
+    #[error("{name} is not on the meeting's agenda")]
+    NotOnAgenda { name: String },
+    #[error("no candidate is being discussed; move to one first")]
+    NoCandidateNow,
+    #[error("{have} of the {need} members present and not recused have submitted; the discussion opens when all have")]
+    NotAllSubmitted { have: usize, need: usize },
+    #[error("open the discussion of {name} before a revision round")]
+    DiscussionFirst { name: String },
+    #[error("changes to a submitted sheet are made in the revision round of {name}, which the chair opens after the discussion")]
+    RevisionRoundClosed { name: String },
+    #[error("the rules give no time to add to a candidate's turn")]
+    NoTurnExtension,
     #[error("{} only while the candidate is in evaluation with no final result; {name} is at {} ({})", .work.en(), .at.stage.en(), .at.status.code())]
     NotInEvaluation {
         work: EvalWork,
@@ -483,6 +524,28 @@ pub enum Refusal {
     /// A copy to restore failed the checks of `pingshen check`; nothing was replaced.
     #[error("the copy fails the checks ({faults} fault(s)): it was not restored, the database is unchanged")]
     CopyFailsCheck { faults: usize },
+    // Members' keys.
+    /// A public key given (in `file`, at `line` from 1, or 0 for the whole text) is
+    /// not one pingshen takes.
+    #[error("{}{}", file_en(.file, .line), .problem.en())]
+    BadKey {
+        file: String,
+        line: usize,
+        problem: KeyError,
+    },
+    /// The key is already recorded, for the member named.
+    #[error("the key {fingerprint} is already {member}'s: a key belongs to one member only")]
+    KeyTaken { fingerprint: String, member: String },
+    /// A path to be written into sshd's forced command holds what cannot be quoted there.
+    #[error("{path}: a path with a double quote, a line break or another control character cannot go into sshd's forced command; move the file")]
+    UnquotablePath { path: String },
+}
+
+fn file_en(file: &str, line: &usize) -> String {
+    match line {
+        0 => format!("{file}: "),
+        n => format!("{file}:{n}: "),
+    }
 }
 
 fn hostile_en(found: &char, multiline: &bool) -> String {
@@ -551,6 +614,20 @@ impl Refusal {
             VisitIncomplete => "走访须写明走访人和走访情况".into(),
             VisitInFuture { on } => format!("走访日期 {on} 晚于今天"),
             ScoringAlreadyOpen => "评分已经开始".into(),
+            MeetingAlreadyOpen => "评审会已在进行中".into(),
+            NoMeeting => "评审会没有在进行，须由主任委员在综合评定环节开始".into(),
+            NoMeetingHeld => "本年度尚未召开评审会，还没有会议纪要".into(),
+            MeetingNeedsScoring => "评审会须在评分开始后召开，请先开始评分".into(),
+            NotOnAgenda { name } => format!("{name}不在本次评审会的议程中"),
+            NoCandidateNow => "当前没有正在讨论的候选人，请先选定一位".into(),
+            NotAllSubmitted { have, need } => format!(
+                "出席且无须回避的 {need} 位委员中已有 {have} 位提交评分表，全部提交后方可开始讨论"
+            ),
+            DiscussionFirst { name } => format!("须先开始对{name}的讨论，才能进入修改轮"),
+            RevisionRoundClosed { name } => {
+                format!("已提交的评分表须在{name}的修改轮中修改，修改轮由主任委员在讨论后开启")
+            }
+            NoTurnExtension => "评审规则未规定可延长的时间".into(),
             ScoringNotOpen => "评分尚未开始或已经结束".into(),
             ScoringClosed { meanwhile: false } => {
                 "评分尚未开始或已结束，须由主任委员开始评分".into()
@@ -630,6 +707,21 @@ impl Refusal {
             CopyFailsCheck { faults } => {
                 format!("备份副本未通过检查（{faults} 处问题），未予恢复，数据库未作改动")
             }
+            BadKey {
+                file,
+                line,
+                problem,
+            } => match line {
+                0 => format!("{file}：{}", problem.zh()),
+                n => format!("{file} 第 {n} 行：{}", problem.zh()),
+            },
+            KeyTaken {
+                fingerprint,
+                member,
+            } => format!("公钥 {fingerprint} 已属于{member}：一把公钥只能属于一位委员"),
+            UnquotablePath { path } => format!(
+                "{path}：含双引号、换行或其他控制字符的路径不能写入 sshd 的强制命令，请移动该文件"
+            ),
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct MySheet {
     pub session_open: bool,
     /// The result is final: the sheet is locked.
     pub finalised: bool,
+    /// A submitted value may be changed now: no review meeting is under way, or it is
+    /// in this candidate's revision round.
+    pub revisable: bool,
     /// Totals of the other eligible submitted sheets, without names, once this sheet
     /// is submitted; highest first, so that nothing tells who gave which.
     pub others: Option<Vec<f64>>,
@@ -212,7 +215,7 @@ pub struct ConflictRow {
 }
 
 /// Scorers of the committee: the chair and the members, in id order.
-fn scorers(conn: &Connection) -> Result<Vec<(i64, String)>> {
+pub(super) fn scorers(conn: &Connection) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name FROM members WHERE active = 1 AND role IN ('chair', 'member') ORDER BY id",
     )?;
@@ -221,7 +224,7 @@ fn scorers(conn: &Connection) -> Result<Vec<(i64, String)>> {
 }
 
 /// Every (member, application) pair of a cycle where the member must recuse.
-fn recusals(conn: &Connection, cycle_id: i64) -> Result<HashSet<(i64, i64)>> {
+pub(super) fn recusals(conn: &Connection, cycle_id: i64) -> Result<HashSet<(i64, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, a.id FROM applications a JOIN persons p ON p.id = a.person_id
            JOIN members m ON m.org_id = p.org_id
@@ -235,16 +238,16 @@ fn recusals(conn: &Connection, cycle_id: i64) -> Result<HashSet<(i64, i64)>> {
 }
 
 /// Candidates of the evaluation: those being scored, then those with a final result.
-struct Candidate5 {
-    id: i64,
-    name: String,
-    organisation: String,
-    target: Grade,
-    post_start: String,
-    finalised: Option<bool>,
+pub(super) struct Candidate5 {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) organisation: String,
+    pub(super) target: Grade,
+    pub(super) post_start: String,
+    pub(super) finalised: Option<bool>,
 }
 
-fn candidates(conn: &Connection, cycle_id: i64) -> Result<Vec<Candidate5>> {
+pub(super) fn candidates(conn: &Connection, cycle_id: i64) -> Result<Vec<Candidate5>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, p.name, coalesce(o.name, ''), a.target_grade, coalesce(p.post_start, ''), a.result_passed
          FROM applications a JOIN persons p ON p.id = a.person_id LEFT JOIN organisations o ON o.id = p.org_id
@@ -490,6 +493,7 @@ impl Service {
             },
             session_open: self.session(app.cycle_id)?.is_open(),
             finalised: app.result_passed.is_some(),
+            revisable: self.require_revision_round(app.cycle_id, app_id).is_ok(),
             others,
         })
     }
@@ -507,6 +511,7 @@ impl Service {
         let app = self.application(app_id)?;
         super::scoring::open_evaluation(&app, EvalWork::Changing)?;
         self.require_session_open(&app)?;
+        self.require_revision_round(app.cycle_id, app_id)?;
         clean(Field::Reason, reason, true)?;
         if reason.trim().is_empty() {
             return Err(Refusal::ChangeNeedsReason.into());

@@ -443,7 +443,12 @@ impl Service {
                 )
             }
             Kind::Committee => (
-                "SELECT m.name, m.role, o.code AS org_code, '' AS pin, m.phone
+                // A member's first key (more are added with `member key add`).
+                "SELECT m.name, m.role, o.code AS org_code, '' AS pin, m.phone,
+                        coalesce((SELECT k.key_type || ' ' || k.blob
+                                         || CASE k.comment WHEN '' THEN '' ELSE ' ' || k.comment END
+                                  FROM member_keys k WHERE k.member_id = m.id
+                                  ORDER BY k.id LIMIT 1), '') AS ssh_key
                  FROM members m LEFT JOIN organisations o ON o.id = m.org_id
                  WHERE m.active = 1 ORDER BY m.id"
                     .into(),

@@ -259,8 +259,24 @@ pub enum Format {
     Xlsx,
     /// Markdown: the published notice only.
     Md,
-    /// A self-contained web page: the published notice only.
+    /// A self-contained web page: the published notice and the minutes.
     Html,
+    /// A Word document: the minutes only.
+    Docx,
+}
+
+impl Format {
+    /// The file name extension of the format.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+        }
+    }
 }
 
 /// A cell of a numeric column as a number, if it is one.
@@ -344,8 +360,8 @@ pub fn table_bytes(table: &Table, format: Format) -> Result<Vec<u8>> {
             }
             book.save_to_buffer()?
         }
-        Format::Md | Format::Html => {
-            bail!("Markdown and HTML are made for the published notice only (`export notice`); use csv, json or xlsx")
+        Format::Md | Format::Html | Format::Docx => {
+            bail!("Markdown is made for the published notice only (`export notice`), HTML for it and the minutes, .docx for the minutes only (`export minutes`); use csv, json or xlsx")
         }
     })
 }

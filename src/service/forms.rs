@@ -3,13 +3,13 @@
 //! (排名表). The service decides what may be shown; this module only lays it out.
 
 use super::files::Format;
-use crate::domain::aggregate::round2;
+use crate::domain::aggregate::{round2, MethodUsed};
 use crate::domain::number::fmt_num;
-use crate::domain::rules::{Criterion, Method, Rules};
+use crate::domain::rules::{Criterion, Rules};
 use crate::service::evaluation::{Cell, ResultRow};
 use crate::service::sheets_export::{MemberSheets, RankingSheet};
 use crate::service::Service;
-use crate::text::{csv_text_cell, escape_controls};
+use crate::text::{csv_text_cell, escape_controls, escape_controls_keep_lines};
 use anyhow::{bail, Result};
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook};
 use std::collections::HashSet;
@@ -69,6 +69,8 @@ impl Value {
 pub enum Line {
     /// The title, across the whole width.
     Title(String),
+    /// The heading of a part of a document, across the whole width.
+    Heading(String),
     /// A line of text across the whole width: who, signatures, remarks.
     Note(String),
     /// A line set at the right: who issues the form, and the date.
@@ -154,14 +156,7 @@ pub fn member_form(s: &MemberSheets) -> Form {
 
 /// The name of the rules' aggregation method, as the form states it.
 fn method_name(rules: &Rules, trimmed: bool) -> String {
-    match (rules.aggregation.method, trimmed) {
-        (_, true) => "去掉一个最高分和一个最低分后的平均分".into(),
-        (Method::TrimmedMean, false) => format!(
-            "算术平均分（有效评分表不足{}份，不去掉最高最低分）",
-            rules.aggregation.trim_min_scorers
-        ),
-        (Method::Mean, false) => "算术平均分".into(),
-    }
+    MethodUsed::of(rules, trimmed).zh()
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -377,10 +372,13 @@ pub fn build(
     let mut notes = Vec::new();
     let (forms, withheld, what) = match kind {
         FormKind::Sheet => {
-            let Some(member) = member else {
-                bail!("`export sheet` needs --member NAME_OR_ID");
+            // Without --member, the sheets of the member acting (over SSH, the one
+            // the key belongs to).
+            let m = match (member, svc.actor().member_id) {
+                (Some(member), _) => svc.find_member(member)?,
+                (None, Some(me)) => svc.find_member(&me.to_string())?,
+                (None, None) => bail!("`export sheet` needs --member NAME_OR_ID"),
             };
-            let m = svc.find_member(member)?;
             let sheets = svc.member_sheets(m.id)?;
             if sheets.rows.is_empty() && sheets.withheld == 0 {
                 notes.push(format!(
@@ -445,7 +443,9 @@ pub fn csv(forms: &[Form]) -> Result<Vec<u8>> {
         let text = |t: &str| csv_text_cell(t).into_owned();
         for line in &form.lines {
             match line {
-                Line::Title(t) | Line::Note(t) | Line::Sign(t) => w.write_record([text(t)])?,
+                Line::Title(t) | Line::Heading(t) | Line::Note(t) | Line::Sign(t) => {
+                    w.write_record([text(t)])?
+                }
                 Line::Header(h) => w.write_record(h.iter().map(|c| text(c)))?,
                 Line::Row(cells) => w.write_record(cells.iter().map(|c| match c {
                     Value::Text(t) => text(t),
@@ -484,8 +484,30 @@ fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     }
 }
 
+/// The widest text of each column of the headings and rows among `lines`, in
+/// terminal cells (a Chinese character is two), the longest line of a text of several.
+fn column_widths<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Vec<usize> {
+    let mut widths: Vec<usize> = Vec::new();
+    for line in lines {
+        let cells: Vec<String> = match line {
+            Line::Header(h) => h.clone(),
+            Line::Row(cells) => cells.iter().map(Value::shown).collect(),
+            _ => continue,
+        };
+        for (i, c) in cells.iter().enumerate() {
+            if widths.len() <= i {
+                widths.push(0);
+            }
+            let longest = c.lines().map(|l| l.width()).max().unwrap_or(0);
+            widths[i] = widths[i].max(longest);
+        }
+    }
+    widths
+}
+
 /// The forms as a workbook: a worksheet each, the title on top across the table,
-/// bold headings, numbers as numbers, columns as wide as their text.
+/// bold headings, numbers as numbers, columns as wide as their text, control
+/// characters shown escaped.
 pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let title = XFormat::new()
@@ -494,6 +516,7 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     let note = XFormat::new().set_align(FormatAlign::Left);
+    let heading = XFormat::new().set_bold().set_align(FormatAlign::Left);
     let sign = XFormat::new().set_align(FormatAlign::Right);
     let head = XFormat::new()
         .set_bold()
@@ -505,6 +528,9 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap();
+    // Control characters and bidirectional controls shown as `<U+001B>`: a cell
+    // carries no such thing.
+    let shown = |t: &str| escape_controls_keep_lines(t).into_owned();
     let mut used = HashSet::new();
     for form in forms {
         let sheet = book.add_worksheet();
@@ -513,20 +539,7 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
             .set_landscape()
             .set_paper_size(9)
             .set_print_fit_to_pages(1, 0);
-        let mut widths: Vec<usize> = Vec::new();
-        for line in &form.lines {
-            let cells: Vec<String> = match line {
-                Line::Header(h) => h.clone(),
-                Line::Row(cells) => cells.iter().map(Value::shown).collect(),
-                _ => continue,
-            };
-            for (i, c) in cells.iter().enumerate() {
-                if widths.len() <= i {
-                    widths.push(0);
-                }
-                widths[i] = widths[i].max(c.width());
-            }
-        }
+        let widths = column_widths(&form.lines);
         let last_col = widths.len().saturating_sub(1) as u16;
         for (i, w) in widths.iter().enumerate() {
             sheet.set_column_width(i as u16, (*w + 2).clamp(6, 40) as f64)?;
@@ -534,24 +547,25 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         for (r, line) in form.lines.iter().enumerate() {
             let r = r as u32;
             match line {
-                Line::Title(t) | Line::Note(t) | Line::Sign(t) => {
+                Line::Title(t) | Line::Heading(t) | Line::Note(t) | Line::Sign(t) => {
                     let f = match line {
                         Line::Title(_) => {
                             sheet.set_row_height(r, 28)?;
                             &title
                         }
+                        Line::Heading(_) => &heading,
                         Line::Sign(_) => &sign,
                         _ => &note,
                     };
                     if last_col > 0 {
-                        sheet.merge_range(r, 0, r, last_col, t, f)?;
+                        sheet.merge_range(r, 0, r, last_col, &shown(t), f)?;
                     } else {
-                        sheet.write_string_with_format(r, 0, t, f)?;
+                        sheet.write_string_with_format(r, 0, shown(t), f)?;
                     }
                 }
                 Line::Header(h) => {
                     for (c, text) in h.iter().enumerate() {
-                        sheet.write_string_with_format(r, c as u16, text, &head)?;
+                        sheet.write_string_with_format(r, c as u16, shown(text), &head)?;
                     }
                 }
                 Line::Row(cells) => {
@@ -561,7 +575,7 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
                                 sheet.write_number_with_format(r, c as u16, *n, &body)?
                             }
                             Value::Text(t) => {
-                                sheet.write_string_with_format(r, c as u16, t, &body)?
+                                sheet.write_string_with_format(r, c as u16, shown(t), &body)?
                             }
                         };
                     }
@@ -570,6 +584,188 @@ pub fn xlsx(forms: &[Form]) -> Result<Vec<u8>> {
         }
     }
     Ok(book.save_to_buffer()?)
+}
+
+/// A4 in twentieths of a point, and the margins of a printed page (2 cm, 1.8 cm).
+const A4: (u32, u32) = (11906, 16838);
+const MARGIN_TOP: i32 = 1134;
+const MARGIN_SIDE: i32 = 1021;
+/// Tables are set in 10.5 pt (五号), in half-points; a terminal cell (half a Chinese
+/// character) of it is this many twentieths of a point wide.
+const TABLE_SIZE: usize = 21;
+const CELL: usize = TABLE_SIZE * 5;
+
+/// Text for a Word document: control characters and bidirectional controls shown
+/// as `<U+001B>` (XML cannot carry most of them, and none belongs in a document),
+/// line breaks and tabs kept; the markup characters are escaped by the writer.
+fn docx_runs(text: &str, bold: bool, size: Option<usize>) -> Vec<docx_rs::Run> {
+    escape_controls_keep_lines(text)
+        .split('\n')
+        .enumerate()
+        .map(|(i, part)| {
+            let mut run = docx_rs::Run::new();
+            if i > 0 {
+                run = run.add_break(docx_rs::BreakType::TextWrapping);
+            }
+            run = run.add_text(part.replace('\r', ""));
+            if bold {
+                run = run.bold();
+            }
+            match size {
+                Some(size) => run.size(size),
+                None => run,
+            }
+        })
+        .collect()
+}
+
+fn docx_paragraph(text: &str, bold: bool, size: Option<usize>) -> docx_rs::Paragraph {
+    docx_runs(text, bold, size)
+        .into_iter()
+        .fold(docx_rs::Paragraph::new(), |p, r| p.add_run(r))
+}
+
+/// The rows of one table of a form as a Word table as wide as the page, each column
+/// as wide as its longest text allows.
+fn docx_table(rows: &[&Line]) -> docx_rs::Table {
+    use docx_rs::{AlignmentType, TableCell, TableRow, VAlignType, WidthType};
+    let cells_of = |line: &Line| -> Vec<(String, bool, bool)> {
+        match line {
+            Line::Header(h) => h.iter().map(|c| (c.clone(), true, false)).collect(),
+            Line::Row(cells) => cells
+                .iter()
+                .map(|c| {
+                    (
+                        c.shown(),
+                        false,
+                        matches!(c, Value::Text(t) if t.chars().count() > 6),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    // Each column gets room for up to 8 cells of its text (a narrow column wraps
+    // headings of more), with padding; what the page has left goes to the columns
+    // whose text is longer, in proportion to what they lack.
+    let widest = column_widths(rows.iter().copied());
+    let page = (A4.0 as i32 - 2 * MARGIN_SIDE) as usize;
+    let base: Vec<usize> = widest.iter().map(|w| (w.min(&8) + 2) * CELL).collect();
+    let lack: Vec<usize> = widest
+        .iter()
+        .zip(&base)
+        .map(|(w, b)| ((w + 2) * CELL).saturating_sub(*b))
+        .collect();
+    let (base_sum, lack_sum) = (base.iter().sum::<usize>(), lack.iter().sum::<usize>());
+    let grid: Vec<usize> = if base_sum >= page || lack_sum == 0 {
+        base.iter().map(|b| page * b / base_sum.max(1)).collect()
+    } else {
+        let spare = (page - base_sum).min(lack_sum);
+        let left = page - base_sum - spare;
+        base.iter()
+            .zip(&lack)
+            .map(|(b, l)| b + spare * l / lack_sum + left * b / base_sum)
+            .collect()
+    };
+    let table_rows = rows
+        .iter()
+        .map(|line| {
+            let cells = cells_of(line)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (text, head, left))| {
+                    let align = if left {
+                        AlignmentType::Left
+                    } else {
+                        AlignmentType::Center
+                    };
+                    TableCell::new()
+                        .width(grid.get(i).copied().unwrap_or(0), WidthType::Dxa)
+                        .vertical_align(VAlignType::Center)
+                        .add_paragraph(docx_paragraph(&text, head, Some(TABLE_SIZE)).align(align))
+                })
+                .collect();
+            let row = TableRow::new(cells).row_height(454.0);
+            if matches!(line, Line::Header(_)) {
+                row.cant_split()
+            } else {
+                row
+            }
+        })
+        .collect();
+    docx_rs::Table::new(table_rows)
+        .set_grid(grid.clone())
+        .width(page, WidthType::Dxa)
+}
+
+/// A form as a Word document (.docx), A4 portrait: the title centred, headings bold,
+/// notes as indented paragraphs, tables ruled, signature lines at the right. One
+/// document, whatever number of tables the form holds.
+pub fn docx(form: &Form) -> Result<Vec<u8>> {
+    use docx_rs::{AlignmentType, Docx, LineSpacing, PageMargin, RunFonts, SpecialIndentType};
+    let mut doc = Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_TOP)
+                .left(MARGIN_SIDE)
+                .right(MARGIN_SIDE),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .east_asia("SimSun")
+                .ascii("Times New Roman")
+                .hi_ansi("Times New Roman"),
+        )
+        .default_size(24)
+        .default_line_spacing(LineSpacing::new().line(360));
+    let mut table: Vec<&Line> = Vec::new();
+    let mut signed = false;
+    for line in &form.lines {
+        if matches!(line, Line::Header(_) | Line::Row(_)) {
+            table.push(line);
+            continue;
+        }
+        if !table.is_empty() {
+            doc = doc.add_table(docx_table(&table));
+            table.clear();
+        }
+        let first_sign = matches!(line, Line::Sign(_)) && !signed;
+        signed = matches!(line, Line::Sign(_));
+        let p = match line {
+            Line::Title(t) => docx_paragraph(t, true, Some(36))
+                .align(AlignmentType::Center)
+                .line_spacing(LineSpacing::new().after(240)),
+            Line::Heading(t) => docx_paragraph(t, true, Some(26))
+                .keep_next(true)
+                .line_spacing(LineSpacing::new().before(240).after(120)),
+            Line::Note(t) => docx_paragraph(t, false, None).indent(
+                None,
+                Some(SpecialIndentType::FirstLine(480)),
+                None,
+                None,
+            ),
+            Line::Sign(t) => {
+                let p = docx_paragraph(t, false, None).align(AlignmentType::Right);
+                if first_sign {
+                    p.line_spacing(LineSpacing::new().before(480))
+                } else {
+                    p
+                }
+            }
+            Line::Header(_) | Line::Row(_) => continue,
+        };
+        doc = doc.add_paragraph(p);
+    }
+    if !table.is_empty() {
+        doc = doc.add_table(docx_table(&table));
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write the .docx: {e}"))?;
+    Ok(bytes.into_inner())
 }
 
 #[cfg(test)]

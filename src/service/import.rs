@@ -340,6 +340,12 @@ pub const COMMITTEE: &[Col] = &[
         "4 to 8 digits; stored only as an argon2 hash",
     ),
     col("phone", &["手机号码", "联系电话"], false, "phone"),
+    col(
+        "ssh_key",
+        &["公钥", "SSH公钥", "SSH 公钥"],
+        false,
+        "the member's OpenSSH public key, one line (`ssh-ed25519 AAAA… comment`), for logging in over SSH",
+    ),
 ];
 
 /// The columns that hold texts of several lines, where line breaks and tabs are
@@ -784,8 +790,13 @@ enum Record {
         org_id: Option<i64>,
         pin: String,
         phone: String,
+        key: Option<crate::domain::pubkey::PublicKey>,
     },
 }
+
+/// Rows beyond which an import tells the search to read everyone again instead of
+/// noting each changed person.
+const BULK: usize = 1000;
 
 impl Service {
     /// Imports a table of `kind`; the service's today bounds dates (nothing may lie in
@@ -836,6 +847,7 @@ impl Service {
                     org_id,
                     pin,
                     phone,
+                    key,
                 } => Record::Member {
                     pin: super::members::hash_new_pin(&pin, policy).unwrap_or_else(|why| {
                         weak.push(RowError {
@@ -850,6 +862,7 @@ impl Service {
                     role,
                     org_id,
                     phone,
+                    key,
                 },
                 other => other,
             })
@@ -859,6 +872,10 @@ impl Service {
         }
         let now = self.stamp();
         self.mutate(|tx, actor| {
+            if records.len() > BULK {
+                // The search reads everyone again, rather than each row noted.
+                crate::store::persons_read::everyone_changed(tx)?;
+            }
             insert(tx, kind, &records, cycle, actor.member_id, &now)?;
             tx.execute(
                 "INSERT INTO imports (kind, source, sha256, rows, at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -904,6 +921,12 @@ fn validate(
         _ => lookup(conn, "SELECT id_number, id FROM persons").map_err(db)?,
     };
     let existing = existing_keys(conn, kind, cycle).map_err(db)?;
+    // The members' keys already recorded: the key data, the member's name.
+    let held = match kind {
+        Kind::Committee => held_keys(conn).map_err(db)?,
+        _ => HashMap::new(),
+    };
+    let mut seen_keys: HashMap<String, usize> = HashMap::new();
     let mut r = Reader {
         source: &table.source,
         headers: &table.headers,
@@ -941,7 +964,10 @@ fn validate(
         let record = match kind {
             Kind::Organisations => org_row(&mut r, &mut seen, &existing),
             Kind::Persons => person_row(&mut r, &mut seen, &existing, &orgs, today),
-            Kind::Committee => member_row(&mut r, &mut seen, &existing, &orgs),
+            Kind::Committee => {
+                let key = member_key(&mut r, &mut seen_keys, &held);
+                member_row(&mut r, &mut seen, &existing, &orgs, key)
+            }
             Kind::Declarations => declaration_row(&mut r, &mut seen, &existing, person, today),
             _ => section_row(&mut r, kind, &mut seen, &existing, person, today),
         };
@@ -1170,6 +1196,7 @@ fn member_row(
     seen: &mut HashMap<String, usize>,
     existing: &HashMap<String, i64>,
     orgs: &HashMap<String, i64>,
+    key: Option<crate::domain::pubkey::PublicKey>,
 ) -> Option<Record> {
     let name = r.required("name").map(str::to_string);
     if let Some(n) = &name {
@@ -1199,7 +1226,49 @@ fn member_row(
         org_id,
         pin: pin?,
         phone: r.text("phone").to_string(),
+        key,
     })
+}
+
+/// The members' keys already recorded: key data (base64), the holder's name.
+fn held_keys(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    let mut stmt = conn
+        .prepare("SELECT k.blob, m.name FROM member_keys k JOIN members m ON m.id = k.member_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// The row's public key, if it gives one: a key pingshen takes, held by no member yet
+/// and given once in the file.
+fn member_key(
+    r: &mut Reader,
+    seen: &mut HashMap<String, usize>,
+    held: &HashMap<String, String>,
+) -> Option<crate::domain::pubkey::PublicKey> {
+    let text = r.text("ssh_key");
+    if text.is_empty() {
+        return None;
+    }
+    let key = match crate::domain::pubkey::parse_line(text) {
+        Ok(key) => key,
+        Err(e) => {
+            r.fail("ssh_key", RowProblem::BadKey(e));
+            return None;
+        }
+    };
+    if let Some(member) = held.get(&key.base64()) {
+        let (fingerprint, member) = (key.fingerprint(), member.clone());
+        r.fail(
+            "ssh_key",
+            RowProblem::KeyTaken {
+                fingerprint,
+                member,
+            },
+        );
+        return None;
+    }
+    r.unique(seen, key.base64(), "ssh_key", Keyed::PublicKey)
+        .then_some(key)
 }
 
 fn declaration_row(
@@ -1426,8 +1495,12 @@ fn insert(
                 org_id,
                 pin,
                 phone,
+                key,
             } => {
                 stmt.execute(params![name, role.code(), org_id, pin, phone])?;
+                if let Some(key) = key {
+                    super::keys::insert(tx, tx.last_insert_rowid(), key, now)?;
+                }
             }
         }
     }

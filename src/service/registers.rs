@@ -10,6 +10,7 @@
 use super::files::{self, Format};
 use super::forms::{self, Form, Line, Value, CHECK_FOOTER};
 use crate::domain::grade::Grade;
+use crate::i18n::Lang;
 use crate::service::certificates::{AllowanceRoll, CertificateFilter, CertificateRow, Subtotal};
 use crate::service::notice::{NoticeView, ObjectionFilter, ObjectionRow};
 use crate::service::Service;
@@ -352,6 +353,7 @@ pub fn markdown(form: &Form) -> String {
         in_table = row;
         match line {
             Line::Title(t) => out.push_str(&format!("# {}\n\n", md_cell(t))),
+            Line::Heading(t) => out.push_str(&format!("## {}\n\n", md_cell(t))),
             Line::Note(t) | Line::Sign(t) => out.push_str(&format!("{}\n\n", md_cell(t))),
             Line::Header(h) => {
                 let cells: Vec<String> = h.iter().map(|c| md_cell(c)).collect();
@@ -391,6 +393,7 @@ const PAGE_STYLE: &str = "
 body { font-family: \"Noto Serif CJK SC\", \"Source Han Serif SC\", \"Songti SC\", SimSun, \"Noto Sans CJK SC\", \"Microsoft YaHei\", \"PingFang SC\", serif;
        color: #111; background: #fff; line-height: 1.9; font-size: 16px; max-width: 960px; margin: 2.5em auto; padding: 0 1.5em; }
 h1 { text-align: center; font-size: 1.6em; font-weight: bold; letter-spacing: 0.05em; margin: 0 0 1.2em; }
+h2 { font-size: 1.1em; font-weight: bold; margin: 1.4em 0 0.4em; page-break-after: avoid; }
 p { text-indent: 2em; margin: 0.5em 0; }
 p.sign { text-align: right; text-indent: 0; margin: 0.2em 0; }
 p.sign.first { margin-top: 2.5em; }
@@ -410,6 +413,35 @@ td.text { text-align: left; }
 /// A form as a self-contained web page, readable in Chinese on screen and on paper:
 /// UTF-8, the style inline, no scripts, nothing fetched.
 pub fn html(form: &Form) -> String {
+    html_in(form, Lang::Zh)
+}
+
+/// Which columns of each table of a form hold longer text (set flush left; short ones
+/// centred): per table, one flag per column.
+fn wide_columns(form: &Form) -> Vec<Vec<bool>> {
+    let mut tables: Vec<Vec<bool>> = Vec::new();
+    let mut in_table = false;
+    for line in &form.lines {
+        match line {
+            Line::Header(_) | Line::Row(_) if !in_table => {
+                tables.push(Vec::new());
+                in_table = true;
+            }
+            Line::Header(_) | Line::Row(_) => {}
+            _ => in_table = false,
+        }
+        if let (Line::Row(cells), Some(wide)) = (line, tables.last_mut()) {
+            wide.resize(wide.len().max(cells.len()), false);
+            for (i, c) in cells.iter().enumerate() {
+                wide[i] |= matches!(c, Value::Text(t) if t.chars().count() > 6);
+            }
+        }
+    }
+    tables
+}
+
+/// A form as a self-contained web page in `lang` (see [`html`]).
+pub fn html_in(form: &Form, lang: Lang) -> String {
     let title = form
         .lines
         .iter()
@@ -418,16 +450,8 @@ pub fn html(form: &Form) -> String {
             _ => None,
         })
         .unwrap_or(&form.name);
-    // Columns of longer text are set flush left; short ones centred.
-    let mut wide: Vec<bool> = Vec::new();
-    for line in &form.lines {
-        if let Line::Row(cells) = line {
-            wide.resize(wide.len().max(cells.len()), false);
-            for (i, c) in cells.iter().enumerate() {
-                wide[i] |= matches!(c, Value::Text(t) if t.chars().count() > 6);
-            }
-        }
-    }
+    let mut wide = wide_columns(form).into_iter();
+    let mut columns: Vec<bool> = Vec::new();
     let mut body = String::new();
     let mut in_table = false;
     let mut signed = false;
@@ -437,10 +461,19 @@ pub fn html(form: &Form) -> String {
             body.push_str("</tbody>\n</table>\n");
             in_table = false;
         }
+        if row && !in_table {
+            columns = wide.next().unwrap_or_default();
+            body.push_str("<table>\n");
+            if matches!(line, Line::Row(_)) {
+                body.push_str("<tbody>\n");
+            }
+            in_table = true;
+        }
         let first_sign = matches!(line, Line::Sign(_)) && !signed;
         signed = matches!(line, Line::Sign(_));
         match line {
             Line::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", html_text(t))),
+            Line::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", html_text(t))),
             Line::Note(t) => body.push_str(&format!("<p>{}</p>\n", html_text(t))),
             Line::Sign(t) => body.push_str(&format!(
                 "<p class=\"sign{}\">{}</p>\n",
@@ -448,17 +481,20 @@ pub fn html(form: &Form) -> String {
                 html_text(t)
             )),
             Line::Header(h) => {
-                body.push_str("<table>\n<thead>\n<tr>");
+                body.push_str("<thead>\n<tr>");
                 for c in h {
                     body.push_str(&format!("<th>{}</th>", html_text(c)));
                 }
                 body.push_str("</tr>\n</thead>\n<tbody>\n");
-                in_table = true;
             }
             Line::Row(cells) => {
                 body.push_str("<tr>");
                 for (i, c) in cells.iter().enumerate() {
-                    let class = if wide[i] { " class=\"text\"" } else { "" };
+                    let class = if columns.get(i).copied().unwrap_or(false) {
+                        " class=\"text\""
+                    } else {
+                        ""
+                    };
                     body.push_str(&format!("<td{class}>{}</td>", html_text(&c.shown())));
                 }
                 body.push_str("</tr>\n");
@@ -469,7 +505,8 @@ pub fn html(form: &Form) -> String {
         body.push_str("</tbody>\n</table>\n");
     }
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        lang.pick("zh-CN", "en"),
         html_text(title)
     )
 }
@@ -506,7 +543,7 @@ pub fn render(
     }
     if kind != RegisterKind::Notice {
         forms::require_form_format(kind.code(), format)?;
-    } else if format == Format::Json {
+    } else if matches!(format, Format::Json | Format::Docx) {
         bail!("the published notice is exported as csv, xlsx, md or html");
     }
     let (forms, what) = match kind {

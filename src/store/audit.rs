@@ -75,10 +75,10 @@ fn digest(
     hex::encode(h.finalize())
 }
 
-/// The committee's tables: every change to them is noted by a trigger (migration 5)
-/// and recorded, row by row, in the audit row of the change, so that [`replay`] can
+/// The committee's tables: every change to them is noted by a trigger (migration 5;
+/// the members' keys, migration 6) and recorded, row by row, in the audit row of the change, so that [`replay`] can
 /// tell a row changed outside pingshen.
-pub const PROTECTED: [&str; 15] = [
+pub const PROTECTED: [&str; 20] = [
     "members",
     "cycles",
     "applications",
@@ -94,6 +94,11 @@ pub const PROTECTED: [&str; 15] = [
     "certificates",
     "inspections",
     "job_changes",
+    "meetings",
+    "meeting_agenda",
+    "meeting_attendance",
+    "meeting_steps",
+    "member_keys",
 ];
 
 /// Columns left out of a row's hash: a member's login counters, which change before a
@@ -176,6 +181,15 @@ fn take_pending(conn: &Connection) -> rusqlite::Result<Option<String>> {
 /// them. Nothing is written when the tables are empty.
 pub fn baseline(conn: &Connection) -> rusqlite::Result<()> {
     for table in PROTECTED {
+        // Tables of later migrations are not there yet (and have no rows to record).
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
         conn.execute(
             &format!(
                 "INSERT INTO audit_pending (tbl, key) SELECT '{table}', rowid FROM \"{table}\""

@@ -20,6 +20,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_notice_outcomes.sql"),
     include_str!("migrations/004_lockouts.sql"),
     include_str!("migrations/005_audit_rows.sql"),
+    include_str!("migrations/006_member_keys.sql"),
+    include_str!("migrations/007_meetings.sql"),
+    include_str!("migrations/008_search_index.sql"),
 ];
 
 /// The schema version this build writes.

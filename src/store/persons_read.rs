@@ -117,10 +117,9 @@ pub fn one<T>(
     person_id: i64,
     read: impl FnOnce(PersonRow<'_>) -> T,
 ) -> rusqlite::Result<Option<T>> {
-    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [person_id], |r| {
-        person(r).map(read)
-    })
-    .optional()
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?;
+    stmt.query_row([person_id], |r| person(r).map(read))
+        .optional()
 }
 
 /// A connection of the search's own: it only reads, and waits out a writer.
@@ -132,4 +131,171 @@ pub fn reader(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "query_only", true)?;
     Ok(conn)
+}
+
+/// The index kept with the database (see `migrations/008_search_index.sql`).
+pub struct Stored<'a> {
+    /// The last change of `search_changes` it holds.
+    pub seq: i64,
+    pub format: &'a str,
+    pub data: &'a [u8],
+}
+
+/// Runs `read` inside one read transaction (or the caller's, if one is open), so that
+/// everything it reads is one state of the database.
+pub fn consistent<T>(
+    conn: &Connection,
+    read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    if !conn.is_autocommit() {
+        return read(conn);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let done = read(&tx);
+    tx.finish()?;
+    done
+}
+
+/// Gives the stored index to `read`; `None` when there is none, or the database
+/// has no place for one.
+pub fn stored<T>(
+    conn: &Connection,
+    read: impl FnOnce(Stored<'_>) -> T,
+) -> rusqlite::Result<Option<T>> {
+    if !has_changes_table(conn)? {
+        return Ok(None);
+    }
+    conn.query_row(
+        "SELECT seq, format, data FROM search_index WHERE id = 1",
+        [],
+        |r| {
+            let format = r.get_ref(1)?.as_str()?;
+            let data = r.get_ref(2)?.as_blob()?;
+            Ok(read(Stored {
+                seq: r.get(0)?,
+                format,
+                data,
+            }))
+        },
+    )
+    .optional()
+}
+
+fn has_changes_table(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'search_changes'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+/// What changed for the search since a change number.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changes {
+    /// The persons changed (added, altered or removed), ascending, each once.
+    pub persons: Vec<i64>,
+    /// Everyone may have changed (a cycle opened or closed, a bulk write).
+    pub everyone: bool,
+    /// The number of the last change noted.
+    pub last: i64,
+}
+
+/// The changes noted after `seq` (all of them when `seq` is `None`); `None` when the
+/// database does not note changes.
+pub fn changes_since(conn: &Connection, seq: Option<i64>) -> rusqlite::Result<Option<Changes>> {
+    if !has_changes_table(conn)? {
+        return Ok(None);
+    }
+    let last: i64 = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let Some(seq) = seq else {
+        return Ok(Some(Changes {
+            persons: Vec::new(),
+            everyone: true,
+            last,
+        }));
+    };
+    // While everyone is noted as changed, no single person is: whatever the index
+    // holds, the changes after it are not all there.
+    let everyone: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM search_changes WHERE person_id = 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut persons = Vec::new();
+    if !everyone {
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT person_id FROM search_changes WHERE seq > ?1 ORDER BY 1",
+        )?;
+        let mut rows = stmt.query([seq])?;
+        while let Some(r) = rows.next()? {
+            persons.push(r.get(0)?);
+        }
+    }
+    Ok(Some(Changes {
+        persons,
+        everyone,
+        last,
+    }))
+}
+
+/// A number that changes when another connection commits (read inside a read
+/// transaction: the state that transaction sees).
+pub fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "data_version", |r| r.get(0))
+}
+
+/// Keeps an index with the database, as of change `seq`, if nothing was committed by
+/// another connection since `version` was read (then it would be stale already, and a
+/// later reader keeps one); forgets the changes it holds. Writes even on a connection
+/// otherwise kept to reading (the search thread's). Returns whether it was kept.
+pub fn keep(
+    conn: &Connection,
+    seq: i64,
+    version: i64,
+    format: &str,
+    data: &[u8],
+) -> rusqlite::Result<bool> {
+    if !has_changes_table(conn)? || !conn.is_autocommit() {
+        return Ok(false);
+    }
+    let query_only: bool = conn.pragma_query_value(None, "query_only", |r| r.get(0))?;
+    conn.pragma_update(None, "query_only", false)?;
+    let kept = (|| {
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        let now = changes_since(&tx, Some(seq))?.map(|c| c.last);
+        if data_version(&tx)? != version || now != Some(seq) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO search_index (id, seq, format, data) VALUES (1, ?1, ?2, ?3)",
+            rusqlite::params![seq, format, data],
+        )?;
+        tx.execute("DELETE FROM search_changes WHERE seq <= ?1", [seq])?;
+        tx.commit()?;
+        Ok(true)
+    })();
+    conn.pragma_update(None, "query_only", query_only)?;
+    kept
+}
+
+/// Notes that everyone is to be read again by the search (before a bulk write, so that
+/// its rows are not noted one by one).
+pub fn everyone_changed(conn: &Connection) -> rusqlite::Result<()> {
+    if has_changes_table(conn)? {
+        conn.execute(
+            "INSERT INTO search_changes (person_id) SELECT 0
+             WHERE NOT EXISTS (SELECT 1 FROM search_changes WHERE person_id = 0)",
+            [],
+        )?;
+    }
+    Ok(())
 }

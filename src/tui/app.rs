@@ -211,6 +211,70 @@ impl App {
         self.screens.reload_effect(self.state.screen)
     }
 
+    /// The meeting under way as read (`None`: none): returns where following it takes
+    /// the app, and says on the status line what the chair changed.
+    pub fn meeting_loaded(
+        &mut self,
+        meeting: Option<crate::service::meeting::Meeting>,
+    ) -> Option<super::screens::meeting::Follow> {
+        use super::screens::meeting::Follow;
+        let App { state, screens } = self;
+        let session = state.session.as_ref()?;
+        let key = |m: &super::screens::meeting::MeetingScreen| {
+            m.data
+                .as_ref()
+                .map(|d| (d.current_row().map(|r| r.app_id), d.phase))
+        };
+        let before = key(&screens.meeting);
+        let follow = screens.meeting.loaded(
+            meeting,
+            state.clock.now(),
+            session.role,
+            session.may(crate::domain::Deed::Score),
+        );
+        let after = key(&screens.meeting);
+        let leads = session.may(crate::domain::Deed::RunMeeting);
+        let lang = state.lang;
+        if before.is_some() && after.is_none() {
+            state.message = Some(Message::Info(
+                lang.pick("评审会已结束", "The review meeting has ended")
+                    .into(),
+            ));
+        } else if !leads && before != after {
+            let moved = before.map(|b| b.0) != after.map(|a| a.0);
+            let text = if moved {
+                screens.meeting.follow_message(lang)
+            } else {
+                screens.meeting.phase_message(lang)
+            };
+            if let Some(text) = text {
+                state.message = Some(Message::Info(text));
+            }
+        }
+        if follow == Some(Follow::Here) {
+            state.form = None;
+            state.screen = Screen::Meeting;
+        }
+        follow
+    }
+
+    /// Opens a candidate's score sheet with the stage list's cursor on them.
+    pub fn open_sheet(&mut self, app: i64) -> Vec<Effect> {
+        let App { state, screens } = self;
+        let Some(session) = state.session.as_ref() else {
+            return vec![];
+        };
+        if let Some(pos) = screens
+            .list
+            .view
+            .iter()
+            .position(|i| screens.list.rows[*i].id == app)
+        {
+            screens.list.cursor.at = pos;
+        }
+        screens.sheet.open(&mut ctx!(state, session), app)
+    }
+
     /// After a sheet is submitted: the score sheet moves to the next candidate in the
     /// list still to score. Returns their name and what loads their sheet.
     pub fn score_next(&mut self) -> Option<(String, Vec<Effect>)> {
@@ -223,6 +287,38 @@ impl App {
 /// Maps a key to an action in the app's mode and applies it. Typed characters go to
 /// the field being edited.
 pub fn handle_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
+    let effects = key_effects(app, keymap, key);
+    looked_elsewhere(app);
+    effects
+}
+
+/// A member following the meeting who went to another screen or candidate by a key
+/// stops following (until `M`).
+fn looked_elsewhere(app: &mut App) {
+    let App { state, screens } = app;
+    let m = &mut screens.meeting;
+    let Some(current) = m
+        .data
+        .as_ref()
+        .and_then(|d| d.current_row())
+        .map(|r| r.app_id)
+    else {
+        return;
+    };
+    if !m.following || m.leads {
+        return;
+    }
+    let there = match state.screen {
+        Screen::Meeting => true,
+        Screen::Panel => screens.sheet.app() == Some(current),
+        _ => false,
+    };
+    if !there && screens.search.is_none() && !screens.help.open {
+        m.following = false;
+    }
+}
+
+fn key_effects(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         // With input not saved, Ctrl-C asks first; asked, a second one quits.
         if app.unsaved_input() && !matches!(app.state.form, Some(Form::Quit(_))) {

@@ -106,7 +106,31 @@ pub enum Effect {
         kind: &'static str,
         reason: String,
     },
+    /// A step of the review meeting (the chair's).
+    Meeting(MeetingStep),
+    /// To a candidate's score sheet on stage 5, the list's cursor on them (following
+    /// the meeting, or a member looking at another candidate).
+    Follow(i64),
     Quit,
+}
+
+/// What the chair does in the review meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeetingStep {
+    Start {
+        place: String,
+    },
+    /// Move to this candidate of the agenda.
+    Discuss(i64),
+    /// Move a candidate up (-1) or down (+1) the agenda.
+    Move {
+        app: i64,
+        by: i64,
+    },
+    Discussion,
+    Revision,
+    Extend,
+    End,
 }
 
 impl Effect {
@@ -194,6 +218,8 @@ pub enum ExportWhat {
     Objections,
     Certificates,
     Allowance(i32),
+    /// The minutes of the cycle's latest review meeting, in this language.
+    Minutes(crate::i18n::Lang),
 }
 
 /// What a write did, as the status line says it.
@@ -213,6 +239,8 @@ pub enum Done {
         next: Option<String>,
     },
     ScoringOpen,
+    /// A step of the meeting done.
+    Meeting(MeetingStep),
     /// Scoring closed with this many drafts not submitted.
     ScoringClosed {
         drafts: usize,
@@ -310,6 +338,27 @@ impl Done {
                 format!("Submitted the sheet for {name}; nobody in the list is left to score"),
             ),
             Done::ScoringOpen => lang.pick("已开始评分", "Scoring is open").into(),
+            Done::Meeting(step) => match step {
+                MeetingStep::Start { .. } => lang
+                    .pick(
+                        "评审会已开始：选定候选人后按 Enter 开始讨论",
+                        "The meeting has begun: select a candidate and press Enter",
+                    )
+                    .into(),
+                MeetingStep::Discuss(_) => lang
+                    .pick("已转到该候选人，委员终端随之切换", "Moved on; members' screens follow")
+                    .into(),
+                MeetingStep::Move { .. } => lang.pick("议程顺序已调整", "The agenda is reordered").into(),
+                MeetingStep::Discussion => lang.pick("已开始讨论", "The discussion is open").into(),
+                MeetingStep::Revision => lang
+                    .pick(
+                        "修改轮已开启：委员可修改已提交的评分（须写明理由）",
+                        "The revision round is open: members may change submitted sheets, with a reason",
+                    )
+                    .into(),
+                MeetingStep::Extend => lang.pick("本位候选人的时间已延长", "The turn is extended").into(),
+                MeetingStep::End => lang.pick("评审会已结束", "The meeting has ended").into(),
+            },
             Done::ScoringClosed { drafts } => pick(
                 format!("评分已结束；{drafts} 份草稿未提交，不计入结果"),
                 format!("Scoring is closed; {drafts} draft(s) not submitted do not count"),

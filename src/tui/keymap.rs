@@ -26,6 +26,8 @@ pub enum Mode {
     Help,
     /// The search popup.
     Search,
+    /// The review meeting.
+    Meeting,
 }
 
 /// Which screen of the board is shown.
@@ -46,6 +48,8 @@ pub enum Screen {
     Certificates,
     /// The 红领津贴 roll of a year.
     Allowance,
+    /// The review meeting: the agenda, the candidate now discussed, who is present.
+    Meeting,
 }
 
 impl Screen {
@@ -58,16 +62,18 @@ impl Screen {
             Screen::File => Mode::File,
             Screen::Objections => Mode::Objections,
             Screen::Certificates | Screen::Allowance => Mode::Certificates,
+            Screen::Meeting => Mode::Meeting,
         }
     }
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Table,
         Mode::Panel,
         Mode::Overview,
+        Mode::Meeting,
         Mode::File,
         Mode::Search,
         Mode::Objections,
@@ -83,6 +89,7 @@ impl Mode {
             Mode::Table => ("列表与环节", "Lists and stages"),
             Mode::Panel => ("评分表", "The score sheet"),
             Mode::Overview => ("评分进度、结果与排名", "Progress, results and ranking"),
+            Mode::Meeting => ("评审会", "The review meeting"),
             Mode::File => ("人员档案", "The personnel file"),
             Mode::Search => ("查找", "Search"),
             Mode::Objections => ("异议登记簿", "The objection register"),
@@ -160,6 +167,18 @@ pub enum Action {
     JobChange,
     Allowance,
     Search,
+    /// The review meeting: open it, or go back to the candidate it discusses.
+    Meeting,
+    /// Move the selected candidate up / down the meeting's agenda.
+    AgendaUp,
+    AgendaDown,
+    /// Open the discussion of the candidate now discussed.
+    Discussion,
+    /// Open a revision round for the candidate now discussed.
+    RevisionRound,
+    /// Add the rules' extension to the current turn.
+    Extend,
+    EndMeeting,
     /// A line down in a text of several lines, else the next field.
     LineDown,
     /// A line up in a text of several lines, else the previous field.
@@ -212,6 +231,14 @@ impl Action {
             A::Decide => Deed::DecideObjection,
             A::Inspection => Deed::RecordInspection,
             A::JobChange => Deed::RecordJobChange,
+            A::AgendaUp
+            | A::AgendaDown
+            | A::Discussion
+            | A::RevisionRound
+            | A::Extend
+            | A::EndMeeting => Deed::RunMeeting,
+            A::Open if mode == Mode::Meeting => Deed::RunMeeting,
+            A::Export if mode == Mode::Meeting => Deed::ExportMinutes,
             _ => return None,
         })
     }

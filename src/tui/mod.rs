@@ -58,6 +58,8 @@ fn leave_terminal() {
 pub struct Options {
     pub db: PathBuf,
     pub user: Option<i64>,
+    /// The login offers `user` alone (over SSH: the member the key belongs to).
+    pub only: bool,
     pub theme: Option<String>,
     pub lang: Lang,
     /// The user's file of key bindings, if any.
@@ -83,6 +85,9 @@ pub fn run(opts: Options) -> Result<()> {
     let store = Store::open(&opts.db)?;
     let mut rt = Runtime::new(store, &opts.db);
     let mut ui = rt.initial_state(opts.lang, themes.len(), opts.user)?;
+    if let (true, Some(id)) = (opts.only, opts.user) {
+        ui.screens.login.keep_only(id);
+    }
     ui.state.theme = theme_index;
     // A keymap file with a mistake is said (file, line and key) and the built-in keys
     // are used: on standard error, and on the login screen.
@@ -166,6 +171,8 @@ pub fn run(opts: Options) -> Result<()> {
             if !ready {
                 dirty = rt.poll_search(&mut ui) || !waiting && rt.poll_changes(&mut ui);
                 dirty |= rt.retry_unsaved(&mut ui);
+                // The meeting: this app says it is alive, and its clock runs.
+                dirty |= rt.tick(&mut ui);
                 continue;
             }
             match event::read()? {

@@ -110,6 +110,7 @@ fn board(
         session,
         page: state.page,
         focused: state.form.is_none(),
+        now: state.clock.now(),
     };
     let visible = ui.screens.render(&view, state.screen, frame, rows[1]);
     status(ui, session, theme, keymap, frame, rows[2]);
@@ -230,7 +231,12 @@ fn status(
             theme.error().add_modifier(Modifier::BOLD),
         ),
     };
-    let left = format!(" {} · {role} · {}", session.member, session.db_name);
+    let mut left = format!(" {} · {role} · {}", session.member, session.db_name);
+    // The review meeting, when one is under way.
+    let meeting = screens.meeting.status(lang, state.clock.now());
+    if let Some(m) = &meeting {
+        left = format!(" {} · {role} · {m}", session.member);
+    }
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(left, theme.status()),

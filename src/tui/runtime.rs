@@ -23,6 +23,11 @@ pub struct Runtime {
     search: Option<crate::search::SearchWorker>,
     /// The index no longer matches the database (something was written since).
     search_stale: bool,
+    /// The audit log's last row when the screen was last loaded: a change of the data
+    /// version without a new audit row is only presence (the meeting's heartbeats).
+    seen_mark: i64,
+    /// When this app last said it is alive in the meeting (the service's clock).
+    last_beat: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Runtime {
@@ -38,6 +43,8 @@ impl Runtime {
             seen_version: 0,
             search: None,
             search_stale: false,
+            seen_mark: 0,
+            last_beat: None,
         }
     }
 
@@ -51,6 +58,8 @@ impl Runtime {
             seen_version: 0,
             search: None,
             search_stale: false,
+            seen_mark: 0,
+            last_beat: None,
         }
     }
 
@@ -199,7 +208,9 @@ impl Runtime {
                     .map(|_| Some(Done::Visit))
             }
             Effect::LoadSheet(app) => self.load_sheet(ui, app).map(|_| None),
+            Effect::Load(Screen::Meeting) => self.load_meeting(ui).map(|_| None),
             Effect::Load(screen) => self.load(ui, screen).map(|_| None),
+            Effect::Follow(app) => self.follow(ui, app).map(|_| None),
             Effect::OpenFile(person) => self.open_file(ui, person).map(|_| None),
             Effect::Reveal(person) => self.reveal(ui, person),
             Effect::RevealContact(objection) => self.reveal_contact(ui, objection),
@@ -287,12 +298,78 @@ impl Runtime {
         self.reload(ui)
     }
 
-    /// Reloads the counts, the current stage's rows and the selected detail.
+    /// Reloads the counts, the current stage's rows and the selected detail, and the
+    /// meeting under way (which the app may follow).
     pub fn reload(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        self.reload_list(ui)?;
+        self.load_meeting(ui)
+    }
+
+    /// Reads the meeting under way and follows it: to the candidate now discussed, or
+    /// to the meeting screen for a member who must recuse.
+    fn load_meeting(&mut self, ui: &mut App) -> Result<(), ServiceError> {
+        let (Some(svc), Some(session)) = (self.svc.as_ref(), ui.state.session.as_ref()) else {
+            return Ok(());
+        };
+        let meeting = screens::meeting::load(svc, session.cycle_id)?;
+        match ui.meeting_loaded(meeting) {
+            Some(screens::meeting::Follow::Sheet(app)) => self.follow(ui, app),
+            Some(screens::meeting::Follow::Here) | None => Ok(()),
+        }
+    }
+
+    /// To a candidate's score sheet on stage 5, the list's cursor on them.
+    fn follow(&mut self, ui: &mut App, app: i64) -> Result<(), ServiceError> {
+        if ui.state.stage != crate::domain::Stage::Evaluation {
+            ui.state.stage = crate::domain::Stage::Evaluation;
+            ui.screens.list.go_to_stage();
+            self.reload_list(ui)?;
+        }
+        for effect in ui.open_sheet(app) {
+            self.run_effect(ui, effect);
+        }
+        Ok(())
+    }
+
+    /// Says this app is alive in the meeting under way (every few seconds, between
+    /// keys), and which candidate it shows. Returns whether the screen should be drawn
+    /// again (the meeting's clock runs).
+    pub fn tick(&mut self, ui: &mut App) -> bool {
+        let Some(svc) = self.svc.as_mut() else {
+            return false;
+        };
+        if ui.state.session.is_none() {
+            return false;
+        }
+        let now = svc.clock().now();
+        let due = self.last_beat.is_none_or(|t| {
+            (now - t).num_seconds() >= crate::service::meeting::HEARTBEAT_SECONDS as i64
+        });
+        if due {
+            self.last_beat = Some(now);
+            let viewing = match ui.state.screen {
+                Screen::Panel => ui.screens.sheet.app(),
+                _ => None,
+            };
+            // A meeting this app has not read yet: read it (and follow it).
+            let joined = matches!(svc.meeting_heartbeat(viewing), Ok(Some(_)));
+            if joined != ui.screens.meeting.data.is_some() {
+                if let Err(e) = self.load_meeting(ui) {
+                    ui.state.message = Some(Message::Error(error_text(&e, ui.state.lang)));
+                }
+                return true;
+            }
+        }
+        ui.screens.meeting.data.is_some()
+    }
+
+    /// Reloads the counts, the current stage's rows and the selected detail.
+    fn reload_list(&mut self, ui: &mut App) -> Result<(), ServiceError> {
         let (Some(svc), Some(session)) = (self.svc.as_ref(), ui.state.session.as_ref()) else {
             return Ok(());
         };
         self.seen_version = svc.store().data_version();
+        self.seen_mark = svc.change_mark()?;
         let data = screens::list::load(svc, session.cycle_id, ui.state.stage)?;
         ui.on_event(screens::Event::List(Box::new(data)));
         // The details beside the score sheet stay its candidate's, even when they
@@ -313,7 +390,8 @@ impl Runtime {
             return Ok(());
         }
         match ui.state.screen {
-            Screen::List => Ok(()),
+            // The meeting is read again with every reload.
+            Screen::List | Screen::Meeting => Ok(()),
             Screen::Objections | Screen::Certificates | Screen::Allowance => {
                 if let Some(effect) = ui.reload_effect() {
                     self.run_effect(ui, effect);
@@ -341,6 +419,18 @@ impl Runtime {
         };
         if ui.state.session.is_none() || svc.store().data_version() == self.seen_version {
             return false;
+        }
+        // Only presence changed (another app in the meeting said it is alive): the
+        // meeting's panel alone is read again.
+        if svc.change_mark().is_ok_and(|m| m == self.seen_mark) {
+            self.seen_version = svc.store().data_version();
+            if ui.screens.meeting.data.is_none() {
+                return false;
+            }
+            if let Err(e) = self.load_meeting(ui) {
+                ui.state.message = Some(Message::Error(error_text(&e, ui.state.lang)));
+            }
+            return true;
         }
         self.search_stale = true;
         let (subject, row) = (ui.form_subject(), ui.list_subject());
@@ -521,6 +611,22 @@ impl Runtime {
     ) -> Result<Option<Done>, ServiceError> {
         let svc = self.svc.as_mut().expect("logged in");
         match effect {
+            Effect::Meeting(step) => {
+                use super::effect::MeetingStep as S;
+                match &step {
+                    S::Start { place } => svc.start_meeting(place).map(|_| ())?,
+                    S::Discuss(app) => svc.discuss_now(*app)?,
+                    S::Move { app, by } => svc.move_on_agenda(*app, *by)?,
+                    S::Discussion => svc.open_discussion()?,
+                    S::Revision => svc.open_revision()?,
+                    S::Extend => svc.extend_turn().map(|_| ())?,
+                    S::End => svc.end_meeting()?,
+                }
+                if matches!(step, S::Start { .. }) {
+                    ui.state.screen = Screen::Meeting;
+                }
+                Ok(Some(Done::Meeting(step)))
+            }
             Effect::SaveScore {
                 app,
                 criterion,
@@ -552,9 +658,12 @@ impl Runtime {
                 }
                 svc.submit_sheet(app)?;
                 let name = svc.application(app)?.name;
-                // Score and move on: the next candidate still to score.
+                // Score and move on: the next candidate still to score — except in a
+                // review meeting, where the chair says who is next.
                 self.reload(ui)?;
-                let moved = match ui.score_next() {
+                let in_meeting = ui.screens.meeting.data.is_some();
+                let next = if in_meeting { None } else { ui.score_next() };
+                let moved = match next {
                     Some((next, effects)) => {
                         for fx in effects {
                             self.run_effect(ui, fx);
@@ -655,23 +764,9 @@ impl Runtime {
                         Some(y),
                         format!("红领津贴名册-{y}"),
                     ),
+                    effect::ExportWhat::Minutes(lang) => return export_minutes(svc, lang, format),
                 };
-                let ext = match format {
-                    crate::service::files::Format::Html => "html",
-                    crate::service::files::Format::Md => "md",
-                    crate::service::files::Format::Xlsx => "xlsx",
-                    crate::service::files::Format::Json => "json",
-                    crate::service::files::Format::Csv => "csv",
-                };
-                // Never over a file already there: the next free name.
-                let dir = std::env::current_dir().unwrap_or_default();
-                let path = (1..)
-                    .map(|n| match n {
-                        1 => dir.join(format!("{stem}.{ext}")),
-                        n => dir.join(format!("{stem}-{n}.{ext}")),
-                    })
-                    .find(|p| !p.exists())
-                    .unwrap_or_else(|| dir.join(format!("{stem}.{ext}")));
+                let path = free_path(&stem, format.ext());
                 crate::service::registers::write(svc, kind, None, year, format, &path).map_err(
                     |e| crate::service::Refusal::NotExported {
                         problem: format!("{e:#}"),
@@ -746,4 +841,33 @@ pub fn error_text(e: &ServiceError, lang: Lang) -> String {
         Lang::Zh => e.zh(),
         Lang::En => e.en(),
     }
+}
+
+/// Writes the minutes of the cycle's latest review meeting into the working folder.
+fn export_minutes(
+    svc: &Service,
+    lang: Lang,
+    format: crate::service::files::Format,
+) -> Result<Option<Done>, ServiceError> {
+    let m = svc.minutes(None)?;
+    let path = free_path(&m.file_stem(lang), format.ext());
+    crate::service::minutes::write(svc, Some(m.meeting_id), lang, format, &path).map_err(|e| {
+        crate::service::Refusal::NotExported {
+            problem: format!("{e:#}"),
+        }
+    })?;
+    Ok(Some(Done::Exported(path)))
+}
+
+/// A file `stem.ext` in the working folder, never over one already there: the next
+/// free name (`stem-2.ext`, …).
+fn free_path(stem: &str, ext: &str) -> std::path::PathBuf {
+    let dir = std::env::current_dir().unwrap_or_default();
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.{ext}")),
+            n => dir.join(format!("{stem}-{n}.{ext}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.join(format!("{stem}.{ext}")))
 }

@@ -4,6 +4,8 @@
 //! the binary, and looking at what the database holds.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::NaiveDate;
 use pingshen::domain::ids::{credit_check_char, id_check_char};
 use pingshen::domain::rules::DEMO_RULES;
@@ -93,6 +95,16 @@ pub fn demo_file() -> (tempfile::TempDir, PathBuf) {
 /// Runs the pingshen binary in `dir` with a private home and data folder, no
 /// backtraces, and `stdin` as its standard input (a PIN for `--pin-stdin`, say).
 pub fn run_pingshen(dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    run_pingshen_with(dir, args, stdin, &[])
+}
+
+/// [`run_pingshen`] with these environment variables set (`PINGSHEN_LANG`, say).
+pub fn run_pingshen_with(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen"))
@@ -107,6 +119,7 @@ pub fn run_pingshen(dir: &Path, args: &[&str], stdin: &str) -> std::process::Out
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("HOME", dir)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -133,6 +146,15 @@ pub fn init_demo(dir: &Path, db: &str) {
         "init --demo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A private temporary folder holding `demo.sqlite3`, written by the binary (see
+/// [`init_demo`]).
+pub fn demo_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("demo.sqlite3");
+    init_demo(dir.path(), db.to_str().expect("a UTF-8 path"));
+    (dir, db)
 }
 
 /// The demo committee's PIN of the member `name`. The towns the tests build give their
@@ -263,4 +285,39 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// A candidate in the demo's open scoring session whom the member has not scored and
+/// need not recuse from, and whose name matches no other row of the evaluation.
+pub fn unscored_candidate(db: &Path, member: i64) -> (i64, String) {
+    let conn = open_db(db);
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.id, p.name FROM applications a JOIN persons p ON p.id = a.person_id
+             WHERE a.stage = 'evaluation' AND a.status = 'active'
+               AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.application_id = a.id AND s.member_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = a.person_id AND c.member_id = ?1)
+               AND coalesce(p.org_id, -1) <> coalesce((SELECT org_id FROM members WHERE id = ?1), -2)
+               AND (SELECT count(*) FROM applications b JOIN persons q ON q.id = b.person_id
+                    WHERE b.stage = 'evaluation' AND instr(q.name, p.name) > 0) = 1
+             ORDER BY a.id LIMIT 1",
+        )
+        .unwrap();
+    stmt.query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the demo has such a candidate")
+}
+
+/// In the app on a terminal, at the board: opens the score sheet of `name` at the
+/// overall evaluation and gives its five criteria 17.5, 21, 8, 26 and 12, each saved.
+pub fn score_by_keys(term: &mut pty::Term, name: &str) {
+    term.send("5");
+    term.send(&format!("f{name}\r"));
+    term.wait_for(&format!("筛选 {name}"));
+    term.send("\r");
+    term.wait_for_all(&[&format!("评分表 · {name}"), "还有 5 项未打分"]);
+    for value in ["17.5", "21", "8", "26", "12"] {
+        term.send(&format!("{value}\r"));
+        term.wait_for(&format!("已保存 {value}"));
+    }
+    term.wait_for("各项均已打分");
 }

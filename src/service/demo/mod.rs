@@ -644,9 +644,11 @@ fn walk(svc: &mut Service, story: &mut Story) -> Result<()> {
             svc.declare_conflict(m2, p2, "worked_there", &worked)
         })?;
     }
-    // Scoring, in two sessions. The first, closed, scored the notice group in full
-    // (one member changed a value after discussion); the second, still open, has the
-    // evaluation group in progress: some sheets submitted, some drafts, some pending.
+    // Scoring, in two sessions. The first, closed, was a review meeting (评审会): the
+    // chair led the committee through the notice group one by one, the recused
+    // stepped out, and after the first candidate's discussion a revision round
+    // changed one value with its reason. The second, still open, has the evaluation
+    // group in progress: some sheets submitted, some drafts, some pending.
     let rules = svc.open_cycle()?.rules;
     let scoring: Vec<(usize, i64)> = evaluation
         .iter()
@@ -659,44 +661,91 @@ fn walk(svc: &mut Service, story: &mut Story) -> Result<()> {
         })
         .collect();
     let in_notice = |k: usize| k >= in_evaluation;
-    for (session, day) in [(true, (11, 5)), (false, (11, 9))] {
-        story.on(svc, day, 9, 0);
-        as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
-        for &(k, app) in scoring.iter().filter(|(k, _)| in_notice(*k) == session) {
-            let sheets = if session {
-                scorers.len()
-            } else {
-                [0, 2, 4, 6][k % 4]
-            };
-            for &m in scorers.iter().take(sheets) {
-                if svc.recusal(m, app)?.is_some() {
-                    continue;
-                }
-                story.tick(svc, 60);
-                // In the open session the last scorer leaves a draft.
-                fill_sheet(svc, m, app, &rules, session || m != scorers[sheets - 1])?;
+    // The meeting.
+    story.on(svc, (11, 5), 9, 0);
+    as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
+    // A member declares a conflict with one of the notice group as the meeting
+    // gathers: they step out for that candidate.
+    let third = scoring
+        .iter()
+        .rfind(|(k, _)| in_notice(*k))
+        .map(|(_, a)| *a);
+    if let (Some(&m3), Some(app)) = (members.get(2), third) {
+        story.tick(svc, 120);
+        let person = person_of(svc, app)?;
+        as_member(svc, m3, |svc| {
+            svc.declare_conflict(m3, person, "other", "曾为候选人所在单位提供党建咨询服务")
+        })?;
+    }
+    story.tick(svc, 300);
+    as_member(svc, chair, |svc| {
+        svc.start_meeting("市委组织部第一会议室").map(|_| ())
+    })?;
+    for &m in scorers.iter().chain(std::iter::once(&secretary)) {
+        story.tick(svc, 20);
+        as_member(svc, m, |svc| svc.meeting_heartbeat(None).map(|_| ()))?;
+    }
+    let cycle_id = svc.open_cycle_id()?;
+    // The meeting took the notice group; the rest waited for the next session.
+    let agenda: Vec<i64> = svc
+        .open_meeting(cycle_id)?
+        .map(|m| m.agenda.iter().map(|a| a.app_id).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| scoring.iter().any(|(k, x)| x == a && in_notice(*k)))
+        .collect();
+    for (turn, &app) in agenda.iter().enumerate() {
+        story.tick(svc, 60);
+        as_member(svc, chair, |svc| svc.discuss_now(app))?;
+        for &m in &scorers {
+            if svc.recusal(m, app)?.is_some() {
+                continue;
             }
-            if session && Some(&(k, app)) == scoring.iter().find(|(k, _)| in_notice(*k)) {
-                if let (Some(&m), Some(c)) = (members.first(), rules.criteria.last()) {
-                    story.tick(svc, 600);
-                    as_member(svc, m, |svc| {
-                        svc.save_comment(app, &c.key, "群众评议结果较好")?;
-                        svc.revise_score(app, &c.key, c.max - 1.0, "经会议讨论，补看了群众评议材料")
-                    })?;
-                }
+            story.tick(svc, 45);
+            fill_sheet(svc, m, app, &rules, true)?;
+        }
+        story.tick(svc, 120);
+        as_member(svc, chair, |svc| svc.open_discussion())?;
+        story.tick(svc, 240);
+        if turn == 0 {
+            as_member(svc, chair, |svc| svc.open_revision())?;
+            if let (Some(&m), Some(c)) = (
+                members
+                    .iter()
+                    .find(|m| svc.recusal(**m, app).is_ok_and(|r| r.is_none())),
+                rules.criteria.last(),
+            ) {
+                story.tick(svc, 60);
+                as_member(svc, m, |svc| {
+                    svc.save_comment(app, &c.key, "群众评议结果较好")?;
+                    svc.revise_score(app, &c.key, c.max - 1.0, "经会议讨论，补看了群众评议材料")
+                })?;
             }
         }
-        if session {
-            story.tick(svc, 900);
-            as_member(svc, chair, |svc| {
-                svc.close_scoring()?;
-                for &(k, app) in &scoring {
-                    if in_notice(k) {
-                        svc.finalise(app)?;
-                    }
-                }
-                Ok(())
-            })?;
+    }
+    story.tick(svc, 300);
+    as_member(svc, chair, |svc| {
+        svc.end_meeting()?;
+        svc.close_scoring()?;
+        for &(k, app) in &scoring {
+            if in_notice(k) {
+                svc.finalise(app)?;
+            }
+        }
+        Ok(())
+    })?;
+    // The open session.
+    story.on(svc, (11, 9), 9, 0);
+    as_member(svc, chair, |svc| svc.open_scoring().map(|_| ()))?;
+    for &(k, app) in scoring.iter().filter(|(k, _)| !in_notice(*k)) {
+        let sheets = [0, 2, 4, 6][k % 4];
+        for &m in scorers.iter().take(sheets) {
+            if svc.recusal(m, app)?.is_some() {
+                continue;
+            }
+            story.tick(svc, 60);
+            // The last scorer leaves a draft.
+            fill_sheet(svc, m, app, &rules, m != scorers[sheets - 1])?;
         }
     }
     // The notice, running on the demo's day with working days left.

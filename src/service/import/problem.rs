@@ -6,6 +6,7 @@
 use super::Kind;
 use crate::domain::grade::{Assessment, Category, Grade, Role, Sex};
 use crate::domain::ids::{CreditCodeError, IdError};
+use crate::domain::pubkey::KeyError;
 use crate::service::members::PinError;
 use chrono::NaiveDate;
 use thiserror::Error;
@@ -72,6 +73,8 @@ pub enum Keyed {
     Declaration,
     /// A record of a person's file (education, training, pay...).
     Record,
+    /// A member's public key.
+    PublicKey,
 }
 
 impl Keyed {
@@ -82,6 +85,7 @@ impl Keyed {
             Keyed::MemberName => "member name",
             Keyed::Declaration => "declaration of this person",
             Keyed::Record => "record for this person",
+            Keyed::PublicKey => "public key",
         }
     }
 
@@ -92,6 +96,7 @@ impl Keyed {
             Keyed::MemberName => "委员姓名",
             Keyed::Declaration => "此人的申报",
             Keyed::Record => "此人的这条记录",
+            Keyed::PublicKey => "公钥",
         }
     }
 }
@@ -252,6 +257,12 @@ pub enum RowProblem {
     /// The PIN was refused by the PIN policy, or could not be hashed.
     #[error("{0}")]
     WeakPin(PinError),
+    /// The public key is not one pingshen takes.
+    #[error("{0}")]
+    BadKey(KeyError),
+    /// The public key is already recorded, for the member named.
+    #[error("the key {fingerprint} is already {member}'s: a key belongs to one member only")]
+    KeyTaken { fingerprint: String, member: String },
 }
 
 fn describe(found: &char) -> String {
@@ -398,6 +409,11 @@ impl RowProblem {
             ),
             PinNotDigits { min, max } => format!("须为 {min} 到 {max} 位数字"),
             WeakPin(e) => e.zh(),
+            BadKey(e) => e.zh(),
+            KeyTaken {
+                fingerprint,
+                member,
+            } => format!("公钥 {fingerprint} 已属于{member}：一把公钥只能属于一位委员"),
         }
     }
 }

@@ -61,6 +61,14 @@ impl LoginState {
 }
 
 impl LoginState {
+    /// Offers the member `id` alone, chosen, their PIN to type (over SSH, where the
+    /// key has told who it is): going back shows no other member to choose.
+    pub fn keep_only(&mut self, id: i64) {
+        self.members.retain(|m| m.id == id);
+        self.cursor.reset();
+        self.chosen = (!self.members.is_empty()).then_some(0);
+    }
+
     /// A character typed: a digit of the PIN, or the filter of the list.
     pub fn type_char(&mut self, c: char) {
         if self.chosen.is_some() {

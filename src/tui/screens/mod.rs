@@ -19,6 +19,7 @@ use file::Files;
 use help::Help;
 use list::{List, Outcome as ListOutcome};
 use login::LoginState;
+use meeting::MeetingScreen;
 use overview::{Outcome as OverviewOutcome, Overview};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::Frame;
@@ -30,6 +31,7 @@ pub mod file;
 pub mod help;
 pub mod list;
 pub mod login;
+pub mod meeting;
 pub mod overview;
 pub mod registers;
 pub mod search;
@@ -90,6 +92,8 @@ pub struct View<'a> {
     pub page: usize,
     /// No form is open over the screen: its focused pane shows it.
     pub focused: bool,
+    /// Now, by the service's clock (the meeting's time left).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Every screen's state.
@@ -110,12 +114,31 @@ pub struct Screens {
     /// The search popup, over any screen of the board.
     pub search: Option<SearchPopup>,
     pub help: Help,
+    /// The review meeting under way, if any: every screen's status line shows it.
+    pub meeting: MeetingScreen,
 }
 
 impl Screens {
     /// Keys of the screen of the board shown (help, quit, theme and language aside).
     pub fn update(&mut self, ctx: &mut Ctx, keymap: &Keymap, action: Action) -> Vec<Effect> {
+        // `M`: the meeting screen from the stage list, and back to the candidate the
+        // meeting discusses from the other screens.
+        if action == Action::Meeting && *ctx.screen != Screen::Meeting {
+            if *ctx.screen == Screen::List || self.meeting.data.is_none() || self.meeting.leads {
+                return self.meeting.open(ctx);
+            }
+            self.meeting.follow_again();
+            return vec![Effect::Load(Screen::Meeting)];
+        }
+        // `x` on stage 5: the latest meeting's minutes.
+        if action == Action::Export
+            && *ctx.screen == Screen::List
+            && ctx.stage == crate::domain::Stage::Evaluation
+        {
+            return meeting::export_minutes(ctx);
+        }
         match *ctx.screen {
+            Screen::Meeting => self.meeting.update(ctx, action),
             Screen::List => self.list_update(ctx, keymap, action),
             Screen::Panel => self.sheet_update(ctx, action),
             Screen::Progress | Screen::Results | Screen::Ranking => {
@@ -203,8 +226,8 @@ impl Screens {
     /// Gives a screen the result of an effect the runtime ran.
     pub fn on_event(&mut self, ctx: &mut Ctx, event: Event) {
         match event {
-            // Said on the status line by the app.
-            Event::Done { .. } => {}
+            // Said on the status line by the app; the meeting is followed by the app.
+            Event::Done { .. } | Event::Meeting(_) => {}
             Event::List(data) => {
                 if data.progress.is_some() {
                     self.overview.progress = data.progress.clone();
@@ -242,6 +265,7 @@ impl Screens {
             Screen::Progress | Screen::Results | Screen::Ranking => {
                 Some(self.overview.load_effect())
             }
+            Screen::Meeting => Some(Effect::Load(Screen::Meeting)),
             Screen::List => None,
         }
     }
@@ -292,6 +316,12 @@ impl Screens {
             }
             Screen::File => {
                 self.files.render(lang, theme, frame, area);
+                view.page
+            }
+            Screen::Meeting => {
+                let chair_view = view.session.may(Deed::SeeConflicts);
+                self.meeting
+                    .render(chair_view, lang, theme, frame, area, view.now);
                 view.page
             }
             Screen::Objections | Screen::Certificates | Screen::Allowance => {
@@ -345,6 +375,8 @@ pub enum Event {
         objection: i64,
         contact: String,
     },
+    /// The review meeting under way in the cycle (`None`: there is none).
+    Meeting(Option<Box<crate::service::meeting::Meeting>>),
 }
 
 /// Reads what `screen` shows, for [`Effect::Load`]: the answer comes back to the
@@ -365,6 +397,7 @@ pub fn load(
         Screen::Progress | Screen::Results | Screen::Ranking => {
             Event::Overview(overview::load(svc, session.cycle_id)?)
         }
+        Screen::Meeting => Event::Meeting(meeting::load(svc, session.cycle_id)?.map(Box::new)),
         Screen::List | Screen::Panel | Screen::File => return Ok(None),
     }))
 }

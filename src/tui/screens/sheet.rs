@@ -354,6 +354,13 @@ impl Sheet {
             if c.value == Some(value) {
                 return Commit::Nothing;
             }
+            if !sheet.revisable {
+                ctx.say(
+                    "评审会进行中：已提交的评分须在该候选人的修改轮中修改，由主任委员在讨论后开启",
+                    "In the review meeting a submitted sheet is changed in the candidate's revision round, which the chair opens after the discussion",
+                );
+                return Commit::Invalid;
+            }
             ctx.open(Form::revise(lang, app, &key, &label, value));
             return Commit::NeedsReason;
         }
@@ -872,6 +879,12 @@ impl Sheet {
                 " The sheet is locked: read only. n/p another candidate, Esc back",
             )
             .to_string()
+        } else if s.status == Cell::Submitted && !s.revisable {
+            lang.pick(
+                " 已提交。评审会的修改轮开启后可修改",
+                " Submitted. It may be changed in the meeting's revision round",
+            )
+            .to_string()
         } else if s.status == Cell::Submitted {
             lang.pick(
                 " 修改已提交的分数：输入新分数后 Enter，须写明理由",
@@ -963,6 +976,7 @@ mod tests {
             step: 0.5,
             session_open: true,
             finalised: false,
+            revisable: true,
             others: None,
         }
     }

@@ -154,6 +154,8 @@ impl Field {
 /// What a submitted form does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
+    /// Start the review meeting: where it meets.
+    StartMeeting,
     /// A decision that needs a reason (return, reject, a failed test…).
     Reason {
         app: i64,
@@ -407,6 +409,9 @@ impl Fields {
             })
         };
         Ok(match &self.purpose {
+            Purpose::StartMeeting => Effect::Meeting(super::super::effect::MeetingStep::Start {
+                place: self.text(0),
+            }),
             Purpose::Reason { app, what } => {
                 let reason = self.text(0);
                 if reason.is_empty() {

@@ -73,6 +73,10 @@ pub enum Confirm {
         candidates: usize,
         end: String,
     },
+    /// End the review meeting, with candidates not yet discussed.
+    EndMeeting {
+        undiscussed: usize,
+    },
 }
 
 impl Confirm {
@@ -91,6 +95,7 @@ impl Confirm {
             Confirm::Finalise { app, .. } => Effect::Finalise(*app),
             Confirm::CloseScoring { .. } => Effect::CloseScoring,
             Confirm::CloseNotice { id, .. } => Effect::CloseNotice(*id),
+            Confirm::EndMeeting { .. } => Effect::Meeting(super::super::effect::MeetingStep::End),
         }
     }
 
@@ -190,6 +195,20 @@ impl Confirm {
                 format!(
                     "The notice ran to {end}. Closing certifies its {candidates} candidate(s) without an open objection at the notified grade, with certificate numbers in sequence; it is refused while any objection is open. Close the notice?"
                 ),
+            ),
+            (Confirm::EndMeeting { undiscussed }, Lang::Zh) => (
+                "结束评审会".to_string(),
+                match undiscussed {
+                    0 => "所有候选人均已讨论。结束评审会后可导出会议纪要。确定结束？".to_string(),
+                    n => format!("还有 {n} 位候选人未讨论。结束评审会后可导出会议纪要。确定结束？"),
+                },
+            ),
+            (Confirm::EndMeeting { undiscussed }, Lang::En) => (
+                "End the review meeting".to_string(),
+                match undiscussed {
+                    0 => "Every candidate has been discussed. The minutes can be exported once the meeting ends. End it?".to_string(),
+                    n => format!("{n} candidate(s) not discussed yet. The minutes can be exported once the meeting ends. End it?"),
+                },
             ),
             (Confirm::CloseScoring { drafts, pending }, Lang::Zh) => (
                 "结束评分".to_string(),
@@ -387,6 +406,7 @@ impl Form {
                     Format::Csv => "CSV",
                     Format::Xlsx => "Excel (.xlsx)",
                     Format::Json => "JSON",
+                    Format::Docx => "Word (.docx)",
                 }
                 .to_string()
             })
