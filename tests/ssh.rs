@@ -460,7 +460,10 @@ fn a_members_key_opens_the_app_as_that_member_and_the_chair_sees_the_score() {
     member.send(&format!("1002{ENTER}"));
     member.wait_for_all(&["个人申报", "南京市 2026 年度认证", "陈静怡"]);
     common::score_by_keys(&mut member, &name);
+    // Submitting asks first, naming the candidate.
     member.send(ENTER);
+    member.wait_for(&format!("提交评分表 · {name}"));
+    member.send("y");
     member.wait_for(&format!("已提交 {name} 的评分表"));
 
     // The chair's board, in the other session, follows.

@@ -515,9 +515,9 @@ impl App {
         // Anywhere on a Chinese screen: no English word but key names, the program's
         // and file's names, file formats and certificate-number codes.
         if lang == Lang::Zh {
-            const ALLOWED: [&str; 11] = [
-                "pingshen", "demo", "sqlite", "HTML", "Markdown", "CSV", "Excel", "xlsx", "NJ",
-                "GJ", "CJ",
+            const ALLOWED: [&str; 12] = [
+                "pingshen", "demo", "sqlite", "HTML", "Markdown", "CSV", "Excel", "Word", "xlsx",
+                "NJ", "GJ", "CJ",
             ];
             // What the user typed is theirs, and so are its words when quoted back (a
             // search's unknown filter).
