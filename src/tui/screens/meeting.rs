@@ -7,7 +7,7 @@ use super::super::effect::{Effect, MeetingStep};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::cursor::Cursor;
-use super::super::widgets::draw::{block, table_or, wrap_line};
+use super::super::widgets::draw::{block, table_or, two_panes, wrap_line};
 use super::super::widgets::fields::{Field, Purpose};
 use super::super::widgets::form::{Confirm, Form};
 use super::super::widgets::labels::cell_label;
@@ -20,7 +20,7 @@ use crate::service::meeting::Meeting;
 use crate::service::{Service, ServiceError};
 use crate::text::fit;
 use chrono::{DateTime, Utc};
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
@@ -327,19 +327,7 @@ impl MeetingScreen {
             );
             return;
         };
-        let wide = area.width >= 110;
-        let parts = Layout::default()
-            .direction(if wide {
-                Direction::Horizontal
-            } else {
-                Direction::Vertical
-            })
-            .constraints(if wide {
-                [Constraint::Percentage(58), Constraint::Percentage(42)]
-            } else {
-                [Constraint::Percentage(55), Constraint::Percentage(45)]
-            })
-            .split(area);
+        let parts = two_panes(area, (58, 42), (55, 45));
         self.agenda(m, chair_view, lang, theme, frame, parts[0]);
         if m.my_recusal.is_some() {
             self.recused(m, lang, theme, frame, parts[1]);

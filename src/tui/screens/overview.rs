@@ -7,7 +7,7 @@ use super::super::effect::{Effect, OverviewData};
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::widgets::cursor::Cursor;
-use super::super::widgets::draw::{block, table_or, wrap_line};
+use super::super::widgets::draw::{block, table_or, two_panes, wrap_line};
 use super::super::widgets::form::{Confirm, Form, ReasonFor};
 use super::super::widgets::labels::{bar, cell_style, conflict_kind, session_label, short_time};
 use super::{Ctx, Screen};
@@ -434,19 +434,7 @@ impl Overview {
         frame: &mut Frame,
         area: Rect,
     ) {
-        let wide = area.width >= 110;
-        let parts = Layout::default()
-            .direction(if wide {
-                Direction::Horizontal
-            } else {
-                Direction::Vertical
-            })
-            .constraints(if wide {
-                [Constraint::Percentage(58), Constraint::Percentage(42)]
-            } else {
-                [Constraint::Percentage(50), Constraint::Percentage(50)]
-            })
-            .split(area);
+        let parts = two_panes(area, (58, 42), (50, 50));
         let title = format!(
             "{} · {}",
             lang.pick("评定结果", "Results"),

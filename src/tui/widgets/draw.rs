@@ -249,6 +249,23 @@ pub fn paren(lang: Lang, text: &str) -> String {
     }
 }
 
+/// Two panes: side by side on a wide terminal (110 cells or more), one above the other
+/// otherwise, each pair of percentages for the first and the second.
+pub fn two_panes(area: Rect, wide: (u16, u16), narrow: (u16, u16)) -> [Rect; 2] {
+    use ratatui::layout::{Constraint, Direction, Layout};
+    let is_wide = area.width >= 110;
+    let (a, b) = if is_wide { wide } else { narrow };
+    let parts = Layout::default()
+        .direction(if is_wide {
+            Direction::Horizontal
+        } else {
+            Direction::Vertical
+        })
+        .constraints([Constraint::Percentage(a), Constraint::Percentage(b)])
+        .split(area);
+    [parts[0], parts[1]]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
