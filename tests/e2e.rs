@@ -429,14 +429,7 @@ fn a_member_scores_by_keys_while_the_chairs_board_follows() {
 
     // The sheet is stored exactly as typed, once, and submitted.
     let conn = fx.conn();
-    let status: String = conn
-        .query_row(
-            "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = 2",
-            [app_id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(status, "submitted");
+    assert_eq!(common::sheet_status(&conn, app_id, 2), "submitted");
     let mut stmt = conn
         .prepare("SELECT criterion, value FROM scores WHERE application_id = ?1 AND member_id = 2 ORDER BY id")
         .unwrap();

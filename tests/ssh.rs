@@ -478,14 +478,7 @@ fn a_members_key_opens_the_app_as_that_member_and_the_chair_sees_the_score() {
     assert!(chair.wait_exit(), "the chair's session ends cleanly");
 
     let conn = common::open_db(&world.db);
-    let status: String = conn
-        .query_row(
-            "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = 2",
-            [app_id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(status, "submitted");
+    assert_eq!(common::sheet_status(&conn, app_id, 2), "submitted");
     assert_eq!(
         logins(&world.db),
         logged_in_before + 2,

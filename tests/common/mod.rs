@@ -245,6 +245,17 @@ pub fn count(db: &impl Db, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// How a member's sheet for an application stands, as stored (`draft`, `submitted`).
+pub fn sheet_status(db: &impl Db, app: i64, member: i64) -> String {
+    db.connection()
+        .query_row(
+            "SELECT status FROM sheets WHERE application_id = ?1 AND member_id = ?2",
+            [app, member],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 /// How many rows `table` holds.
 pub fn rows_in(db: &impl Db, table: &str) -> i64 {
     count(db, &format!("SELECT count(*) FROM {table}"))
